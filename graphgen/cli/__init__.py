@@ -1,0 +1,1 @@
+"""The ``graphgen`` command line."""

@@ -1,0 +1,80 @@
+"""Classification metrics (scikit-learn) for binary and multi-class scores."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.metrics import (
+    accuracy_score,
+    average_precision_score,
+    f1_score,
+    roc_auc_score,
+)
+
+from graphgen.exceptions import DataFormatError
+
+__all__ = ["METRICS", "classification_metrics"]
+
+#: Metric names returned by :func:`classification_metrics`; all are "higher is better".
+METRICS = ("auroc", "auprc", "macro_f1", "accuracy")
+
+
+def classification_metrics(
+    y_true: np.ndarray, scores: np.ndarray, *, num_classes: int | None = None
+) -> dict[str, float]:
+    """AUROC, AUPRC, macro-F1 and accuracy of predicted scores.
+
+    Binary tasks take ``scores [N]`` (probability of class 1) and threshold them at 0.5;
+    multi-class tasks take ``scores [N, C]`` (class probabilities), predict the arg-max, and
+    average AUROC (one-vs-rest) and AUPRC (average precision) over the classes present in
+    ``y_true``. A ranking metric that is undefined because ``y_true`` holds one class only is
+    returned as NaN.
+
+    Args:
+        y_true: integer labels ``[N]``.
+        scores: ``[N]`` for binary or ``[N, C]`` for multi-class.
+        num_classes: number of classes ``C`` (default: inferred from ``scores``).
+
+    Returns:
+        ``{"auroc", "auprc", "macro_f1", "accuracy"}`` as floats.
+
+    Raises:
+        DataFormatError: shapes of ``y_true`` and ``scores`` do not agree.
+
+    Example:
+        >>> classification_metrics(np.array([0, 1, 1]), np.array([0.2, 0.9, 0.4]))["auroc"]
+        1.0
+    """
+    y_true = np.asarray(y_true).astype(np.int64).ravel()
+    scores = np.asarray(scores, dtype=np.float64)
+    if scores.shape[0] != y_true.shape[0]:
+        raise DataFormatError(
+            f"classification_metrics: {y_true.shape[0]} labels but {scores.shape[0]} score rows"
+        )
+    if scores.ndim == 2 and scores.shape[1] == 2 and (num_classes in (None, 2)):
+        scores = scores[:, 1]
+    if scores.ndim == 1:
+        predicted = (scores >= 0.5).astype(np.int64)
+        labels = [0, 1]
+        two_classes = len(np.unique(y_true)) == 2
+        auroc = roc_auc_score(y_true, scores) if two_classes else float("nan")
+        auprc = average_precision_score(y_true, scores) if two_classes else float("nan")
+    else:
+        n_classes = num_classes or scores.shape[1]
+        labels = list(range(n_classes))
+        predicted = scores.argmax(axis=1)
+        present = np.unique(y_true)
+        onehot = y_true[:, None] == np.arange(n_classes)[None, :]
+        if len(present) < 2:
+            auroc = auprc = float("nan")
+        else:
+            auroc = float(np.mean([roc_auc_score(onehot[:, c], scores[:, c]) for c in present]))
+            auprc = float(
+                np.mean([average_precision_score(onehot[:, c], scores[:, c]) for c in present])
+            )
+    return {
+        "auroc": float(auroc),
+        "auprc": float(auprc),
+        "macro_f1": float(f1_score(y_true, predicted, labels=labels, average="macro",
+                                   zero_division=0)),
+        "accuracy": float(accuracy_score(y_true, predicted)),
+    }

@@ -1,0 +1,122 @@
+"""A run folder: ``config.toml``, ``metrics.json``, ``predictions.csv`` and plots, written
+atomically so an interrupted run never leaves a half-written file."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import platform
+import sys
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import tomli_w
+
+from graphgen.exceptions import OutputError
+from graphgen.io.atomic import atomic_write
+
+__all__ = ["RunFolder", "environment_versions"]
+
+_VERSIONED = ("graphgen", "torch", "torch-geometric", "numpy", "pandas", "scikit-learn",
+              "networkx")
+
+
+def environment_versions() -> dict[str, str]:
+    """Versions of Python, the platform and graphgen's main dependencies."""
+    versions = {"python": sys.version.split()[0], "platform": platform.platform()}
+    for name in _VERSIONED:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+class RunFolder:
+    """A folder that holds everything needed to read and reproduce one run.
+
+    Creating it checks at once that the folder can be written, so a bad ``--out`` fails
+    before any training starts.
+
+    Args:
+        path: folder to create (parents included); existing files of the same name are
+            replaced.
+
+    Raises:
+        OutputError: the folder cannot be created or written.
+
+    Example:
+        >>> import tempfile
+        >>> run = RunFolder(tempfile.mkdtemp())
+        >>> run.write_metrics({"gcn": {"auroc": 0.9}}).name
+        'metrics.json'
+    """
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.path = Path(path)
+        try:
+            if self.path.exists() and not self.path.is_dir():
+                raise OutputError(f"run folder {self.path} exists and is not a folder")
+            self.path.mkdir(parents=True, exist_ok=True)
+            with atomic_write(self.path / ".write-check") as handle:
+                handle.write("ok")
+            (self.path / ".write-check").unlink()
+        except OutputError:
+            raise
+        except OSError as exc:
+            raise OutputError(
+                f"cannot write run folder {self.path}: {exc.strerror or exc}; "
+                "choose another --out"
+            ) from exc
+
+    def write_config(self, config: dict[str, Any]) -> Path:
+        """``config.toml``: the given settings plus a ``[versions]`` table."""
+        record = {**_toml_safe(config), "versions": environment_versions()}
+        with atomic_write(self.path / "config.toml", "wb") as handle:
+            handle.write(tomli_w.dumps(record).encode("utf-8"))
+        return self.path / "config.toml"
+
+    def write_metrics(self, metrics: dict[str, Any]) -> Path:
+        """``metrics.json``; NaN and infinity are written as ``null``."""
+        with atomic_write(self.path / "metrics.json") as handle:
+            json.dump(_json_safe(metrics), handle, indent=2, sort_keys=False)
+            handle.write("\n")
+        return self.path / "metrics.json"
+
+    def write_predictions(self, predictions: pd.DataFrame) -> Path:
+        """``predictions.csv`` (the frame's index is written as the first column)."""
+        with atomic_write(self.path / "predictions.csv", newline="") as handle:
+            predictions.to_csv(handle, float_format="%.6g")
+        return self.path / "predictions.csv"
+
+    def file(self, name: str) -> Path:
+        """Path of a file in the run folder (for plots and other artefacts)."""
+        return self.path / name
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if hasattr(value, "item"):  # numpy scalar
+        return _json_safe(value.item())
+    return value
+
+
+def _toml_safe(value: Any) -> Any:
+    """TOML has no null: drop None entries; stringify paths; plain Python scalars."""
+    if isinstance(value, dict):
+        return {str(k): _toml_safe(v) for k, v in value.items() if v is not None}
+    if isinstance(value, (list, tuple)):
+        return [_toml_safe(v) for v in value if v is not None]
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    if hasattr(value, "item"):
+        return value.item()
+    return value
