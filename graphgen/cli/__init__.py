@@ -1,1 +1,3 @@
-"""The ``graphgen`` command line."""
+"""The ``graphgen`` command line (entry point: :func:`graphgen.cli.main.main`)."""
+
+__all__: list[str] = []

@@ -67,6 +67,3 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"\nrun folder: {run.path}  (config.toml, metrics.json, predictions.csv, curves.png)")
     return 0
 
-
-if __name__ == "__main__":  # pragma: no cover - `python -m graphgen.cli.main`
-    sys.exit(main())

@@ -66,7 +66,8 @@ def stratified_split(
             f"stratified_split: labels hold a single class ({counts.index.tolist()}); "
             "a classifier needs at least two"
         )
-    smallest = counts.idxmin()
+    smallest = counts.index[counts.argmin()]
+    smallest = smallest.item() if hasattr(smallest, "item") else smallest
     if counts.min() < 3:
         raise DataFormatError(
             f"stratified_split: class {smallest!r} has {counts.min()} gene(s); each class needs "

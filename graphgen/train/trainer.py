@@ -156,8 +156,8 @@ class Trainer:
             if value > best_value:
                 best_value, best_epoch, best_val = value, epoch, val
                 best_state = copy.deepcopy(model.state_dict())
-            bar.set_postfix(loss=f"{train_loss:.3f}", refresh=False,
-                            **{cfg.monitor: f"{val[cfg.monitor]:.3f}"})
+            bar.set_postfix({"train_loss": f"{train_loss:.3f}",
+                             f"val_{cfg.monitor}": f"{val[cfg.monitor]:.3f}"}, refresh=False)
             if epoch - best_epoch >= cfg.patience:
                 break
         bar.close()

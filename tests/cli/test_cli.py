@@ -1,0 +1,70 @@
+"""The `graphgen` command as a user runs it: a real subprocess through the console script."""
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+
+import pandas as pd
+import pytest
+
+GRAPHGEN = shutil.which("graphgen") or "graphgen"
+
+
+def _run(*args, timeout=300):
+    return subprocess.run([GRAPHGEN, *args], capture_output=True, text=True, timeout=timeout)
+
+
+def test_demo_end_to_end(tmp_path):
+    """The acceptance run: default organism, < 120 s, GNNs >= MLP + 0.05 AUROC."""
+    out = tmp_path / "demo"
+    start = time.perf_counter()
+    proc = _run("demo", "--out", str(out), "--no-progress")
+    elapsed = time.perf_counter() - start
+    assert proc.returncode == 0, proc.stderr
+    assert elapsed < 120
+    for model in ("GCN", "GAT", "MLP"):
+        assert model in proc.stdout
+    assert {p.name for p in out.iterdir()} == {
+        "config.toml", "metrics.json", "predictions.csv", "curves.png"}
+    metrics = json.loads((out / "metrics.json").read_text())["models"]
+    assert metrics["gcn"]["auroc"] >= metrics["mlp"]["auroc"] + 0.05
+    assert metrics["gat"]["auroc"] >= metrics["mlp"]["auroc"] + 0.05
+    predictions = pd.read_csv(out / "predictions.csv", index_col="gene_id")
+    assert len(predictions) == 2000
+    assert list(predictions.columns) == ["split", "label", "score_gcn", "score_gat", "score_mlp"]
+    assert predictions["split"].value_counts()["test"] == 400
+    assert (out / "curves.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("args, word", [
+    (("demo", "--seed", "abc"), "invalid int value: 'abc'"),
+    (("demo", "--bogus"), "unrecognized arguments: --bogus"),
+    (("nosuch",), "invalid choice: 'nosuch'"),
+])
+def test_bad_arguments_give_one_line_and_exit_2(args, word):
+    proc = _run(*args)
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and word in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_unwritable_out_gives_one_line_and_exit_2(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    proc = _run("demo", "--out", str(blocker / "run"))
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("graphgen demo: error: cannot write run folder")
+    assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+
+
+def test_no_command_prints_help():
+    proc = _run()
+    assert proc.returncode == 2 and "demo" in proc.stdout
+
+
+def test_module_entry_point_matches_script():
+    proc = subprocess.run([sys.executable, "-m", "graphgen", "demo", "--seed", "x"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and "invalid int value" in proc.stderr

@@ -1,0 +1,39 @@
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from torch_geometric.data import Data
+
+from graphgen import DataFormatError, IdMappingError, stack_blocks
+
+
+@pytest.fixture
+def graph():
+    return Data(edge_index=torch.tensor([[0, 1], [1, 0]]), num_nodes=3, node_ids=["A", "B", "C"])
+
+
+def test_blocks_are_aligned_and_recorded(graph):
+    expr = pd.DataFrame({"s1": [3.0, 1.0, 2.0], "s2": [30.0, 10.0, 20.0]}, index=["C", "A", "B"])
+    topo = pd.DataFrame({"degree": [1, 1, 0]}, index=["A", "B", "C"])
+    out = stack_blocks(graph, {"expression": expr, "topology": topo})
+    assert out.x.tolist() == [[1, 10, 1], [2, 20, 1], [3, 30, 0]]
+    assert out.x.dtype == torch.float32
+    assert out.feature_blocks == {"expression": (0, 2), "topology": (2, 3)}
+    assert out.feature_names == ["expression:s1", "expression:s2", "topology:degree"]
+    assert getattr(graph, "x", None) is None  # the input graph is not changed
+
+
+def test_missing_genes_are_named(graph):
+    with pytest.raises(IdMappingError, match=r"no row for 1 of 3 graph genes.*'C'"):
+        stack_blocks(graph, {"expression": pd.DataFrame({"s": [1.0, 2.0]}, index=["A", "B"])})
+
+
+def test_bad_values_are_named(graph):
+    frame = pd.DataFrame({"s": [1.0, np.nan, 2.0]}, index=["A", "B", "C"])
+    with pytest.raises(DataFormatError, match="gene 'B', column 's'"):
+        stack_blocks(graph, {"expression": frame})
+    text = pd.DataFrame({"s": ["x", "y", "z"]}, index=["A", "B", "C"])
+    with pytest.raises(DataFormatError, match="not numeric"):
+        stack_blocks(graph, {"expression": text})
+    with pytest.raises(DataFormatError, match="at least one"):
+        stack_blocks(graph, {})

@@ -1,0 +1,58 @@
+"""Tests of the conventions themselves (cf. scanpy's tests/test_package_structure.py)."""
+
+import importlib
+import inspect
+import pkgutil
+import runpy
+from pathlib import Path
+
+import pytest
+
+import graphgen
+
+ROOT = Path(__file__).resolve().parents[1]
+MODULES = [m.name for m in pkgutil.walk_packages(graphgen.__path__, "graphgen.")]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_every_name_in_all_exists(name):
+    module = importlib.import_module(name)
+    for attr in getattr(module, "__all__", []):
+        assert hasattr(module, attr), f"{name}.__all__ lists missing {attr!r}"
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_modules_declare_all(name):
+    module = importlib.import_module(name)
+    assert hasattr(module, "__all__"), f"{name} has no __all__"
+
+
+def test_public_api_has_docstrings_and_keyword_only_options():
+    for attr in graphgen.__all__:
+        obj = getattr(graphgen, attr)
+        assert inspect.getdoc(obj), f"graphgen.{attr} has no docstring"
+        if inspect.isfunction(obj):
+            params = inspect.signature(obj).parameters.values()
+            positional_defaults = [p for p in params if p.default is not p.empty
+                                   and p.kind is p.POSITIONAL_OR_KEYWORD]
+            assert len(positional_defaults) <= 3, (
+                f"graphgen.{attr}: options {[p.name for p in positional_defaults]} should be "
+                "keyword-only")
+
+
+def test_errors_form_one_hierarchy():
+    for attr in graphgen.__all__:
+        obj = getattr(graphgen, attr)
+        if inspect.isclass(obj) and issubclass(obj, Exception):
+            assert issubclass(obj, graphgen.GraphgenError)
+
+
+def test_no_dumping_ground_modules():
+    names = {p.stem for p in (ROOT / "graphgen").rglob("*.py")}
+    assert not names & {"utils", "helpers", "misc", "common"}
+
+
+def test_readme_quickstart_runs(capsys):
+    runpy.run_path(str(ROOT / "examples" / "quickstart.py"), run_name="__main__")
+    out = capsys.readouterr().out
+    assert "gcn: test AUROC" in out and "mlp: test AUROC" in out

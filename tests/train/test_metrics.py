@@ -1,0 +1,46 @@
+import math
+
+import numpy as np
+import pytest
+from sklearn.metrics import average_precision_score, f1_score, roc_auc_score
+
+from graphgen import DataFormatError
+from graphgen.train.metrics import classification_metrics
+
+
+def test_binary_by_hand():
+    y = np.array([0, 0, 1, 1])
+    s = np.array([0.1, 0.6, 0.4, 0.9])
+    m = classification_metrics(y, s)
+    assert m["auroc"] == pytest.approx(0.75)  # 3 of 4 positive-negative pairs ordered
+    assert m["auprc"] == pytest.approx((1.0 + 2 / 3) / 2)
+    assert m["accuracy"] == pytest.approx(0.5)  # predictions 0,1,0,1
+    assert m["macro_f1"] == pytest.approx(0.5)
+
+
+def test_binary_two_column_scores_equal_one_column():
+    y = np.array([0, 1, 1, 0, 1])
+    p1 = np.array([0.2, 0.7, 0.4, 0.55, 0.9])
+    assert classification_metrics(y, np.c_[1 - p1, p1]) == classification_metrics(y, p1)
+
+
+def test_multiclass_matches_sklearn():
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 3, 60)
+    p = rng.dirichlet(np.ones(3), 60)
+    m = classification_metrics(y, p)
+    assert m["auroc"] == pytest.approx(roc_auc_score(y, p, multi_class="ovr", average="macro"))
+    onehot = np.eye(3)[y]
+    assert m["auprc"] == pytest.approx(average_precision_score(onehot, p, average="macro"))
+    assert m["macro_f1"] == pytest.approx(f1_score(y, p.argmax(1), average="macro"))
+
+
+def test_single_class_gives_nan_ranking_metrics():
+    m = classification_metrics(np.array([1, 1, 1]), np.array([0.2, 0.7, 0.9]))
+    assert math.isnan(m["auroc"]) and math.isnan(m["auprc"])
+    assert m["accuracy"] == pytest.approx(2 / 3)
+
+
+def test_length_mismatch_is_reported():
+    with pytest.raises(DataFormatError, match="3 labels but 2 score rows"):
+        classification_metrics(np.array([0, 1, 1]), np.array([0.2, 0.7]))
