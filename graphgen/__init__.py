@@ -12,7 +12,9 @@ Example:
 
 from graphgen.datasets.synthetic import Organism, make_organism
 from graphgen.exceptions import (
+    ChecksumError,
     ConfigError,
+    DataNotAvailableError,
     DataFormatError,
     GraphgenError,
     IdMappingError,
@@ -21,27 +23,50 @@ from graphgen.exceptions import (
     OutputError,
 )
 from graphgen.features.blocks import stack_blocks
+from graphgen.graph.convert import from_networkx, to_networkx
+from graphgen.graph.load import load_grn, load_ppi
+from graphgen.graph.subgraph import largest_component, subgraph
+from graphgen.ids.mapper import IdMapper
+from graphgen.io.biogrid import BiogridFormat
+from graphgen.io.dorothea import DorotheaFormat
+from graphgen.io.edgelist import EdgeListFormat
+from graphgen.io.string import StringFormat
 from graphgen.models.registry import build_model
 from graphgen.train.comparison import compare_models
 from graphgen.train.splits import stratified_split
+from graphgen.settings import settings
 from graphgen.train.trainer import Trainer, TrainerConfig
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "BiogridFormat",
+    "ChecksumError",
     "ConfigError",
     "DataFormatError",
+    "DataNotAvailableError",
+    "DorotheaFormat",
+    "EdgeListFormat",
     "GraphgenError",
+    "IdMapper",
     "IdMappingError",
     "MissingDependencyError",
     "NotFittedError",
     "Organism",
     "OutputError",
+    "StringFormat",
     "Trainer",
     "TrainerConfig",
     "build_model",
     "compare_models",
+    "from_networkx",
+    "largest_component",
+    "load_grn",
+    "load_ppi",
     "make_organism",
+    "settings",
     "stack_blocks",
     "stratified_split",
+    "subgraph",
+    "to_networkx",
 ]

@@ -17,6 +17,8 @@ __all__ = [
     "NotFittedError",
     "MissingDependencyError",
     "OutputError",
+    "DataNotAvailableError",
+    "ChecksumError",
 ]
 
 
@@ -49,3 +51,11 @@ class MissingDependencyError(GraphgenError, ImportError):
 
 class OutputError(GraphgenError, OSError):
     """A run folder, cache or checkpoint cannot be written."""
+
+
+class DataNotAvailableError(GraphgenError, FileNotFoundError):
+    """A data set is neither at the given path nor in the cache (and may not be downloaded)."""
+
+
+class ChecksumError(GraphgenError, OSError):
+    """A downloaded or cached file does not have the sha256 its manifest or record expects."""

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from graphgen.cli import datasets
 from graphgen.exceptions import GraphgenError
 
 __all__ = ["main"]
@@ -34,6 +35,7 @@ def _build_parser() -> argparse.ArgumentParser:
                       help="run folder to write (default: ./graphgen-demo)")
     demo.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     demo.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    datasets.add_parser(sub)
     return parser
 
 
@@ -49,6 +51,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "demo":
             return _demo(args)
+        if args.command == "datasets":
+            return datasets.run(args)
     except GraphgenError as exc:
         print(f"graphgen {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

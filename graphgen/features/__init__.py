@@ -1,5 +1,13 @@
-"""Node features as named blocks (expression, GO, topology, sequence ...) stacked into ``x``."""
+"""Node feature blocks (expression, GO terms, topology) and their stacking into ``data.x``.
+
+Each block function returns a genes x features ``DataFrame`` indexed by gene id;
+:func:`stack_blocks` aligns named blocks to ``data.node_ids`` and records which columns came
+from which block.
+"""
 
 from graphgen.features.blocks import stack_blocks
+from graphgen.features.expression_block import expression
+from graphgen.features.go_block import go
+from graphgen.features.topology_block import TOPOLOGY_FEATURES, topology
 
-__all__ = ["stack_blocks"]
+__all__ = ["TOPOLOGY_FEATURES", "expression", "go", "stack_blocks", "topology"]

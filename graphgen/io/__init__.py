@@ -1,5 +1,29 @@
-"""Reading and writing files: readers turn public formats into tables; writes are atomic."""
+"""Readers of public formats (each returns a table; errors name file and line) and atomic
+writes."""
 
 from graphgen.io.atomic import atomic_write
+from graphgen.io.biogrid import BiogridFormat, read_biogrid
+from graphgen.io.dorothea import DorotheaFormat, read_dorothea
+from graphgen.io.edgelist import EdgeListFormat, read_edgelist
+from graphgen.io.expression import read_expression
+from graphgen.io.go import read_gaf, read_gene2go, read_obo, to_associations
+from graphgen.io.string import StringFormat, read_string
+from graphgen.io.trrust import read_trrust
 
-__all__ = ["atomic_write"]
+__all__ = [
+    "BiogridFormat",
+    "DorotheaFormat",
+    "EdgeListFormat",
+    "StringFormat",
+    "atomic_write",
+    "read_biogrid",
+    "read_dorothea",
+    "read_edgelist",
+    "read_expression",
+    "read_gaf",
+    "read_gene2go",
+    "read_obo",
+    "read_string",
+    "read_trrust",
+    "to_associations",
+]

@@ -1,0 +1,298 @@
+"""The one reader of delimited text tables that every format reader builds on.
+
+It reads plain or gzip-compressed files (detected by their first bytes, not their name) in
+chunks with pandas' C parser, keeps identifier columns as categoricals (a 12-million-line
+STRING file then costs a few hundred MB, not gigabytes of Python strings), converts numeric
+columns, and turns every failure into a :class:`~graphgen.exceptions.DataFormatError` that
+names the file, the line and the problem. The index of the returned frame is the 1-based line
+number of each row in the file, so later checks can name lines too.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import os
+import re
+import zlib
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from pandas.api.types import union_categoricals
+
+from graphgen.exceptions import DataFormatError, GraphgenError
+
+__all__ = ["first_lines", "open_text", "read_delimited", "sniff_separator", "table_columns"]
+
+_CHUNK = 1_000_000
+_GZIP_MAGIC = b"\x1f\x8b"
+_TOKEN_ERROR = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+
+
+def open_text(path: str | os.PathLike) -> io.TextIOBase:
+    """Open a plain or gzip file as UTF-8 text (gzip detected from the magic bytes).
+
+    Raises:
+        DataFormatError: the file does not exist or is not readable.
+    """
+    path = Path(path)
+    try:
+        with open(path, "rb") as raw:
+            magic = raw.read(2)
+        if magic == _GZIP_MAGIC:
+            return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", newline="")
+        return open(path, encoding="utf-8", newline="")
+    except FileNotFoundError:
+        raise DataFormatError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise DataFormatError(f"{path}: is a folder, expected a file") from None
+    except OSError as exc:
+        raise DataFormatError(f"{path}: cannot read ({exc.strerror or exc})") from None
+
+
+def first_lines(path: str | os.PathLike, n: int = 5) -> list[str]:
+    """The first ``n`` lines of a text file (without line ends); ``[]`` for an empty file.
+
+    Raises:
+        DataFormatError: unreadable, not UTF-8 text, or a corrupt gzip stream.
+    """
+    lines = []
+    try:
+        with open_text(path) as handle:
+            for line in handle:
+                lines.append(line.rstrip("\r\n"))
+                if len(lines) >= n:
+                    break
+    except GraphgenError:
+        raise
+    except (UnicodeDecodeError, EOFError, OSError, zlib.error) as exc:
+        raise DataFormatError(f"{path}: not a readable text table ({_describe(exc)})") from None
+    return lines
+
+
+def sniff_separator(line: str) -> str:
+    """Tab if the line has one, else comma if it has one, else runs of white space."""
+    if "\t" in line:
+        return "\t"
+    if "," in line:
+        return ","
+    return r"\s+"
+
+
+def table_columns(
+    path: str | os.PathLike, *, sep: str | None = None, skip_lines: int = 0, what: str = "table"
+) -> tuple[str, list[str]]:
+    """The separator and the column names of a table's header line.
+
+    Args:
+        path: plain or gzip file.
+        sep: separator; ``None`` sniffs it (tab, comma, white space).
+        skip_lines: lines before the header line.
+        what: what the file holds, for messages.
+
+    Raises:
+        DataFormatError: the file is empty or unreadable.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> f = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+        >>> _ = f.write_text('"",score,a\\n1,0.5,x\\n')
+        >>> table_columns(f)
+        (',', ['', 'score', 'a'])
+    """
+    head = first_lines(path, skip_lines + 1)
+    if len(head) <= skip_lines or not head[skip_lines].strip():
+        raise DataFormatError(f"{path}: {what} is empty (no header or data line)")
+    line = head[skip_lines]
+    sep = sniff_separator(line) if sep is None else sep
+    return sep, _header(Path(path), line, sep, None, what)
+
+
+def read_delimited(
+    path: str | os.PathLike,
+    *,
+    what: str,
+    required: Sequence[str],
+    names: Sequence[str] | None = None,
+    sep: str | None = None,
+    skip_lines: int = 0,
+    numeric: Sequence[str] = (),
+    categorical: Sequence[str] = (),
+    optional: Sequence[str] = (),
+    chunksize: int = _CHUNK,
+) -> pd.DataFrame:
+    """Read a delimited table, checking columns and values with line-level errors.
+
+    Args:
+        path: plain or gzip file.
+        what: what the file holds, for messages (e.g. ``"TRRUST file"``).
+        required: columns that must exist and have a value on every line.
+        names: column names when the file has no header line (``None``: the first line after
+            ``skip_lines`` is the header).
+        sep: separator; ``None`` sniffs it from the first line (tab, comma, white space).
+        skip_lines: lines to skip before the header or data (e.g. comment lines).
+        numeric: columns converted to float (a value that is not a number is an error).
+        categorical: columns kept as pandas categoricals (identifiers).
+        optional: further columns to keep when present.
+        chunksize: rows per parser chunk.
+
+    Returns:
+        A DataFrame of the required and present optional columns; its index is the 1-based
+        line number of each row. Lines that are entirely empty are dropped.
+
+    Raises:
+        DataFormatError: empty file, missing columns (the message lists those present), a
+            line with the wrong number of fields, a missing or non-numeric value, a truncated
+            gzip stream, or bytes that are not UTF-8 text.
+    """
+    path = Path(path)
+    head = first_lines(path, skip_lines + 1)
+    if len(head) <= skip_lines or not head[skip_lines].strip():
+        raise DataFormatError(f"{path}: {what} is empty (no header or data line)")
+    if sep is None:
+        sep = sniff_separator(head[skip_lines])
+    header_lines = skip_lines + (0 if names is not None else 1)
+    wanted = list(dict.fromkeys([*required, *optional]))
+    dtypes = {c: "category" for c in categorical}
+    dtypes.update({c: "float64" for c in numeric})
+    columns = _header(path, head[skip_lines], sep, names, what)
+    missing = [c for c in required if c not in columns]
+    if missing:
+        raise DataFormatError(
+            f"{path}: {what} lacks column(s) {missing}; it has {columns}"
+            + ("" if names is None else " (the file is read without a header line)")
+        )
+    use = [c for c in wanted if c in columns]
+    try:
+        frame = _read_chunks(path, sep, names, skip_lines, use, dtypes, chunksize)
+    except ValueError as exc:
+        if isinstance(exc, GraphgenError) or not numeric:
+            raise
+        # The fast parse failed on a numeric column: find the line and the value.
+        _locate_bad_number(path, sep, names, skip_lines, use, numeric, header_lines, what)
+        raise DataFormatError(f"{path}: {what}: {exc}") from None
+    frame.index = frame.index + header_lines + 1
+    frame.index.name = "line"
+    blank = frame[use].isna().all(axis=1)
+    if blank.any():
+        frame = frame[~blank]
+    if frame.empty:
+        raise DataFormatError(f"{path}: {what} has a header but no data lines")
+    for column in required:
+        absent = frame[column].isna()
+        if absent.any():
+            line = int(frame.index[np.argmax(absent.to_numpy())])
+            raise DataFormatError(
+                f"{path}, line {line}: {what} has no value in column {column!r} "
+                f"({int(absent.sum())} line(s) like this)"
+            )
+    return frame
+
+
+def _header(path: Path, line: str, sep: str, names: Sequence[str] | None, what: str) -> list[str]:
+    if names is not None:
+        return list(names)
+    fields = re.split(sep, line.strip()) if sep == r"\s+" else next(csv.reader([line], delimiter=sep))
+    return [f.strip() for f in fields]
+
+
+def _chunks(
+    path: Path,
+    sep: str,
+    names: Sequence[str] | None,
+    skip_lines: int,
+    use: list[str],
+    dtypes: dict[str, str],
+    chunksize: int,
+) -> Iterator[pd.DataFrame]:
+    # No `usecols`: pandas then checks the field count of every line. Columns we do not keep
+    # are parsed as categoricals (cheap) and dropped chunk by chunk.
+    kwargs = dict(
+        sep=sep, header=None if names is not None else 0, names=list(names) if names else None,
+        skiprows=skip_lines, index_col=False, dtype=defaultdict(lambda: "category", dtypes),
+        keep_default_na=False, na_values=[""], skip_blank_lines=False, chunksize=chunksize,
+        engine="c",
+    )
+    with open_text(path) as handle:
+        try:
+            for chunk in pd.read_csv(handle, **kwargs):
+                yield chunk[use]
+        except pd.errors.ParserError as exc:
+            match = _TOKEN_ERROR.search(str(exc))
+            if match:
+                expected, line, saw = match.groups()
+                raise DataFormatError(
+                    f"{path}, line {line}: expected {expected} fields, saw {saw}"
+                ) from None
+            raise DataFormatError(f"{path}: cannot parse ({_describe(exc)})") from None
+        except pd.errors.EmptyDataError:
+            return
+        except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+            raise DataFormatError(
+                f"{path}: truncated or corrupt gzip file ({_describe(exc)}); download it again"
+            ) from None
+        except UnicodeDecodeError as exc:
+            raise DataFormatError(f"{path}: not UTF-8 text ({_describe(exc)})") from None
+        except (csv.Error, OverflowError) as exc:
+            raise DataFormatError(f"{path}: cannot parse ({_describe(exc)})") from None
+
+
+def _read_chunks(
+    path: Path,
+    sep: str,
+    names: Sequence[str] | None,
+    skip_lines: int,
+    use: list[str],
+    dtypes: dict[str, str],
+    chunksize: int,
+) -> pd.DataFrame:
+    parts = list(_chunks(path, sep, names, skip_lines, use, dtypes, chunksize))
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in use})
+    if len(parts) == 1:
+        return parts[0]
+    merged = {}
+    for column in use:
+        pieces = [p[column] for p in parts]
+        if isinstance(pieces[0].dtype, pd.CategoricalDtype):
+            merged[column] = union_categoricals(
+                [p.astype("category") for p in pieces], ignore_order=True)
+        else:
+            merged[column] = np.concatenate([p.to_numpy() for p in pieces])
+    index = np.concatenate([p.index.to_numpy() for p in parts])
+    return pd.DataFrame(merged, index=index)
+
+
+def _locate_bad_number(
+    path: Path,
+    sep: str,
+    names: Sequence[str] | None,
+    skip_lines: int,
+    use: list[str],
+    numeric: Sequence[str],
+    header_lines: int,
+    what: str,
+) -> None:
+    offset = header_lines + 1
+    for chunk in _chunks(path, sep, names, skip_lines, use, {}, _CHUNK):
+        for column in numeric:
+            if column not in chunk:
+                continue
+            raw = chunk[column]
+            values = pd.to_numeric(raw, errors="coerce")
+            bad = values.isna() & raw.notna()
+            if bad.any():
+                row = int(np.argmax(bad.to_numpy()))
+                raise DataFormatError(
+                    f"{path}, line {int(chunk.index[row]) + offset}: {what} column {column!r} "
+                    f"must be a number, got {raw.iloc[row]!r}"
+                )
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
