@@ -15,6 +15,7 @@ import gzip
 import io
 import os
 import re
+import warnings
 import zlib
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -217,9 +218,14 @@ def _chunks(
         keep_default_na=False, na_values=[""], skip_blank_lines=False, chunksize=chunksize,
         engine="c",
     )
-    with open_text(path) as handle:
+    with open_text(path) as handle, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", pd.errors.ParserWarning)
         try:
             for chunk in pd.read_csv(handle, **kwargs):
+                if names is not None and any("names does not match" in str(w.message)
+                                             for w in caught):
+                    # Without a header line pandas drops surplus fields with a warning only.
+                    _raise_ragged(path, sep, len(names), skip_lines)
                 yield chunk[use]
         except pd.errors.ParserError as exc:
             match = _TOKEN_ERROR.search(str(exc))
@@ -239,6 +245,21 @@ def _chunks(
             raise DataFormatError(f"{path}: not UTF-8 text ({_describe(exc)})") from None
         except (csv.Error, OverflowError) as exc:
             raise DataFormatError(f"{path}: cannot parse ({_describe(exc)})") from None
+
+
+def _raise_ragged(path: Path, sep: str, n_fields: int, skip_lines: int) -> None:
+    """Find the first line with more than ``n_fields`` fields and raise (error path only)."""
+    with open_text(path) as handle:
+        for number, line in enumerate(handle, start=1):
+            if number <= skip_lines:
+                continue
+            text = line.rstrip("\r\n")
+            fields = (text.split() if sep == r"\s+" else next(csv.reader([text], delimiter=sep))
+                      if text else [])
+            if len(fields) > n_fields:
+                raise DataFormatError(
+                    f"{path}, line {number}: expected {n_fields} fields, saw {len(fields)}")
+    raise DataFormatError(f"{path}: some line has more than {n_fields} fields")
 
 
 def _read_chunks(

@@ -138,7 +138,7 @@ def read_edgelist(
             "sign": spec.sign}
     column = {k: str(v) for k, v in role.items() if v is not None}
     if names is not None:
-        beyond = [v for v in column.values() if int(v) >= len(names)]
+        beyond = [int(v) for v in column.values() if int(v) >= len(names)]
         if beyond:
             raise DataFormatError(
                 f"{path}: edge list has {len(names)} columns; positions {beyond} do not exist"

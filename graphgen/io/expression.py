@@ -89,15 +89,16 @@ def check_expression(
         if ids.has_duplicates:
             dup = ids[ids.duplicated()].unique()[:5].tolist()
             raise DataFormatError(f"{what}: {axis} ids repeat, e.g. {dup}; aggregate them first")
-    non_numeric = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
-    if non_numeric:
-        column = frame[non_numeric[0]]
-        bad = pd.to_numeric(column, errors="coerce").isna() & column.notna()
-        sample = column.index[np.argmax(bad.to_numpy())] if bad.any() else column.index[0]
-        raise DataFormatError(
-            f"{what}: gene {non_numeric[0]!r}, sample {sample!r}: value {column.loc[sample]!r} "
-            f"is not a number ({len(non_numeric)} gene(s) with non-numeric values)"
-        )
+    if not all(pd.api.types.is_numeric_dtype(t) for t in frame.dtypes):
+        numeric = frame.apply(pd.to_numeric, errors="coerce")
+        bad = (numeric.isna() & frame.notna()).to_numpy()
+        if bad.any():
+            row, col = np.argwhere(bad)[0]
+            raise DataFormatError(
+                f"{what}: gene {frame.columns[col]!r}, sample {frame.index[row]!r}: value "
+                f"{frame.iat[row, col]!r} is not a number ({int(bad.sum())} such value(s))"
+            )
+        frame = numeric
     values = frame.to_numpy(dtype=np.float32)
     missing = np.isnan(values)
     if missing.any() and nan == "error":

@@ -1,0 +1,34 @@
+"""Topology features against networkx on the simulated PPI."""
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from graphgen.exceptions import ConfigError
+from graphgen.features import topology
+from graphgen.graph.convert import to_networkx
+
+
+def test_matches_networkx(small_organism):
+    ppi = small_organism.ppi
+    block = topology(ppi, features=["degree", "clustering", "pagerank", "core_number",
+                                    "weighted_degree"])
+    G = to_networkx(ppi)
+    ids = ppi.node_ids
+    assert block["degree"].tolist() == [G.degree(i) for i in ids]
+    clustering = nx.clustering(G)
+    assert np.allclose(block["clustering"], [clustering[i] for i in ids], atol=1e-6)
+    pagerank = nx.pagerank(G, weight=None, tol=1e-12)
+    assert np.allclose(block["pagerank"] / len(ids), [pagerank[i] for i in ids], atol=1e-6)
+    core = nx.core_number(G)
+    assert block["core_number"].tolist() == [core[i] for i in ids]
+    strength = dict(G.degree(weight="weight"))
+    assert np.allclose(block["weighted_degree"], [strength[i] for i in ids], atol=1e-4)
+
+
+def test_directed_degrees(small_organism):
+    grn = small_organism.grn
+    block = topology(grn, features=["in_degree", "out_degree"])
+    assert block["out_degree"].sum() == block["in_degree"].sum() == grn.edge_index.shape[1]
+    with pytest.raises(ConfigError, match="unknown feature"):
+        topology(grn, features=["betweenness"])

@@ -1,0 +1,57 @@
+"""IdMapper on a hand-made table and on the real human id table."""
+
+import pandas as pd
+import pytest
+
+from graphgen.exceptions import ConfigError, DataFormatError, IdMappingError
+from graphgen.ids import IdMapper
+
+TABLE = pd.DataFrame({
+    "symbol": ["TP53", "MDM2", "MDM4"],
+    "entrez": ["7157", "4193", "4194"],
+    "ensembl_gene": ["ENSG00000141510", "ENSG00000135679", "ENSG00000198625"],
+    "uniprot": ["A0A087WT22|P04637", "Q00987", "O15151"],
+    "alias": ["P53|LFS1", "HDM2|MDMX", "MDMX"],
+})
+
+
+def test_every_id_reported():
+    m = IdMapper(TABLE).map(["LFS1", "ENSG00000141510.17", "MDMX", "nope", "4193", "tp53"],
+                            to="symbol")
+    report = m.report
+    assert report["status"].to_dict() == {
+        "LFS1": "mapped", "ENSG00000141510.17": "mapped", "MDMX": "ambiguous",
+        "nope": "unmapped", "4193": "mapped", "tp53": "mapped"}
+    assert report.loc["MDMX", "candidates"] == "MDM2|MDM4"
+    assert report.loc["4193", "matched_as"] == "entrez"
+    assert m.mapping.to_dict() == {"LFS1": "TP53", "ENSG00000141510.17": "TP53",
+                                   "4193": "MDM2", "tp53": "TP53"}
+    assert "3 ... " not in m.summary() and "1 unmapped, 1 ambiguous" in m.summary()
+    with pytest.raises(IdMappingError, match="nope"):
+        m(["nope"])
+
+
+def test_uniprot_target_prefers_swissprot_form():
+    assert IdMapper(TABLE).map(["TP53"], to="uniprot").mapping["TP53"] == "P04637"
+
+
+def test_symbol_beats_alias_and_source_restriction():
+    table = pd.DataFrame({"symbol": ["A", "B"], "alias": ["B", ""]})
+    assert IdMapper(table).map(["B"], to="symbol").mapping["B"] == "B"
+    assert IdMapper(table).map(["B"], to="symbol", source="alias").mapping["B"] == "A"
+    with pytest.raises(ConfigError, match="known id types"):
+        IdMapper(table).map(["B"], to="uniprot")
+    with pytest.raises(DataFormatError):
+        IdMapper(pd.DataFrame({"name": ["x"]}))
+
+
+@pytest.mark.slow
+def test_real_human_table(shared_data):
+    m = IdMapper.human(shared_data / "ids" / "human_gene_ids.tsv.gz")
+    to_entrez = m.map(["TP53", "ENSG00000012048", "P38398", "HDM2", "NOT_A_GENE_1"], to="entrez")
+    assert to_entrez.mapping.to_dict() == {"TP53": "7157", "ENSG00000012048": "672",
+                                           "P38398": "672", "HDM2": "4193"}
+    assert to_entrez.unmapped.tolist() == ["NOT_A_GENE_1"]
+    assert m.map(["7157"], to="ensembl_gene").mapping["7157"] == "ENSG00000141510"
+    assert m.map(["BRCA1"], to="uniprot").mapping["BRCA1"] == "P38398"
+    assert m.map(["672"], to="symbol").mapping["672"] == "BRCA1"

@@ -1,0 +1,63 @@
+"""Expression matrix reader: orientation, NaN, non-numeric values, duplicates, h5ad."""
+
+import pytest
+
+from graphgen.exceptions import DataFormatError, MissingDependencyError
+from graphgen.io.expression import read_expression
+
+GENES_X_SAMPLES = "gene,s1,s2\nTP53,1.5,2\nMDM2,0,3\nATM,1,1\n"
+
+
+def test_orientation_auto_by_shape_and_by_known_genes(tmp_path):
+    f = tmp_path / "e.csv"
+    f.write_text(GENES_X_SAMPLES)
+    assert read_expression(f).shape == (2, 3)  # more rows than columns: genes are rows
+    wide = tmp_path / "w.tsv"
+    wide.write_text("sample\tTP53\tMDM2\ns1\t1\t2\ns2\t3\t4\ns3\t5\t6\n")
+    assert read_expression(wide, genes=["TP53", "MDM2"]).columns.tolist() == ["TP53", "MDM2"]
+    assert read_expression(wide, orientation="samples_x_genes").shape == (3, 2)
+
+
+def test_nan_named_or_kept(tmp_path):
+    f = tmp_path / "e.csv"
+    f.write_text("gene,s1,s2\nTP53,1.5,\nMDM2,0,3\nATM,1,1\n")
+    with pytest.raises(DataFormatError, match="gene 'TP53', sample 's2'"):
+        read_expression(f)
+    assert read_expression(f, nan="keep").isna().sum().sum() == 1
+
+
+def test_non_numeric_value_named(tmp_path):
+    f = tmp_path / "e.csv"
+    f.write_text("gene,s1,s2\nTP53,1.5,2\nMDM2,zero,3\nATM,1,1\n")
+    with pytest.raises(DataFormatError, match="gene 'MDM2', sample 's1': value 'zero'"):
+        read_expression(f)
+
+
+def test_duplicate_gene(tmp_path):
+    f = tmp_path / "e.csv"
+    f.write_text("gene,s1,s2\nTP53,1,2\nTP53,0,3\nATM,1,1\n")
+    with pytest.raises(DataFormatError, match="gene ids repeat.*TP53"):
+        read_expression(f)
+
+
+def test_h5ad_without_anndata(tmp_path, monkeypatch):
+    import builtins
+    real_import = builtins.__import__
+
+    def fake_import(name, *args, **kwargs):
+        if name == "anndata":
+            raise ImportError("no anndata")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", fake_import)
+    f = tmp_path / "x.h5ad"
+    f.write_bytes(b"")
+    with pytest.raises(MissingDependencyError, match="pip install 'graphgen\\[anndata\\]'"):
+        read_expression(f)
+
+
+@pytest.mark.slow
+def test_real_tcga_blca(shared_data):
+    m = read_expression(shared_data / "tcga_blca" / "tcga_blca_expression.csv.gz")
+    assert m.shape == (38, 19938)
+    assert m.index.str.endswith("_11A").sum() == 19
