@@ -11,6 +11,7 @@ Example:
 """
 
 from graphgen.datasets.synthetic import Organism, make_organism
+from graphgen.estimators.gene_classifier import GeneClassifier
 from graphgen.exceptions import (
     ChecksumError,
     ConfigError,
@@ -32,8 +33,8 @@ from graphgen.io.dorothea import DorotheaFormat
 from graphgen.io.edgelist import EdgeListFormat
 from graphgen.io.string import StringFormat
 from graphgen.models.registry import build_model
-from graphgen.train.comparison import compare_models
-from graphgen.train.splits import stratified_split
+from graphgen.train.comparison import compare_models, cross_validate
+from graphgen.train.splits import kfold_splits, stratified_split
 from graphgen.settings import settings
 from graphgen.train.trainer import Trainer, TrainerConfig
 
@@ -47,6 +48,7 @@ __all__ = [
     "DataNotAvailableError",
     "DorotheaFormat",
     "EdgeListFormat",
+    "GeneClassifier",
     "GraphgenError",
     "IdMapper",
     "IdMappingError",
@@ -59,7 +61,9 @@ __all__ = [
     "TrainerConfig",
     "build_model",
     "compare_models",
+    "cross_validate",
     "from_networkx",
+    "kfold_splits",
     "largest_component",
     "load_grn",
     "load_ppi",

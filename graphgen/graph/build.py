@@ -79,20 +79,26 @@ def edges_to_data(
     evidence = _column(edges, "evidence", np.int64, source)
 
     loops = src == dst
-    if loops.any():
+    n_loops = int(loops.sum())
+    if n_loops:
         keep = ~loops
         src, dst = src[keep], dst[keep]
         weight, sign, evidence = (None if a is None else a[keep] for a in (weight, sign, evidence))
-    if not directed:
-        src, dst = np.minimum(src, dst), np.maximum(src, dst)
     n = len(node_ids)
-    key = src.astype(np.int64) * n + dst
+    # One integer key per (source, target); int32 while n * n fits, to halve the memory.
+    key_type = np.int32 if n * n < 2**31 else np.int64
+    if directed:
+        key = src.astype(key_type) * key_type(n) + dst
+    else:
+        key = np.minimum(src, dst).astype(key_type) * key_type(n) + np.maximum(src, dst)
+    del src, dst
     order = np.argsort(key, kind="stable")
     key = key[order]
     starts = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]])) if len(key) else (
         np.zeros(0, dtype=np.int64))
     unique = key[starts]
-    src, dst = unique // n if n else unique, unique % n if n else unique
+    del key
+    src, dst = (unique // n, unique % n) if n else (unique, unique)
     merged: dict[str, np.ndarray] = {}
     if weight is not None:
         merged["edge_weight"] = np.maximum.reduceat(weight[order], starts) if len(starts) else (
@@ -109,15 +115,17 @@ def edges_to_data(
         merged["edge_evidence"] = np.add.reduceat(evidence[order], starts) if len(starts) else (
             evidence[:0])
 
+    del order
     if not directed:
-        src, dst = np.concatenate([src, dst]), np.concatenate([dst, src])
-        merged = {k: np.concatenate([v, v]) for k, v in merged.items()}
-        both = np.lexsort((dst, src))
-        src, dst = src[both], dst[both]
-        merged = {k: v[both] for k, v in merged.items()}
+        both = np.argsort(np.concatenate([unique, dst * key_type(n) + src]), kind="stable")
+        src, dst = np.concatenate([src, dst])[both], np.concatenate([dst, src])[both]
+        merged = {k: np.concatenate([v, v])[both] for k, v in merged.items()}
+        del both
 
-    data = Data(edge_index=torch.from_numpy(np.stack([src, dst]).astype(np.int64)),
-                num_nodes=n, node_ids=list(node_ids))
+    edge_index = np.empty((2, len(src)), dtype=np.int64)
+    edge_index[0], edge_index[1] = src, dst
+    del src, dst
+    data = Data(edge_index=torch.from_numpy(edge_index), num_nodes=n, node_ids=list(node_ids))
     if "edge_weight" in merged:
         data.edge_weight = torch.from_numpy(merged["edge_weight"].astype(np.float32))
     if "edge_sign" in merged:
@@ -128,8 +136,8 @@ def edges_to_data(
     data.load_report = {
         "source": source,
         "lines": int(n_lines),
-        "self_loops_dropped": int(loops.sum()),
-        "duplicates_merged": int(n_lines - int(loops.sum()) - n_pairs),
+        "self_loops_dropped": n_loops,
+        "duplicates_merged": int(n_lines - n_loops - n_pairs),
         "nodes": int(n),
         "edges": int(n_pairs),
         "directed": bool(directed),
@@ -163,7 +171,7 @@ def _codes(
         lookup = node_ids.get_indexer(categories)
         if (lookup < 0).any():
             raise DataFormatError(f"{what}: an edge has an empty id")
-        codes.append(lookup[raw].astype(np.int64))
+        codes.append(lookup.astype(np.int32 if len(node_ids) < 2**31 else np.int64)[raw])
     return node_ids, codes[0], codes[1]
 
 

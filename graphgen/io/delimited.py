@@ -23,13 +23,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from pandas.api.types import union_categoricals
 
 from graphgen.exceptions import DataFormatError, GraphgenError
 
 __all__ = ["first_lines", "open_text", "read_delimited", "sniff_separator", "table_columns"]
 
-_CHUNK = 1_000_000
+_CHUNK = 250_000
 _GZIP_MAGIC = b"\x1f\x8b"
 _TOKEN_ERROR = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
@@ -271,21 +270,46 @@ def _read_chunks(
     dtypes: dict[str, str],
     chunksize: int,
 ) -> pd.DataFrame:
-    parts = list(_chunks(path, sep, names, skip_lines, use, dtypes, chunksize))
-    if not parts:
+    """Read chunk by chunk; categorical columns are recoded into one growing category index
+    as they come, so memory holds small integer codes, not one category set per chunk."""
+    categories: dict[str, pd.Index] = {}
+    pieces: dict[str, list[np.ndarray]] = {c: [] for c in use}
+    indices: list[np.ndarray] = []
+    n_chunks = 0
+    for chunk in _chunks(path, sep, names, skip_lines, use, dtypes, chunksize):
+        n_chunks += 1
+        indices.append(chunk.index.to_numpy())
+        for column in use:
+            values = chunk[column]
+            if isinstance(values.dtype, pd.CategoricalDtype):
+                known = categories.get(column)
+                cats = values.cat.categories
+                if known is None:
+                    known = cats
+                else:
+                    new = cats.difference(known, sort=False)
+                    if len(new):
+                        known = known.append(new)
+                categories[column] = known
+                lookup = known.get_indexer(cats).astype(np.int32)
+                codes = values.cat.codes.to_numpy()
+                mapped = lookup[np.maximum(codes, 0)] if len(lookup) else np.zeros(len(codes),
+                                                                                   np.int32)
+                pieces[column].append(np.where(codes >= 0, mapped, -1).astype(np.int32))
+            else:
+                pieces[column].append(values.to_numpy())
+    if not n_chunks:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in use})
-    if len(parts) == 1:
-        return parts[0]
+    index = np.concatenate(indices)
+    if len(index) and index[-1] - index[0] == len(index) - 1:  # no gaps: a free RangeIndex
+        index = pd.RangeIndex(int(index[0]), int(index[-1]) + 1)
     merged = {}
-    for column in use:
-        pieces = [p[column] for p in parts]
-        if isinstance(pieces[0].dtype, pd.CategoricalDtype):
-            merged[column] = union_categoricals(
-                [p.astype("category") for p in pieces], ignore_order=True)
-        else:
-            merged[column] = np.concatenate([p.to_numpy() for p in pieces])
-    index = np.concatenate([p.index.to_numpy() for p in parts])
-    return pd.DataFrame(merged, index=index)
+    for column in use:  # column by column, freeing the pieces as we go
+        values = np.concatenate(pieces.pop(column))
+        if column in categories:
+            values = pd.Categorical.from_codes(values, categories=categories[column])
+        merged[column] = pd.Series(values, index=index, copy=False)
+    return pd.DataFrame(merged, copy=False)
 
 
 def _locate_bad_number(

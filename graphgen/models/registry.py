@@ -10,15 +10,26 @@ from torch import nn
 from graphgen.exceptions import ConfigError
 from graphgen.models.gat import GAT
 from graphgen.models.gcn import GCN
+from graphgen.models.label_propagation import LabelPropagation
+from graphgen.models.logreg import LogisticRegression
 from graphgen.models.mlp import MLP
+from graphgen.models.sage import GraphSAGE
 
-__all__ = ["MODELS", "build_model"]
+__all__ = ["FEATURE_ONLY", "GRAPH_ONLY", "MODELS", "build_model"]
 
 #: Model classes by the name used in the CLI, TOML experiments and result tables.
-MODELS: dict[str, type[nn.Module]] = {"gcn": GCN, "gat": GAT, "mlp": MLP}
+MODELS: dict[str, type] = {
+    "gcn": GCN, "gat": GAT, "sage": GraphSAGE, "mlp": MLP, "logreg": LogisticRegression,
+    "label_propagation": LabelPropagation,
+}
+#: Baselines that ignore the graph (node features only).
+FEATURE_ONLY = frozenset({"mlp", "logreg"})
+#: Baselines that ignore the node features (graph only); they are not trained.
+GRAPH_ONLY = frozenset({"label_propagation"})
 
 
-def build_model(name: str, in_channels: int, out_channels: int, **hparams: Any) -> nn.Module:
+def build_model(name: str, in_channels: int, out_channels: int, **hparams: Any
+                ) -> nn.Module | LabelPropagation:
     """Build the model registered as ``name``.
 
     Args:
@@ -28,7 +39,9 @@ def build_model(name: str, in_channels: int, out_channels: int, **hparams: Any) 
         **hparams: keyword arguments of the model class (e.g. ``hidden_channels``).
 
     Returns:
-        A freshly initialised ``torch.nn.Module`` (seed the RNG first for reproducibility).
+        A freshly initialised ``torch.nn.Module`` (seed the RNG first for reproducibility),
+        or, for the graph-only baselines (:data:`GRAPH_ONLY`), an object with
+        ``predict_scores(data, task)`` that needs no training.
 
     Raises:
         ConfigError: unknown model name, unknown hyper-parameter or invalid value.
@@ -58,4 +71,8 @@ def build_model(name: str, in_channels: int, out_channels: int, **hparams: Any) 
             )
     if "dropout" in hparams and not 0.0 <= float(hparams["dropout"]) < 1.0:
         raise ConfigError(f"model {key!r}: dropout must be in [0, 1), got {hparams['dropout']!r}")
+    if "alpha" in hparams and not 0.0 < float(hparams["alpha"]) < 1.0:
+        raise ConfigError(f"model {key!r}: alpha must be in (0, 1), got {hparams['alpha']!r}")
+    if key in GRAPH_ONLY:
+        return cls(**hparams)
     return cls(in_channels, out_channels, **hparams)

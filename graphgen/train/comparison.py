@@ -1,9 +1,17 @@
-"""Train several models on one graph, features and split; collect comparable results."""
+"""Train several models on one graph, features and split(s); collect comparable results.
+
+Every model, GNN or baseline, sees the same features, split and trainer settings; label
+propagation (graph only) is evaluated through the same task object, so a result table shows
+side by side what the features alone, the graph alone and both together achieve.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -11,13 +19,16 @@ import pandas as pd
 from torch_geometric.data import Data
 
 from graphgen.graph.nodes import node_index
-from graphgen.models.registry import build_model
+from graphgen.models.registry import GRAPH_ONLY, build_model
 from graphgen.train.seeding import seed_everything
 from graphgen.train.splits import Split
-from graphgen.train.tasks import NodeClassificationTask
+from graphgen.train.tasks import make_task
 from graphgen.train.trainer import Trainer, TrainerConfig
 
-__all__ = ["ModelResult", "compare_models", "results_table"]
+__all__ = ["CVResult", "ModelResult", "compare_models", "cross_validate", "results_table",
+           "summary_table"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -27,10 +38,11 @@ class ModelResult:
     Attributes:
         name: registry name of the model.
         test: test metrics; ``val``: validation metrics at the kept epoch.
-        epochs, best_epoch, seconds: from the trainer.
+        epochs, best_epoch, seconds: from the trainer (0 for untrained baselines).
         scores: predicted score per gene id (all nodes): a Series for binary tasks, a
-            DataFrame with one column per class otherwise.
+            DataFrame with one column per class or label otherwise.
         hparams: the hyper-parameters the model was built with.
+        split: name of the split.
     """
 
     name: str
@@ -41,15 +53,47 @@ class ModelResult:
     seconds: float
     scores: pd.Series | pd.DataFrame = field(repr=False)
     hparams: dict[str, Any] = field(default_factory=dict)
+    split: str = "split"
+
+
+def _fit_one(name: str, hparams: Mapping[str, Any], data: Data, task, runner: Trainer,
+             split: Split, checkpoint_dir: Path | None, resume: bool) -> ModelResult:
+    index = node_index(data)
+    seed_everything(runner.config.seed)
+    model = build_model(name, data.num_features, task.num_outputs, **dict(hparams))
+    if name.lower() in GRAPH_ONLY:
+        import time
+        start = time.perf_counter()
+        scores = model.predict_scores(data, task)
+        val = task.metrics(scores, task.val_index)
+        epochs = best = 0
+        seconds = time.perf_counter() - start
+    else:
+        checkpoint = None
+        if checkpoint_dir is not None:
+            checkpoint = checkpoint_dir / f"{name}-{split.name.replace(' ', '').replace(',', '-')}.pt"
+        fit = runner.fit(model, data, task, description=f"{name} {split.name}",
+                         checkpoint=checkpoint, resume=resume)
+        scores = task.scores(runner.predict(model, data))
+        val, epochs, best, seconds = dict(fit.best_val), fit.epochs, fit.best_epoch, fit.seconds
+    if scores.ndim == 1:
+        frame = pd.Series(scores, index=index, name=name)
+    else:
+        frame = pd.DataFrame(scores, index=index, columns=[str(c) for c in task.classes])
+    return ModelResult(name=name, test=task.metrics(scores, task.test_index), val=val,
+                       epochs=epochs, best_epoch=best, seconds=seconds, scores=frame,
+                       hparams=dict(hparams), split=split.name)
 
 
 def compare_models(
     data: Data,
-    labels: pd.Series,
+    labels: pd.Series | pd.DataFrame,
     split: Split,
     models: Mapping[str, Mapping[str, Any]],
     *,
     trainer: TrainerConfig | None = None,
+    checkpoint_dir: str | Path | None = None,
+    resume: bool = False,
 ) -> list[ModelResult]:
     """Train each model with the same trainer settings, features and split.
 
@@ -58,10 +102,13 @@ def compare_models(
 
     Args:
         data: graph with node features ``x`` and ``node_ids``.
-        labels: class per gene id (genes absent or NaN are unlabelled).
+        labels: class per gene id (Series; genes absent or NaN are unlabelled) or a genes x
+            labels 0/1 table (multi-label).
         split: train/val/test gene ids.
         models: registry name -> hyper-parameters (``{}`` for the defaults).
         trainer: trainer settings (default :class:`TrainerConfig`).
+        checkpoint_dir: write each model's training state there (atomically).
+        resume: continue interrupted models from their checkpoints.
 
     Returns:
         One :class:`ModelResult` per model, in the order given.
@@ -77,41 +124,103 @@ def compare_models(
         >>> sorted(res[0].test)
         ['accuracy', 'auprc', 'auroc', 'macro_f1']
     """
-    config = trainer or TrainerConfig()
-    task = NodeClassificationTask.from_labels(data, labels, split)
-    index = node_index(data)
-    runner = Trainer(config)
-    results = []
-    for name, hparams in models.items():
-        seed_everything(config.seed)
-        model = build_model(name, data.num_features, task.num_classes, **dict(hparams))
-        fit = runner.fit(model, data, task, description=name)
-        logits = runner.predict(model, data)
-        scores = task.scores(logits)
-        if scores.ndim == 1:
-            frame = pd.Series(scores, index=index, name=name)
+    runner = Trainer(trainer or TrainerConfig())
+    task = make_task(data, labels, split)
+    folder = Path(checkpoint_dir) if checkpoint_dir is not None else None
+    return [_fit_one(name, hparams, data, task, runner, split, folder, resume)
+            for name, hparams in models.items()]
+
+
+@dataclass(frozen=True)
+class CVResult:
+    """Results of several models over several splits (cross-validation).
+
+    Attributes:
+        results: one :class:`ModelResult` per (split, model), splits in order.
+        out_of_fold: per model, each gene's test score averaged over the splits where it was
+            a test gene (a Series, or a DataFrame for multi-class/multi-label tasks).
+    """
+
+    results: list[ModelResult]
+    out_of_fold: dict[str, pd.Series | pd.DataFrame] = field(repr=False)
+
+    def per_split(self) -> pd.DataFrame:
+        """Test metrics, one row per (model, split)."""
+        rows = [{"model": r.name, "split": r.split, **r.test, "epochs": r.epochs,
+                 "seconds": r.seconds} for r in self.results]
+        return pd.DataFrame(rows)
+
+    def summary(self) -> pd.DataFrame:
+        """Mean and standard deviation of every test metric per model (rows in model order)."""
+        return summary_table(self.per_split())
+
+
+def cross_validate(
+    data: Data,
+    labels: pd.Series | pd.DataFrame,
+    splits: Sequence[Split],
+    models: Mapping[str, Mapping[str, Any]],
+    *,
+    trainer: TrainerConfig | None = None,
+    checkpoint_dir: str | Path | None = None,
+    resume: bool = False,
+) -> CVResult:
+    """:func:`compare_models` over every split; metrics as mean +- sd across splits.
+
+    Example:
+        >>> from graphgen.datasets.synthetic import make_organism
+        >>> from graphgen.features import stack_blocks
+        >>> from graphgen.train import kfold_splits
+        >>> org = make_organism(n_genes=200, n_samples=5)
+        >>> data = stack_blocks(org.ppi, {"attributes": org.features})
+        >>> cv = cross_validate(data, org.labels, kfold_splits(org.labels, k=3),
+        ...                     {"logreg": {}, "label_propagation": {}},
+        ...                     trainer=TrainerConfig(max_epochs=3, progress=False))
+        >>> bool(cv.summary().loc["label_propagation", "auroc_mean"] > 0.5)
+        True
+    """
+    results: list[ModelResult] = []
+    sums: dict[str, Any] = {}
+    counts: dict[str, np.ndarray] = {}
+    for i, split in enumerate(splits):
+        log.info("split %d of %d: %s", i + 1, len(splits), split.name)
+        for result in compare_models(data, labels, split, models, trainer=trainer,
+                                     checkpoint_dir=checkpoint_dir, resume=resume):
+            results.append(result)
+            test = result.scores.index.isin(split.test)
+            values = np.where(test[:, None] if result.scores.ndim == 2 else test,
+                              result.scores.to_numpy(), 0.0)
+            sums[result.name] = sums.get(result.name, 0.0) + values
+            counts[result.name] = counts.get(result.name, 0) + test
+    out_of_fold = {}
+    for result in results[: len(models)]:
+        name = result.name
+        with np.errstate(invalid="ignore", divide="ignore"):
+            denominator = counts[name][:, None] if result.scores.ndim == 2 else counts[name]
+            mean = sums[name] / denominator
+        if result.scores.ndim == 2:
+            frame = pd.DataFrame(mean, index=result.scores.index, columns=result.scores.columns)
         else:
-            frame = pd.DataFrame(scores, index=index, columns=list(task.classes))
-        results.append(ModelResult(
-            name=name,
-            test=task.evaluate(logits, task.test_index),
-            val={k: v for k, v in fit.best_val.items()},
-            epochs=fit.epochs,
-            best_epoch=fit.best_epoch,
-            seconds=fit.seconds,
-            scores=frame,
-            hparams=dict(hparams),
-        ))
-    return results
+            frame = pd.Series(mean, index=result.scores.index, name=name)
+        out_of_fold[name] = frame[counts[name] > 0]
+    return CVResult(results=results, out_of_fold=out_of_fold)
 
 
 def results_table(results: list[ModelResult]) -> pd.DataFrame:
     """Test metrics, epochs and seconds of each model, one row per model."""
-    rows = [
-        {"model": r.name, **{k: r.test[k] for k in ("auroc", "auprc", "macro_f1", "accuracy")},
-         "epochs": r.epochs, "seconds": r.seconds}
-        for r in results
-    ]
+    rows = [{"model": r.name, **r.test, "epochs": r.epochs, "seconds": r.seconds}
+            for r in results]
     return pd.DataFrame(rows).set_index("model")
 
 
+def summary_table(per_split: pd.DataFrame) -> pd.DataFrame:
+    """``<metric>_mean`` / ``<metric>_sd`` per model from a per-split table."""
+    metrics = [c for c in per_split.columns if c not in ("model", "split")]
+    grouped = per_split.groupby("model", sort=False)[metrics]
+    mean, sd = grouped.mean(), grouped.std(ddof=1)
+    out = pd.DataFrame(index=mean.index)
+    for metric in metrics:
+        out[f"{metric}_mean"] = mean[metric]
+        out[f"{metric}_sd"] = sd[metric] if len(per_split) > len(mean) else math.nan
+    out["splits"] = grouped.size()
+    return out

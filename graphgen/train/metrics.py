@@ -12,10 +12,13 @@ from sklearn.metrics import (
 
 from graphgen.exceptions import DataFormatError
 
-__all__ = ["METRICS", "classification_metrics"]
+__all__ = ["METRICS", "MULTILABEL_METRICS", "classification_metrics", "multilabel_metrics"]
 
 #: Metric names returned by :func:`classification_metrics`; all are "higher is better".
 METRICS = ("auroc", "auprc", "macro_f1", "accuracy")
+#: Metric names returned by :func:`multilabel_metrics`; all are "higher is better".
+MULTILABEL_METRICS = ("micro_auprc", "macro_auprc", "micro_auroc", "macro_auroc", "micro_f1",
+                      "macro_f1")
 
 
 def classification_metrics(
@@ -77,4 +80,52 @@ def classification_metrics(
         "macro_f1": float(f1_score(y_true, predicted, labels=labels, average="macro",
                                    zero_division=0)),
         "accuracy": float(accuracy_score(y_true, predicted)),
+    }
+
+
+def multilabel_metrics(y_true: np.ndarray, scores: np.ndarray) -> dict[str, float]:
+    """Micro- and macro-averaged AUPRC, AUROC and F1 of multi-label scores.
+
+    Micro averages pool every (gene, label) decision; macro averages are the mean over the
+    labels that have both positive and negative genes in ``y_true`` (a label with one class
+    only has no ranking metric and is skipped; NaN if none is left). F1 thresholds the
+    scores at 0.5.
+
+    Args:
+        y_true: 0/1 matrix ``[N, L]``.
+        scores: probabilities ``[N, L]``.
+
+    Returns:
+        ``{"micro_auprc", "macro_auprc", "micro_auroc", "macro_auroc", "micro_f1",
+        "macro_f1"}``.
+
+    Raises:
+        DataFormatError: shapes differ or are not 2-d.
+
+    Example:
+        >>> y = np.array([[1, 0], [0, 1], [1, 1], [0, 0]])
+        >>> s = np.array([[0.9, 0.2], [0.3, 0.8], [0.7, 0.6], [0.1, 0.4]])
+        >>> multilabel_metrics(y, s)["macro_auroc"]
+        1.0
+    """
+    y_true = np.asarray(y_true).astype(np.int64)
+    scores = np.asarray(scores, dtype=np.float64)
+    if y_true.ndim != 2 or y_true.shape != scores.shape:
+        raise DataFormatError(f"multilabel_metrics: labels {y_true.shape} and scores "
+                              f"{scores.shape} must be the same [N, L] shape")
+    both = (y_true.min(axis=0) == 0) & (y_true.max(axis=0) == 1)
+    predicted = (scores >= 0.5).astype(np.int64)
+    nan = float("nan")
+    pooled = y_true.ravel()
+    has_both = pooled.min(initial=1) == 0 and pooled.max(initial=0) == 1
+    return {
+        "micro_auprc": float(average_precision_score(pooled, scores.ravel())) if has_both
+        else nan,
+        "macro_auprc": float(np.mean([average_precision_score(y_true[:, j], scores[:, j])
+                                      for j in np.flatnonzero(both)])) if both.any() else nan,
+        "micro_auroc": float(roc_auc_score(pooled, scores.ravel())) if has_both else nan,
+        "macro_auroc": float(np.mean([roc_auc_score(y_true[:, j], scores[:, j])
+                                      for j in np.flatnonzero(both)])) if both.any() else nan,
+        "micro_f1": float(f1_score(y_true, predicted, average="micro", zero_division=0)),
+        "macro_f1": float(f1_score(y_true, predicted, average="macro", zero_division=0)),
     }

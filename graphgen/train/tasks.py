@@ -1,4 +1,9 @@
-"""Tasks: what the trainer optimises and measures. The loop itself lives in ``trainer.py``."""
+"""Tasks: what the trainer optimises and measures. The loop itself lives in ``trainer.py``.
+
+A task holds the targets aligned to the node order, the node positions of the split parts,
+the loss (class-weighted), the scores (probabilities) and the metrics. Every model, trained
+or not (label propagation), is evaluated through the same task object.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +17,28 @@ from torch_geometric.data import Data
 
 from graphgen.exceptions import DataFormatError
 from graphgen.graph.nodes import node_index, node_positions
-from graphgen.train.metrics import classification_metrics
+from graphgen.train.metrics import (
+    METRICS,
+    MULTILABEL_METRICS,
+    classification_metrics,
+    multilabel_metrics,
+)
 from graphgen.train.splits import Split
 
-__all__ = ["NodeClassificationTask"]
+__all__ = ["MultiLabelTask", "NodeClassificationTask", "make_task"]
+
+
+def _split_positions(data: Data, split: Split, labelled: np.ndarray) -> dict[str, Tensor]:
+    parts = {}
+    for name, ids in (("train", split.train), ("val", split.val), ("test", split.test)):
+        positions = node_positions(data, ids, what=f"{name} genes")
+        if name in ("train", "val") and len(positions) == 0:
+            raise DataFormatError(f"the {name} part of the split is empty; a model needs "
+                                  "genes to train on and to choose its epoch with")
+        if not labelled[positions].all():
+            raise DataFormatError(f"the {name} part of the split holds unlabelled genes")
+        parts[name] = torch.from_numpy(positions)
+    return parts
 
 
 @dataclass(frozen=True, eq=False)
@@ -40,13 +63,16 @@ class NodeClassificationTask:
     test_index: Tensor
     class_weight: Tensor
 
+    metric_names = METRICS
+
     @classmethod
     def from_labels(cls, data: Data, labels: pd.Series, split: Split) -> NodeClassificationTask:
         """Align ``labels`` (indexed by gene id) and ``split`` to the node order of ``data``.
 
         Raises:
             IdMappingError: a labelled or split gene is not a node of ``data``.
-            DataFormatError: fewer than two classes among the training genes.
+            DataFormatError: fewer than two classes among the training genes, an empty
+                training or validation part.
         """
         index = node_index(data)
         labelled = labels.dropna()
@@ -54,13 +80,7 @@ class NodeClassificationTask:
         classes = np.sort(labelled.unique())
         y = np.full(len(index), -1, dtype=np.int64)
         y[index.get_indexer(labelled.index)] = np.searchsorted(classes, labelled.to_numpy())
-        parts = {
-            name: torch.from_numpy(node_positions(data, ids, what=f"{name} genes"))
-            for name, ids in (("train", split.train), ("val", split.val), ("test", split.test))
-        }
-        for name, positions in parts.items():
-            if (y[positions.numpy()] < 0).any():
-                raise DataFormatError(f"the {name} part of the split holds unlabelled genes")
+        parts = _split_positions(data, split, y >= 0)
         counts = np.bincount(y[parts["train"].numpy()], minlength=len(classes))
         if (counts > 0).sum() < 2:
             raise DataFormatError(
@@ -81,6 +101,24 @@ class NodeClassificationTask:
     def num_classes(self) -> int:
         return len(self.classes)
 
+    @property
+    def num_outputs(self) -> int:
+        """Number of logits a model must produce."""
+        return self.num_classes
+
+    @property
+    def kind(self) -> str:
+        """``"binary"`` or ``"multiclass"``."""
+        return "binary" if self.num_classes == 2 else "multiclass"
+
+    @property
+    def default_monitor(self) -> str:
+        return "auroc"
+
+    @property
+    def labelled_mask(self) -> Tensor:
+        return self.y >= 0
+
     def loss(self, logits: Tensor, index: Tensor) -> Tensor:
         """Class-weighted cross-entropy over the nodes at ``index``."""
         return torch.nn.functional.cross_entropy(
@@ -92,9 +130,130 @@ class NodeClassificationTask:
         proba = torch.softmax(logits.detach(), dim=-1).cpu().numpy()
         return proba[:, 1] if self.num_classes == 2 else proba
 
-    def evaluate(self, logits: Tensor, index: Tensor) -> dict[str, float]:
+    def metrics(self, scores: np.ndarray, index: Tensor) -> dict[str, float]:
         """Metrics of :func:`~graphgen.train.metrics.classification_metrics` on ``index``."""
-        scores = self.scores(logits)[index.numpy()]
-        return classification_metrics(
-            self.y[index].numpy(), scores, num_classes=self.num_classes
+        idx = index.numpy()
+        return classification_metrics(self.y[index].numpy(), scores[idx],
+                                      num_classes=self.num_classes)
+
+    def evaluate(self, logits: Tensor, index: Tensor) -> dict[str, float]:
+        """Metrics of the model's ``logits`` on the nodes at ``index``."""
+        return self.metrics(self.scores(logits), index)
+
+    def target_matrix(self) -> np.ndarray:
+        """One-hot targets ``[N, C]`` (zero rows for unlabelled nodes), for propagation."""
+        onehot = np.zeros((len(self.y), self.num_classes), dtype=np.float32)
+        known = self.y.numpy() >= 0
+        onehot[known, self.y.numpy()[known]] = 1.0
+        return onehot
+
+
+@dataclass(frozen=True, eq=False)
+class MultiLabelTask:
+    """Multi-label node classification (each gene may carry several labels) with a split.
+
+    The loss is binary cross-entropy over every (gene, label) with ``pos_weight`` per label
+    ``n_negative / n_positive`` among the training genes (capped at 100), so rare labels are
+    not ignored; scores are sigmoid probabilities; metrics are micro/macro AUPRC, AUROC and
+    F1 (:func:`~graphgen.train.metrics.multilabel_metrics`).
+
+    Attributes:
+        y: 0/1 targets ``[N, L]`` (rows of unlabelled nodes are zero and never used).
+        labelled: ``[N]`` bool, nodes with a label row.
+        classes: label names (e.g. GO term ids).
+        train_index, val_index, test_index: node positions of each part.
+        pos_weight: ``[L]``.
+    """
+
+    y: Tensor
+    labelled: Tensor
+    classes: np.ndarray
+    train_index: Tensor
+    val_index: Tensor
+    test_index: Tensor
+    pos_weight: Tensor
+
+    metric_names = MULTILABEL_METRICS
+    kind = "multilabel"
+
+    @classmethod
+    def from_labels(cls, data: Data, labels: pd.DataFrame, split: Split) -> MultiLabelTask:
+        """Align a genes x labels 0/1 table and ``split`` to the node order of ``data``.
+
+        Rows that are entirely NaN are unlabelled genes.
+
+        Raises:
+            IdMappingError: a labelled or split gene is not a node of ``data``.
+            DataFormatError: values other than 0/1, a label with no positive training gene,
+                an empty training or validation part.
+        """
+        index = node_index(data)
+        table = labels.dropna(how="all")
+        values = table.to_numpy(dtype=np.float64)
+        if np.isnan(values).any() or not np.isin(values, (0.0, 1.0)).all():
+            raise DataFormatError("multi-label targets must be 0/1 in every labelled row")
+        node_positions(data, table.index, what="labelled genes")
+        y = np.zeros((len(index), table.shape[1]), dtype=np.float32)
+        rows = index.get_indexer(table.index)
+        y[rows] = values
+        labelled = np.zeros(len(index), dtype=bool)
+        labelled[rows] = True
+        parts = _split_positions(data, split, labelled)
+        train = y[parts["train"].numpy()]
+        positives = train.sum(axis=0)
+        if (positives == 0).any():
+            empty = [str(c) for c in np.asarray(table.columns)[positives == 0][:5]]
+            raise DataFormatError(f"label(s) {empty} have no positive gene in the training part; "
+                                  "drop them or choose another split")
+        negatives = len(train) - positives
+        weight = np.minimum(negatives / np.maximum(positives, 1), 100.0)
+        return cls(
+            y=torch.from_numpy(y), labelled=torch.from_numpy(labelled),
+            classes=np.asarray(table.columns), train_index=parts["train"],
+            val_index=parts["val"], test_index=parts["test"],
+            pos_weight=torch.tensor(weight, dtype=torch.float32),
         )
+
+    @property
+    def num_classes(self) -> int:
+        return len(self.classes)
+
+    @property
+    def num_outputs(self) -> int:
+        return len(self.classes)
+
+    @property
+    def default_monitor(self) -> str:
+        return "macro_auprc"
+
+    @property
+    def labelled_mask(self) -> Tensor:
+        return self.labelled
+
+    def loss(self, logits: Tensor, index: Tensor) -> Tensor:
+        """Binary cross-entropy with ``pos_weight`` over the nodes at ``index``."""
+        return torch.nn.functional.binary_cross_entropy_with_logits(
+            logits[index], self.y[index], pos_weight=self.pos_weight
+        )
+
+    def scores(self, logits: Tensor) -> np.ndarray:
+        """Sigmoid probabilities ``[N, L]``."""
+        return torch.sigmoid(logits.detach()).cpu().numpy()
+
+    def metrics(self, scores: np.ndarray, index: Tensor) -> dict[str, float]:
+        idx = index.numpy()
+        return multilabel_metrics(self.y[index].numpy(), scores[idx])
+
+    def evaluate(self, logits: Tensor, index: Tensor) -> dict[str, float]:
+        return self.metrics(self.scores(logits), index)
+
+    def target_matrix(self) -> np.ndarray:
+        return self.y.numpy()
+
+
+def make_task(data: Data, labels: pd.Series | pd.DataFrame, split: Split):
+    """A :class:`NodeClassificationTask` for a Series, a :class:`MultiLabelTask` for a
+    genes x labels DataFrame."""
+    if isinstance(labels, pd.DataFrame):
+        return MultiLabelTask.from_labels(data, labels, split)
+    return NodeClassificationTask.from_labels(data, labels, split)

@@ -1,11 +1,15 @@
-"""The one training loop of graphgen: seeded, early stopping on a validation metric."""
+"""The one training loop of graphgen: seeded, early stopping, atomic checkpoints, resume."""
 
 from __future__ import annotations
 
 import copy
+import hashlib
 import logging
+import os
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import torch
 from torch import nn
@@ -13,13 +17,15 @@ from torch_geometric.data import Data
 from tqdm.auto import tqdm
 
 from graphgen.exceptions import ConfigError, DataFormatError
-from graphgen.train.metrics import METRICS
+from graphgen.io.atomic import atomic_write
+from graphgen.train.metrics import METRICS, MULTILABEL_METRICS
 from graphgen.train.seeding import seed_everything
-from graphgen.train.tasks import NodeClassificationTask
 
 __all__ = ["FitResult", "Trainer", "TrainerConfig"]
 
 log = logging.getLogger(__name__)
+
+_MONITORS = ("auto", "loss", *METRICS, *[m for m in MULTILABEL_METRICS if m not in METRICS])
 
 
 @dataclass(frozen=True)
@@ -31,29 +37,34 @@ class TrainerConfig:
         patience: stop after this many epochs without a better validation ``monitor``.
         lr: Adam learning rate.
         weight_decay: Adam L2 penalty.
-        monitor: validation metric that selects the best epoch: ``"loss"`` (lower is better)
-            or one of ``auroc``, ``auprc``, ``macro_f1``, ``accuracy`` (higher is better).
+        monitor: validation metric that selects the best epoch: ``"loss"`` (lower is better),
+            a metric of the task (higher is better: ``auroc``, ``auprc``, ``macro_f1``,
+            ``accuracy`` for single-label tasks; ``micro_auprc``, ``macro_auprc``,
+            ``micro_auroc``, ``macro_auroc``, ``micro_f1``, ``macro_f1`` for multi-label
+            ones), or ``"auto"``: ``auroc`` for single-label, ``macro_auprc`` for multi-label.
         seed: seeds dropout and any other randomness of the loop.
         progress: show a progress bar on stderr.
+        checkpoint_every: with a checkpoint path given to :meth:`Trainer.fit`, write the
+            state (atomically) every this many epochs and at the end.
     """
 
     max_epochs: int = 300
     patience: int = 40
     lr: float = 0.01
     weight_decay: float = 5e-4
-    monitor: str = "auroc"
+    monitor: str = "auto"
     seed: int = 0
     progress: bool = True
+    checkpoint_every: int = 10
 
     def __post_init__(self) -> None:
-        if self.monitor not in ("loss", *METRICS):
+        if self.monitor not in _MONITORS:
             raise ConfigError(
-                f"TrainerConfig: monitor must be one of {['loss', *METRICS]}, "
-                f"got {self.monitor!r}"
+                f"TrainerConfig: monitor must be one of {list(_MONITORS)}, got {self.monitor!r}"
             )
-        for name in ("max_epochs", "patience"):
+        for name in ("max_epochs", "patience", "checkpoint_every"):
             value = getattr(self, name)
-            if not isinstance(value, int) or value < 1:
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ConfigError(f"TrainerConfig: {name} must be an integer >= 1, got {value!r}")
         if not self.lr > 0:
             raise ConfigError(f"TrainerConfig: lr must be > 0, got {self.lr!r}")
@@ -69,10 +80,11 @@ class FitResult:
 
     Attributes:
         best_epoch: 1-based epoch whose weights were kept.
-        epochs: epochs run before stopping.
-        seconds: wall time of the loop.
+        epochs: epochs run before stopping (including epochs run before a resume).
+        seconds: wall time of the loop (this call only).
         best_val: validation metrics (and ``loss``) at ``best_epoch``.
         history: per epoch ``{"epoch", "train_loss", "val_loss", <val metrics>}``.
+        resumed_from: epoch of the checkpoint the run resumed from (0: a fresh start).
     """
 
     best_epoch: int
@@ -80,6 +92,7 @@ class FitResult:
     seconds: float
     best_val: dict[str, float]
     history: list[dict[str, float]] = field(repr=False)
+    resumed_from: int = 0
 
 
 class Trainer:
@@ -89,6 +102,11 @@ class Trainer:
     the validation metrics are computed, and the weights of the best epoch (by
     ``config.monitor``) are restored at the end. Training stops early after
     ``config.patience`` epochs without improvement.
+
+    With a ``checkpoint`` path, the whole state (weights, optimiser, best weights so far,
+    history and the torch random state) is written atomically every
+    ``config.checkpoint_every`` epochs; ``resume=True`` continues from it, and the run ends
+    exactly as an uninterrupted one would.
 
     Example:
         >>> from graphgen.datasets.synthetic import make_organism
@@ -108,18 +126,47 @@ class Trainer:
     def __init__(self, config: TrainerConfig | None = None) -> None:
         self.config = config or TrainerConfig()
 
+    def monitor_for(self, task) -> str:
+        """The validation metric that picks the best epoch for ``task``.
+
+        Raises:
+            ConfigError: the configured metric does not exist for this task.
+        """
+        monitor = self.config.monitor
+        if monitor == "auto":
+            return task.default_monitor
+        if monitor != "loss" and monitor not in task.metric_names:
+            raise ConfigError(f"monitor {monitor!r} is not a metric of a {task.kind} task; "
+                              f"choose one of {['loss', *task.metric_names]}")
+        return monitor
+
     def fit(
         self,
         model: nn.Module,
         data: Data,
-        task: NodeClassificationTask,
+        task,
         *,
         description: str = "train",
+        checkpoint: str | os.PathLike | None = None,
+        resume: bool = False,
+        on_epoch_end: Callable[[int, dict[str, float]], None] | None = None,
     ) -> FitResult:
         """Train ``model`` in place on ``data`` for ``task``; return what happened.
 
+        Args:
+            model: maps ``(x, edge_index, edge_weight)`` to ``[N, task.num_outputs]`` logits.
+            data: graph with node features ``x``.
+            task: a :class:`~graphgen.train.tasks.NodeClassificationTask` or
+                :class:`~graphgen.train.tasks.MultiLabelTask`.
+            description: label of the progress bar and log lines.
+            checkpoint: file to write the training state to (atomically).
+            resume: continue from ``checkpoint`` if it exists (a fresh start otherwise).
+            on_epoch_end: called with ``(epoch, record)`` after every epoch (e.g. to log).
+
         Raises:
             DataFormatError: ``data`` has no node features ``x``.
+            ConfigError: the checkpoint belongs to another model, task or configuration, or
+                the monitor is not a metric of the task.
         """
         if getattr(data, "x", None) is None:
             raise DataFormatError(
@@ -127,16 +174,24 @@ class Trainer:
                 "(graphgen.features.stack_blocks)"
             )
         cfg = self.config
+        monitor = self.monitor_for(task)
         seed_everything(cfg.seed)
         edge_weight = getattr(data, "edge_weight", None)
         optimiser = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
-        sign = -1.0 if cfg.monitor == "loss" else 1.0
-        best_value, best_state, best_epoch, best_val = -float("inf"), None, 0, {}
-        history: list[dict[str, float]] = []
+        sign = -1.0 if monitor == "loss" else 1.0
+        state = {"epoch": 0, "best_value": -float("inf"), "best_state": None, "best_epoch": 0,
+                 "best_val": {}, "history": []}
+        fingerprint = _fingerprint(model, data, task, cfg)
+        path = Path(checkpoint) if checkpoint is not None else None
+        if resume and path is not None and path.exists():
+            state = _load_checkpoint(path, fingerprint, model, optimiser)
+        resumed_from = state["epoch"]
         start = time.perf_counter()
-        bar = tqdm(range(1, cfg.max_epochs + 1), desc=description, disable=not cfg.progress,
-                   leave=False, dynamic_ncols=True, mininterval=0.5)
-        for epoch in bar:
+        bar = tqdm(range(state["epoch"] + 1, cfg.max_epochs + 1), desc=description,
+                   disable=not cfg.progress, leave=False, dynamic_ncols=True, mininterval=0.5,
+                   initial=state["epoch"], total=cfg.max_epochs)
+        stopped = state["epoch"] - state["best_epoch"] >= cfg.patience and state["epoch"] > 0
+        for epoch in ([] if stopped else bar):
             model.train()
             optimiser.zero_grad()
             logits = model(data.x, data.edge_index, edge_weight)
@@ -150,24 +205,32 @@ class Trainer:
                 val = task.evaluate(logits, task.val_index)
                 val["loss"] = float(task.loss(logits, task.val_index))
             train_loss = loss.item()
-            history.append({"epoch": epoch, "train_loss": train_loss,
-                            **{f"val_{k}": v for k, v in val.items()}})
-            value = sign * val[cfg.monitor]
-            if value > best_value:
-                best_value, best_epoch, best_val = value, epoch, val
-                best_state = copy.deepcopy(model.state_dict())
+            record = {"epoch": epoch, "train_loss": train_loss,
+                      **{f"val_{k}": v for k, v in val.items()}}
+            state["history"].append(record)
+            state["epoch"] = epoch
+            value = sign * val[monitor]
+            if value > state["best_value"]:
+                state.update(best_value=value, best_epoch=epoch, best_val=val,
+                             best_state=copy.deepcopy(model.state_dict()))
             bar.set_postfix({"train_loss": f"{train_loss:.3f}",
-                             f"val_{cfg.monitor}": f"{val[cfg.monitor]:.3f}"}, refresh=False)
-            if epoch - best_epoch >= cfg.patience:
+                             f"val_{monitor}": f"{val[monitor]:.3f}"}, refresh=False)
+            done = epoch - state["best_epoch"] >= cfg.patience or epoch == cfg.max_epochs
+            if path is not None and (epoch % cfg.checkpoint_every == 0 or done):
+                _save_checkpoint(path, fingerprint, state, model, optimiser)
+            if on_epoch_end is not None:
+                on_epoch_end(epoch, record)
+            if done:
                 break
         bar.close()
-        if best_state is not None:
-            model.load_state_dict(best_state)
+        if state["best_state"] is not None:
+            model.load_state_dict(state["best_state"])
         seconds = time.perf_counter() - start
-        log.info("%s: best epoch %d of %d, val %s=%.4f", description, best_epoch,
-                 len(history), cfg.monitor, best_val.get(cfg.monitor, float("nan")))
-        return FitResult(best_epoch=best_epoch, epochs=len(history), seconds=seconds,
-                         best_val=best_val, history=history)
+        log.info("%s: best epoch %d of %d, val %s=%.4f", description, state["best_epoch"],
+                 state["epoch"], monitor, state["best_val"].get(monitor, float("nan")))
+        return FitResult(best_epoch=state["best_epoch"], epochs=state["epoch"], seconds=seconds,
+                         best_val=state["best_val"], history=state["history"],
+                         resumed_from=resumed_from)
 
     @staticmethod
     def predict(model: nn.Module, data: Data) -> torch.Tensor:
@@ -175,3 +238,48 @@ class Trainer:
         model.eval()
         with torch.no_grad():
             return model(data.x, data.edge_index, getattr(data, "edge_weight", None))
+
+
+def _fingerprint(model: nn.Module, data: Data, task, cfg: TrainerConfig) -> str:
+    """What a checkpoint must match to be resumed: model shapes, data, split, settings."""
+    digest = hashlib.sha256()
+    digest.update(type(model).__name__.encode())
+    for name, tensor in model.state_dict().items():
+        digest.update(f"{name}:{tuple(tensor.shape)}".encode())
+    digest.update(f"{tuple(data.x.shape)}:{data.edge_index.shape[1]}".encode())
+    for index in (task.train_index, task.val_index):
+        digest.update(index.numpy().tobytes())
+    settings = {k: v for k, v in asdict(cfg).items() if k not in ("progress", "max_epochs")}
+    digest.update(repr(sorted(settings.items())).encode())
+    return digest.hexdigest()
+
+
+def _save_checkpoint(path: Path, fingerprint: str, state: dict, model: nn.Module,
+                     optimiser: torch.optim.Optimizer) -> None:
+    payload = {
+        "fingerprint": fingerprint, "epoch": state["epoch"],
+        "best_value": state["best_value"], "best_epoch": state["best_epoch"],
+        "best_val": state["best_val"], "history": state["history"],
+        "best_state": state["best_state"], "model": model.state_dict(),
+        "optimiser": optimiser.state_dict(), "rng": torch.get_rng_state(),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_write(path, "wb") as handle:
+        torch.save(payload, handle)
+
+
+def _load_checkpoint(path: Path, fingerprint: str, model: nn.Module,
+                     optimiser: torch.optim.Optimizer) -> dict:
+    try:
+        payload = torch.load(path, weights_only=True)
+    except Exception as exc:  # a corrupt or foreign file
+        raise ConfigError(f"{path}: not a readable graphgen checkpoint ({exc})") from None
+    if payload.get("fingerprint") != fingerprint:
+        raise ConfigError(f"{path}: the checkpoint was written for another model, data, split "
+                          "or trainer setting; delete it or use another checkpoint path")
+    model.load_state_dict(payload["model"])
+    optimiser.load_state_dict(payload["optimiser"])
+    torch.set_rng_state(payload["rng"])
+    log.info("resumed from %s at epoch %d", path, payload["epoch"])
+    return {k: payload[k] for k in ("epoch", "best_value", "best_epoch", "best_val", "history",
+                                    "best_state")}

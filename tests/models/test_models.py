@@ -2,15 +2,15 @@ import pytest
 import torch
 
 from graphgen import ConfigError, build_model
-from graphgen.models import GAT, GCN, MLP, MODELS
+from graphgen.models import GAT, GCN, GRAPH_ONLY, MLP, MODELS, GraphSAGE
 
 EDGES = torch.tensor([[0, 1, 1, 2, 2, 3], [1, 0, 2, 1, 3, 2]])
 
 
-@pytest.mark.parametrize("name", sorted(MODELS))
+@pytest.mark.parametrize("name", sorted(set(MODELS) - GRAPH_ONLY))
 def test_output_shape_and_gradients(name):
     torch.manual_seed(0)
-    model = build_model(name, 5, 3, hidden_channels=8)
+    model = build_model(name, 5, 3, **({} if name == "logreg" else {"hidden_channels": 8}))
     x = torch.randn(4, 5, requires_grad=True)
     out = model(x, EDGES, torch.ones(EDGES.shape[1]))
     assert out.shape == (4, 3)
@@ -33,7 +33,8 @@ def test_gnn_mixes_neighbours_mlp_does_not():
     x = torch.randn(4, 5)
     x2 = x.clone()
     x2[3] += 10.0  # change node 3 only; node 2 is its neighbour, node 0 is 3 hops away
-    for model in (GCN(5, 2, num_layers=1).eval(), GAT(5, 2, num_layers=1).eval()):
+    for model in (GCN(5, 2, num_layers=1).eval(), GAT(5, 2, num_layers=1).eval(),
+                  GraphSAGE(5, 2, num_layers=1).eval()):
         a, b = model(x, EDGES), model(x2, EDGES)
         assert not torch.allclose(a[2], b[2])
         assert torch.allclose(a[0], b[0])
@@ -52,6 +53,8 @@ def test_num_layers_builds_that_many_layers():
     ("gcn", {"heads": 2}, "does not take 'heads'"),
     ("gat", {"hidden_channels": 0}, "hidden_channels must be a positive integer"),
     ("mlp", {"dropout": 1.5}, "dropout must be in"),
+    ("logreg", {"hidden_channels": 8}, "does not take 'hidden_channels'"),
+    ("label_propagation", {"alpha": 1.0}, "alpha must be in"),
 ])
 def test_bad_model_config(name, kwargs, word):
     with pytest.raises(ConfigError, match=word):

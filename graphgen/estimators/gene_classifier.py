@@ -1,0 +1,370 @@
+"""``GeneClassifier``: a GNN (or a baseline) over a gene graph, scikit-learn style."""
+
+from __future__ import annotations
+
+import copy
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import torch
+from torch_geometric.data import Data
+
+from graphgen.exceptions import ConfigError, DataFormatError, NotFittedError
+from graphgen.graph.nodes import node_index, node_positions
+from graphgen.io.atomic import atomic_write
+from graphgen.labels import align_labels
+from graphgen.models.registry import GRAPH_ONLY, MODELS, build_model
+from graphgen.train.metrics import classification_metrics, multilabel_metrics
+from graphgen.train.seeding import seed_everything
+from graphgen.train.splits import Split, train_val_split
+from graphgen.train.tasks import make_task
+from graphgen.train.trainer import Trainer, TrainerConfig
+
+__all__ = ["GeneClassifier"]
+
+log = logging.getLogger(__name__)
+_FORMAT = "graphgen.GeneClassifier/1"
+
+
+class GeneClassifier:
+    """Classify genes of a graph: binary, multi-class or multi-label.
+
+    Hyper-parameters are stored by the constructor and nothing else happens there. ``fit``
+    holds out ``val_size`` of the labelled genes (stratified) to choose the epoch, trains with
+    the one graphgen trainer, and keeps the graph, so ``predict_proba`` scores every gene of
+    it (transductive), or the genes of another graph with the same feature columns.
+
+    Args:
+        model: registry name: ``"gcn"``, ``"gat"``, ``"sage"``, or a baseline ``"mlp"``,
+            ``"logreg"`` (features only), ``"label_propagation"`` (graph only).
+        hparams: hyper-parameters of the model (e.g. ``{"hidden_channels": 32}``).
+        max_epochs, patience, lr, weight_decay, monitor: trainer settings (see
+            :class:`~graphgen.train.TrainerConfig`).
+        val_size: share of the labelled genes used for early stopping.
+        seed: seeds the validation hold-out, the initialisation and dropout.
+        progress: show a progress bar while training.
+
+    Attributes (after ``fit``):
+        classes_: class values (single-label) or label names (multi-label).
+        kind_: ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
+        model_: the trained ``torch.nn.Module`` (or the propagation baseline).
+        fit_result_: epochs, best epoch, validation metrics, history.
+        labels_not_in_graph_: labelled gene ids that are not nodes (reported, not used).
+        feature_names_in_: names of the feature columns of ``data.x``.
+
+    Example:
+        >>> import graphgen
+        >>> org = graphgen.make_organism(n_genes=300, n_samples=5, seed=0)
+        >>> data = graphgen.stack_blocks(org.ppi, {"attributes": org.features})
+        >>> clf = GeneClassifier("gcn", max_epochs=20, progress=False).fit(data, org.labels)
+        >>> proba = clf.predict_proba(["G000", "G001"])
+        >>> list(proba.columns), proba.shape
+        ([0, 1], (2, 2))
+    """
+
+    def __init__(
+        self,
+        model: str = "gcn",
+        *,
+        hparams: dict[str, Any] | None = None,
+        max_epochs: int = 300,
+        patience: int = 40,
+        lr: float = 0.01,
+        weight_decay: float = 5e-4,
+        monitor: str = "auto",
+        val_size: float = 0.2,
+        seed: int = 0,
+        progress: bool = True,
+    ) -> None:
+        self.model = model
+        self.hparams = hparams
+        self.max_epochs = max_epochs
+        self.patience = patience
+        self.lr = lr
+        self.weight_decay = weight_decay
+        self.monitor = monitor
+        self.val_size = val_size
+        self.seed = seed
+        self.progress = progress
+
+    # -- scikit-learn protocol ---------------------------------------------------------------
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """The constructor arguments (scikit-learn protocol)."""
+        return {name: copy.deepcopy(getattr(self, name)) if deep else getattr(self, name)
+                for name in ("model", "hparams", "max_epochs", "patience", "lr",
+                             "weight_decay", "monitor", "val_size", "seed", "progress")}
+
+    def set_params(self, **params: Any) -> GeneClassifier:
+        """Set constructor arguments; unknown names are an error."""
+        allowed = self.get_params(deep=False)
+        for name, value in params.items():
+            if name not in allowed:
+                raise ConfigError(f"GeneClassifier has no parameter {name!r}; its parameters "
+                                  f"are {sorted(allowed)}")
+            setattr(self, name, value)
+        return self
+
+    def __repr__(self) -> str:
+        changed = {k: v for k, v in self.get_params(deep=False).items()
+                   if v != GeneClassifier().get_params(deep=False)[k] or k == "model"}
+        return "GeneClassifier(" + ", ".join(f"{k}={v!r}" for k, v in changed.items()) + ")"
+
+    def _trainer_config(self) -> TrainerConfig:
+        return TrainerConfig(max_epochs=self.max_epochs, patience=self.patience, lr=self.lr,
+                             weight_decay=self.weight_decay, monitor=self.monitor,
+                             seed=self.seed, progress=self.progress)
+
+    def fit(self, data: Data, labels: pd.Series | pd.DataFrame) -> GeneClassifier:
+        """Train on the labelled genes of ``data``.
+
+        Args:
+            data: graph with node features ``x`` and ``node_ids``.
+            labels: class per gene id (Series; NaN = unlabelled) or a genes x labels 0/1
+                table (multi-label). Labelled genes that are not nodes are reported
+                (warning, ``labels_not_in_graph_``) and not used.
+
+        Returns:
+            ``self``.
+
+        Raises:
+            ConfigError: unknown model or hyper-parameter, bad trainer setting.
+            DataFormatError: no features, a single class, labels not matching the graph.
+        """
+        if str(self.model).lower() not in MODELS:
+            raise ConfigError(f"GeneClassifier: unknown model {self.model!r}; choose one of "
+                              f"{sorted(MODELS)}")
+        if getattr(data, "x", None) is None:
+            raise DataFormatError("GeneClassifier.fit: the graph has no node features x; build "
+                                  "them with graphgen.stack_blocks (graph-only: use "
+                                  "model='label_propagation' with any x, e.g. a constant)")
+        if not isinstance(labels, (pd.Series, pd.DataFrame)):
+            raise DataFormatError("GeneClassifier.fit: labels must be a pandas Series (or a "
+                                  "genes x labels DataFrame) indexed by gene id, got "
+                                  f"{type(labels).__name__}")
+        config = self._trainer_config()
+        aligned = align_labels(labels, data.node_ids)
+        split = train_val_split(aligned.labels, val_size=self.val_size, seed=self.seed)
+        task = make_task(data, aligned.labels, split)
+        seed_everything(self.seed)
+        name = str(self.model).lower()
+        model = build_model(name, data.num_features, task.num_outputs, **(self.hparams or {}))
+        if name in GRAPH_ONLY:
+            self.fit_result_ = None
+        else:
+            self.fit_result_ = Trainer(config).fit(model, data, task, description=name)
+        self.model_ = model
+        self.task_ = task
+        self.data_ = data
+        self.kind_ = task.kind
+        self.classes_ = list(task.classes)
+        self.labels_not_in_graph_ = aligned.not_in_graph
+        self.feature_names_in_ = list(getattr(data, "feature_names", None) or
+                                      [f"x{i}" for i in range(data.num_features)])
+        return self
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "model_"):
+            raise NotFittedError("this GeneClassifier is not fitted yet; call fit(data, labels) "
+                                 "first")
+
+    def _scores(self, data: Data | None) -> tuple[np.ndarray, Data]:
+        self._check_fitted()
+        graph = self.data_ if data is None else data
+        if data is not None and data.num_features != self.data_.num_features:
+            raise DataFormatError(f"predict: the graph has {data.num_features} feature columns, "
+                                  f"the model was fitted on {self.data_.num_features}")
+        if str(self.model).lower() in GRAPH_ONLY:
+            if data is not None and data is not self.data_:
+                raise DataFormatError("label propagation predicts on the graph it was fitted "
+                                      "on only")
+            scores = self.model_.predict_scores(graph, self.task_)
+        else:
+            scores = self.task_.scores(Trainer.predict(self.model_, graph))
+        if scores.ndim == 1:
+            scores = np.stack([1.0 - scores, scores], axis=1)
+        return scores, graph
+
+    def predict_proba(self, genes: list[str] | pd.Index | None = None, *,
+                      data: Data | None = None) -> pd.DataFrame:
+        """Class (or label) probabilities, one row per gene id.
+
+        Args:
+            genes: gene ids to return (default: every node).
+            data: another graph with the same feature columns (inductive use); default the
+                fitted graph.
+
+        Returns:
+            ``DataFrame`` indexed by gene id; columns are ``classes_`` (for binary tasks both
+            classes, as scikit-learn) or the label names.
+
+        Raises:
+            NotFittedError: before ``fit``.
+            IdMappingError: genes that are not nodes (named).
+        """
+        scores, graph = self._scores(data)
+        index = node_index(graph)
+        frame = pd.DataFrame(scores, index=index, columns=self.classes_)
+        if genes is not None:
+            frame = frame.iloc[node_positions(graph, genes, what="genes to predict")]
+        return frame
+
+    def predict(self, genes: list[str] | pd.Index | None = None, *,
+                data: Data | None = None) -> pd.Series | pd.DataFrame:
+        """Predicted class per gene (Series), or 0/1 per label (DataFrame, threshold 0.5)."""
+        proba = self.predict_proba(genes, data=data)
+        if self.kind_ == "multilabel":
+            return (proba >= 0.5).astype(np.int64)
+        return proba.idxmax(axis=1).rename("prediction")
+
+    def score(self, labels: pd.Series | pd.DataFrame, *, metric: str = "auto") -> float:
+        """A metric of the predictions against ``labels`` (genes that are nodes).
+
+        Args:
+            labels: true labels indexed by gene id (e.g. held-out genes).
+            metric: a metric name of the task; ``"auto"``: AUROC (binary), accuracy
+                (multi-class), macro AUPRC (multi-label).
+
+        Raises:
+            ConfigError: unknown metric.
+        """
+        aligned = align_labels(labels, self.data_.node_ids if hasattr(self, "data_") else [])
+        proba = self.predict_proba(aligned.labels.index)
+        if self.kind_ == "multilabel":
+            values = multilabel_metrics(aligned.labels[self.classes_].to_numpy(), proba.to_numpy())
+            default = "macro_auprc"
+        else:
+            positions = {c: i for i, c in enumerate(self.classes_)}
+            unseen = set(aligned.labels.unique()) - set(positions)
+            if unseen:
+                raise DataFormatError(f"score: labels {sorted(unseen)} were not seen in fit")
+            y = aligned.labels.map(positions).to_numpy()
+            scores = proba.to_numpy()
+            values = classification_metrics(y, scores, num_classes=len(self.classes_))
+            default = "auroc" if self.kind_ == "binary" else "accuracy"
+        name = default if metric == "auto" else metric
+        if name not in values:
+            raise ConfigError(f"score: metric must be one of {sorted(values)}, got {metric!r}")
+        return values[name]
+
+    def annotate_networkx(self, graph: nx.Graph | None = None, *,
+                          prefix: str = "score_") -> nx.Graph:
+        """A networkx graph whose nodes carry the predicted probabilities.
+
+        Args:
+            graph: graph whose nodes are gene ids (default: the fitted graph, converted); it
+                is copied, not changed. Nodes that are not genes of the model get no
+                attribute.
+            prefix: attribute name prefix; attributes are ``prefix + str(class)``.
+
+        Example:
+            >>> import graphgen
+            >>> org = graphgen.make_organism(n_genes=200, n_samples=5, seed=0)
+            >>> data = graphgen.stack_blocks(org.ppi, {"attributes": org.features})
+            >>> clf = GeneClassifier("mlp", max_epochs=5, progress=False).fit(data, org.labels)
+            >>> G = clf.annotate_networkx()
+            >>> sorted(G.nodes["G000"])
+            ['score_0', 'score_1']
+        """
+        from graphgen.graph.convert import to_networkx
+
+        proba = self.predict_proba()
+        G = to_networkx(self.data_) if graph is None else graph.copy()
+        columns = {f"{prefix}{c}": proba[c] for c in proba.columns}
+        for name, values in columns.items():
+            attrs = {node: float(values[str(node)]) for node in G.nodes
+                     if str(node) in values.index}
+            nx.set_node_attributes(G, attrs, name)
+        return G
+
+    # -- persistence -------------------------------------------------------------------------
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write the fitted classifier (weights, graph, settings) to one file, atomically.
+
+        The file holds tensors, numbers and strings only, so :meth:`load` reads it with
+        ``torch.load(weights_only=True)``: loading a file cannot run code.
+        """
+        self._check_fitted()
+        data = self.data_
+        payload = {
+            "format": _FORMAT,
+            "params": self.get_params(),
+            "kind": self.kind_,
+            "classes": [_plain(c) for c in self.classes_],
+            "state_dict": (self.model_.state_dict() if hasattr(self.model_, "state_dict")
+                           else {}),
+            "graph": {"x": data.x, "edge_index": data.edge_index,
+                      "edge_weight": getattr(data, "edge_weight", None),
+                      "node_ids": list(data.node_ids),
+                      "feature_names": list(self.feature_names_in_)},
+            "task": {"y": self.task_.y, "train_index": self.task_.train_index,
+                     "val_index": self.task_.val_index},
+            "labels_not_in_graph": [str(g) for g in self.labels_not_in_graph_],
+        }
+        path = Path(path)
+        with atomic_write(path, "wb") as handle:
+            torch.save(payload, handle)
+        return path
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> GeneClassifier:
+        """Read a classifier written by :meth:`save` (safe ``weights_only`` loading).
+
+        Raises:
+            DataFormatError: not a graphgen classifier file.
+        """
+        try:
+            payload = torch.load(Path(path), weights_only=True)
+        except Exception as exc:
+            raise DataFormatError(f"{path}: not a readable GeneClassifier file ({exc})") from None
+        if not isinstance(payload, dict) or payload.get("format") != _FORMAT:
+            raise DataFormatError(f"{path}: not a GeneClassifier file (format "
+                                  f"{payload.get('format') if isinstance(payload, dict) else '?'})")
+        clf = cls(**payload["params"])
+        g = payload["graph"]
+        data = Data(x=g["x"], edge_index=g["edge_index"], num_nodes=len(g["node_ids"]),
+                    node_ids=g["node_ids"], feature_names=g["feature_names"])
+        if g["edge_weight"] is not None:
+            data.edge_weight = g["edge_weight"]
+        classes = payload["classes"]
+        task_data = payload["task"]
+        labels = _labels_from_task(payload["kind"], classes, task_data, g["node_ids"])
+        split = Split(train=pd.Index([g["node_ids"][i] for i in task_data["train_index"]]),
+                      val=pd.Index([g["node_ids"][i] for i in task_data["val_index"]]),
+                      test=pd.Index([], dtype=object))
+        task = make_task(data, labels, split)
+        name = str(clf.model).lower()
+        model = build_model(name, data.num_features, task.num_outputs, **(clf.hparams or {}))
+        if payload["state_dict"]:
+            model.load_state_dict(payload["state_dict"])
+        clf.model_, clf.task_, clf.data_ = model, task, data
+        clf.kind_, clf.classes_ = payload["kind"], classes
+        clf.fit_result_ = None
+        clf.labels_not_in_graph_ = pd.Index(payload["labels_not_in_graph"])
+        clf.feature_names_in_ = g["feature_names"]
+        return clf
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if hasattr(value, "item") else value
+
+
+def _labels_from_task(kind: str, classes: list, task: dict, node_ids: list[str]):
+    y = task["y"].numpy()
+    if kind == "multilabel":
+        known = np.zeros(len(node_ids), dtype=bool)
+        known[task["train_index"].numpy()] = True
+        known[task["val_index"].numpy()] = True
+        frame = pd.DataFrame(y, index=node_ids, columns=classes)
+        return frame[known]
+    known = y >= 0
+    values = np.asarray(classes, dtype=object)[y[known]]
+    series = pd.Series(values, index=np.asarray(node_ids, dtype=object)[known])
+    numeric = pd.to_numeric(series, errors="coerce")
+    return numeric if numeric.notna().all() else series

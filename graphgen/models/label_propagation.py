@@ -1,0 +1,87 @@
+"""Label propagation (Zhou et al., NeurIPS 2004): the graph-only baseline, no features."""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+from torch_geometric.data import Data
+
+__all__ = ["LabelPropagation"]
+
+
+class LabelPropagation:
+    r"""Spread the training labels over the graph; no features, no training.
+
+    With :math:`Y^{(0)}` the one-hot training labels (zero rows elsewhere) and the random-walk
+    matrix :math:`P = D^{-1} A` (weighted by ``edge_weight`` if present), it iterates
+    :math:`Y^{(k+1)} = \alpha P Y^{(k)} + (1 - \alpha) Y^{(0)}` for ``num_layers`` steps
+    (Zhou et al. 2004, with the row-normalised propagation of Zhu & Ghahramani 2002, so every
+    value stays a weighted average in [0, 1] and hubs do not saturate). For single-label tasks
+    the scores are the propagated class masses normalised per node; for multi-label tasks each
+    label spreads its positive and its negative training genes separately and the score is
+    ``pos / (pos + neg)``. Nodes that no training label reaches get the training class
+    frequencies.
+
+    Its gap to the GNNs shows what node features add; its gap to the feature-only baselines
+    shows what the graph alone carries.
+
+    Args:
+        num_layers: propagation steps.
+        alpha: weight of the propagated labels against the initial ones, in (0, 1).
+        use_edge_weight: propagate along weighted edges (``edge_weight``) if present.
+
+    Example:
+        >>> import torch, numpy as np
+        >>> from types import SimpleNamespace
+        >>> g = Data(edge_index=torch.tensor([[0, 1, 1, 2], [1, 0, 2, 1]]), num_nodes=3)
+        >>> task = SimpleNamespace(kind="binary", train_index=torch.tensor([0, 2]),
+        ...     target_matrix=lambda: np.array([[0, 1], [0, 0], [1, 0]], dtype=np.float32))
+        >>> LabelPropagation().predict_scores(g, task).round(2).tolist()
+        [0.59, 0.5, 0.41]
+    """
+
+    def __init__(self, *, num_layers: int = 50, alpha: float = 0.9,
+                 use_edge_weight: bool = True) -> None:
+        self.num_layers = num_layers
+        self.alpha = alpha
+        self.use_edge_weight = use_edge_weight
+
+    def predict_scores(self, data: Data, task) -> np.ndarray:
+        """Scores in the task's shape: ``[N]`` (binary), ``[N, C]`` or ``[N, L]``."""
+        target = np.asarray(task.target_matrix(), dtype=np.float64)
+        n = target.shape[0]
+        train = np.zeros(n, dtype=bool)
+        train[np.asarray(task.train_index)] = True
+        seeds = np.where(train[:, None], target, 0.0)
+        walk = self._walk_matrix(data, n)
+        if task.kind == "multilabel":
+            positive = self._propagate(walk, seeds)
+            negative = self._propagate(walk, np.where(train[:, None], 1.0 - target, 0.0))
+            total = positive + negative
+            prior = np.broadcast_to(target[train].mean(axis=0), total.shape)
+            return np.where(total > 0, positive / np.maximum(total, 1e-300), prior)
+        mass = self._propagate(walk, seeds)
+        total = mass.sum(axis=1, keepdims=True)
+        prior = np.broadcast_to(target[train].mean(axis=0), mass.shape)
+        proba = np.where(total > 0, mass / np.maximum(total, 1e-300), prior)
+        return proba[:, 1] if task.kind == "binary" else proba
+
+    def _walk_matrix(self, data: Data, n: int) -> sp.csr_matrix:
+        src, dst = data.edge_index.numpy()
+        weight = getattr(data, "edge_weight", None)
+        w = (weight.numpy().astype(np.float64) if self.use_edge_weight and weight is not None
+             else np.ones(len(src)))
+        adjacency = sp.csr_matrix((w, (dst, src)), shape=(n, n))  # row i gathers from i's sources
+        degree = np.asarray(adjacency.sum(axis=1)).ravel()
+        inverse = np.divide(1.0, degree, out=np.zeros(n), where=degree > 0)
+        return sp.diags(inverse) @ adjacency
+
+    def _propagate(self, walk: sp.csr_matrix, seeds: np.ndarray) -> np.ndarray:
+        values = seeds.copy()
+        for _ in range(self.num_layers):
+            values = self.alpha * (walk @ values) + (1.0 - self.alpha) * seeds
+        return values
+
+    def __repr__(self) -> str:
+        return (f"LabelPropagation(num_layers={self.num_layers}, alpha={self.alpha}, "
+                f"use_edge_weight={self.use_edge_weight})")

@@ -1,0 +1,80 @@
+"""GeneClassifier: fit / predict_proba / score / save / load / networkx."""
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+
+import graphgen
+from graphgen import ConfigError, DataFormatError, NotFittedError
+from graphgen.estimators import GeneClassifier
+
+
+@pytest.fixture(scope="module")
+def data(small_organism):
+    return graphgen.stack_blocks(small_organism.ppi, {"attributes": small_organism.features})
+
+
+def test_fit_predict_score(data, small_organism):
+    labels = small_organism.labels
+    train, held_out = labels.iloc[:200], labels.iloc[200:]
+    clf = GeneClassifier("gcn", max_epochs=80, progress=False).fit(data, train)
+    proba = clf.predict_proba()
+    assert list(proba.index) == list(data.node_ids) and list(proba.columns) == [0, 1]
+    assert np.allclose(proba.sum(axis=1), 1.0)
+    assert clf.score(held_out) > 0.75
+    assert clf.predict(["G000"]).index.tolist() == ["G000"]
+    assert clf.kind_ == "binary" and clf.fit_result_.best_epoch >= 1
+
+
+def test_labels_outside_graph_are_reported(data, small_organism, caplog):
+    labels = small_organism.labels.copy()
+    labels["NOT_A_GENE"] = 1
+    clf = GeneClassifier("mlp", max_epochs=5, progress=False).fit(data, labels)
+    assert clf.labels_not_in_graph_.tolist() == ["NOT_A_GENE"]
+    assert "1 of 301 labelled genes are not nodes" in caplog.text
+
+
+def test_errors(data, small_organism):
+    with pytest.raises(NotFittedError):
+        GeneClassifier().predict_proba()
+    with pytest.raises(DataFormatError, match="single class"):
+        GeneClassifier(progress=False).fit(data, small_organism.labels * 0)
+    with pytest.raises(ConfigError, match="unknown model"):
+        GeneClassifier("transformer").fit(data, small_organism.labels)
+    with pytest.raises(ConfigError, match="no parameter"):
+        GeneClassifier().set_params(depth=3)
+    with pytest.raises(DataFormatError, match="pandas Series"):
+        GeneClassifier().fit(data, small_organism.labels.to_numpy())
+
+
+def test_save_load_round_trip(data, small_organism, tmp_path):
+    clf = GeneClassifier("sage", max_epochs=20, progress=False).fit(data, small_organism.labels)
+    path = clf.save(tmp_path / "clf.pt")
+    back = GeneClassifier.load(path)
+    pd.testing.assert_frame_equal(back.predict_proba(), clf.predict_proba())
+    assert back.get_params() == clf.get_params()
+    (tmp_path / "junk.pt").write_bytes(b"junk")
+    with pytest.raises(DataFormatError, match="not a readable GeneClassifier"):
+        GeneClassifier.load(tmp_path / "junk.pt")
+
+
+def test_multilabel_and_label_propagation(data, small_organism, tmp_path):
+    modules = pd.get_dummies(small_organism.modules).astype(float)
+    labels = modules[modules.sum().sort_values().index[-2:]]
+    clf = GeneClassifier("label_propagation", progress=False).fit(data, labels)
+    proba = clf.predict_proba()
+    assert proba.shape == (data.num_nodes, 2)
+    assert clf.score(labels) > 0.8  # macro AUPRC: the graph carries the modules
+    assert clf.predict().isin([0, 1]).all().all()
+    back = GeneClassifier.load(clf.save(tmp_path / "lp.pt"))
+    np.testing.assert_allclose(back.predict_proba().to_numpy(), proba.to_numpy())
+
+
+def test_annotate_networkx(data, small_organism):
+    clf = GeneClassifier("logreg", max_epochs=10, progress=False).fit(data, small_organism.labels)
+    G = nx.Graph([("G000", "G001"), ("G001", "OTHER")])
+    annotated = clf.annotate_networkx(G)
+    assert annotated.nodes["G000"]["score_1"] == pytest.approx(
+        clf.predict_proba(["G000"]).iloc[0, 1])
+    assert "score_1" not in annotated.nodes["OTHER"] and "score_1" not in G.nodes["G000"]

@@ -1,0 +1,68 @@
+"""Checkpoints: an interrupted run resumed from its checkpoint ends exactly as an
+uninterrupted one."""
+
+import pytest
+import torch
+
+from graphgen import ConfigError, build_model, stack_blocks, stratified_split
+from graphgen.train import NodeClassificationTask, Trainer, TrainerConfig, seed_everything
+
+
+class Interrupt(Exception):
+    pass
+
+
+@pytest.fixture(scope="module")
+def setup(small_organism):
+    data = stack_blocks(small_organism.ppi, {"attributes": small_organism.features})
+    split = stratified_split(small_organism.labels, seed=0)
+    return data, NodeClassificationTask.from_labels(data, small_organism.labels, split)
+
+
+def _model(data, task, name="gat"):
+    seed_everything(5)
+    return build_model(name, data.num_features, task.num_classes)
+
+
+@pytest.mark.parametrize("name", ["gat", "gcn"])
+def test_resume_after_interruption_equals_uninterrupted(setup, tmp_path, name):
+    data, task = setup
+    config = TrainerConfig(max_epochs=40, patience=100, seed=5, progress=False,
+                           checkpoint_every=7)
+    reference = _model(data, task, name)
+    full = Trainer(config).fit(reference, data, task)
+
+    def stop_at_17(epoch, record):
+        if epoch == 17:
+            raise Interrupt
+
+    checkpoint = tmp_path / "run.pt"
+    interrupted = _model(data, task, name)
+    with pytest.raises(Interrupt):
+        Trainer(config).fit(interrupted, data, task, checkpoint=checkpoint,
+                            on_epoch_end=stop_at_17)
+    assert checkpoint.exists()
+    resumed_model = _model(data, task, name)  # a fresh process would rebuild the model
+    resumed = Trainer(config).fit(resumed_model, data, task, checkpoint=checkpoint, resume=True)
+    assert resumed.resumed_from == 14  # the last checkpoint before the interruption
+    assert resumed.epochs == full.epochs and resumed.best_epoch == full.best_epoch
+    for key, value in full.best_val.items():
+        assert resumed.best_val[key] == pytest.approx(value, abs=1e-6)
+    assert torch.allclose(Trainer.predict(resumed_model, data), Trainer.predict(reference, data),
+                          atol=1e-6)
+    assert [h["train_loss"] for h in resumed.history] == pytest.approx(
+        [h["train_loss"] for h in full.history], abs=1e-6)
+
+
+def test_foreign_checkpoint_refused(setup, tmp_path):
+    data, task = setup
+    checkpoint = tmp_path / "run.pt"
+    Trainer(TrainerConfig(max_epochs=3, progress=False, checkpoint_every=1)).fit(
+        _model(data, task, "gcn"), data, task, checkpoint=checkpoint)
+    with pytest.raises(ConfigError, match="another model"):
+        Trainer(TrainerConfig(max_epochs=3, progress=False, checkpoint_every=1)).fit(
+            _model(data, task, "mlp"), data, task, checkpoint=checkpoint, resume=True)
+    checkpoint.write_bytes(b"not a checkpoint")
+    with pytest.raises(ConfigError, match="not a readable graphgen checkpoint"):
+        Trainer(TrainerConfig(max_epochs=3, progress=False)).fit(
+            _model(data, task, "gcn"), data, task, checkpoint=checkpoint, resume=True)
