@@ -36,6 +36,16 @@ def _build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     demo.add_argument("--no-progress", action="store_true", help="hide progress bars")
     datasets.add_parser(sub)
+    run = sub.add_parser(
+        "run", help="run an experiment from a TOML file",
+        description="Load the graph, build features and labels, train every model on every "
+                    "split, print the comparison and write a run folder.")
+    run.add_argument("experiment", type=Path, help="experiment TOML file")
+    run.add_argument("--out", type=Path, help="run folder (default: the file's `out`, else "
+                     "runs/<name>)")
+    run.add_argument("--resume", action="store_true",
+                     help="continue an interrupted run from its checkpoints")
+    run.add_argument("--no-progress", action="store_true", help="hide progress bars")
     return parser
 
 
@@ -53,6 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _demo(args)
         if args.command == "datasets":
             return datasets.run(args)
+        if args.command == "run":
+            return _run(args)
     except GraphgenError as exc:
         print(f"graphgen {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -71,3 +83,17 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"\nrun folder: {run.path}  (config.toml, metrics.json, predictions.csv, curves.png)")
     return 0
 
+
+
+def _run(args: argparse.Namespace) -> int:
+    from graphgen.experiment import format_summary, load_experiment, run_experiment
+
+    config = load_experiment(args.experiment)
+    result = run_experiment(config, out=args.out, progress=not args.no_progress,
+                            resume=args.resume)
+    print(f"{config.name}: {len(result.labels)} labelled genes in the graph"
+          + (f" ({len(result.labels_not_in_graph)} labelled genes not in the graph, listed in "
+             "labels_not_in_graph.txt)" if len(result.labels_not_in_graph) else ""))
+    print(format_summary(result.cv))
+    print(f"\nrun folder: {result.run.path}")
+    return 0

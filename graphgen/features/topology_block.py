@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 import networkx as nx
 import numpy as np
@@ -23,7 +24,8 @@ _DEFAULT = ("log_degree", "weighted_degree", "clustering", "pagerank", "core_num
 
 
 def topology(
-    data: Data, *, features: Sequence[str] = _DEFAULT, damping: float = 0.85
+    data: Data, *, features: Sequence[str] = _DEFAULT, damping: float = 0.85,
+    scale: Literal["standard", "none"] = "standard",
 ) -> pd.DataFrame:
     """Structural features of every node, from sparse matrix operations.
 
@@ -41,6 +43,10 @@ def topology(
         data: graph with ``node_ids``.
         features: which features, in this order.
         damping: PageRank damping factor in (0, 1).
+        scale: ``"standard"`` (default) centres every column and divides it by its standard
+            deviation over the graph's nodes, so that hub-sized values (a weighted degree of
+            hundreds) do not swamp the other features; ``"none"`` keeps raw values. Scaling
+            uses no labels, so it cannot leak them.
 
     Returns:
         ``DataFrame`` (float32) indexed by gene id, one column per feature.
@@ -52,7 +58,7 @@ def topology(
         >>> import torch
         >>> tri = Data(edge_index=torch.tensor([[0, 1, 1, 2, 2, 0, 2], [1, 0, 2, 1, 0, 2, 3]]),
         ...            num_nodes=4, node_ids=["A", "B", "C", "D"])
-        >>> topology(tri, features=["degree", "clustering"]).loc["C"].tolist()
+        >>> topology(tri, features=["degree", "clustering"], scale="none").loc["C"].tolist()
         [3.0, 0.3333333432674408]
     """
     unknown = [f for f in features if f not in TOPOLOGY_FEATURES]
@@ -61,6 +67,8 @@ def topology(
                           f"{list(TOPOLOGY_FEATURES)}")
     if not 0 < damping < 1:
         raise ConfigError(f"topology: damping must be in (0, 1), got {damping}")
+    if scale not in ("standard", "none"):
+        raise ConfigError(f"topology: scale must be 'standard' or 'none', got {scale!r}")
     index = node_index(data)
     n = len(index)
     src, dst = data.edge_index.numpy()
@@ -100,8 +108,11 @@ def topology(
         elif name == "neighbour_degree":
             total = sym @ np.log1p(degree)
             columns[name] = np.divide(total, degree, out=np.zeros(n), where=degree > 0)
-    frame = pd.DataFrame(columns, index=index).astype(np.float32)
-    return frame[list(features)]
+    frame = pd.DataFrame(columns, index=index)[list(features)]
+    if scale == "standard" and n > 1:
+        sd = frame.std(ddof=0).replace(0.0, 1.0)
+        frame = (frame - frame.mean()) / sd
+    return frame.astype(np.float32)
 
 
 def _pagerank(adjacency: sp.csr_matrix, damping: float, tol: float = 1e-10,

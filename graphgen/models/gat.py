@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import torch
 from torch import Tensor, nn
-from torch_geometric.nn import GATConv
+
+from graphgen.models.dropout import dropout
+from graphgen.models.sparse_conv import AdjacencyCache, SparseGATConv, attention_structure
 
 __all__ = ["GAT"]
 
@@ -15,7 +17,8 @@ class GAT(nn.Module):
     Each layer computes :math:`x'_i = \Vert_h \sum_{j \in N(i) \cup \{i\}} \alpha^h_{ij} W^h x_j`
     with attention :math:`\alpha^h_{ij} = \mathrm{softmax}_j(\mathrm{LeakyReLU}(a^{h\top}
     [W^h x_i \Vert W^h x_j]))`. Edge weights are accepted for a uniform interface but not used:
-    attention learns its own weighting.
+    attention learns its own weighting. The layers equal PyG's ``GATConv`` and run on a cached
+    sparse pattern of the graph (see :mod:`graphgen.models.sparse_conv`).
 
     Args:
         in_channels: input feature size ``F``.
@@ -50,15 +53,19 @@ class GAT(nn.Module):
         self.convs = nn.ModuleList()
         width = in_channels
         for _ in range(num_layers - 1):
-            self.convs.append(GATConv(width, hidden_channels, heads=heads, dropout=dropout))
+            self.convs.append(SparseGATConv(width, hidden_channels, heads=heads,
+                                            dropout=dropout))
             width = hidden_channels * heads
-        self.convs.append(GATConv(width, out_channels, heads=1, concat=False, dropout=dropout))
+        self.convs.append(SparseGATConv(width, out_channels, heads=1, concat=False,
+                                        dropout=dropout))
         self.dropout = dropout
+        self._structure = AdjacencyCache(attention_structure)
 
     def forward(self, x: Tensor, edge_index: Tensor, edge_weight: Tensor | None = None) -> Tensor:
+        structure = self._structure(edge_index, None, x.shape[0])
         for i, conv in enumerate(self.convs):
-            x = nn.functional.dropout(x, self.dropout, self.training)
-            x = conv(x, edge_index)
+            x = dropout(x, self.dropout, self.training)
+            x = conv(x, structure)
             if i < len(self.convs) - 1:
                 x = torch.nn.functional.elu(x)
         return x

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import torch
 from torch import Tensor, nn
-from torch_geometric.nn import GCNConv
+
+from graphgen.models.dropout import dropout
+from graphgen.models.sparse_conv import AdjacencyCache, SparseGCNConv, gcn_adjacency
 
 __all__ = ["GCN"]
 
@@ -13,7 +15,9 @@ class GCN(nn.Module):
     r"""Stack of GCN layers with ReLU and dropout between them.
 
     Each layer computes :math:`X' = \hat D^{-1/2} \hat A \hat D^{-1/2} X W`, where
-    :math:`\hat A = A + I` carries the edge weights (e.g. interaction confidence).
+    :math:`\hat A = A + I` carries the edge weights (e.g. interaction confidence). The
+    normalised adjacency is built once per graph and cached (see
+    :mod:`graphgen.models.sparse_conv`); the result equals PyG's ``GCNConv``.
 
     Args:
         in_channels: input feature size ``F``.
@@ -44,13 +48,15 @@ class GCN(nn.Module):
     ) -> None:
         super().__init__()
         sizes = [in_channels] + [hidden_channels] * (num_layers - 1) + [out_channels]
-        self.convs = nn.ModuleList(GCNConv(a, b) for a, b in zip(sizes[:-1], sizes[1:]))
+        self.convs = nn.ModuleList(SparseGCNConv(a, b) for a, b in zip(sizes[:-1], sizes[1:]))
         self.dropout = dropout
+        self._adjacency = AdjacencyCache(gcn_adjacency)
 
     def forward(self, x: Tensor, edge_index: Tensor, edge_weight: Tensor | None = None) -> Tensor:
+        adjacency = self._adjacency(edge_index, edge_weight, x.shape[0])
         for i, conv in enumerate(self.convs):
-            x = nn.functional.dropout(x, self.dropout, self.training)
-            x = conv(x, edge_index, edge_weight)
+            x = dropout(x, self.dropout, self.training)
+            x = conv(x, adjacency)
             if i < len(self.convs) - 1:
                 x = torch.relu(x)
         return x

@@ -5,6 +5,8 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
+from graphgen.models.dropout import dropout
+
 __all__ = ["MLP"]
 
 
@@ -50,7 +52,7 @@ class MLP(nn.Module):
         self, x: Tensor, edge_index: Tensor | None = None, edge_weight: Tensor | None = None
     ) -> Tensor:
         for i, linear in enumerate(self.linears):
-            x = nn.functional.dropout(x, self.dropout, self.training)
+            x = dropout(x, self.dropout, self.training)
             x = linear(x)
             if i < len(self.linears) - 1:
                 x = torch.relu(x)

@@ -130,15 +130,19 @@ class NodeClassificationTask:
         proba = torch.softmax(logits.detach(), dim=-1).cpu().numpy()
         return proba[:, 1] if self.num_classes == 2 else proba
 
-    def metrics(self, scores: np.ndarray, index: Tensor) -> dict[str, float]:
+    def metrics(self, scores: np.ndarray, index: Tensor, *,
+                which: tuple[str, ...] | None = None) -> dict[str, float]:
         """Metrics of :func:`~graphgen.train.metrics.classification_metrics` on ``index``."""
         idx = index.numpy()
         return classification_metrics(self.y[index].numpy(), scores[idx],
-                                      num_classes=self.num_classes)
+                                      num_classes=self.num_classes, which=which)
 
-    def evaluate(self, logits: Tensor, index: Tensor) -> dict[str, float]:
-        """Metrics of the model's ``logits`` on the nodes at ``index``."""
-        return self.metrics(self.scores(logits), index)
+    def evaluate(self, logits: Tensor, index: Tensor, *,
+                 which: tuple[str, ...] | None = None) -> dict[str, float]:
+        """Metrics of the model's ``logits`` on the nodes at ``index`` (``which``: a subset)."""
+        scores = self.scores(logits[index])
+        return classification_metrics(self.y[index].numpy(), scores,
+                                      num_classes=self.num_classes, which=which)
 
     def target_matrix(self) -> np.ndarray:
         """One-hot targets ``[N, C]`` (zero rows for unlabelled nodes), for propagation."""
@@ -240,12 +244,15 @@ class MultiLabelTask:
         """Sigmoid probabilities ``[N, L]``."""
         return torch.sigmoid(logits.detach()).cpu().numpy()
 
-    def metrics(self, scores: np.ndarray, index: Tensor) -> dict[str, float]:
+    def metrics(self, scores: np.ndarray, index: Tensor, *,
+                which: tuple[str, ...] | None = None) -> dict[str, float]:
         idx = index.numpy()
-        return multilabel_metrics(self.y[index].numpy(), scores[idx])
+        return multilabel_metrics(self.y[index].numpy(), scores[idx], which=which)
 
-    def evaluate(self, logits: Tensor, index: Tensor) -> dict[str, float]:
-        return self.metrics(self.scores(logits), index)
+    def evaluate(self, logits: Tensor, index: Tensor, *,
+                 which: tuple[str, ...] | None = None) -> dict[str, float]:
+        return multilabel_metrics(self.y[index].numpy(), self.scores(logits[index]),
+                                  which=which)
 
     def target_matrix(self) -> np.ndarray:
         return self.y.numpy()

@@ -12,7 +12,7 @@ from graphgen.graph.convert import to_networkx
 def test_matches_networkx(small_organism):
     ppi = small_organism.ppi
     block = topology(ppi, features=["degree", "clustering", "pagerank", "core_number",
-                                    "weighted_degree"])
+                                    "weighted_degree"], scale="none")
     G = to_networkx(ppi)
     ids = ppi.node_ids
     assert block["degree"].tolist() == [G.degree(i) for i in ids]
@@ -28,7 +28,12 @@ def test_matches_networkx(small_organism):
 
 def test_directed_degrees(small_organism):
     grn = small_organism.grn
-    block = topology(grn, features=["in_degree", "out_degree"])
+    block = topology(grn, features=["in_degree", "out_degree"], scale="none")
     assert block["out_degree"].sum() == block["in_degree"].sum() == grn.edge_index.shape[1]
     with pytest.raises(ConfigError, match="unknown feature"):
         topology(grn, features=["betweenness"])
+
+
+def test_standard_scaling(small_organism):
+    block = topology(small_organism.ppi)
+    assert np.allclose(block.mean(), 0, atol=1e-5) and np.allclose(block.std(ddof=0), 1, atol=1e-4)

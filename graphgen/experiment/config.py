@@ -1,0 +1,350 @@
+"""Typed experiment configuration, read from TOML: every key maps onto a dataclass field.
+
+Unknown keys are errors that name the key, where it was, and the allowed keys, so a typo never
+silently falls back to a default. Paths are relative to the TOML file's folder; a path that
+does not exist but is the name of a known data set (``graphgen datasets list``) is read from
+the cache.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from graphgen.exceptions import ConfigError
+from graphgen.features.topology_block import TOPOLOGY_FEATURES
+from graphgen.models.registry import MODELS
+from graphgen.train.trainer import TrainerConfig
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+__all__ = [
+    "ExperimentConfig", "ExpressionFeatures", "FeaturesConfig", "GoFeatures", "GoLabels",
+    "GraphConfig", "LabelsConfig", "SplitConfig", "TopologyFeatures", "load_experiment",
+]
+
+
+@dataclass(frozen=True)
+class GraphConfig:
+    """``[graph]``: which network, read how.
+
+    Attributes:
+        path: file, or a data set name.
+        format: ``string``, ``biogrid``, ``edgelist`` (undirected PPI) or ``trrust``,
+            ``dorothea``, ``grn-edgelist`` (directed regulatory graph).
+        min_score: keep edges with at least this weight (STRING: 0-1 or 0-1000 scale).
+        score_column: STRING column to use as weight (e.g. ``experimental``).
+        source, target, weight, sign: edge-list columns (``edgelist``/``grn-edgelist``).
+        levels: DoRothEA confidence levels.
+        largest_component: keep only the largest connected component.
+        id_table: gene id table for :meth:`graphgen.ids.IdMapper.human`, used to map node
+            ids (with ``id_type``) and the gene ids of GO annotations (Entrez in gene2go) to
+            the node id type.
+        id_type: map the node ids to this id type (needs ``id_table``).
+        node_id_type: the id type of the node ids as read (ignored when ``id_type`` maps
+            them); annotation ids are mapped to it.
+    """
+
+    path: str
+    format: Literal["string", "biogrid", "edgelist", "trrust", "dorothea", "grn-edgelist"] = (
+        "string")
+    min_score: float | None = None
+    score_column: str | None = None
+    source: str = "source"
+    target: str = "target"
+    weight: str | None = None
+    sign: str | None = None
+    levels: str = "ABC"
+    largest_component: bool = False
+    id_table: str | None = None
+    id_type: str | None = None
+    node_id_type: str = "symbol"
+
+    def __post_init__(self) -> None:
+        if self.id_type is not None and self.id_table is None:
+            raise ConfigError("[graph] id_type needs id_table (the table to map ids with)")
+
+    @property
+    def final_id_type(self) -> str:
+        """The id type of the graph's nodes after any mapping."""
+        return self.id_type or self.node_id_type
+
+
+@dataclass(frozen=True)
+class TopologyFeatures:
+    """``[features.topology]``: structural features (see :func:`graphgen.features.topology`)."""
+
+    features: tuple[str, ...] = ("log_degree", "weighted_degree", "clustering", "pagerank",
+                                 "core_number", "neighbour_degree")
+    scale: Literal["standard", "none"] = "standard"
+
+
+@dataclass(frozen=True)
+class ExpressionFeatures:
+    """``[features.expression]``: one column per sample of an expression matrix."""
+
+    path: str
+    orientation: Literal["auto", "genes_x_samples", "samples_x_genes"] = "auto"
+    log1p: bool = False
+    scale: Literal["features", "genes", "none"] = "features"
+    missing: Literal["zero", "mean", "error"] = "zero"
+    nan: Literal["error", "mean"] = "error"
+
+
+@dataclass(frozen=True)
+class GoFeatures:
+    """``[features.go]``: multi-hot GO terms (label terms and their descendants are removed
+    automatically when the labels are GO terms too: the leakage guard)."""
+
+    obo: str
+    annotations: str
+    namespace: Literal["BP", "MF", "CC"] = "BP"
+    propagate: bool = True
+    part_of: bool = False
+    min_genes: int = 5
+    max_genes: int | None = None
+
+
+@dataclass(frozen=True)
+class FeaturesConfig:
+    """``[features]``: the node feature blocks, stacked in this order."""
+
+    topology: TopologyFeatures | None = None
+    expression: ExpressionFeatures | None = None
+    go: GoFeatures | None = None
+
+
+@dataclass(frozen=True)
+class GoLabels:
+    """``[labels.go]``: multi-label targets from GO term membership."""
+
+    obo: str
+    annotations: str
+    namespace: Literal["BP", "MF", "CC"] = "BP"
+    top: int = 20
+    min_genes: int = 50
+    max_genes: int = 500
+
+
+@dataclass(frozen=True)
+class LabelsConfig:
+    """``[labels]``: one of a positive/negative gene-list pair, a label table, or GO terms.
+
+    Attributes:
+        positives, negatives: gene list files (one id per line, or a column).
+        positives_column, negatives_column: column of the list files, if tables.
+        drop_both: genes in both lists are dropped (reported); otherwise an error.
+        table, gene_column, label_column: a label table (binary or multi-class).
+        go: GO-term multi-label targets.
+        name: name of the label in reports.
+    """
+
+    positives: str | None = None
+    negatives: str | None = None
+    positives_column: str | None = None
+    negatives_column: str | None = None
+    drop_both: bool = True
+    table: str | None = None
+    gene_column: str = "gene"
+    label_column: str = "label"
+    go: GoLabels | None = None
+    name: str = "label"
+
+    def __post_init__(self) -> None:
+        sources = [self.positives is not None or self.negatives is not None,
+                   self.table is not None, self.go is not None]
+        if sum(sources) != 1:
+            raise ConfigError("[labels] needs exactly one of: positives + negatives, table, or "
+                              "[labels.go]")
+        if sources[0] and (self.positives is None or self.negatives is None):
+            raise ConfigError("[labels] needs both positives and negatives")
+
+
+@dataclass(frozen=True)
+class SplitConfig:
+    """``[split]``: how labelled genes are split.
+
+    Attributes:
+        kind: ``stratified`` (one train/val/test split), ``kfold`` (stratified k-fold CV,
+            ``repeats`` times) or ``folds`` (a published fold table).
+        val_size: share held out for early stopping (of the non-test genes for CV).
+        test_size: share of the test part (``stratified``).
+        k, repeats: folds and repetitions (``kfold``).
+        folds_path, folds_gene_column, folds_prefix: the fold table, its gene id column, and
+            the prefix of its fold columns (one per repeat; ``folds``).
+    """
+
+    kind: Literal["stratified", "kfold", "folds"] = "stratified"
+    val_size: float = 0.2
+    test_size: float = 0.2
+    k: int = 5
+    repeats: int = 1
+    folds_path: str | None = None
+    folds_gene_column: str = "gene"
+    folds_prefix: str = "repeat"
+
+    def __post_init__(self) -> None:
+        if self.kind == "folds" and self.folds_path is None:
+            raise ConfigError("[split] kind = 'folds' needs folds_path")
+
+
+@dataclass(frozen=True)
+class ExperimentConfig:
+    """A whole experiment: graph, features, labels, split, trainer and models.
+
+    Attributes:
+        name: name of the experiment (reports, default run folder).
+        description: free text, copied to the run folder.
+        seed: seeds splits, initialisation and dropout.
+        out: run folder (relative to the TOML file; ``graphgen run --out`` overrides).
+        graph, features, labels, split: see the section dataclasses.
+        trainer: ``[trainer]`` settings (:class:`~graphgen.train.TrainerConfig` fields except
+            ``seed`` and ``progress``).
+        models: ``[models.<name>]`` tables: registry name -> hyper-parameters.
+        base: folder the relative paths are resolved against.
+    """
+
+    name: str
+    graph: GraphConfig
+    labels: LabelsConfig
+    models: dict[str, dict[str, Any]]
+    features: FeaturesConfig = field(default_factory=FeaturesConfig)
+    split: SplitConfig = field(default_factory=SplitConfig)
+    trainer: dict[str, Any] = field(default_factory=dict)
+    description: str = ""
+    seed: int = 0
+    out: str | None = None
+    base: str = "."
+
+    def __post_init__(self) -> None:
+        unknown = [m for m in self.models if m.lower() not in MODELS]
+        if unknown or not self.models:
+            raise ConfigError(f"[models]: unknown model(s) {unknown}; allowed: {sorted(MODELS)}"
+                              if unknown else "[models] lists no model")
+        allowed = [f.name for f in dataclasses.fields(TrainerConfig)
+                   if f.name not in ("seed", "progress")]
+        bad = [k for k in self.trainer if k not in allowed]
+        if bad:
+            raise ConfigError(f"[trainer]: unknown key(s) {bad}; allowed keys are {allowed}")
+        if self.features.topology is not None:
+            odd = [f for f in self.features.topology.features if f not in TOPOLOGY_FEATURES]
+            if odd:
+                raise ConfigError(f"[features.topology] features: unknown {odd}; allowed "
+                                  f"{list(TOPOLOGY_FEATURES)}")
+
+    def resolve(self, path: str | None) -> str | None:
+        """A path of the TOML file made absolute (a data set name stays a name)."""
+        if path is None:
+            return None
+        candidate = Path(self.base) / path
+        return str(candidate) if candidate.exists() or os.sep in path or "/" in path else path
+
+    def trainer_config(self, *, progress: bool) -> TrainerConfig:
+        return TrainerConfig(**self.trainer, seed=self.seed, progress=progress)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict of every setting (for ``config.toml`` of the run folder)."""
+        return dataclasses.asdict(self)
+
+
+def load_experiment(path: str | os.PathLike) -> ExperimentConfig:
+    """Read an experiment TOML file into an :class:`ExperimentConfig`.
+
+    Raises:
+        ConfigError: not TOML, an unknown key (the message names it, its table and the
+            allowed keys), a missing required key, a value of the wrong type.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> f = pathlib.Path(tempfile.mkdtemp()) / "exp.toml"
+        >>> _ = f.write_text('name = "t"\\n[graph]\\npath = "ppi.tsv"\\nformat = "edgelist"\\n'
+        ...                  '[labels]\\ntable = "labels.csv"\\n[models.gcn]\\n[models.mlp]\\n')
+        >>> load_experiment(f).models
+        {'gcn': {}, 'mlp': {}}
+    """
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such experiment file") from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: not a readable TOML file ({exc})") from None
+    raw["base"] = str(path.resolve().parent)
+    return _build(ExperimentConfig, raw, where=str(path))
+
+
+def _build(cls, table: Any, where: str):
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: expected a table, got {table!r}")
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = [k for k in table if k not in fields]
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {unknown}; allowed keys are {list(fields)}")
+    required = [n for n, f in fields.items() if f.default is dataclasses.MISSING
+                and f.default_factory is dataclasses.MISSING]
+    missing = [n for n in required if n not in table]
+    if missing:
+        raise ConfigError(f"{where}: missing required key(s) {missing}")
+    values = {name: _convert(hints[name], value, f"{where} [{name}]")
+              for name, value in table.items()}
+    try:
+        return cls(**values)
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+
+
+def _convert(hint: Any, value: Any, where: str) -> Any:
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        if value is None and type(None) in args:
+            return None
+        options = [a for a in args if a is not type(None)]
+        last: ConfigError | None = None
+        for option in options:
+            try:
+                return _convert(option, value, where)
+            except ConfigError as exc:
+                last = exc
+        raise last or ConfigError(f"{where}: bad value {value!r}")
+    if dataclasses.is_dataclass(hint):
+        return _build(hint, value, where)
+    if origin is Literal:
+        if value not in args:
+            raise ConfigError(f"{where}: must be one of {list(args)}, got {value!r}")
+        return value
+    if origin is tuple:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where}: expected a list of strings, got {value!r}")
+        return tuple(value)
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where}: expected a table, got {value!r}")
+        return {k: dict(v) if isinstance(v, dict) else v for k, v in value.items()}
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: expected true or false, got {value!r}")
+        return value
+    if hint is int:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ConfigError(f"{where}: expected an integer, got {value!r}")
+        return value
+    if hint is float:
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise ConfigError(f"{where}: expected a number, got {value!r}")
+        return float(value)
+    if hint is str:
+        if not isinstance(value, str):
+            raise ConfigError(f"{where}: expected a string, got {value!r}")
+        return value
+    return value

@@ -1,0 +1,263 @@
+"""Run an experiment: graph -> features -> labels -> splits -> models -> run folder."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from torch_geometric.data import Data
+
+from graphgen.exceptions import ConfigError
+from graphgen.experiment.config import ExperimentConfig, LabelsConfig
+from graphgen.features.blocks import stack_blocks
+from graphgen.features.expression_block import expression
+from graphgen.features.go_block import go
+from graphgen.features.topology_block import topology
+from graphgen.graph.load import load_grn, load_ppi
+from graphgen.ids.mapper import IdMapper
+from graphgen.io.biogrid import BiogridFormat
+from graphgen.io.delimited import read_delimited
+from graphgen.io.dorothea import DorotheaFormat
+from graphgen.io.edgelist import EdgeListFormat
+from graphgen.io.expression import read_expression
+from graphgen.io.go import read_obo
+from graphgen.io.string import StringFormat
+from graphgen.labels import align_labels, binary_labels, go_term_labels, read_gene_list, read_label_table
+from graphgen.models.registry import GRAPH_ONLY
+from graphgen.plot.curves import plot_roc_pr
+from graphgen.train.comparison import CVResult, cross_validate
+from graphgen.train.run_folder import RunFolder
+from graphgen.train.splits import kfold_splits, splits_from_folds, stratified_split
+
+__all__ = ["ExperimentResult", "format_summary", "run_experiment"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ExperimentResult:
+    """What :func:`run_experiment` produced.
+
+    Attributes:
+        config: the experiment settings.
+        cv: per-split results and out-of-fold scores of every model.
+        run: the run folder.
+        labels: the labels used (genes that are nodes).
+        labels_not_in_graph: labelled genes that are not nodes (reported, not used).
+        graph: the graph with its stacked features.
+    """
+
+    config: ExperimentConfig
+    cv: CVResult
+    run: RunFolder
+    labels: pd.Series | pd.DataFrame
+    labels_not_in_graph: pd.Index
+    graph: Data
+
+
+def run_experiment(
+    config: ExperimentConfig, *, out: str | Path | None = None, progress: bool = True,
+    resume: bool = False,
+) -> ExperimentResult:
+    """Run every model of ``config`` on every split and write the run folder.
+
+    The run folder gets ``config.toml`` (all settings, seed, versions), ``metrics.json``
+    (mean and sd of every test metric per model, per-split metrics, label and graph
+    counts), ``predictions.csv`` (per gene: label(s) and the out-of-fold score of each
+    model), ``labels_not_in_graph.txt`` and, for binary tasks, ``curves.png``. Training states
+    go to ``checkpoints/``; ``resume=True`` continues an interrupted run from them.
+
+    Raises:
+        ConfigError, DataFormatError, IdMappingError, DataNotAvailableError: bad settings or
+            inputs, with messages naming the key, file or gene.
+    """
+    started = time.perf_counter()
+    target = out or (config.resolve(config.out) if config.out else f"runs/{config.name}")
+    run = RunFolder(target)
+    mapper = IdMapper.human(config.resolve(config.graph.id_table)) if config.graph.id_table \
+        else None
+    graph = _load_graph(config, mapper)
+    raw_labels, label_terms = _labels(config.labels, config, graph, mapper)
+    aligned = align_labels(raw_labels, graph.node_ids)
+    data = _features(config, graph, mapper, label_terms)
+    splits = _splits(config, aligned.labels)
+    cv = cross_validate(data, aligned.labels, splits, config.models,
+                        trainer=config.trainer_config(progress=progress),
+                        checkpoint_dir=run.path / "checkpoints", resume=resume)
+    _write(run, config, cv, aligned, data, graph, label_terms, time.perf_counter() - started)
+    return ExperimentResult(config=config, cv=cv, run=run, labels=aligned.labels,
+                            labels_not_in_graph=aligned.not_in_graph, graph=data)
+
+
+def _load_graph(config: ExperimentConfig, mapper: IdMapper | None) -> Data:
+    g = config.graph
+    path = config.resolve(g.path)
+    mapping = {"id_type": g.id_type, "mapper": mapper if g.id_type else None}
+    if g.format in ("trrust", "dorothea", "grn-edgelist"):
+        spec = {"trrust": "trrust", "dorothea": DorotheaFormat(levels=g.levels),
+                "grn-edgelist": EdgeListFormat(g.source, g.target, weight=g.weight,
+                                               sign=g.sign)}[g.format]
+        graph = load_grn(path, spec, **mapping)
+        if g.min_score is not None or g.largest_component:
+            raise ConfigError("[graph] min_score and largest_component apply to PPI formats")
+        return graph
+    spec = {"string": StringFormat(score_column=g.score_column), "biogrid": BiogridFormat(),
+            "edgelist": EdgeListFormat(g.source, g.target, weight=g.weight)}[g.format]
+    return load_ppi(path, spec, min_score=g.min_score, largest_component=g.largest_component,
+                    **mapping)
+
+
+def _labels(labels: LabelsConfig, config: ExperimentConfig, graph: Data,
+            mapper: IdMapper | None) -> tuple[pd.Series | pd.DataFrame, list[str]]:
+    if labels.go is not None:
+        spec = labels.go
+        table = go_term_labels(
+            graph.node_ids, read_obo(config.resolve(spec.obo)), config.resolve(spec.annotations),
+            namespace=spec.namespace, top=spec.top, min_genes=spec.min_genes,
+            max_genes=spec.max_genes, id_type=config.graph.final_id_type if mapper else None,
+            mapper=mapper)
+        return table, list(table.columns)
+    if labels.table is not None:
+        series = read_label_table(config.resolve(labels.table), gene_column=labels.gene_column,
+                                  label_column=labels.label_column)
+        return series.rename(labels.name), []
+    positives = read_gene_list(config.resolve(labels.positives), column=labels.positives_column)
+    negatives = read_gene_list(config.resolve(labels.negatives), column=labels.negatives_column)
+    return binary_labels(positives, negatives, drop_both=labels.drop_both, name=labels.name), []
+
+
+def _features(config: ExperimentConfig, graph: Data, mapper: IdMapper | None,
+              label_terms: list[str]) -> Data:
+    f = config.features
+    blocks: dict[str, pd.DataFrame] = {}
+    if f.topology is not None:
+        blocks["topology"] = topology(graph, features=f.topology.features,
+                                      scale=f.topology.scale)
+    if f.expression is not None:
+        e = f.expression
+        matrix = read_expression(config.resolve(e.path), orientation=e.orientation,
+                                 genes=graph.node_ids, nan="keep" if e.nan == "mean" else "error")
+        blocks["expression"] = expression(graph, matrix, log1p=e.log1p, scale=e.scale,
+                                          missing=e.missing, nan=e.nan)
+    if f.go is not None:
+        spec = f.go
+        blocks["go"] = go(graph.node_ids, read_obo(config.resolve(spec.obo)),
+                          config.resolve(spec.annotations), namespace=spec.namespace,
+                          propagate=spec.propagate, part_of=spec.part_of,
+                          min_genes=spec.min_genes, max_genes=spec.max_genes,
+                          exclude_terms=label_terms,
+                          id_type=config.graph.final_id_type if mapper else None,
+                          mapper=mapper)
+    if not blocks:
+        if all(m.lower() in GRAPH_ONLY for m in config.models):
+            blocks["constant"] = pd.DataFrame({"one": np.ones(graph.num_nodes)},
+                                              index=graph.node_ids)
+        else:
+            raise ConfigError("[features] names no block (topology, expression, go); only "
+                              "graph-only models (label_propagation) run without features")
+    return stack_blocks(graph, blocks)
+
+
+def _splits(config: ExperimentConfig, labels: pd.Series | pd.DataFrame):
+    s = config.split
+    if s.kind == "stratified":
+        if isinstance(labels, pd.DataFrame):
+            return kfold_splits(labels, k=round(1 / s.test_size), val_size=s.val_size,
+                                seed=config.seed)[:1]
+        return [stratified_split(labels, val_size=s.val_size, test_size=s.test_size,
+                                 seed=config.seed)]
+    if s.kind == "kfold":
+        return kfold_splits(labels, k=s.k, repeats=s.repeats, val_size=s.val_size,
+                            seed=config.seed)
+    path = config.resolve(s.folds_path)
+    from graphgen.io.delimited import table_columns
+    _, columns = table_columns(path, what="fold table")
+    fold_columns = [c for c in columns if c.startswith(s.folds_prefix)]
+    if not fold_columns:
+        raise ConfigError(f"[split] folds_prefix {s.folds_prefix!r} matches no column of "
+                          f"{path}; its columns are {columns}")
+    table = read_delimited(path, what="fold table", required=[s.folds_gene_column, *fold_columns],
+                           numeric=fold_columns)
+    folds = table.set_index(table[s.folds_gene_column].astype(str))[fold_columns]
+    folds = folds[~folds.index.duplicated(keep="first")]
+    in_labels = folds.index.isin(labels.index)
+    if (~in_labels).any():
+        log.warning("fold table: %d genes have no label in the graph (not in the graph, or "
+                    "not labelled) and are left out, e.g. %s", int((~in_labels).sum()),
+                    folds.index[~in_labels][:5].tolist())
+    return splits_from_folds(folds[in_labels], labels, val_size=s.val_size, seed=config.seed)
+
+
+def _write(run: RunFolder, config: ExperimentConfig, cv: CVResult, aligned, data: Data,
+           graph: Data, label_terms: list[str], seconds: float) -> None:
+    labels = aligned.labels
+    run.write_config({"command": "graphgen run", **config.to_dict()})
+    summary = cv.summary()
+    run.write_metrics({
+        "experiment": config.name,
+        "description": config.description,
+        "task": _kind(labels),
+        "graph": {k: v for k, v in graph.load_report.items() if k != "source"},
+        "features": {name: list(span) for name, span in data.feature_blocks.items()},
+        "labels": {"labelled_genes_in_graph": int(len(labels)),
+                   "labelled_genes_not_in_graph": int(len(aligned.not_in_graph)),
+                   **({"positives": int((labels == 1).sum())} if _kind(labels) == "binary"
+                      else {}),
+                   **({"terms": label_terms} if label_terms else {})},
+        "splits": len({r.split for r in cv.results}),
+        "summary": {model: row.to_dict() for model, row in summary.iterrows()},
+        "per_split": cv.per_split().to_dict(orient="records"),
+        "seconds_total": round(seconds, 1),
+    })
+    with open(run.file("labels_not_in_graph.txt"), "w", encoding="utf-8") as handle:
+        handle.writelines(f"{g}\n" for g in aligned.not_in_graph)
+    if isinstance(labels, pd.DataFrame):
+        columns = {f"label_{c}": labels[c] for c in labels.columns}
+        for name, frame in cv.out_of_fold.items():
+            columns.update({f"score_{name}_{c}": frame[str(c)] for c in labels.columns})
+    else:
+        columns = {"label": labels}
+        for name, scores in cv.out_of_fold.items():
+            if isinstance(scores, pd.DataFrame):
+                columns.update({f"score_{name}_{c}": scores[c] for c in scores.columns})
+            else:
+                columns[f"score_{name}"] = scores
+    predictions = pd.DataFrame(columns)
+    predictions.index.name = "gene_id"
+    run.write_predictions(predictions)
+    if _kind(labels) == "binary":
+        scored = predictions.dropna()
+        plot_roc_pr(scored["label"].to_numpy(),
+                    {name: scored[f"score_{name}"].to_numpy() for name in cv.out_of_fold},
+                    run.file("curves.png"), title=f"{config.name}: out-of-fold scores")
+
+
+def _kind(labels) -> str:
+    if isinstance(labels, pd.DataFrame):
+        return "multilabel"
+    return "binary" if labels.nunique() == 2 else "multiclass"
+
+
+def format_summary(cv: CVResult) -> str:
+    """The comparison table: mean +- sd of the main metrics per model, epochs, seconds."""
+    summary = cv.summary()
+    multilabel = "macro_auprc_mean" in summary.columns
+    metrics = (["micro_auprc", "macro_auprc", "micro_auroc", "macro_auroc"] if multilabel
+               else ["auroc", "auprc", "macro_f1", "accuracy"])
+    rows = []
+    for model, row in summary.iterrows():
+        cells = [model]
+        for m in metrics:
+            sd = row[f"{m}_sd"]
+            cells.append(f"{row[f'{m}_mean']:.3f}" + ("" if pd.isna(sd) else f" ± {sd:.3f}"))
+        cells += [f"{row['epochs_mean']:.0f}", f"{row['seconds_mean']:.1f}"]
+        rows.append(cells)
+    header = ["model", *metrics, "epochs", "s/split"]
+    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
+    lines = ["  ".join(str(c).ljust(w) for c, w in zip(header, widths))]
+    lines += ["  ".join(str(c).ljust(w) for c, w in zip(r, widths)) for r in rows]
+    return "\n".join(lines) + f"\n({int(summary['splits'].iloc[0])} split(s))"
