@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import logging
 import os
 from pathlib import Path
@@ -16,6 +15,7 @@ from torch_geometric.data import Data
 
 from graphgen.exceptions import ConfigError, DataFormatError, NotFittedError
 from graphgen.graph.nodes import node_index, node_positions
+from graphgen.estimators.base import EstimatorParams
 from graphgen.io.atomic import atomic_write
 from graphgen.labels import align_labels
 from graphgen.models.registry import GRAPH_ONLY, MODELS, build_model
@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 _FORMAT = "graphgen.GeneClassifier/1"
 
 
-class GeneClassifier:
+class GeneClassifier(EstimatorParams):
     """Classify genes of a graph: binary, multi-class or multi-label.
 
     Hyper-parameters are stored by the constructor and nothing else happens there. ``fit``
@@ -92,29 +92,6 @@ class GeneClassifier:
         self.seed = seed
         self.progress = progress
 
-    # -- scikit-learn protocol ---------------------------------------------------------------
-
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """The constructor arguments (scikit-learn protocol)."""
-        return {name: copy.deepcopy(getattr(self, name)) if deep else getattr(self, name)
-                for name in ("model", "hparams", "max_epochs", "patience", "lr",
-                             "weight_decay", "monitor", "val_size", "seed", "progress")}
-
-    def set_params(self, **params: Any) -> GeneClassifier:
-        """Set constructor arguments; unknown names are an error."""
-        allowed = self.get_params(deep=False)
-        for name, value in params.items():
-            if name not in allowed:
-                raise ConfigError(f"GeneClassifier has no parameter {name!r}; its parameters "
-                                  f"are {sorted(allowed)}")
-            setattr(self, name, value)
-        return self
-
-    def __repr__(self) -> str:
-        changed = {k: v for k, v in self.get_params(deep=False).items()
-                   if v != GeneClassifier().get_params(deep=False)[k] or k == "model"}
-        return "GeneClassifier(" + ", ".join(f"{k}={v!r}" for k, v in changed.items()) + ")"
-
     def _trainer_config(self) -> TrainerConfig:
         return TrainerConfig(max_epochs=self.max_epochs, patience=self.patience, lr=self.lr,
                              weight_decay=self.weight_decay, monitor=self.monitor,
@@ -168,11 +145,6 @@ class GeneClassifier:
                                       [f"x{i}" for i in range(data.num_features)])
         return self
 
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "model_"):
-            raise NotFittedError("this GeneClassifier is not fitted yet; call fit(data, labels) "
-                                 "first")
-
     def _scores(self, data: Data | None) -> tuple[np.ndarray, Data]:
         self._check_fitted()
         graph = self.data_ if data is None else data
@@ -185,7 +157,7 @@ class GeneClassifier:
                                       "on only")
             scores = self.model_.predict_scores(graph, self.task_)
         else:
-            scores = self.task_.scores(Trainer.predict(self.model_, graph))
+            scores = self.task_.scores(Trainer.predict(self.model_, graph, self.task_))
         if scores.ndim == 1:
             scores = np.stack([1.0 - scores, scores], axis=1)
         return scores, graph

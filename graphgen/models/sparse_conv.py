@@ -31,9 +31,8 @@ from torch_geometric.utils import add_self_loops, remove_self_loops
 from graphgen.models.dropout import dropout
 
 __all__ = ["AdjacencyCache", "AttentionStructure", "SparseGATConv", "SparseGCNConv",
-           "SparseOperator",
-           "SparseSAGEConv", "attention_structure", "gcn_adjacency", "mean_adjacency",
-           "mean_adjacency_of"]
+           "SparseOperator", "SparseSAGEConv", "attention_aggregate", "attention_structure",
+           "gcn_adjacency", "mean_adjacency", "mean_adjacency_of", "segment_softmax"]
 
 
 def _csr(rows: Tensor, cols: Tensor, values: Tensor, n: int) -> Tensor:
@@ -203,6 +202,11 @@ def attention_structure(edge_index: Tensor, _edge_weight: Tensor | None,
                               dst_t=dst[perm], num_nodes=num_nodes)
 
 
+def attention_aggregate(alpha: Tensor, h: Tensor, structure: AttentionStructure) -> Tensor:
+    """``out[i, k] = sum_j alpha[e(j->i), k] h[j, k]`` for ``alpha [E, K]``, ``h [N, K, C]``."""
+    return _AttentionAggregate.apply(alpha, h, structure)
+
+
 class _AttentionAggregate(torch.autograd.Function):
     """``out[i, k] = sum_j alpha[e(j->i), k] h[j, k]`` with sparse products both ways."""
 
@@ -237,7 +241,7 @@ class _AttentionAggregate(torch.autograd.Function):
         return grad_alpha, grad_h, None
 
 
-def _segment_softmax(scores: Tensor, structure: AttentionStructure) -> Tensor:
+def segment_softmax(scores: Tensor, structure: AttentionStructure) -> Tensor:
     """Softmax of edge scores ``[E, H]`` over the incoming edges of each target."""
     peak = torch.segment_reduce(scores.detach(), "max", offsets=structure.ptr, axis=0)
     weights = (scores - peak[structure.dst]).exp()
@@ -278,8 +282,8 @@ class SparseGATConv(nn.Module):
         score_dst = (h * self.att_dst).sum(dim=-1)
         scores = nn.functional.leaky_relu(score_src[structure.src] + score_dst[structure.dst],
                                           self.negative_slope)
-        alpha = _segment_softmax(scores, structure)
+        alpha = segment_softmax(scores, structure)
         alpha = dropout(alpha, self.dropout, self.training)
-        out = _AttentionAggregate.apply(alpha, h, structure)
+        out = attention_aggregate(alpha, h, structure)
         out = out.reshape(n, -1) if self.concat else out.mean(dim=1)
         return out + self.bias

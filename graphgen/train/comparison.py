@@ -74,7 +74,7 @@ def _fit_one(name: str, hparams: Mapping[str, Any], data: Data, task, runner: Tr
             checkpoint = checkpoint_dir / f"{name}-{split.name.replace(' ', '').replace(',', '-')}.pt"
         fit = runner.fit(model, data, task, description=f"{name} {split.name}",
                          checkpoint=checkpoint, resume=resume)
-        scores = task.scores(runner.predict(model, data))
+        scores = task.scores(runner.predict(model, data, task))
         val, epochs, best, seconds = dict(fit.best_val), fit.epochs, fit.best_epoch, fit.seconds
     if scores.ndim == 1:
         frame = pd.Series(scores, index=index, name=name)

@@ -1,24 +1,82 @@
-"""Classification metrics (scikit-learn) for binary and multi-class scores."""
+"""Classification metrics for binary, multi-class and multi-label scores.
+
+AUROC and average precision (AUPRC) are computed column-wise with numpy (ties handled as
+scikit-learn does: AUROC by average ranks, average precision over distinct thresholds); they
+equal ``sklearn.metrics.roc_auc_score`` / ``average_precision_score`` (the tests check it) and
+run in a fraction of the time, which matters because the trainer scores the validation genes
+after every epoch. F1 and accuracy are scikit-learn's.
+"""
 
 from __future__ import annotations
 
 import numpy as np
-from sklearn.metrics import (
-    accuracy_score,
-    average_precision_score,
-    f1_score,
-    roc_auc_score,
-)
+from scipy.stats import rankdata
+from sklearn.metrics import accuracy_score, f1_score
 
 from graphgen.exceptions import DataFormatError
 
-__all__ = ["METRICS", "MULTILABEL_METRICS", "classification_metrics", "multilabel_metrics"]
+__all__ = ["METRICS", "MULTILABEL_METRICS", "average_precision", "classification_metrics",
+           "multilabel_metrics", "roc_auc"]
 
 #: Metric names returned by :func:`classification_metrics`; all are "higher is better".
 METRICS = ("auroc", "auprc", "macro_f1", "accuracy")
 #: Metric names returned by :func:`multilabel_metrics`; all are "higher is better".
 MULTILABEL_METRICS = ("micro_auprc", "macro_auprc", "micro_auroc", "macro_auroc", "micro_f1",
                       "macro_f1")
+
+
+def roc_auc(y_true: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """AUROC of every column (the Mann-Whitney statistic with average ranks for ties).
+
+    Args:
+        y_true: 0/1 ``[N]`` or ``[N, L]``.
+        scores: same shape.
+
+    Returns:
+        AUROC per column (a 0-d array for 1-d input); NaN where a column has one class.
+
+    Example:
+        >>> float(roc_auc(np.array([0, 0, 1, 1]), np.array([0.1, 0.4, 0.35, 0.8])))
+        0.75
+    """
+    y = np.asarray(y_true, dtype=bool)
+    s = np.asarray(scores, dtype=np.float64)
+    flat = y.ndim == 1
+    y, s = (y[:, None], s[:, None]) if flat else (y, s)
+    ranks = rankdata(s, axis=0)
+    n_pos = y.sum(axis=0).astype(np.float64)
+    n_neg = y.shape[0] - n_pos
+    with np.errstate(invalid="ignore", divide="ignore"):
+        auc = ((ranks * y).sum(axis=0) - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
+    auc = np.where((n_pos > 0) & (n_neg > 0), auc, np.nan)
+    return auc[0] if flat else auc
+
+
+def average_precision(y_true: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """Average precision of every column: sum over distinct thresholds of
+    ``(R_n - R_{n-1}) * P_n``, as scikit-learn's ``average_precision_score``.
+
+    Example:
+        >>> round(float(average_precision(np.array([0, 0, 1, 1]), np.array([0.1, 0.4, 0.35, 0.8]))), 4)
+        0.8333
+    """
+    y = np.asarray(y_true, dtype=np.float64)
+    s = np.asarray(scores, dtype=np.float64)
+    flat = y.ndim == 1
+    y, s = (y[:, None], s[:, None]) if flat else (y, s)
+    out = np.full(y.shape[1], np.nan)
+    for j in range(y.shape[1]):
+        order = np.argsort(-s[:, j], kind="mergesort")
+        yj, sj = y[order, j], s[order, j]
+        total = yj.sum()
+        if total == 0:
+            continue
+        last = np.flatnonzero(np.diff(sj, append=-np.inf) != 0)  # last index of each threshold
+        tps = np.cumsum(yj)[last]
+        precision = tps / (last + 1)
+        recall = tps / total
+        out[j] = np.sum(np.diff(recall, prepend=0.0) * precision)
+    return out[0] if flat else out
 
 
 def classification_metrics(
@@ -65,9 +123,9 @@ def classification_metrics(
         labels = [0, 1]
         two_classes = len(np.unique(y_true)) == 2
         if "auroc" in wanted:
-            out["auroc"] = float(roc_auc_score(y_true, scores)) if two_classes else float("nan")
+            out["auroc"] = float(roc_auc(y_true, scores)) if two_classes else float("nan")
         if "auprc" in wanted:
-            out["auprc"] = (float(average_precision_score(y_true, scores)) if two_classes
+            out["auprc"] = (float(average_precision(y_true, scores)) if two_classes
                             else float("nan"))
     else:
         n_classes = num_classes or scores.shape[1]
@@ -77,10 +135,10 @@ def classification_metrics(
         onehot = y_true[:, None] == np.arange(n_classes)[None, :]
         if "auroc" in wanted:
             out["auroc"] = float("nan") if len(present) < 2 else float(
-                np.mean([roc_auc_score(onehot[:, c], scores[:, c]) for c in present]))
+                np.mean(roc_auc(onehot[:, present], scores[:, present])))
         if "auprc" in wanted:
             out["auprc"] = float("nan") if len(present) < 2 else float(
-                np.mean([average_precision_score(onehot[:, c], scores[:, c]) for c in present]))
+                np.mean(average_precision(onehot[:, present], scores[:, present])))
     if "macro_f1" in wanted:
         out["macro_f1"] = float(f1_score(y_true, predicted, labels=labels, average="macro",
                                          zero_division=0))
@@ -126,20 +184,28 @@ def multilabel_metrics(y_true: np.ndarray, scores: np.ndarray, *,
     has_both = pooled.min(initial=1) == 0 and pooled.max(initial=0) == 1
     wanted = set(MULTILABEL_METRICS if which is None else which)
     out: dict[str, float] = {}
+    columns = np.flatnonzero(both)
     if "micro_auprc" in wanted:
-        out["micro_auprc"] = (float(average_precision_score(pooled, scores.ravel()))
-                              if has_both else nan)
+        out["micro_auprc"] = float(average_precision(pooled, scores.ravel())) if has_both else nan
     if "macro_auprc" in wanted:
-        out["macro_auprc"] = float(np.mean([average_precision_score(y_true[:, j], scores[:, j])
-                                            for j in np.flatnonzero(both)])) if both.any() else nan
+        out["macro_auprc"] = (float(np.mean(average_precision(y_true[:, columns],
+                                                              scores[:, columns])))
+                              if both.any() else nan)
     if "micro_auroc" in wanted:
-        out["micro_auroc"] = float(roc_auc_score(pooled, scores.ravel())) if has_both else nan
+        out["micro_auroc"] = float(roc_auc(pooled, scores.ravel())) if has_both else nan
     if "macro_auroc" in wanted:
-        out["macro_auroc"] = float(np.mean([roc_auc_score(y_true[:, j], scores[:, j])
-                                            for j in np.flatnonzero(both)])) if both.any() else nan
-    predicted = (scores >= 0.5).astype(np.int64)
-    if "micro_f1" in wanted:
-        out["micro_f1"] = float(f1_score(y_true, predicted, average="micro", zero_division=0))
+        out["macro_auroc"] = (float(np.mean(roc_auc(y_true[:, columns], scores[:, columns])))
+                              if both.any() else nan)
+    predicted = scores >= 0.5
+    truth = y_true.astype(bool)
+    tp = (predicted & truth).sum(axis=0).astype(np.float64)
+    fp = (predicted & ~truth).sum(axis=0).astype(np.float64)
+    fn = (~predicted & truth).sum(axis=0).astype(np.float64)
+    if "micro_f1" in wanted:  # scikit-learn's definitions, zero_division=0
+        denominator = 2 * tp.sum() + fp.sum() + fn.sum()
+        out["micro_f1"] = float(2 * tp.sum() / denominator) if denominator else 0.0
     if "macro_f1" in wanted:
-        out["macro_f1"] = float(f1_score(y_true, predicted, average="macro", zero_division=0))
+        denominator = 2 * tp + fp + fn
+        per_label = np.divide(2 * tp, denominator, out=np.zeros_like(tp), where=denominator > 0)
+        out["macro_f1"] = float(per_label.mean()) if len(per_label) else 0.0
     return out

@@ -119,7 +119,12 @@ def stratification_key(labels: pd.Series | pd.DataFrame, *, min_count: int = 3) 
     key = pd.Series(key.astype(str), index=table.index)
     counts = key.value_counts()
     small = counts.index[counts < min_count]
-    return key.where(~key.isin(small), "rare")
+    key = key.where(~key.isin(small), "rare")
+    counts = key.value_counts()
+    if counts.get("rare", min_count) < min_count and len(counts) > 1:
+        # too few even when pooled: join the largest stratum
+        key = key.replace("rare", counts.drop("rare").idxmax())
+    return key
 
 
 def kfold_splits(

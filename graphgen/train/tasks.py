@@ -25,7 +25,21 @@ from graphgen.train.metrics import (
 )
 from graphgen.train.splits import Split
 
-__all__ = ["MultiLabelTask", "NodeClassificationTask", "make_task"]
+__all__ = ["MultiLabelTask", "NodeClassificationTask", "SampleGraphTask", "make_task",
+           "node_logits"]
+
+
+def node_logits(model, data: Data, index: Tensor | None = None) -> Tensor:
+    """Logits of a node model on every node (or the rows at ``index``).
+
+    Models over several graphs or feature groups define ``forward_data(data)``; the others
+    take ``(x, edge_index, edge_weight)``.
+    """
+    if hasattr(model, "forward_data"):
+        logits = model.forward_data(data)
+    else:
+        logits = model(data.x, data.edge_index, getattr(data, "edge_weight", None))
+    return logits if index is None else logits[index]
 
 
 def _split_positions(data: Data, split: Split, labelled: np.ndarray) -> dict[str, Tensor]:
@@ -119,11 +133,13 @@ class NodeClassificationTask:
     def labelled_mask(self) -> Tensor:
         return self.y >= 0
 
+    def forward(self, model, data: Data, index: Tensor | None = None) -> Tensor:
+        """Logits of ``model`` for the nodes at ``index`` (all nodes if ``None``)."""
+        return node_logits(model, data, index)
+
     def loss(self, logits: Tensor, index: Tensor) -> Tensor:
-        """Class-weighted cross-entropy over the nodes at ``index``."""
-        return torch.nn.functional.cross_entropy(
-            logits[index], self.y[index], weight=self.class_weight
-        )
+        """Class-weighted cross-entropy; ``logits`` are the rows of the nodes at ``index``."""
+        return torch.nn.functional.cross_entropy(logits, self.y[index], weight=self.class_weight)
 
     def scores(self, logits: Tensor) -> np.ndarray:
         """Probabilities: ``[N]`` for binary tasks, ``[N, C]`` otherwise."""
@@ -139,9 +155,8 @@ class NodeClassificationTask:
 
     def evaluate(self, logits: Tensor, index: Tensor, *,
                  which: tuple[str, ...] | None = None) -> dict[str, float]:
-        """Metrics of the model's ``logits`` on the nodes at ``index`` (``which``: a subset)."""
-        scores = self.scores(logits[index])
-        return classification_metrics(self.y[index].numpy(), scores,
+        """Metrics of ``logits`` (the rows of the nodes at ``index``); ``which``: a subset."""
+        return classification_metrics(self.y[index].numpy(), self.scores(logits),
                                       num_classes=self.num_classes, which=which)
 
     def target_matrix(self) -> np.ndarray:
@@ -234,10 +249,14 @@ class MultiLabelTask:
     def labelled_mask(self) -> Tensor:
         return self.labelled
 
+    def forward(self, model, data: Data, index: Tensor | None = None) -> Tensor:
+        """Logits of ``model`` for the nodes at ``index`` (all nodes if ``None``)."""
+        return node_logits(model, data, index)
+
     def loss(self, logits: Tensor, index: Tensor) -> Tensor:
-        """Binary cross-entropy with ``pos_weight`` over the nodes at ``index``."""
+        """Binary cross-entropy with ``pos_weight``; ``logits`` are the rows at ``index``."""
         return torch.nn.functional.binary_cross_entropy_with_logits(
-            logits[index], self.y[index], pos_weight=self.pos_weight
+            logits, self.y[index], pos_weight=self.pos_weight
         )
 
     def scores(self, logits: Tensor) -> np.ndarray:
@@ -251,16 +270,51 @@ class MultiLabelTask:
 
     def evaluate(self, logits: Tensor, index: Tensor, *,
                  which: tuple[str, ...] | None = None) -> dict[str, float]:
-        return multilabel_metrics(self.y[index].numpy(), self.scores(logits[index]),
-                                  which=which)
+        return multilabel_metrics(self.y[index].numpy(), self.scores(logits), which=which)
 
     def target_matrix(self) -> np.ndarray:
         return self.y.numpy()
 
 
+class SampleGraphTask(NodeClassificationTask):
+    """Classification of samples that are graphs over one shared gene network.
+
+    The targets, loss (class-weighted cross-entropy), scores and metrics are those of
+    :class:`NodeClassificationTask` with samples in place of nodes; the forward pass runs the
+    model on ``[B, G, F]`` batches of a :class:`~graphgen.models.sample_graph.SampleGraphs`
+    (``eval_batch_size`` samples at a time, so evaluation fits in memory).
+    """
+
+    eval_batch_size: int = 256
+
+    @classmethod
+    def from_labels(cls, data, labels: pd.Series, split: Split) -> SampleGraphTask:
+        """Align sample labels and a split of sample ids to ``data.sample_ids``.
+
+        Raises:
+            IdMappingError: a labelled or split sample is not in ``data``.
+            DataFormatError: a single class among the training samples, an empty part.
+        """
+        proxy = Data(num_nodes=len(data.sample_ids), node_ids=list(data.sample_ids))
+        base = NodeClassificationTask.from_labels(proxy, labels, split)
+        return cls(y=base.y, classes=base.classes, train_index=base.train_index,
+                   val_index=base.val_index, test_index=base.test_index,
+                   class_weight=base.class_weight)
+
+    def forward(self, model, data, index: Tensor | None = None) -> Tensor:
+        """Logits ``[len(index), C]`` of ``model(x[batch], data)`` over batches."""
+        if index is None:
+            index = torch.arange(data.x.shape[0])
+        if model.training or len(index) <= self.eval_batch_size:
+            return model(data.x[index], data)
+        return torch.cat([model(data.x[part], data) for part in index.split(self.eval_batch_size)])
+
+
 def make_task(data: Data, labels: pd.Series | pd.DataFrame, split: Split):
     """A :class:`NodeClassificationTask` for a Series, a :class:`MultiLabelTask` for a
-    genes x labels DataFrame."""
+    genes x labels DataFrame, a :class:`SampleGraphTask` for samples over a gene graph."""
+    if hasattr(data, "sample_ids") and getattr(data, "x", None) is not None and data.x.dim() == 3:
+        return SampleGraphTask.from_labels(data, labels, split)
     if isinstance(labels, pd.DataFrame):
         return MultiLabelTask.from_labels(data, labels, split)
     return NodeClassificationTask.from_labels(data, labels, split)

@@ -46,6 +46,9 @@ class TrainerConfig:
         progress: show a progress bar on stderr.
         checkpoint_every: with a checkpoint path given to :meth:`Trainer.fit`, write the
             state (atomically) every this many epochs and at the end.
+        batch_size: training items (genes, samples) per optimiser step, in a new random
+            order every epoch; ``None`` (default) takes all training items in one step. Sample
+            graph tasks also evaluate in batches of this size.
     """
 
     max_epochs: int = 300
@@ -56,8 +59,14 @@ class TrainerConfig:
     seed: int = 0
     progress: bool = True
     checkpoint_every: int = 10
+    batch_size: int | None = None
 
     def __post_init__(self) -> None:
+        if self.batch_size is not None and (not isinstance(self.batch_size, int)
+                                            or isinstance(self.batch_size, bool)
+                                            or self.batch_size < 1):
+            raise ConfigError(f"TrainerConfig: batch_size must be None (full batch) or an "
+                              f"integer >= 1, got {self.batch_size!r}")
         if self.monitor not in _MONITORS:
             raise ConfigError(
                 f"TrainerConfig: monitor must be one of {list(_MONITORS)}, got {self.monitor!r}"
@@ -177,7 +186,6 @@ class Trainer:
         cfg = self.config
         monitor = self.monitor_for(task)
         seed_everything(cfg.seed)
-        edge_weight = getattr(data, "edge_weight", None)
         optimiser = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
         sign = -1.0 if monitor == "loss" else 1.0
         state = {"epoch": 0, "best_value": -float("inf"), "best_state": None, "best_epoch": 0,
@@ -194,15 +202,18 @@ class Trainer:
         stopped = state["epoch"] - state["best_epoch"] >= cfg.patience and state["epoch"] > 0
         for epoch in ([] if stopped else bar):
             model.train()
-            optimiser.zero_grad()
-            logits = model(data.x, data.edge_index, edge_weight)
-            loss = task.loss(logits, task.train_index)
-            loss.backward()
-            optimiser.step()
+            losses, weights = [], []
+            for batch in self._batches(task.train_index):
+                optimiser.zero_grad()
+                loss = task.loss(task.forward(model, data, batch), batch)
+                loss.backward()
+                optimiser.step()
+                losses.append(loss.item())
+                weights.append(len(batch))
 
             model.eval()
             with torch.no_grad():
-                logits = model(data.x, data.edge_index, edge_weight)
+                logits = task.forward(model, data, task.val_index)
                 # Each epoch scores the monitored metric only; all metrics at a new best.
                 val = {} if monitor == "loss" else task.evaluate(logits, task.val_index,
                                                                  which=(monitor,))
@@ -210,7 +221,7 @@ class Trainer:
                 value = sign * val[monitor]
                 if value > state["best_value"]:
                     val = {**task.evaluate(logits, task.val_index), "loss": val["loss"]}
-            train_loss = loss.item()
+            train_loss = float(sum(l * w for l, w in zip(losses, weights)) / sum(weights))
             record = {"epoch": epoch, "train_loss": train_loss,
                       **{f"val_{k}": v for k, v in val.items()}}
             state["history"].append(record)
@@ -237,12 +248,27 @@ class Trainer:
                          best_val=state["best_val"], history=state["history"],
                          resumed_from=resumed_from)
 
+    def _batches(self, index: torch.Tensor) -> list[torch.Tensor]:
+        size = self.config.batch_size
+        if size is None or size >= len(index):
+            return [index]
+        order = index[torch.randperm(len(index))]
+        return list(order.split(size))
+
     @staticmethod
-    def predict(model: nn.Module, data: Data) -> torch.Tensor:
-        """Logits of ``model`` on every node of ``data`` in evaluation mode."""
+    def predict(model: nn.Module, data: Data, task=None) -> torch.Tensor:
+        """Logits of ``model`` on every node (or sample) of ``data`` in evaluation mode.
+
+        Args:
+            task: the task whose ``forward`` runs the model (needed for sample-graph tasks;
+                node models are run on the whole graph without it).
+        """
         model.eval()
         with torch.no_grad():
-            return model(data.x, data.edge_index, getattr(data, "edge_weight", None))
+            if task is not None:
+                return task.forward(model, data, None)
+            from graphgen.train.tasks import node_logits
+            return node_logits(model, data)
 
 
 def _fingerprint(model: nn.Module, data: Data, task, cfg: TrainerConfig) -> str:
@@ -251,7 +277,8 @@ def _fingerprint(model: nn.Module, data: Data, task, cfg: TrainerConfig) -> str:
     digest.update(type(model).__name__.encode())
     for name, tensor in model.state_dict().items():
         digest.update(f"{name}:{tuple(tensor.shape)}".encode())
-    digest.update(f"{tuple(data.x.shape)}:{data.edge_index.shape[1]}".encode())
+    edges = getattr(data, "edge_index", None)
+    digest.update(f"{tuple(data.x.shape)}:{None if edges is None else edges.shape}".encode())
     for index in (task.train_index, task.val_index):
         digest.update(index.numpy().tobytes())
     settings = {k: v for k, v in asdict(cfg).items() if k not in ("progress", "max_epochs")}

@@ -44,3 +44,23 @@ def test_single_class_gives_nan_ranking_metrics():
 def test_length_mismatch_is_reported():
     with pytest.raises(DataFormatError, match="3 labels but 2 score rows"):
         classification_metrics(np.array([0, 1, 1]), np.array([0.2, 0.7]))
+
+
+def test_fast_auroc_and_ap_equal_sklearn_with_ties():
+    import numpy as np
+    from sklearn.metrics import average_precision_score, roc_auc_score
+
+    from graphgen.train.metrics import average_precision, roc_auc
+
+    rng = np.random.default_rng(0)
+    for _ in range(30):
+        n = int(rng.integers(5, 200))
+        y = rng.integers(0, 2, n)
+        if y.min() == y.max():
+            continue
+        s = np.round(rng.random(n), int(rng.integers(1, 3)))  # rounding makes ties
+        assert roc_auc(y, s) == pytest.approx(roc_auc_score(y, s), abs=1e-12)
+        assert average_precision(y, s) == pytest.approx(average_precision_score(y, s), abs=1e-12)
+    ys = rng.integers(0, 2, (50, 4))
+    ss = rng.random((50, 4))
+    assert np.allclose(roc_auc(ys, ss), [roc_auc_score(ys[:, j], ss[:, j]) for j in range(4)])

@@ -42,7 +42,7 @@ def test_early_stopping_keeps_the_best_epoch(setup):
     assert result.best_val["loss"] == pytest.approx(best)
     # the restored weights are those of the best epoch
     logits = Trainer.predict(model, data)
-    assert float(task.loss(logits, task.val_index)) == pytest.approx(best, rel=1e-5)
+    assert float(task.loss(logits[task.val_index], task.val_index)) == pytest.approx(best, rel=1e-5)
 
 
 def test_training_learns(setup):

@@ -1,0 +1,261 @@
+"""``SubtypeClassifier``: classify samples (tumour subtypes) from one or more omics."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+import torch
+from torch_geometric.data import Data
+
+from graphgen.exceptions import ConfigError, DataFormatError
+from graphgen.estimators.base import EstimatorParams
+from graphgen.graph.coexpression import coexpression_graph
+from graphgen.models.mlp import MLP
+from graphgen.models.multiomics_gcn import MultiOmicsGCN
+from graphgen.models.sample_graph import SampleGraphNet
+from graphgen.subtyping.omics import OmicsScaler, align_omics
+from graphgen.subtyping.views import expression_graph_view, feature_view, patient_graph_view
+from graphgen.train.metrics import classification_metrics
+from graphgen.train.seeding import seed_everything
+from graphgen.train.splits import Split, train_val_split
+from graphgen.train.tasks import NodeClassificationTask, SampleGraphTask
+from graphgen.train.trainer import Trainer, TrainerConfig
+
+__all__ = ["SubtypeClassifier"]
+
+log = logging.getLogger(__name__)
+View = Literal["expression-graph", "patient-graph", "features"]
+
+
+class SubtypeClassifier(EstimatorParams):
+    """Classify samples from omics tables, through a graph view, with the one trainer.
+
+    Views:
+
+    * ``"expression-graph"``: each sample is a graph over a gene ``network`` (a PPI, a GRN,
+      or ``"coexpression"``: a kNN co-expression graph built from the *training* samples);
+      node features are the sample's values for each omics whose columns are gene ids. GCN or
+      GAT layers over the shared topology, a gene pooling and a head
+      (:class:`~graphgen.models.sample_graph.SampleGraphNet`).
+    * ``"patient-graph"`` (MOGONET-like): samples are nodes; one cosine kNN graph per omics in
+      which only training samples send edges (no test leakage); a GCN per omics and a
+      cross-omics fusion (:class:`~graphgen.models.multiomics_gcn.MultiOmicsGCN`).
+    * ``"features"``: an MLP on the concatenated omics, no graph (the baseline).
+
+    Every omics is standardised with the training samples' mean and sd. ``fit`` holds out
+    ``val_size`` of the samples (stratified) to choose the epoch.
+
+    Args:
+        view: ``"expression-graph"``, ``"patient-graph"`` or ``"features"``.
+        network: gene graph (``Data`` with ``node_ids``) or ``"coexpression"``
+            (expression-graph view only).
+        conv, pooling, heads: expression-graph layers (``gcn``/``gat``), readout
+            (``mean``/``max``/``attention``) and GAT heads.
+        fusion: patient-graph fusion (``vcdn``/``concat``/``attention``).
+        k: neighbours per sample in the patient graphs.
+        coexpression_k: neighbours per gene in a co-expression network.
+        hidden_channels, num_layers, dropout: model size.
+        max_epochs, patience, lr, weight_decay, batch_size: trainer settings.
+        val_size: share of training samples for early stopping.
+        seed: seeds the validation hold-out, initialisation, dropout and batches.
+        progress: show a progress bar.
+
+    Attributes (after ``fit``):
+        classes_, model_, scaler_, fit_result_, samples_dropped_ (sample -> reason),
+        genes_ (expression-graph genes), train_samples_.
+
+    Example:
+        >>> import graphgen
+        >>> org = graphgen.make_organism(n_genes=200, n_samples=60, seed=0)
+        >>> clf = SubtypeClassifier("expression-graph", network=org.ppi, max_epochs=5,
+        ...                         progress=False)
+        >>> clf = clf.fit({"rna": org.expression}, org.samples["subtype"])
+        >>> clf.predict_proba({"rna": org.expression.iloc[:3]}).shape
+        (3, 4)
+    """
+
+    def __init__(
+        self,
+        view: View = "expression-graph",
+        *,
+        network: Data | str | None = None,
+        conv: str = "gcn",
+        pooling: str = "mean",
+        heads: int = 2,
+        fusion: str = "vcdn",
+        k: int = 10,
+        coexpression_k: int = 10,
+        hidden_channels: int = 32,
+        num_layers: int = 2,
+        dropout: float = 0.3,
+        max_epochs: int = 200,
+        patience: int = 30,
+        lr: float = 0.005,
+        weight_decay: float = 5e-4,
+        batch_size: int | None = 64,
+        val_size: float = 0.2,
+        seed: int = 0,
+        progress: bool = True,
+    ) -> None:
+        self.view = view
+        self.network = network
+        self.conv = conv
+        self.pooling = pooling
+        self.heads = heads
+        self.fusion = fusion
+        self.k = k
+        self.coexpression_k = coexpression_k
+        self.hidden_channels = hidden_channels
+        self.num_layers = num_layers
+        self.dropout = dropout
+        self.max_epochs = max_epochs
+        self.patience = patience
+        self.lr = lr
+        self.weight_decay = weight_decay
+        self.batch_size = batch_size
+        self.val_size = val_size
+        self.seed = seed
+        self.progress = progress
+
+    def _trainer(self) -> Trainer:
+        batch = self.batch_size if self.view == "expression-graph" else None
+        return Trainer(TrainerConfig(max_epochs=self.max_epochs, patience=self.patience,
+                                     lr=self.lr, weight_decay=self.weight_decay,
+                                     seed=self.seed, progress=self.progress, batch_size=batch))
+
+    def fit(self, omics: Mapping[str, pd.DataFrame], labels: pd.Series) -> SubtypeClassifier:
+        """Train on the labelled samples shared by every omics table.
+
+        Args:
+            omics: name -> samples x features table (sample ids as index). For the
+                expression-graph view, the columns of at least one table are gene ids.
+            labels: class per sample id.
+
+        Raises:
+            ConfigError: unknown view or option, a missing network.
+            DataFormatError: samples or genes that do not match (the message names them), a
+                single class, NaN values.
+        """
+        if self.view not in ("expression-graph", "patient-graph", "features"):
+            raise ConfigError(f"SubtypeClassifier: view must be 'expression-graph', "
+                              f"'patient-graph' or 'features', got {self.view!r}")
+        if self.view == "expression-graph" and self.network is None:
+            raise ConfigError("SubtypeClassifier: the expression-graph view needs a network "
+                              "(a gene graph, or 'coexpression')")
+        if not isinstance(labels, pd.Series):
+            raise DataFormatError("SubtypeClassifier.fit: labels must be a pandas Series "
+                                  "indexed by sample id")
+        aligned = align_omics(omics, labels)
+        y = aligned.labels
+        split = train_val_split(y, val_size=self.val_size, seed=self.seed)
+        train = y.index.isin(split.train)
+        self.scaler_ = OmicsScaler().fit({n: t[train] for n, t in aligned.omics.items()})
+        scaled = self.scaler_.transform(aligned.omics)
+        self.classes_ = sorted(y.unique().tolist())
+        self.train_samples_ = list(split.train)
+        self.samples_dropped_ = aligned.dropped
+        self.omics_names_ = list(aligned.omics)
+        seed_everything(self.seed)
+        if self.view == "expression-graph":
+            network = self.network
+            if isinstance(network, str):
+                if network != "coexpression":
+                    raise ConfigError(f"SubtypeClassifier: network must be a Data graph or "
+                                      f"'coexpression', got {network!r}")
+                first = next(iter(scaled.values()))
+                network = coexpression_graph(first[train], k=self.coexpression_k)
+            self.network_ = network
+            data = expression_graph_view(scaled, network)
+            self.genes_ = data.gene_ids
+            task = SampleGraphTask.from_labels(data, y, split)
+            model = SampleGraphNet(data.num_features, task.num_outputs, conv=self.conv,
+                                   hidden_channels=self.hidden_channels,
+                                   num_layers=self.num_layers, heads=self.heads,
+                                   pooling=self.pooling, dropout=self.dropout)
+        else:
+            if self.view == "patient-graph":
+                data = patient_graph_view(scaled, train, k=self.k)
+                channels = {n: t.shape[1] for n, t in scaled.items()}
+                model = MultiOmicsGCN(channels, len(self.classes_),
+                                      hidden_channels=self.hidden_channels,
+                                      num_layers=self.num_layers, fusion=self.fusion,
+                                      dropout=self.dropout)
+            else:
+                data = feature_view(scaled)
+                model = MLP(data.num_features, len(self.classes_),
+                            hidden_channels=self.hidden_channels, num_layers=self.num_layers,
+                            dropout=self.dropout)
+            task = NodeClassificationTask.from_labels(data, y, split)
+            self.train_omics_ = {n: t[train] for n, t in scaled.items()}
+        self.fit_result_ = self._trainer().fit(model, data, task, description=self.view)
+        self.model_ = model
+        self.task_ = task
+        return self
+
+    def predict_proba(self, omics: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+        """Class probabilities of new (or the same) samples.
+
+        Args:
+            omics: the same omics as in ``fit`` (same feature columns), samples as rows.
+
+        Returns:
+            ``DataFrame`` samples x ``classes_``.
+
+        Raises:
+            NotFittedError: before ``fit``.
+            DataFormatError: missing omics, features or samples.
+        """
+        self._check_fitted()
+        missing = [n for n in self.omics_names_ if n not in omics]
+        if missing:
+            raise DataFormatError(f"predict: omics {missing} are missing (fitted on "
+                                  f"{self.omics_names_})")
+        aligned = align_omics({n: omics[n] for n in self.omics_names_}, missing="error")
+        scaled = self.scaler_.transform(aligned.omics)
+        samples = aligned.samples
+        model = self.model_
+        model.eval()
+        with torch.no_grad():
+            if self.view == "expression-graph":
+                data = expression_graph_view(scaled, self.network_, genes=self.genes_)
+                logits = self.task_.forward(model, data, None)
+            elif self.view == "features":
+                logits = model(feature_view(scaled).x)
+            else:
+                # the training samples plus the new ones; only training samples send edges
+                joint = {n: pd.concat([self.train_omics_[n],
+                                       scaled[n].set_axis([f"__new__{i}" for i in range(len(samples))])])
+                         for n in self.omics_names_}
+                train = np.zeros(len(next(iter(joint.values()))), dtype=bool)
+                train[: len(self.train_samples_)] = True
+                data = patient_graph_view(joint, train, k=self.k)
+                logits = model.forward_data(data)[len(self.train_samples_):]
+        proba = torch.softmax(logits, dim=-1).numpy()
+        return pd.DataFrame(proba, index=samples, columns=self.classes_)
+
+    def predict(self, omics: Mapping[str, pd.DataFrame]) -> pd.Series:
+        """The most probable class of each sample."""
+        return self.predict_proba(omics).idxmax(axis=1).rename("prediction")
+
+    def score(self, omics: Mapping[str, pd.DataFrame], labels: pd.Series, *,
+              metric: str = "accuracy") -> float:
+        """A metric (``accuracy``, ``macro_f1``, ``auroc``, ``auprc``) on labelled samples.
+
+        Raises:
+            DataFormatError: labels of classes not seen in ``fit``.
+        """
+        proba = self.predict_proba(omics)
+        labels = labels.loc[proba.index]
+        unseen = sorted(set(labels.unique()) - set(self.classes_))
+        if unseen:
+            raise DataFormatError(f"score: classes {unseen} were not seen in fit "
+                                  f"(classes_: {self.classes_})")
+        y = labels.map({c: i for i, c in enumerate(self.classes_)}).to_numpy()
+        values = classification_metrics(y, proba.to_numpy(), num_classes=len(self.classes_))
+        if metric not in values:
+            raise ConfigError(f"score: metric must be one of {sorted(values)}, got {metric!r}")
+        return values[metric]
