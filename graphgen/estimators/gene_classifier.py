@@ -212,9 +212,9 @@ class GeneClassifier(EstimatorParams):
             default = "macro_auprc"
         else:
             positions = {c: i for i, c in enumerate(self.classes_)}
-            unseen = set(aligned.labels.unique()) - set(positions)
+            unseen = sorted(_plain(c) for c in set(aligned.labels.unique()) - set(positions))
             if unseen:
-                raise DataFormatError(f"score: labels {sorted(unseen)} were not seen in fit")
+                raise DataFormatError(f"score: labels {unseen} were not seen in fit")
             y = aligned.labels.map(positions).to_numpy()
             scores = proba.to_numpy()
             values = classification_metrics(y, scores, num_classes=len(self.classes_))

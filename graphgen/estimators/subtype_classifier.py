@@ -27,6 +27,10 @@ from graphgen.train.trainer import Trainer, TrainerConfig
 
 __all__ = ["SubtypeClassifier"]
 
+
+def _plain(value):
+    return value.item() if hasattr(value, "item") else value
+
 log = logging.getLogger(__name__)
 View = Literal["expression-graph", "patient-graph", "features"]
 
@@ -54,12 +58,15 @@ class SubtypeClassifier(EstimatorParams):
         network: gene graph (``Data`` with ``node_ids``) or ``"coexpression"``
             (expression-graph view only).
         conv, pooling, heads: expression-graph layers (``gcn``/``gat``), readout
-            (``mean``/``max``/``attention``) and GAT heads.
+            (``mean``/``max``/``attention``, or ``flatten`` to keep gene identity) and GAT
+            heads.
         fusion: patient-graph fusion (``vcdn``/``concat``/``attention``).
         k: neighbours per sample in the patient graphs.
         coexpression_k: neighbours per gene in a co-expression network.
         hidden_channels, num_layers, dropout: model size.
         max_epochs, patience, lr, weight_decay, batch_size: trainer settings.
+        monitor: validation metric that picks the epoch (default the loss: the validation
+            sets of small cohorts are too small for a stable AUROC).
         val_size: share of training samples for early stopping.
         seed: seeds the validation hold-out, initialisation, dropout and batches.
         progress: show a progress bar.
@@ -96,6 +103,7 @@ class SubtypeClassifier(EstimatorParams):
         patience: int = 30,
         lr: float = 0.005,
         weight_decay: float = 5e-4,
+        monitor: str = "loss",
         batch_size: int | None = 64,
         val_size: float = 0.2,
         seed: int = 0,
@@ -116,6 +124,7 @@ class SubtypeClassifier(EstimatorParams):
         self.patience = patience
         self.lr = lr
         self.weight_decay = weight_decay
+        self.monitor = monitor
         self.batch_size = batch_size
         self.val_size = val_size
         self.seed = seed
@@ -125,7 +134,7 @@ class SubtypeClassifier(EstimatorParams):
         batch = self.batch_size if self.view == "expression-graph" else None
         return Trainer(TrainerConfig(max_epochs=self.max_epochs, patience=self.patience,
                                      lr=self.lr, weight_decay=self.weight_decay,
-                                     seed=self.seed, progress=self.progress, batch_size=batch))
+                                     monitor=self.monitor, seed=self.seed, progress=self.progress, batch_size=batch))
 
     def fit(self, omics: Mapping[str, pd.DataFrame], labels: pd.Series) -> SubtypeClassifier:
         """Train on the labelled samples shared by every omics table.
@@ -175,7 +184,8 @@ class SubtypeClassifier(EstimatorParams):
             model = SampleGraphNet(data.num_features, task.num_outputs, conv=self.conv,
                                    hidden_channels=self.hidden_channels,
                                    num_layers=self.num_layers, heads=self.heads,
-                                   pooling=self.pooling, dropout=self.dropout)
+                                   pooling=self.pooling, dropout=self.dropout,
+                                   num_genes=data.num_genes)
         else:
             if self.view == "patient-graph":
                 data = patient_graph_view(scaled, train, k=self.k)
@@ -250,7 +260,7 @@ class SubtypeClassifier(EstimatorParams):
         """
         proba = self.predict_proba(omics)
         labels = labels.loc[proba.index]
-        unseen = sorted(set(labels.unique()) - set(self.classes_))
+        unseen = sorted(_plain(c) for c in set(labels.unique()) - set(self.classes_))
         if unseen:
             raise DataFormatError(f"score: classes {unseen} were not seen in fit "
                                   f"(classes_: {self.classes_})")

@@ -5,7 +5,9 @@ Samples are nodes. Each omics has its own feature block and its own patient-simi
 per-omics class predictions, and a fusion layer combines them:
 
 * ``vcdn`` (MOGONET's View Correlation Discovery Network): the outer product of the per-omics
-  class probabilities (``C ** M`` cross-omics label combinations) feeds a small MLP;
+  class probabilities (``C ** M`` cross-omics label combinations) feeds a small MLP, whose
+  output is added to the mean of the per-omics logits (a residual that stands in for
+  MOGONET's separate per-omics losses);
 * ``concat``: the per-omics hidden representations are concatenated into a linear head;
 * ``attention``: a learned softmax weighting of the per-omics hidden representations.
 """
@@ -108,11 +110,14 @@ class MultiOmicsGCN(nn.Module):
             stacked = torch.stack([hidden[n] for n in self.names], dim=1)  # [S, M, H]
             weights = torch.softmax(self.gate(stacked), dim=1)
             return self.fuse((weights * stacked).sum(dim=1))
-        probs = [torch.sigmoid(self.heads[n](hidden[n])) for n in self.names]
+        logits = [self.heads[n](hidden[n]) for n in self.names]
+        probs = [torch.sigmoid(z) for z in logits]
         combo = probs[0]
         for p in probs[1:]:  # outer product over omics, flattened: [S, C ** M]
             combo = (combo.unsqueeze(-1) * p.unsqueeze(1)).reshape(combo.shape[0], -1)
-        return self.fuse(combo)
+        # The mean of the per-omics logits is added, so every omics classifier gets a direct
+        # gradient (MOGONET trains them with their own losses before and during fusion).
+        return self.fuse(combo) + torch.stack(logits).mean(dim=0)
 
     def forward(self, x: Tensor, edge_index: Tensor | None = None,
                 edge_weight: Tensor | None = None) -> Tensor:

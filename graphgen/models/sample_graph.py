@@ -106,8 +106,10 @@ class SampleGraphNet(nn.Module):
         hidden_channels: width of the gene representations (per head for GAT).
         num_layers: graph layers (>= 1).
         heads: attention heads (GAT).
-        pooling: ``"mean"``, ``"max"`` or ``"attention"``.
+        pooling: ``"mean"``, ``"max"``, ``"attention"`` or ``"flatten"`` (keeps gene
+            identity; needs ``num_genes``).
         dropout: dropout on layer inputs and before the head.
+        num_genes: genes ``G`` of the graph (for ``flatten`` pooling).
 
     Shapes:
         - input: ``x [B, G, F]`` and a :class:`SampleGraphs` for the graph
@@ -122,7 +124,8 @@ class SampleGraphNet(nn.Module):
 
     def __init__(self, in_channels: int, out_channels: int, *, conv: str = "gcn",
                  hidden_channels: int = 32, num_layers: int = 2, heads: int = 2,
-                 pooling: str = "mean", dropout: float = 0.3) -> None:
+                 pooling: str = "mean", dropout: float = 0.3,
+                 num_genes: int | None = None) -> None:
         super().__init__()
         if conv not in ("gcn", "gat"):
             raise ConfigError(f"SampleGraphNet: conv must be 'gcn' or 'gat', got {conv!r}")
@@ -138,8 +141,8 @@ class SampleGraphNet(nn.Module):
             else:
                 self.layers.append(SparseGATConv(width, hidden_channels, heads=heads))
                 width = hidden_channels * heads
-        self.pool = GenePooling(pooling, width)
-        self.head = nn.Linear(width, out_channels)
+        self.pool = GenePooling(pooling, width, num_genes)
+        self.head = nn.Linear(self.pool.out_channels, out_channels)
 
     def gene_representations(self, x: Tensor, graph: SampleGraphs) -> Tensor:
         """``[B, G, H]`` after the graph layers."""

@@ -27,7 +27,8 @@ def expression_graph_view(omics: Mapping[str, pd.DataFrame], network: Data, *,
 
     Args:
         omics: name -> samples x genes table (already scaled; same sample order). Columns
-            must be gene ids of the network's id type.
+            must be gene ids of the network's id type; an omics without any network gene
+            (e.g. miRNAs over a PPI) gives no channel.
         network: gene graph with ``node_ids``.
         genes: the genes to keep, in order (default: network genes measured in at least one
             omics, in network order). A gene missing from one omics gets 0 in that channel
@@ -40,27 +41,34 @@ def expression_graph_view(omics: Mapping[str, pd.DataFrame], network: Data, *,
         DataFormatError: no network gene is measured.
     """
     index = node_index(network)
+    usable = {name: table for name, table in omics.items() if table.columns.isin(index).any()}
+    skipped = [name for name in omics if name not in usable]
+    if skipped:
+        log.info("expression-graph view: omics %s have no column that is a network gene and "
+                 "give no channel", skipped)
+    omics = usable
     measured = pd.Index([])
     for table in omics.values():
         measured = measured.union(table.columns)
     if genes is None:
-        genes = [g for g in index if g in set(measured)]
+        genes = index[index.isin(measured)].tolist()
         outside = measured.difference(index)
         if len(outside):
             log.info("expression-graph view: %d measured genes are not network nodes and are "
                      "not used (e.g. %s)", len(outside), outside[:5].tolist())
-    if not genes:
+    if not genes or not omics:
         raise DataFormatError(
             f"expression-graph view: none of the {len(measured)} measured genes is a node of the "
             f"network (e.g. measured {measured[:3].tolist()}, network {index[:3].tolist()}); "
             "map the column ids to the network's id type")
     graph = subgraph(network, genes)
     order = graph.node_ids
-    samples = next(iter(omics.values())).index
+    samples = next(iter(omics.values())).index if omics else pd.Index([])
     x = np.zeros((len(samples), len(order), len(omics)), dtype=np.float32)
+    order_index = pd.Index(order)
     for channel, table in enumerate(omics.values()):
-        present = [g for g in order if g in set(table.columns)]
-        positions = pd.Index(order).get_indexer(present)
+        present = order_index[order_index.isin(table.columns)]
+        positions = order_index.get_indexer(present)
         x[:, positions, channel] = table[present].to_numpy(dtype=np.float32)
     return SampleGraphs(x=torch.from_numpy(x), edge_index=graph.edge_index,
                         edge_weight=getattr(graph, "edge_weight", None), gene_ids=list(order),

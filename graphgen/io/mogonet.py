@@ -1,0 +1,97 @@
+"""Read a cohort in MOGONET's folder layout (``1_tr.csv``, ``1_te.csv``, ``labels_tr.csv``, ...).
+
+MOGONET (Wang et al., Nat Commun 2021) ships each cohort as numbered views: ``{v}_tr.csv`` and
+``{v}_te.csv`` (samples x features, comma-separated, no header), ``{v}_featname.csv`` (one
+feature name per line) and ``labels_tr.csv`` / ``labels_te.csv`` (one class per line). The
+train/test split of the files is the published one.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from graphgen.exceptions import DataFormatError
+from graphgen.io.delimited import open_text
+from graphgen.train.splits import Split
+
+__all__ = ["MogonetCohort", "read_mogonet"]
+
+
+@dataclass(frozen=True)
+class MogonetCohort:
+    """A MOGONET cohort: omics tables, labels and the published split.
+
+    Attributes:
+        omics: view name (``view1``, ...) -> samples x features (sample ids ``train_000``...,
+            ``test_000``...).
+        labels: class per sample id (integers).
+        split: the published split (``val`` is empty: the files give train and test only).
+    """
+
+    omics: dict[str, pd.DataFrame]
+    labels: pd.Series
+    split: Split
+
+
+def _matrix(path: Path) -> np.ndarray:
+    try:
+        with open_text(path) as handle:
+            return np.loadtxt(handle, delimiter=",", ndmin=2)
+    except ValueError as exc:
+        raise DataFormatError(f"{path}: not a numeric comma-separated matrix ({exc})") from None
+
+
+def read_mogonet(folder: str | os.PathLike, *, views: tuple[int, ...] = (1, 2, 3),
+                 names: tuple[str, ...] | None = None) -> MogonetCohort:
+    """Read a MOGONET cohort folder.
+
+    Args:
+        folder: the cohort folder (e.g. ``ROSMAP/``).
+        views: view numbers to read.
+        names: a name per view (default ``view1``, ``view2``, ...).
+
+    Raises:
+        DataFormatError: a missing file, ragged or non-numeric rows, feature or sample counts
+            that do not agree between files (the message names the file).
+    """
+    folder = Path(folder)
+    names = names or tuple(f"view{v}" for v in views)
+    if len(names) != len(views):
+        raise DataFormatError("read_mogonet: give one name per view")
+    labels = {}
+    for part in ("tr", "te"):
+        path = folder / f"labels_{part}.csv"
+        if not path.exists():
+            raise DataFormatError(f"{path}: missing (not a MOGONET cohort folder?)")
+        labels[part] = _matrix(path).ravel().astype(np.int64)
+    ids = {part: [f"{'train' if part == 'tr' else 'test'}_{i:03d}"
+                  for i in range(len(labels[part]))] for part in ("tr", "te")}
+    omics = {}
+    for view, name in zip(views, names):
+        featnames = folder / f"{view}_featname.csv"
+        features = ([line.strip() for line in open_text(featnames) if line.strip()]
+                    if featnames.exists() else None)
+        blocks = []
+        for part in ("tr", "te"):
+            path = folder / f"{view}_{part}.csv"
+            if not path.exists():
+                raise DataFormatError(f"{path}: missing")
+            values = _matrix(path)
+            if values.shape[0] != len(labels[part]):
+                raise DataFormatError(f"{path}: {values.shape[0]} rows but "
+                                      f"labels_{part}.csv has {len(labels[part])}")
+            if features is not None and values.shape[1] != len(features):
+                raise DataFormatError(f"{path}: {values.shape[1]} columns but {featnames.name} "
+                                      f"names {len(features)} features")
+            blocks.append(pd.DataFrame(values, index=ids[part], columns=features))
+        omics[name] = pd.concat(blocks)
+    all_labels = pd.Series(np.concatenate([labels["tr"], labels["te"]]),
+                           index=ids["tr"] + ids["te"], name="label")
+    split = Split(train=pd.Index(ids["tr"]), val=pd.Index([], dtype=object),
+                  test=pd.Index(ids["te"]), name="published split")
+    return MogonetCohort(omics=omics, labels=all_labels, split=split)

@@ -1,0 +1,208 @@
+"""Compare subtyping views and baselines on the same splits: mean +- sd of the metrics."""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score, f1_score
+
+from graphgen.exceptions import ConfigError, DataFormatError
+from graphgen.subtyping.omics import OmicsScaler, align_omics
+from graphgen.train.metrics import roc_auc
+from graphgen.train.run_folder import RunFolder
+from graphgen.train.splits import Split
+
+__all__ = ["SUBTYPE_METRICS", "SubtypeComparison", "compare_subtyping", "subtype_metrics"]
+
+log = logging.getLogger(__name__)
+
+#: Metrics of :func:`subtype_metrics` (``f1``: F1 of the positive class, binary tasks only).
+SUBTYPE_METRICS = ("accuracy", "f1", "macro_f1", "weighted_f1", "auroc")
+_SKLEARN = ("logreg", "random_forest")
+_VIEWS = ("expression-graph", "patient-graph", "features")
+
+
+def subtype_metrics(y_true: pd.Series, proba: pd.DataFrame) -> dict[str, float]:
+    """Accuracy, F1 (binary: of the larger class label), macro and weighted F1, AUROC.
+
+    Args:
+        y_true: true class per sample.
+        proba: samples x classes probabilities (same sample order).
+
+    Example:
+        >>> p = pd.DataFrame({0: [0.8, 0.3, 0.4], 1: [0.2, 0.7, 0.6]})
+        >>> subtype_metrics(pd.Series([0, 1, 0]), p)["accuracy"]
+        0.6666666666666666
+    """
+    classes = list(proba.columns)
+    position = {c: i for i, c in enumerate(classes)}
+    unknown = set(y_true.unique()) - set(position)
+    if unknown:
+        raise DataFormatError(f"subtype_metrics: classes {sorted(map(str, unknown))} have no "
+                              "probability column")
+    y = y_true.map(position).to_numpy(dtype=np.int64)
+    scores = proba.to_numpy(dtype=np.float64)
+    predicted = scores.argmax(axis=1)
+    codes = list(range(len(classes)))
+    out = {
+        "accuracy": float(accuracy_score(y, predicted)),
+        "f1": math.nan,
+        "macro_f1": float(f1_score(y, predicted, labels=codes, average="macro",
+                                   zero_division=0)),
+        "weighted_f1": float(f1_score(y, predicted, labels=codes, average="weighted",
+                                      zero_division=0)),
+    }
+    onehot = (y[:, None] == np.arange(len(classes))[None, :]).astype(int)
+    present = onehot.sum(axis=0) > 0
+    if len(classes) == 2:
+        out["f1"] = float(f1_score(y, predicted, pos_label=1, zero_division=0))
+        out["auroc"] = float(roc_auc(onehot[:, 1], scores[:, 1]))
+    else:
+        out["auroc"] = float(np.nanmean(roc_auc(onehot[:, present], scores[:, present])))
+    return out
+
+
+@dataclass(frozen=True)
+class SubtypeComparison:
+    """Per-split test metrics of every model and their out-of-sample probabilities.
+
+    Attributes:
+        per_split: one row per (model, split): the :data:`SUBTYPE_METRICS` and seconds.
+        predictions: one row per (model, split, sample): true class and probabilities.
+        dropped: samples left out by the omics alignment (sample -> reason).
+    """
+
+    per_split: pd.DataFrame
+    predictions: pd.DataFrame = field(repr=False)
+    dropped: dict[str, str] = field(default_factory=dict)
+
+    def summary(self) -> pd.DataFrame:
+        """Mean and sd of every metric per model (rows in the order the models were given)."""
+        metrics = [*SUBTYPE_METRICS, "seconds"]
+        grouped = self.per_split.groupby("model", sort=False)[metrics]
+        mean, sd = grouped.mean(), grouped.std(ddof=1)
+        out = pd.DataFrame(index=mean.index)
+        for m in metrics:
+            out[f"{m}_mean"], out[f"{m}_sd"] = mean[m], sd[m]
+        out["splits"] = grouped.size()
+        return out
+
+    def format(self, metrics: Sequence[str] = ("accuracy", "macro_f1", "weighted_f1",
+                                                 "auroc")) -> str:
+        """The summary as aligned text, ``mean ± sd``."""
+        summary = self.summary()
+        header = ["model", *metrics, "s/split"]
+        rows = [[model] + [f"{row[f'{m}_mean']:.3f} ± {row[f'{m}_sd']:.3f}"
+                           if not math.isnan(row[f"{m}_sd"]) else f"{row[f'{m}_mean']:.3f}"
+                           for m in metrics] + [f"{row['seconds_mean']:.1f}"]
+                for model, row in summary.iterrows()]
+        widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
+        return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths))
+                         for r in [header] + rows)
+
+    def write(self, folder: str, config: Mapping[str, Any]) -> RunFolder:
+        """A run folder: ``config.toml``, ``metrics.json`` (summary and per split),
+        ``predictions.csv``."""
+        run = RunFolder(folder)
+        run.write_config(dict(config))
+        run.write_metrics({"summary": {m: r.to_dict() for m, r in self.summary().iterrows()},
+                           "per_split": self.per_split.to_dict(orient="records"),
+                           "samples_dropped": self.dropped})
+        run.write_predictions(self.predictions.set_index("sample"))
+        return run
+
+
+def compare_subtyping(
+    omics: Mapping[str, pd.DataFrame],
+    labels: pd.Series,
+    splits: Sequence[Split],
+    models: Mapping[str, Mapping[str, Any]],
+    *,
+    seeds: Sequence[int] | None = None,
+    progress: bool = False,
+) -> SubtypeComparison:
+    """Fit every model on every split's training samples and score its test samples.
+
+    Args:
+        omics: name -> samples x features tables.
+        labels: class per sample.
+        splits: train/val/test sample ids; a model trains on train + val (graph views hold out
+            their own validation samples for early stopping) and is scored on test.
+        models: name -> spec. A spec's ``kind`` is a view of
+            :class:`~graphgen.estimators.SubtypeClassifier` (``expression-graph``,
+            ``patient-graph``, ``features``; the other keys are its parameters) or a
+            scikit-learn baseline on the concatenated, training-standardised omics:
+            ``logreg`` (``C``) or ``random_forest`` (``n_estimators``).
+        seeds: one seed per split (default ``0, 1, ...``): initialisation, validation hold-out
+            and forests change with it.
+        progress: progress bars while training.
+
+    Raises:
+        ConfigError: an unknown kind or parameter.
+    """
+    from graphgen.estimators.subtype_classifier import SubtypeClassifier
+
+    aligned = align_omics(omics, labels)
+    y = aligned.labels
+    seeds = list(range(len(splits))) if seeds is None else list(seeds)
+    rows, predictions = [], []
+    for split, seed in zip(splits, seeds):
+        train = split.train.append(split.val)
+        test = split.test
+        for name, spec in models.items():
+            params = dict(spec)
+            kind = params.pop("kind", name)
+            start = time.perf_counter()
+            train_omics = {n: t.loc[train] for n, t in aligned.omics.items()}
+            test_omics = {n: t.loc[test] for n, t in aligned.omics.items()}
+            if kind in _VIEWS:
+                clf = SubtypeClassifier(kind, seed=seed, progress=progress, **params)
+                proba = clf.fit(train_omics, y.loc[train]).predict_proba(test_omics)
+            elif kind in _SKLEARN:
+                proba = _sklearn_baseline(kind, params, train_omics, y.loc[train], test_omics,
+                                          seed)
+            else:
+                raise ConfigError(f"compare_subtyping: model {name!r} has unknown kind {kind!r}; "
+                                  f"use one of {list(_VIEWS) + list(_SKLEARN)}")
+            seconds = time.perf_counter() - start
+            truth = y.loc[proba.index]
+            rows.append({"model": name, "split": split.name, "seed": seed,
+                         **subtype_metrics(truth, proba), "seconds": seconds})
+            frame = proba.add_prefix("p_").reset_index(names="sample")
+            frame.insert(1, "model", name)
+            frame.insert(2, "split", split.name)
+            frame.insert(3, "label", truth.to_numpy())
+            predictions.append(frame)
+            log.info("%s %s: accuracy %.3f", name, split.name, rows[-1]["accuracy"])
+    return SubtypeComparison(per_split=pd.DataFrame(rows),
+                             predictions=pd.concat(predictions, ignore_index=True),
+                             dropped=aligned.dropped)
+
+
+def _sklearn_baseline(kind: str, params: dict, train: dict[str, pd.DataFrame],
+                      labels: pd.Series, test: dict[str, pd.DataFrame], seed: int
+                      ) -> pd.DataFrame:
+    scaler = OmicsScaler().fit(train)
+    x_train = pd.concat(list(scaler.transform(train).values()), axis=1).to_numpy()
+    x_test = pd.concat(list(scaler.transform(test).values()), axis=1).to_numpy()
+    if kind == "logreg":
+        unknown = set(params) - {"C"}
+        model = LogisticRegression(C=params.get("C", 1.0), max_iter=5000)
+    else:
+        unknown = set(params) - {"n_estimators"}
+        model = RandomForestClassifier(n_estimators=params.get("n_estimators", 500),
+                                       random_state=seed, n_jobs=1)
+    if unknown:
+        raise ConfigError(f"{kind}: unknown parameter(s) {sorted(unknown)}")
+    model.fit(x_train, labels.to_numpy())
+    index = next(iter(test.values())).index
+    return pd.DataFrame(model.predict_proba(x_test), index=index, columns=list(model.classes_))

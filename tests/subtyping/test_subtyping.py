@@ -1,0 +1,112 @@
+"""Subtyping: no test leakage into the graphs, alignment reports, the classifier learns."""
+
+import logging
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from graphgen import ConfigError, DataFormatError
+from graphgen.estimators import SubtypeClassifier
+from graphgen.graph.coexpression import coexpression_graph
+from graphgen.graph.patient_similarity import patient_graph
+from graphgen.models.multiomics_gcn import MultiOmicsGCN
+from graphgen.subtyping import align_omics, compare_subtyping, patient_graph_view
+from graphgen.train.splits import stratified_split
+
+
+def test_held_out_samples_never_send_edges_nor_set_the_threshold():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(40, 6))
+    train = np.arange(40) < 30
+    ei, w = patient_graph(x, train, k=4)
+    assert train[ei[0].numpy()].all()  # every source is a training sample
+    changed = x.copy()
+    changed[~train] = rng.normal(size=(10, 6)) * 100  # arbitrary held-out samples
+    ei2, w2 = patient_graph(changed, train, k=4)
+    among_train = lambda e: {tuple(p) for p in e.T.tolist() if train[p[1]]}
+    assert among_train(ei) == among_train(ei2)
+
+
+def test_training_logits_do_not_depend_on_test_samples():
+    rng = np.random.default_rng(1)
+    omics = {"a": pd.DataFrame(rng.normal(size=(30, 5))),
+             "b": pd.DataFrame(rng.normal(size=(30, 4)))}
+    train = np.arange(30) < 20
+    torch.manual_seed(0)
+    model = MultiOmicsGCN({"a": 5, "b": 4}, 3, hidden_channels=8).eval()
+    before = model.forward_data(patient_graph_view(omics, train, k=3))[:20]
+    for table in omics.values():
+        table.iloc[20:] = rng.normal(size=(10, table.shape[1])) * 50
+    after = model.forward_data(patient_graph_view(omics, train, k=3))[:20]
+    assert torch.allclose(before, after, atol=1e-6)
+
+
+def test_coexpression_graph_uses_training_samples_only(small_organism):
+    expression = small_organism.expression
+    labels = small_organism.samples["subtype"]
+    clf = SubtypeClassifier("expression-graph", network="coexpression", coexpression_k=3,
+                            max_epochs=2, progress=False).fit({"rna": expression}, labels)
+    changed = expression.astype("float64")
+    test = changed.index.difference(clf.train_samples_)
+    changed.loc[test] = np.random.default_rng(0).normal(size=(len(test), changed.shape[1]))
+    again = SubtypeClassifier("expression-graph", network="coexpression", coexpression_k=3,
+                              max_epochs=2, progress=False).fit({"rna": changed}, labels)
+    assert torch.equal(clf.network_.edge_index, again.network_.edge_index)
+    direct = coexpression_graph(clf.scaler_.transform({"rna": expression.loc[
+        clf.train_samples_]})["rna"], k=3)
+    assert torch.equal(direct.edge_index, clf.network_.edge_index)
+
+
+def test_alignment_reports_missing_samples(caplog):
+    a = pd.DataFrame({"g": [1.0, 2.0, 3.0]}, index=["s1", "s2", "s3"])
+    b = pd.DataFrame({"m": [1.0, 2.0]}, index=["s1", "s3"])
+    with caplog.at_level(logging.WARNING, logger="graphgen"):
+        aligned = align_omics({"rna": a, "meth": b}, pd.Series([0, 1, 0], index=a.index))
+    assert aligned.samples.tolist() == ["s1", "s3"] and aligned.dropped == {"s2": "missing in meth"}
+    assert "1 samples left out" in caplog.text
+    with pytest.raises(DataFormatError, match="not in every omics"):
+        align_omics({"rna": a, "meth": b}, missing="error")
+    with pytest.raises(DataFormatError, match="share no sample"):
+        align_omics({"rna": a, "meth": b.set_axis(["x", "y"])})
+
+
+def test_subtypes_learned_and_bad_inputs(small_organism):
+    org = small_organism
+    labels = org.samples["subtype"]
+    split = stratified_split(labels, seed=0)
+    train = split.train.append(split.val)
+    clf = SubtypeClassifier("expression-graph", network=org.ppi, max_epochs=60, lr=0.01,
+                            progress=False)
+    clf.fit({"rna": org.expression.loc[train]}, labels.loc[train])
+    accuracy = clf.score({"rna": org.expression.loc[split.test]}, labels.loc[split.test])
+    assert accuracy > 0.6  # 4 subtypes: chance is about 0.25
+    with pytest.raises(DataFormatError, match="classes \\[7\\] were not seen"):
+        clf.score({"rna": org.expression.loc[split.test]},
+                  labels.loc[split.test].replace({labels.iloc[0]: 7}))
+    with pytest.raises(DataFormatError, match="omics \\['rna'\\] are missing"):
+        clf.predict_proba({"meth": org.expression})
+    renamed = org.expression.rename(columns=lambda g: f"X{g}")
+    with pytest.raises(DataFormatError, match="none of the .* measured genes is a node"):
+        SubtypeClassifier("expression-graph", network=org.ppi, progress=False).fit(
+            {"rna": renamed}, labels)
+    with pytest.raises(ConfigError, match="view must be"):
+        SubtypeClassifier("sideways").fit({"rna": org.expression}, labels)
+
+
+def test_compare_subtyping_with_baselines():
+    import graphgen
+
+    org = graphgen.make_organism(n_genes=100, n_samples=200, seed=3)
+    labels = org.samples["subtype"]
+    split = stratified_split(labels, seed=0)
+    result = compare_subtyping(
+        {"rna": org.expression}, labels, [split],
+        {"patient": {"kind": "patient-graph", "k": 5, "max_epochs": 60},
+         "mlp": {"kind": "features", "max_epochs": 30},
+         "logreg": {"kind": "logreg"}, "forest": {"kind": "random_forest", "n_estimators": 50}})
+    summary = result.summary()
+    assert list(summary.index) == ["patient", "mlp", "logreg", "forest"]
+    assert (summary["accuracy_mean"] > 0.5).all()
+    assert set(result.predictions["sample"]) == set(split.test)
