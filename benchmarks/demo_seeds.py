@@ -14,7 +14,7 @@ import time
 
 import pandas as pd
 
-from graphgen.cli.demo import run_demo
+from graphgen.cli.demo import _label, run_demo
 
 
 def main() -> None:
@@ -27,7 +27,7 @@ def main() -> None:
             start = time.perf_counter()
             _, results = run_demo(os.path.join(tmp, str(seed)), seed=seed, progress=False)
             walls.append(time.perf_counter() - start)
-            rows += [{"seed": seed, "model": r.name.upper(), **r.test, "epochs": r.epochs,
+            rows += [{"seed": seed, "model": _label(r.name), **r.test, "epochs": r.epochs,
                       "seconds": r.seconds} for r in results]
     frame = pd.DataFrame(rows)
     summary = frame.groupby("model", sort=False).agg(["mean", "std"])

@@ -1,4 +1,5 @@
-"""``graphgen demo``: GCN, GAT and an MLP baseline on the simulated organism, end to end."""
+"""``graphgen demo``: GCN and GAT beside the baselines (MLP and logistic regression on the
+features, label propagation on the graph) on the simulated organism, end to end."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ DEMO_MODELS: dict[str, dict] = {
     "gcn": {"hidden_channels": 64, "num_layers": 2, "dropout": 0.5},
     "gat": {"hidden_channels": 16, "heads": 4, "num_layers": 2, "dropout": 0.5},
     "mlp": {"hidden_channels": 64, "num_layers": 2, "dropout": 0.5},
+    "logreg": {},
+    "label_propagation": {},
 }
 
 
@@ -30,7 +33,8 @@ def run_demo(
     out: str | Path, *, seed: int = 0, progress: bool = True, n_genes: int = 2000,
     n_samples: int = 300,
 ) -> tuple[RunFolder, list[ModelResult]]:
-    """Simulate an organism, train GCN/GAT/MLP on one stratified split, write a run folder.
+    """Simulate an organism, train GCN, GAT and the baselines on one stratified split, write a
+    run folder.
 
     The task: predict ``disease_gene`` labels from weak node attributes over the PPI. The run
     folder gets ``config.toml``, ``metrics.json`` (test metrics per model), ``predictions.csv``
@@ -82,15 +86,19 @@ def run_demo(
     predictions.index.name = "gene_id"
     run.write_predictions(predictions)
     test = predictions.loc[split.test]
-    plot_roc_pr(test["label"].to_numpy(), {r.name.upper(): test[f"score_{r.name}"].to_numpy()
+    plot_roc_pr(test["label"].to_numpy(), {_label(r.name): test[f"score_{r.name}"].to_numpy()
                                            for r in results},
                 run.file("curves.png"), title=f"simulated organism, test genes (seed {seed})")
     return run, results
 
 
+def _label(name: str) -> str:
+    return {"logreg": "LogReg", "label_propagation": "LabelProp"}.get(name, name.upper())
+
+
 def format_table(results: list[ModelResult]) -> str:
     """The comparison table as aligned text."""
     table = results_table(results)
-    table.index = table.index.str.upper()
+    table.index = [_label(n) for n in table.index]
     return table.to_string(float_format=lambda v: f"{v:.3f}", formatters={
         "epochs": "{:d}".format, "seconds": "{:.1f}".format})

@@ -28,9 +28,10 @@ def _build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     demo = sub.add_parser(
-        "demo", help="train GCN, GAT and an MLP on the simulated organism",
-        description="Simulate an organism, train GCN, GAT and an MLP baseline on one "
-                    "stratified split, print the comparison and write a run folder.")
+        "demo", help="train GCN and GAT beside the baselines on the simulated organism",
+        description="Simulate an organism, train GCN and GAT beside an MLP, logistic "
+                    "regression and label propagation on one stratified split, print the "
+                    "comparison and write a run folder.")
     demo.add_argument("--out", type=Path, default=Path("graphgen-demo"),
                       help="run folder to write (default: ./graphgen-demo)")
     demo.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
