@@ -19,6 +19,7 @@ import warnings
 import zlib
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -168,12 +169,13 @@ def read_delimited(
         )
     use = [c for c in wanted if c in columns]
     try:
-        frame = _read_chunks(path, sep, names, skip_lines, use, dtypes, chunksize)
+        layout = _Layout(path, sep, names, skip_lines, use)
+        frame = _read_chunks(layout, dtypes, chunksize)
     except ValueError as exc:
         if isinstance(exc, GraphgenError) or not numeric:
             raise
         # The fast parse failed on a numeric column: find the line and the value.
-        _locate_bad_number(path, sep, names, skip_lines, use, numeric, header_lines, what)
+        _locate_bad_number(layout, numeric, header_lines, what)
         raise DataFormatError(f"{path}: {what}: {exc}") from None
     frame.index = frame.index + header_lines + 1
     frame.index.name = "line"
@@ -200,17 +202,22 @@ def _header(path: Path, line: str, sep: str, names: Sequence[str] | None, what: 
     return [f.strip() for f in fields]
 
 
-def _chunks(
-    path: Path,
-    sep: str,
-    names: Sequence[str] | None,
-    skip_lines: int,
-    use: list[str],
-    dtypes: dict[str, str],
-    chunksize: int,
-) -> Iterator[pd.DataFrame]:
+@dataclass(frozen=True)
+class _Layout:
+    """Where a table's data are and which columns to keep."""
+
+    path: Path
+    sep: str
+    names: Sequence[str] | None
+    skip_lines: int
+    use: list[str]
+
+
+def _chunks(layout: _Layout, dtypes: dict[str, str], chunksize: int) -> Iterator[pd.DataFrame]:
     # No `usecols`: pandas then checks the field count of every line. Columns we do not keep
     # are parsed as categoricals (cheap) and dropped chunk by chunk.
+    path, sep, names, skip_lines, use = (layout.path, layout.sep, layout.names,
+                                         layout.skip_lines, layout.use)
     kwargs = dict(
         sep=sep, header=None if names is not None else 0, names=list(names) if names else None,
         skiprows=skip_lines, index_col=False, dtype=defaultdict(lambda: "category", dtypes),
@@ -261,22 +268,15 @@ def _raise_ragged(path: Path, sep: str, n_fields: int, skip_lines: int) -> None:
     raise DataFormatError(f"{path}: some line has more than {n_fields} fields")
 
 
-def _read_chunks(
-    path: Path,
-    sep: str,
-    names: Sequence[str] | None,
-    skip_lines: int,
-    use: list[str],
-    dtypes: dict[str, str],
-    chunksize: int,
-) -> pd.DataFrame:
+def _read_chunks(layout: _Layout, dtypes: dict[str, str], chunksize: int) -> pd.DataFrame:
     """Read chunk by chunk; categorical columns are recoded into one growing category index
     as they come, so memory holds small integer codes, not one category set per chunk."""
+    use = layout.use
     categories: dict[str, pd.Index] = {}
     pieces: dict[str, list[np.ndarray]] = {c: [] for c in use}
     indices: list[np.ndarray] = []
     n_chunks = 0
-    for chunk in _chunks(path, sep, names, skip_lines, use, dtypes, chunksize):
+    for chunk in _chunks(layout, dtypes, chunksize):
         n_chunks += 1
         indices.append(chunk.index.to_numpy())
         for column in use:
@@ -312,18 +312,11 @@ def _read_chunks(
     return pd.DataFrame(merged, copy=False)
 
 
-def _locate_bad_number(
-    path: Path,
-    sep: str,
-    names: Sequence[str] | None,
-    skip_lines: int,
-    use: list[str],
-    numeric: Sequence[str],
-    header_lines: int,
-    what: str,
-) -> None:
+def _locate_bad_number(layout: _Layout, numeric: Sequence[str], header_lines: int,
+                       what: str) -> None:
+    path = layout.path
     offset = header_lines + 1
-    for chunk in _chunks(path, sep, names, skip_lines, use, {}, _CHUNK):
+    for chunk in _chunks(layout, {}, _CHUNK):
         for column in numeric:
             if column not in chunk:
                 continue

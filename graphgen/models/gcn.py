@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import torch
-from torch import Tensor, nn
-
-from graphgen.models.dropout import dropout
-from graphgen.models.sparse_conv import AdjacencyCache, SparseGCNConv, gcn_adjacency
+from graphgen.models.conv_stack import ConvStack
+from graphgen.models.sparse_conv import SparseGCNConv, gcn_adjacency
 
 __all__ = ["GCN"]
 
 
-class GCN(nn.Module):
+class GCN(ConvStack):
     r"""Stack of GCN layers with ReLU and dropout between them.
 
     Each layer computes :math:`X' = \hat D^{-1/2} \hat A \hat D^{-1/2} X W`, where
@@ -46,17 +43,6 @@ class GCN(nn.Module):
         num_layers: int = 2,
         dropout: float = 0.5,
     ) -> None:
-        super().__init__()
-        sizes = [in_channels] + [hidden_channels] * (num_layers - 1) + [out_channels]
-        self.convs = nn.ModuleList(SparseGCNConv(a, b) for a, b in zip(sizes[:-1], sizes[1:]))
-        self.dropout = dropout
-        self._adjacency = AdjacencyCache(gcn_adjacency)
-
-    def forward(self, x: Tensor, edge_index: Tensor, edge_weight: Tensor | None = None) -> Tensor:
-        adjacency = self._adjacency(edge_index, edge_weight, x.shape[0])
-        for i, conv in enumerate(self.convs):
-            x = dropout(x, self.dropout, self.training)
-            x = conv(x, adjacency)
-            if i < len(self.convs) - 1:
-                x = torch.relu(x)
-        return x
+        super().__init__(in_channels, out_channels, hidden_channels=hidden_channels,
+                         num_layers=num_layers, dropout=dropout, layer=SparseGCNConv,
+                         operator=gcn_adjacency)

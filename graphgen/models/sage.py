@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import torch
-from torch import Tensor, nn
-
-from graphgen.models.dropout import dropout
-from graphgen.models.sparse_conv import AdjacencyCache, SparseSAGEConv, mean_adjacency_of
+from graphgen.models.conv_stack import ConvStack
+from graphgen.models.sparse_conv import SparseSAGEConv, mean_adjacency_of
 
 __all__ = ["GraphSAGE"]
 
 
-class GraphSAGE(nn.Module):
+class GraphSAGE(ConvStack):
     r"""Stack of GraphSAGE layers (mean aggregation) with ReLU and dropout between them.
 
     Each layer computes :math:`x'_i = W_1 x_i + W_2 \,\mathrm{mean}_{j \in N(i)} x_j`: a node
@@ -46,17 +43,6 @@ class GraphSAGE(nn.Module):
         num_layers: int = 2,
         dropout: float = 0.5,
     ) -> None:
-        super().__init__()
-        sizes = [in_channels] + [hidden_channels] * (num_layers - 1) + [out_channels]
-        self.convs = nn.ModuleList(SparseSAGEConv(a, b) for a, b in zip(sizes[:-1], sizes[1:]))
-        self.dropout = dropout
-        self._adjacency = AdjacencyCache(mean_adjacency_of)
-
-    def forward(self, x: Tensor, edge_index: Tensor, edge_weight: Tensor | None = None) -> Tensor:
-        adjacency = self._adjacency(edge_index, None, x.shape[0])
-        for i, conv in enumerate(self.convs):
-            x = dropout(x, self.dropout, self.training)
-            x = conv(x, adjacency)
-            if i < len(self.convs) - 1:
-                x = torch.relu(x)
-        return x
+        super().__init__(in_channels, out_channels, hidden_channels=hidden_channels,
+                         num_layers=num_layers, dropout=dropout, layer=SparseSAGEConv,
+                         operator=mean_adjacency_of)
