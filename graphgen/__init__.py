@@ -12,6 +12,8 @@ Example:
 
 from graphgen.datasets.synthetic import Organism, make_organism
 from graphgen.estimators.gene_classifier import GeneClassifier
+from graphgen.estimators.subtype_classifier import SubtypeClassifier
+from graphgen.graph.coexpression import coexpression_graph
 from graphgen.exceptions import (
     ChecksumError,
     ConfigError,
@@ -57,9 +59,11 @@ __all__ = [
     "Organism",
     "OutputError",
     "StringFormat",
+    "SubtypeClassifier",
     "Trainer",
     "TrainerConfig",
     "build_model",
+    "coexpression_graph",
     "compare_models",
     "cross_validate",
     "from_networkx",

@@ -18,7 +18,11 @@ from graphgen.graph.nodes import node_index, node_positions
 from graphgen.estimators.base import EstimatorParams
 from graphgen.io.atomic import atomic_write
 from graphgen.labels import align_labels
+from graphgen.models.fusion import FusionModel
 from graphgen.models.registry import GRAPH_ONLY, MODELS, build_model
+from graphgen.sequences.attach import attach_sequences
+from graphgen.sequences.encoders import build_encoder
+from graphgen.sequences.tokens import SequenceBatch
 from graphgen.train.metrics import classification_metrics, multilabel_metrics
 from graphgen.train.seeding import seed_everything
 from graphgen.train.splits import Split, train_val_split
@@ -48,6 +52,16 @@ class GeneClassifier(EstimatorParams):
         val_size: share of the labelled genes used for early stopping.
         seed: seeds the validation hold-out, the initialisation and dropout.
         progress: show a progress bar while training.
+        sequence_encoder, sequence_options: with ``fit(..., sequences=...)``, the sequence
+            encoder (``deepbind``, ``basset``, ``danq``, ``kmer``) and its options; the model
+            becomes a :class:`~graphgen.models.fusion.FusionModel` of the graph model
+            (``model``; ``"none"`` for the sequence view alone) and the encoder, trained end
+            to end.
+        fusion: ``concat``, ``gated`` or ``attention``.
+        alphabet: ``dna`` or ``protein``.
+        missing_sequence: genes without a sequence: ``error``, ``zero`` (zero embedding) or
+            ``drop`` (removed from the graph).
+        graph_channels: output width of the graph encoder in a fusion model.
 
     Attributes (after ``fit``):
         classes_: class values (single-label) or label names (multi-label).
@@ -80,6 +94,12 @@ class GeneClassifier(EstimatorParams):
         val_size: float = 0.2,
         seed: int = 0,
         progress: bool = True,
+        sequence_encoder: str = "deepbind",
+        sequence_options: dict[str, Any] | None = None,
+        fusion: str = "concat",
+        alphabet: str = "dna",
+        missing_sequence: str = "error",
+        graph_channels: int = 64,
     ) -> None:
         self.model = model
         self.hparams = hparams
@@ -91,13 +111,20 @@ class GeneClassifier(EstimatorParams):
         self.val_size = val_size
         self.seed = seed
         self.progress = progress
+        self.sequence_encoder = sequence_encoder
+        self.sequence_options = sequence_options
+        self.fusion = fusion
+        self.alphabet = alphabet
+        self.missing_sequence = missing_sequence
+        self.graph_channels = graph_channels
 
     def _trainer_config(self) -> TrainerConfig:
         return TrainerConfig(max_epochs=self.max_epochs, patience=self.patience, lr=self.lr,
                              weight_decay=self.weight_decay, monitor=self.monitor,
                              seed=self.seed, progress=self.progress)
 
-    def fit(self, data: Data, labels: pd.Series | pd.DataFrame) -> GeneClassifier:
+    def fit(self, data: Data, labels: pd.Series | pd.DataFrame, *,
+            sequences: pd.Series | None = None) -> GeneClassifier:
         """Train on the labelled genes of ``data``.
 
         Args:
@@ -105,6 +132,8 @@ class GeneClassifier(EstimatorParams):
             labels: class per gene id (Series; NaN = unlabelled) or a genes x labels 0/1
                 table (multi-label). Labelled genes that are not nodes are reported
                 (warning, ``labels_not_in_graph_``) and not used.
+            sequences: a sequence per gene id (DNA or protein, see ``alphabet``): fuse the
+                graph model with a sequence encoder, end to end.
 
         Returns:
             ``self``.
@@ -113,9 +142,13 @@ class GeneClassifier(EstimatorParams):
             ConfigError: unknown model or hyper-parameter, bad trainer setting.
             DataFormatError: no features, a single class, labels not matching the graph.
         """
-        if str(self.model).lower() not in MODELS:
+        name = str(self.model).lower()
+        if name not in MODELS and not (name == "none" and sequences is not None):
             raise ConfigError(f"GeneClassifier: unknown model {self.model!r}; choose one of "
-                              f"{sorted(MODELS)}")
+                              f"{sorted(MODELS)}" + (" (or 'none' with sequences)"
+                                                     if sequences is not None else ""))
+        if sequences is not None and name in GRAPH_ONLY:
+            raise ConfigError("GeneClassifier: label propagation cannot use sequences")
         if getattr(data, "x", None) is None:
             raise DataFormatError("GeneClassifier.fit: the graph has no node features x; build "
                                   "them with graphgen.stack_blocks (graph-only: use "
@@ -125,12 +158,14 @@ class GeneClassifier(EstimatorParams):
                                   "genes x labels DataFrame) indexed by gene id, got "
                                   f"{type(labels).__name__}")
         config = self._trainer_config()
+        if sequences is not None:
+            data = attach_sequences(data, sequences, alphabet=self.alphabet,
+                                    missing=self.missing_sequence)
         aligned = align_labels(labels, data.node_ids)
         split = train_val_split(aligned.labels, val_size=self.val_size, seed=self.seed)
         task = make_task(data, aligned.labels, split)
         seed_everything(self.seed)
-        name = str(self.model).lower()
-        model = build_model(name, data.num_features, task.num_outputs, **(self.hparams or {}))
+        model = self._build(data, task.num_outputs)
         if name in GRAPH_ONLY:
             self.fit_result_ = None
         else:
@@ -144,6 +179,17 @@ class GeneClassifier(EstimatorParams):
         self.feature_names_in_ = list(getattr(data, "feature_names", None) or
                                       [f"x{i}" for i in range(data.num_features)])
         return self
+
+    def _build(self, data: Data, outputs: int):
+        name = str(self.model).lower()
+        if getattr(data, "sequences", None) is None:
+            return build_model(name, data.num_features, outputs, **(self.hparams or {}))
+        graph = None if name == "none" else build_model(
+            name, data.num_features, self.graph_channels, **(self.hparams or {}))
+        encoder = build_encoder(self.sequence_encoder, alphabet=self.alphabet,
+                                **(self.sequence_options or {}))
+        return FusionModel(graph, encoder, graph_channels=self.graph_channels,
+                           out_channels=outputs, mode=self.fusion)
 
     def _scores(self, data: Data | None) -> tuple[np.ndarray, Data]:
         self._check_fitted()
@@ -273,6 +319,10 @@ class GeneClassifier(EstimatorParams):
                            else {}),
             "graph": {"x": data.x, "edge_index": data.edge_index,
                       "edge_weight": getattr(data, "edge_weight", None),
+                      "sequence_codes": getattr(getattr(data, "sequences", None), "codes", None),
+                      "sequence_lengths": getattr(getattr(data, "sequences", None), "lengths",
+                                                  None),
+                      "has_sequence": getattr(data, "has_sequence", None),
                       "node_ids": list(data.node_ids),
                       "feature_names": list(self.feature_names_in_)},
             "task": {"y": self.task_.y, "train_index": self.task_.train_index,
@@ -304,6 +354,10 @@ class GeneClassifier(EstimatorParams):
                     node_ids=g["node_ids"], feature_names=g["feature_names"])
         if g["edge_weight"] is not None:
             data.edge_weight = g["edge_weight"]
+        if g.get("sequence_codes") is not None:
+            data.sequences = SequenceBatch(g["sequence_codes"], g["sequence_lengths"],
+                                           payload["params"]["alphabet"])
+            data.has_sequence = g["has_sequence"]
         classes = payload["classes"]
         task_data = payload["task"]
         labels = _labels_from_task(payload["kind"], classes, task_data, g["node_ids"])
@@ -311,8 +365,7 @@ class GeneClassifier(EstimatorParams):
                       val=pd.Index([g["node_ids"][i] for i in task_data["val_index"]]),
                       test=pd.Index([], dtype=object))
         task = make_task(data, labels, split)
-        name = str(clf.model).lower()
-        model = build_model(name, data.num_features, task.num_outputs, **(clf.hparams or {}))
+        model = clf._build(data, task.num_outputs)
         if payload["state_dict"]:
             model.load_state_dict(payload["state_dict"])
         clf.model_, clf.task_, clf.data_ = model, task, data

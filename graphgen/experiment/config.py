@@ -29,7 +29,8 @@ else:  # pragma: no cover
 
 __all__ = [
     "ExperimentConfig", "ExpressionFeatures", "FeaturesConfig", "GoFeatures", "GoLabels",
-    "GraphConfig", "LabelsConfig", "SplitConfig", "TopologyFeatures", "load_experiment",
+    "GraphConfig", "LabelsConfig", "SequenceFeatures", "SequencesConfig", "SplitConfig",
+    "TopologyFeatures", "load_experiment",
 ]
 
 
@@ -115,12 +116,48 @@ class GoFeatures:
 
 
 @dataclass(frozen=True)
+class SequenceFeatures:
+    """``[features.sequence]``: k-mer frequencies of each gene's sequence (no training)."""
+
+    path: str
+    format: Literal["fasta", "table"] = "fasta"
+    alphabet: Literal["dna", "protein"] = "dna"
+    k: int = 3
+    missing: Literal["zero", "error"] = "zero"
+
+
+@dataclass(frozen=True)
 class FeaturesConfig:
     """``[features]``: the node feature blocks, stacked in this order."""
 
     topology: TopologyFeatures | None = None
     expression: ExpressionFeatures | None = None
     go: GoFeatures | None = None
+    sequence: SequenceFeatures | None = None
+
+
+@dataclass(frozen=True)
+class SequencesConfig:
+    """``[sequences]``: fuse every trained model with a sequence encoder, end to end.
+
+    Attributes:
+        path, format, alphabet: the sequences (FASTA, or an ``id<TAB>sequence`` table).
+        encoder: ``deepbind``, ``basset``, ``danq`` or ``kmer``; ``options`` its arguments.
+        fusion: ``concat``, ``gated`` or ``attention``.
+        missing: genes without a sequence: ``error``, ``zero`` or ``drop``.
+        max_length: truncate longer sequences.
+        graph_channels: output width of each model used as graph encoder.
+    """
+
+    path: str
+    format: Literal["fasta", "table"] = "fasta"
+    alphabet: Literal["dna", "protein"] = "dna"
+    encoder: str = "deepbind"
+    options: dict[str, Any] = field(default_factory=dict)
+    fusion: Literal["concat", "gated", "attention"] = "concat"
+    missing: Literal["error", "zero", "drop"] = "error"
+    max_length: int | None = None
+    graph_channels: int = 64
 
 
 @dataclass(frozen=True)
@@ -210,6 +247,7 @@ class ExperimentConfig:
         trainer: ``[trainer]`` settings (:class:`~graphgen.train.TrainerConfig` fields except
             ``seed`` and ``progress``).
         models: ``[models.<name>]`` tables: registry name -> hyper-parameters.
+        sequences: ``[sequences]``: fuse the trained models with a sequence encoder.
         base: folder the relative paths are resolved against.
     """
 
@@ -220,6 +258,7 @@ class ExperimentConfig:
     features: FeaturesConfig = field(default_factory=FeaturesConfig)
     split: SplitConfig = field(default_factory=SplitConfig)
     trainer: dict[str, Any] = field(default_factory=dict)
+    sequences: SequencesConfig | None = None
     description: str = ""
     seed: int = 0
     out: str | None = None

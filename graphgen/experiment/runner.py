@@ -27,7 +27,12 @@ from graphgen.io.expression import read_expression
 from graphgen.io.go import read_obo
 from graphgen.io.string import StringFormat
 from graphgen.labels import align_labels, binary_labels, go_term_labels, read_gene_list, read_label_table
-from graphgen.models.registry import GRAPH_ONLY
+from graphgen.features.sequence_block import sequence as sequence_block
+from graphgen.io.fasta import read_fasta, read_sequence_table
+from graphgen.models.fusion import FusionModel
+from graphgen.models.registry import GRAPH_ONLY, build_model
+from graphgen.sequences.attach import attach_sequences
+from graphgen.sequences.encoders import build_encoder
 from graphgen.plot.curves import plot_roc_pr
 from graphgen.train.comparison import CVResult, cross_validate
 from graphgen.train.run_folder import RunFolder
@@ -84,10 +89,15 @@ def run_experiment(
     raw_labels, label_terms = _labels(config.labels, config, graph, mapper)
     aligned = align_labels(raw_labels, graph.node_ids)
     data = _features(config, graph, mapper, label_terms)
+    factory = None
+    if config.sequences is not None:
+        data, factory = _fusion(config, data)
+        aligned = align_labels(raw_labels, data.node_ids)
     splits = _splits(config, aligned.labels)
     cv = cross_validate(data, aligned.labels, splits, config.models,
                         trainer=config.trainer_config(progress=progress),
-                        checkpoint_dir=run.path / "checkpoints", resume=resume)
+                        checkpoint_dir=run.path / "checkpoints", resume=resume,
+                        model_factory=factory)
     _write(run, config, cv, aligned, data, graph, label_terms, time.perf_counter() - started)
     return ExperimentResult(config=config, cv=cv, run=run, labels=aligned.labels,
                             labels_not_in_graph=aligned.not_in_graph, graph=data)
@@ -152,6 +162,11 @@ def _features(config: ExperimentConfig, graph: Data, mapper: IdMapper | None,
                           exclude_terms=label_terms,
                           id_type=config.graph.final_id_type if mapper else None,
                           mapper=mapper)
+    if f.sequence is not None:
+        spec = f.sequence
+        blocks["sequence"] = sequence_block(graph.node_ids, _read_sequences(
+            config.resolve(spec.path), spec.format, spec.alphabet), "kmer",
+            alphabet=spec.alphabet, k=spec.k, missing=spec.missing)
     if not blocks:
         if all(m.lower() in GRAPH_ONLY for m in config.models):
             blocks["constant"] = pd.DataFrame({"one": np.ones(graph.num_nodes)},
@@ -160,6 +175,28 @@ def _features(config: ExperimentConfig, graph: Data, mapper: IdMapper | None,
             raise ConfigError("[features] names no block (topology, expression, go); only "
                               "graph-only models (label_propagation) run without features")
     return stack_blocks(graph, blocks)
+
+
+def _read_sequences(path: str, format: str, alphabet: str) -> pd.Series:
+    if format == "fasta":
+        return read_fasta(path, alphabet=alphabet, invalid="replace")
+    return read_sequence_table(path, alphabet=alphabet, invalid="replace")
+
+
+def _fusion(config: ExperimentConfig, data: Data):
+    """Attach the sequences and a factory that wraps every trained model in a FusionModel."""
+    spec = config.sequences
+    sequences = _read_sequences(config.resolve(spec.path), spec.format, spec.alphabet)
+    data = attach_sequences(data, sequences, alphabet=spec.alphabet, missing=spec.missing,
+                            max_length=spec.max_length)
+
+    def factory(name, hparams, in_channels, out_channels):
+        graph = build_model(name, in_channels, spec.graph_channels, **dict(hparams))
+        encoder = build_encoder(spec.encoder, alphabet=spec.alphabet, **dict(spec.options))
+        return FusionModel(graph, encoder, graph_channels=spec.graph_channels,
+                           out_channels=out_channels, mode=spec.fusion)
+
+    return data, factory
 
 
 def _splits(config: ExperimentConfig, labels: pd.Series | pd.DataFrame):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,11 +56,18 @@ class ModelResult:
     split: str = "split"
 
 
+#: Builds a model from (registry name, hyper-parameters, input width, output width).
+ModelFactory = Callable[[str, Mapping[str, Any], int, int], Any]
+
+
 def _fit_one(name: str, hparams: Mapping[str, Any], data: Data, task, runner: Trainer,
-             split: Split, checkpoint_dir: Path | None, resume: bool) -> ModelResult:
+             split: Split, checkpoint_dir: Path | None, resume: bool,
+             factory: ModelFactory | None = None) -> ModelResult:
     index = node_index(data)
     seed_everything(runner.config.seed)
-    model = build_model(name, data.num_features, task.num_outputs, **dict(hparams))
+    model = (build_model(name, data.num_features, task.num_outputs, **dict(hparams))
+             if factory is None or name.lower() in GRAPH_ONLY
+             else factory(name, hparams, data.num_features, task.num_outputs))
     if name.lower() in GRAPH_ONLY:
         import time
         start = time.perf_counter()
@@ -94,6 +101,7 @@ def compare_models(
     trainer: TrainerConfig | None = None,
     checkpoint_dir: str | Path | None = None,
     resume: bool = False,
+    model_factory: ModelFactory | None = None,
 ) -> list[ModelResult]:
     """Train each model with the same trainer settings, features and split.
 
@@ -109,6 +117,8 @@ def compare_models(
         trainer: trainer settings (default :class:`TrainerConfig`).
         checkpoint_dir: write each model's training state there (atomically).
         resume: continue interrupted models from their checkpoints.
+        model_factory: builds the trained models instead of the registry (e.g. fusion models
+            around the registry's GNNs); graph-only baselines always come from the registry.
 
     Returns:
         One :class:`ModelResult` per model, in the order given.
@@ -127,7 +137,7 @@ def compare_models(
     runner = Trainer(trainer or TrainerConfig())
     task = make_task(data, labels, split)
     folder = Path(checkpoint_dir) if checkpoint_dir is not None else None
-    return [_fit_one(name, hparams, data, task, runner, split, folder, resume)
+    return [_fit_one(name, hparams, data, task, runner, split, folder, resume, model_factory)
             for name, hparams in models.items()]
 
 
@@ -164,6 +174,7 @@ def cross_validate(
     trainer: TrainerConfig | None = None,
     checkpoint_dir: str | Path | None = None,
     resume: bool = False,
+    model_factory: ModelFactory | None = None,
 ) -> CVResult:
     """:func:`compare_models` over every split; metrics as mean +- sd across splits.
 
@@ -185,7 +196,8 @@ def cross_validate(
     for i, split in enumerate(splits):
         log.info("split %d of %d: %s", i + 1, len(splits), split.name)
         for result in compare_models(data, labels, split, models, trainer=trainer,
-                                     checkpoint_dir=checkpoint_dir, resume=resume):
+                                     checkpoint_dir=checkpoint_dir, resume=resume,
+                                     model_factory=model_factory):
             results.append(result)
             test = result.scores.index.isin(split.test)
             values = np.where(test[:, None] if result.scores.ndim == 2 else test,

@@ -25,8 +25,8 @@ from graphgen.train.metrics import (
 )
 from graphgen.train.splits import Split
 
-__all__ = ["MultiLabelTask", "NodeClassificationTask", "SampleGraphTask", "make_task",
-           "node_logits"]
+__all__ = ["MultiLabelTask", "NodeClassificationTask", "PairMultiLabelTask", "SampleGraphTask",
+           "make_task", "node_logits"]
 
 
 def node_logits(model, data: Data, index: Tensor | None = None) -> Tensor:
@@ -308,6 +308,99 @@ class SampleGraphTask(NodeClassificationTask):
         if model.training or len(index) <= self.eval_batch_size:
             return model(data.x[index], data)
         return torch.cat([model(data.x[part], data) for part in index.split(self.eval_batch_size)])
+
+
+@dataclass(frozen=True, eq=False)
+class PairMultiLabelTask:
+    """Multi-label classification of node *pairs* (e.g. interaction types of protein pairs).
+
+    The model gives logits for pairs through ``forward_pairs(data, pairs)``; loss, scores and
+    metrics are those of :class:`MultiLabelTask` over pairs (micro-F1, as GNN-PPI reports, is
+    the default monitor).
+
+    Attributes:
+        pairs: ``[P, 2]`` node positions.
+        y: ``[P, L]`` 0/1 targets.
+        classes: label names.
+        train_index, val_index, test_index: pair positions of each part.
+        pos_weight: ``[L]`` from the training pairs (capped at 100), or ones.
+    """
+
+    pairs: Tensor
+    y: Tensor
+    classes: np.ndarray
+    train_index: Tensor
+    val_index: Tensor
+    test_index: Tensor
+    pos_weight: Tensor
+
+    metric_names = MULTILABEL_METRICS
+    kind = "multilabel"
+
+    @classmethod
+    def from_pairs(cls, pairs: np.ndarray, targets: pd.DataFrame, split: Split, *,
+                   balance: bool = True) -> PairMultiLabelTask:
+        """Targets ``[P, L]`` (a DataFrame, one row per pair in ``pairs`` order) and a split of
+        pair positions.
+
+        ``balance=False`` drops the ``pos_weight`` (all ones): the probabilities then stay
+        calibrated, which a metric thresholded at 0.5 (micro-F1) needs.
+
+        Raises:
+            DataFormatError: shapes that disagree, values other than 0/1, an empty training
+                part, a label without a positive training pair.
+        """
+        values = np.array(targets.to_numpy(dtype=np.float32))
+        if len(values) != len(pairs) or not np.isin(values, (0.0, 1.0)).all():
+            raise DataFormatError("pair targets must be 0/1 with one row per pair")
+        parts = {name: torch.as_tensor(np.asarray(ids, dtype=np.int64))
+                 for name, ids in (("train", split.train), ("val", split.val),
+                                   ("test", split.test))}
+        if not len(parts["train"]) or not len(parts["val"]):
+            raise DataFormatError("the training and validation parts of the pair split must "
+                                  "not be empty")
+        train = values[parts["train"].numpy()]
+        positives = train.sum(axis=0)
+        if (positives == 0).any():
+            raise DataFormatError(f"label(s) {list(np.asarray(targets.columns)[positives == 0])} "
+                                  "have no positive training pair")
+        weight = (np.minimum((len(train) - positives) / positives, 100.0) if balance
+                  else np.ones_like(positives))
+        return cls(pairs=torch.as_tensor(np.asarray(pairs, dtype=np.int64)),
+                   y=torch.from_numpy(values), classes=np.asarray(targets.columns),
+                   train_index=parts["train"], val_index=parts["val"], test_index=parts["test"],
+                   pos_weight=torch.tensor(weight, dtype=torch.float32))
+
+    @property
+    def num_outputs(self) -> int:
+        return len(self.classes)
+
+    @property
+    def num_classes(self) -> int:
+        return len(self.classes)
+
+    @property
+    def default_monitor(self) -> str:
+        return "micro_f1"
+
+    def forward(self, model, data, index: Tensor | None = None) -> Tensor:
+        pairs = self.pairs if index is None else self.pairs[index]
+        return model.forward_pairs(data, pairs)
+
+    def loss(self, logits: Tensor, index: Tensor) -> Tensor:
+        return torch.nn.functional.binary_cross_entropy_with_logits(
+            logits, self.y[index], pos_weight=self.pos_weight)
+
+    def scores(self, logits: Tensor) -> np.ndarray:
+        return torch.sigmoid(logits.detach()).cpu().numpy()
+
+    def metrics(self, scores: np.ndarray, index: Tensor, *,
+                which: tuple[str, ...] | None = None) -> dict[str, float]:
+        return multilabel_metrics(self.y[index].numpy(), scores[index.numpy()], which=which)
+
+    def evaluate(self, logits: Tensor, index: Tensor, *,
+                 which: tuple[str, ...] | None = None) -> dict[str, float]:
+        return multilabel_metrics(self.y[index].numpy(), self.scores(logits), which=which)
 
 
 def make_task(data: Data, labels: pd.Series | pd.DataFrame, split: Split):

@@ -46,6 +46,7 @@ def files(tmp_path_factory, small_organism):
         root / "labels.csv", index=False)
     org.expression.T.to_csv(root / "expression.csv")
     (root / "mini.obo").write_text(MINI_OBO)
+    (root / "promoters.fa").write_text("".join(f">{g}\n{s}\n" for g, s in org.sequences.items()))
     ann = pd.DataFrame({"gene_id": org.modules.index,
                         "term_id": [f"GO:00002{m % 5:02d}" for m in org.modules]})
     ann["#tax_id"], ann["Evidence"] = 9606, "IDA"
@@ -174,3 +175,28 @@ label_column = "disease"
     assert set(listed) == {"NOT_A_GENE"} | isolated
     assert main(["run", str(files / "absent.toml")]) == 2
     assert "no such experiment file" in capsys.readouterr().err
+
+
+def test_sequences_as_kmer_block_and_as_fused_encoder(files, tmp_path):
+    exp = _write(files, BASE + """
+[features.sequence]
+path = "promoters.fa"
+k = 2
+[labels]
+table = "labels.csv"
+gene_column = "gene"
+label_column = "disease"
+[sequences]
+path = "promoters.fa"
+encoder = "deepbind"
+options = { filters = 8, kernel_size = 8 }
+fusion = "gated"
+missing = "zero"
+[models.gcn]
+""", "seq.toml")
+    result = run_experiment(load_experiment(exp), out=tmp_path / "seq", progress=False)
+    assert "sequence" in result.graph.feature_blocks
+    assert result.graph.feature_blocks["sequence"][1] - result.graph.feature_blocks[
+        "sequence"][0] == 16
+    assert result.graph.sequences.codes.shape[0] == result.graph.num_nodes
+    assert result.cv.summary().loc["gcn", "auroc_mean"] > 0.6

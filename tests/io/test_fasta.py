@@ -1,0 +1,60 @@
+"""FASTA and sequence tables: soft-masking, invalid letters, empty files, the real file."""
+
+import gzip
+
+import pytest
+
+from graphgen import DataFormatError
+from graphgen.io.fasta import read_fasta, read_sequence_table
+
+FASTA = ">g1 first gene\nacgtNN\nGGCA\n>g2\nACXGT\nA\n>g3\nTTTT\n"
+
+
+def test_soft_masking_and_descriptions(tmp_path):
+    f = tmp_path / "x.fa.gz"
+    f.write_bytes(gzip.compress(FASTA.encode()))
+    seqs = read_fasta(f, invalid="keep")
+    assert seqs.to_dict() == {"g1": "ACGTNNGGCA", "g2": "ACXGTA", "g3": "TTTT"}
+    assert seqs.attrs["descriptions"]["g1"] == "first gene"
+
+
+def test_invalid_letters_counted_reported_or_replaced(tmp_path):
+    f = tmp_path / "x.fa"
+    f.write_text(FASTA)
+    with pytest.raises(DataFormatError, match=r"1 sequence\(s\) hold letters outside the dna "
+                                              r"alphabet.*'g2' \(1 x, first 'X'\)"):
+        read_fasta(f, alphabet="dna")
+    replaced = read_fasta(f, alphabet="dna", invalid="replace")
+    assert replaced["g2"] == "ACNGTA" and replaced.attrs["invalid_counts"].to_dict() == {"g2": 1}
+    kept = read_fasta(f, alphabet="dna", invalid="keep")
+    assert kept["g2"] == "ACXGTA" and kept.attrs["invalid_counts"].to_dict() == {"g2": 1}
+    protein = read_fasta(f, alphabet="protein")  # X is a protein letter
+    assert protein.attrs["invalid_counts"].empty
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "empty"),
+    ("ACGT\n>g\nAC\n", "must start with a '>'"),
+    (">g\nAC\n>g\nTT\n", "ids repeat"),
+    (">g\n>h\nAC\n", "'g' has no sequence"),
+])
+def test_bad_fasta(tmp_path, text, message):
+    f = tmp_path / "bad.fa"
+    f.write_text(text)
+    with pytest.raises(DataFormatError, match=message):
+        read_fasta(f)
+
+
+def test_sequence_table(tmp_path):
+    f = tmp_path / "t.tsv"
+    f.write_text("P1\tMKV\nP2\tmkqb\n")
+    seqs = read_sequence_table(f, alphabet="protein", invalid="replace")
+    assert seqs.to_dict() == {"P1": "MKV", "P2": "MKQX"}
+
+
+@pytest.mark.slow
+def test_real_promoter_fasta_parses_completely(shared_data):
+    seqs = read_fasta(shared_data / "sequences" / "dm3_upstream2000.fa.gz", alphabet="dna")
+    assert len(seqs) == 26454
+    assert seqs.str.len().max() == 2000 and seqs.str.islower().sum() == 0
+    assert seqs.index[0] == "NM_078863_up_2000_chr2L_16764737_f"
