@@ -167,8 +167,42 @@ class NodeClassificationTask:
         return onehot
 
 
+class _MultiLabelScoring:
+    """Loss, scores and metrics shared by the multi-label tasks (``y``, ``classes`` and
+    ``pos_weight`` come from the dataclass)."""
+
+    metric_names = MULTILABEL_METRICS
+    kind = "multilabel"
+
+    @property
+    def num_classes(self) -> int:
+        return len(self.classes)
+
+    @property
+    def num_outputs(self) -> int:
+        return len(self.classes)
+
+    def loss(self, logits: Tensor, index: Tensor) -> Tensor:
+        """Binary cross-entropy with ``pos_weight``; ``logits`` are the rows at ``index``."""
+        return torch.nn.functional.binary_cross_entropy_with_logits(
+            logits, self.y[index], pos_weight=self.pos_weight
+        )
+
+    def scores(self, logits: Tensor) -> np.ndarray:
+        """Sigmoid probabilities ``[n, L]``."""
+        return torch.sigmoid(logits.detach()).cpu().numpy()
+
+    def metrics(self, scores: np.ndarray, index: Tensor, *,
+                which: tuple[str, ...] | None = None) -> dict[str, float]:
+        return multilabel_metrics(self.y[index].numpy(), scores[index.numpy()], which=which)
+
+    def evaluate(self, logits: Tensor, index: Tensor, *,
+                 which: tuple[str, ...] | None = None) -> dict[str, float]:
+        return multilabel_metrics(self.y[index].numpy(), self.scores(logits), which=which)
+
+
 @dataclass(frozen=True, eq=False)
-class MultiLabelTask:
+class MultiLabelTask(_MultiLabelScoring):
     """Multi-label node classification (each gene may carry several labels) with a split.
 
     The loss is binary cross-entropy over every (gene, label) with ``pos_weight`` per label
@@ -191,9 +225,6 @@ class MultiLabelTask:
     val_index: Tensor
     test_index: Tensor
     pos_weight: Tensor
-
-    metric_names = MULTILABEL_METRICS
-    kind = "multilabel"
 
     @classmethod
     def from_labels(cls, data: Data, labels: pd.DataFrame, split: Split) -> MultiLabelTask:
@@ -234,14 +265,6 @@ class MultiLabelTask:
         )
 
     @property
-    def num_classes(self) -> int:
-        return len(self.classes)
-
-    @property
-    def num_outputs(self) -> int:
-        return len(self.classes)
-
-    @property
     def default_monitor(self) -> str:
         return "macro_auprc"
 
@@ -253,24 +276,6 @@ class MultiLabelTask:
         """Logits of ``model`` for the nodes at ``index`` (all nodes if ``None``)."""
         return node_logits(model, data, index)
 
-    def loss(self, logits: Tensor, index: Tensor) -> Tensor:
-        """Binary cross-entropy with ``pos_weight``; ``logits`` are the rows at ``index``."""
-        return torch.nn.functional.binary_cross_entropy_with_logits(
-            logits, self.y[index], pos_weight=self.pos_weight
-        )
-
-    def scores(self, logits: Tensor) -> np.ndarray:
-        """Sigmoid probabilities ``[N, L]``."""
-        return torch.sigmoid(logits.detach()).cpu().numpy()
-
-    def metrics(self, scores: np.ndarray, index: Tensor, *,
-                which: tuple[str, ...] | None = None) -> dict[str, float]:
-        idx = index.numpy()
-        return multilabel_metrics(self.y[index].numpy(), scores[idx], which=which)
-
-    def evaluate(self, logits: Tensor, index: Tensor, *,
-                 which: tuple[str, ...] | None = None) -> dict[str, float]:
-        return multilabel_metrics(self.y[index].numpy(), self.scores(logits), which=which)
 
     def target_matrix(self) -> np.ndarray:
         return self.y.numpy()
@@ -311,7 +316,7 @@ class SampleGraphTask(NodeClassificationTask):
 
 
 @dataclass(frozen=True, eq=False)
-class PairMultiLabelTask:
+class PairMultiLabelTask(_MultiLabelScoring):
     """Multi-label classification of node *pairs* (e.g. interaction types of protein pairs).
 
     The model gives logits for pairs through ``forward_pairs(data, pairs)``; loss, scores and
@@ -333,9 +338,6 @@ class PairMultiLabelTask:
     val_index: Tensor
     test_index: Tensor
     pos_weight: Tensor
-
-    metric_names = MULTILABEL_METRICS
-    kind = "multilabel"
 
     @classmethod
     def from_pairs(cls, pairs: np.ndarray, targets: pd.DataFrame, split: Split, *,
@@ -372,35 +374,12 @@ class PairMultiLabelTask:
                    pos_weight=torch.tensor(weight, dtype=torch.float32))
 
     @property
-    def num_outputs(self) -> int:
-        return len(self.classes)
-
-    @property
-    def num_classes(self) -> int:
-        return len(self.classes)
-
-    @property
     def default_monitor(self) -> str:
         return "micro_f1"
 
     def forward(self, model, data, index: Tensor | None = None) -> Tensor:
         pairs = self.pairs if index is None else self.pairs[index]
         return model.forward_pairs(data, pairs)
-
-    def loss(self, logits: Tensor, index: Tensor) -> Tensor:
-        return torch.nn.functional.binary_cross_entropy_with_logits(
-            logits, self.y[index], pos_weight=self.pos_weight)
-
-    def scores(self, logits: Tensor) -> np.ndarray:
-        return torch.sigmoid(logits.detach()).cpu().numpy()
-
-    def metrics(self, scores: np.ndarray, index: Tensor, *,
-                which: tuple[str, ...] | None = None) -> dict[str, float]:
-        return multilabel_metrics(self.y[index].numpy(), scores[index.numpy()], which=which)
-
-    def evaluate(self, logits: Tensor, index: Tensor, *,
-                 which: tuple[str, ...] | None = None) -> dict[str, float]:
-        return multilabel_metrics(self.y[index].numpy(), self.scores(logits), which=which)
 
 
 def make_task(data: Data, labels: pd.Series | pd.DataFrame, split: Split):
