@@ -45,10 +45,23 @@ class EstimatorParams:
         for name in self._param_names():
             value = getattr(self, name)
             default = signature.parameters[name].default
-            if default is inspect.Parameter.empty or value != default:
-                shown.append(f"{name}={value!r}")
+            if default is inspect.Parameter.empty or not _equal(value, default):
+                shown.append(f"{name}={_short(value)}")
         return f"{type(self).__name__}({', '.join(shown)})"
 
     def _check_fitted(self, attribute: str = "model_") -> None:
         if not hasattr(self, attribute):
             raise NotFittedError(f"this {type(self).__name__} is not fitted yet; call fit first")
+
+
+def _equal(a: Any, b: Any) -> bool:
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):  # arrays, tables: not the default
+        return False
+
+
+def _short(value: Any) -> str:
+    if hasattr(value, "shape"):
+        return f"<{type(value).__name__} {tuple(value.shape)}>"
+    return repr(value)

@@ -52,8 +52,9 @@ class GeneClassifier(EstimatorParams):
         val_size: share of the labelled genes used for early stopping.
         seed: seeds the validation hold-out, the initialisation and dropout.
         progress: show a progress bar while training.
-        sequence_encoder, sequence_options: with ``fit(..., sequences=...)``, the sequence
-            encoder (``deepbind``, ``basset``, ``danq``, ``kmer``) and its options; the model
+        sequences: a sequence per gene id, used by every ``fit`` (``fit(..., sequences=...)``
+            overrides it): the model then fuses the graph view with a sequence view.
+        sequence_encoder, sequence_options: with sequences, the sequence encoder (``deepbind``, ``basset``, ``danq``, ``kmer``) and its options; the model
             becomes a :class:`~graphgen.models.fusion.FusionModel` of the graph model
             (``model``; ``"none"`` for the sequence view alone) and the encoder, trained end
             to end.
@@ -94,6 +95,7 @@ class GeneClassifier(EstimatorParams):
         val_size: float = 0.2,
         seed: int = 0,
         progress: bool = True,
+        sequences: pd.Series | None = None,
         sequence_encoder: str = "deepbind",
         sequence_options: dict[str, Any] | None = None,
         fusion: str = "concat",
@@ -111,6 +113,7 @@ class GeneClassifier(EstimatorParams):
         self.val_size = val_size
         self.seed = seed
         self.progress = progress
+        self.sequences = sequences
         self.sequence_encoder = sequence_encoder
         self.sequence_options = sequence_options
         self.fusion = fusion
@@ -142,6 +145,8 @@ class GeneClassifier(EstimatorParams):
             ConfigError: unknown model or hyper-parameter, bad trainer setting.
             DataFormatError: no features, a single class, labels not matching the graph.
         """
+        if sequences is None:
+            sequences = self.sequences
         name = str(self.model).lower()
         if name not in MODELS and not (name == "none" and sequences is not None):
             raise ConfigError(f"GeneClassifier: unknown model {self.model!r}; choose one of "
@@ -312,7 +317,7 @@ class GeneClassifier(EstimatorParams):
         data = self.data_
         payload = {
             "format": _FORMAT,
-            "params": self.get_params(),
+            "params": {**self.get_params(deep=False), "sequences": None},
             "kind": self.kind_,
             "classes": [_plain(c) for c in self.classes_],
             "state_dict": (self.model_.state_dict() if hasattr(self.model_, "state_dict")

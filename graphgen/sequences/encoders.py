@@ -14,7 +14,9 @@ ceil mode, and the BiLSTM reads packed sequences. An embedding therefore does no
 padding of its batch (tested), which is what makes length-bucketed batches safe.
 
 **Reverse complement.** With ``rc="average"`` a DNA embedding is the mean of the embeddings of
-the sequence and of its reverse complement: the same for both strands.
+the sequence and of its reverse complement: the same for both strands. With ``rc="augment"``
+each training batch replaces a random half of its sequences by their reverse complements
+(data augmentation; evaluation sees the sequences as given).
 """
 
 from __future__ import annotations
@@ -61,7 +63,8 @@ class SequenceEncoder(nn.Module):
 
     Args:
         alphabet: ``"dna"`` or ``"protein"``.
-        rc: ``"none"`` or ``"average"`` (DNA only; strand-invariant embeddings).
+        rc: ``"none"``, ``"average"`` (DNA only; strand-invariant embeddings) or
+            ``"augment"`` (DNA only; random reverse complements while training).
     """
 
     min_width = 1
@@ -71,10 +74,10 @@ class SequenceEncoder(nn.Module):
         super().__init__()
         if alphabet not in ALPHABETS:
             raise ConfigError(f"alphabet must be one of {sorted(ALPHABETS)}, got {alphabet!r}")
-        if rc not in ("none", "average"):
-            raise ConfigError(f"rc must be 'none' or 'average', got {rc!r}")
-        if rc == "average" and alphabet != "dna":
-            raise ConfigError("rc='average' needs DNA sequences")
+        if rc not in ("none", "average", "augment"):
+            raise ConfigError(f"rc must be 'none', 'average' or 'augment', got {rc!r}")
+        if rc != "none" and alphabet != "dna":
+            raise ConfigError(f"rc={rc!r} needs DNA sequences")
         self.alphabet, self.rc = alphabet, rc
 
     def encode(self, batch: SequenceBatch) -> Tensor:
@@ -89,6 +92,11 @@ class SequenceEncoder(nn.Module):
         if batch.alphabet != self.alphabet:
             raise ConfigError(f"encoder expects {self.alphabet} sequences, got {batch.alphabet}")
         batch = self._widen(batch)
+        if self.rc == "augment" and self.training:
+            flipped = reverse_complement(batch)
+            chosen = torch.rand(len(batch)) < 0.5
+            codes = torch.where(chosen[:, None], flipped.codes, batch.codes)
+            batch = SequenceBatch(codes, batch.lengths, batch.alphabet)
         out = self.encode(batch)
         if self.rc == "average":
             out = 0.5 * (out + self.encode(reverse_complement(batch)))

@@ -111,3 +111,31 @@ def test_missing_sequences_policy(data, small_organism):
     zero = GeneClassifier("mlp", missing_sequence="zero", max_epochs=3, progress=False).fit(
         data, small_organism.labels, sequences=sequences)
     assert int(zero.data_.has_sequence.sum()) == 290
+
+
+def test_sequences_given_to_the_constructor(small_organism, data, tmp_path):
+    clf = GeneClassifier("gcn", sequences=small_organism.sequences, max_epochs=3, progress=False,
+                         sequence_options={"filters": 4, "kernel_size": 6})
+    assert "sequences=<Series (300,)>" in repr(clf)
+    clf.fit(data, small_organism.labels)
+    assert clf.data_.sequences.codes.shape[0] == 300
+    back = GeneClassifier.load(clf.save(tmp_path / "c.pt"))
+    np.testing.assert_allclose(back.predict_proba().to_numpy(), clf.predict_proba().to_numpy(),
+                               atol=1e-6)
+
+
+def test_reverse_complement_augmentation_only_while_training():
+    import torch
+
+    from graphgen.sequences import build_encoder, encode
+
+    encoder = build_encoder("deepbind", filters=4, rc="augment")
+    batch = encode(["ACGTTGCAAC" * 3, "GGGACGTACC" * 2])
+    encoder.eval()
+    assert torch.equal(encoder(batch), encoder(batch))  # evaluation: no randomness
+    encoder.train()
+    torch.manual_seed(0)
+    outputs = {tuple(encoder(batch).flatten().tolist()) for _ in range(8)}
+    assert len(outputs) > 1  # training: strands drawn at random
+    with pytest.raises(ConfigError, match="needs DNA"):
+        build_encoder("deepbind", alphabet="protein", rc="augment")

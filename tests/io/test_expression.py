@@ -61,3 +61,18 @@ def test_real_tcga_blca(shared_data):
     m = read_expression(shared_data / "tcga_blca" / "tcga_blca_expression.csv.gz")
     assert m.shape == (38, 19938)
     assert m.index.str.endswith("_11A").sum() == 19
+
+
+def test_h5ad_round_trip(tmp_path):
+    anndata = pytest.importorskip("anndata", reason="pip install 'graphgen[anndata]'")
+    import numpy as np
+    import pandas as pd
+
+    values = np.arange(6, dtype=np.float32).reshape(2, 3)
+    adata = anndata.AnnData(X=values, obs=pd.DataFrame(index=["s1", "s2"]),
+                            var=pd.DataFrame(index=["TP53", "MDM2", "ATM"]))
+    adata.layers["counts"] = values * 10
+    adata.write_h5ad(tmp_path / "x.h5ad")
+    frame = read_expression(tmp_path / "x.h5ad")
+    assert frame.loc["s2", "ATM"] == 5.0 and list(frame.columns) == ["TP53", "MDM2", "ATM"]
+    assert read_expression(tmp_path / "x.h5ad", layer="counts").loc["s2", "ATM"] == 50.0
