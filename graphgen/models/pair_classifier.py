@@ -81,5 +81,6 @@ class PairClassifier(nn.Module):
 
     def forward_pairs(self, data, pairs: Tensor) -> Tensor:
         h = self.node_embeddings(data)
-        product = h[pairs[:, 0]] * h[pairs[:, 1]]
+        # index_select: its backward is deterministic on the CPU (advanced indexing's is not)
+        product = h.index_select(0, pairs[:, 0]) * h.index_select(0, pairs[:, 1])
         return self.head(dropout(product, self.dropout, self.training))

@@ -167,7 +167,8 @@ class SampleGraphNet(nn.Module):
         att_src = layer.att_src.repeat(1, b, 1)
         att_dst = layer.att_dst.repeat(1, b, 1)
         scores = torch.nn.functional.leaky_relu(
-            (z * att_src).sum(-1)[structure.src] + (z * att_dst).sum(-1)[structure.dst],
+            (z * att_src).sum(-1).index_select(0, structure.src)
+            + (z * att_dst).sum(-1).index_select(0, structure.dst),
             layer.negative_slope)
         alpha = dropout(segment_softmax(scores, structure), layer.dropout, layer.training)
         out = attention_aggregate(alpha, z, structure)  # [G, B*heads, C]

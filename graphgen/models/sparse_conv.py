@@ -244,9 +244,11 @@ class _AttentionAggregate(torch.autograd.Function):
 def segment_softmax(scores: Tensor, structure: AttentionStructure) -> Tensor:
     """Softmax of edge scores ``[E, H]`` over the incoming edges of each target."""
     peak = torch.segment_reduce(scores.detach(), "max", offsets=structure.ptr, axis=0)
-    weights = (scores - peak[structure.dst]).exp()
+    # index_select, not advanced indexing: its backward (index_add) is deterministic on the
+    # CPU, whereas indexing's (index_put with accumulate) may add in any order.
+    weights = (scores - peak.index_select(0, structure.dst)).exp()
     total = torch.segment_reduce(weights, "sum", offsets=structure.ptr, axis=0)
-    return weights / total[structure.dst]
+    return weights / total.index_select(0, structure.dst)
 
 
 class SparseGATConv(nn.Module):
@@ -280,7 +282,8 @@ class SparseGATConv(nn.Module):
         h = self.lin(x).view(n, self.heads, self.out_channels)
         score_src = (h * self.att_src).sum(dim=-1)
         score_dst = (h * self.att_dst).sum(dim=-1)
-        scores = nn.functional.leaky_relu(score_src[structure.src] + score_dst[structure.dst],
+        scores = nn.functional.leaky_relu(score_src.index_select(0, structure.src)
+                                          + score_dst.index_select(0, structure.dst),
                                           self.negative_slope)
         alpha = segment_softmax(scores, structure)
         alpha = dropout(alpha, self.dropout, self.training)
