@@ -14,14 +14,13 @@ import torch
 from torch_geometric.data import Data
 
 from graphgen.exceptions import ConfigError, DataFormatError, NotFittedError
-from graphgen.graph.nodes import node_index, node_positions
 from graphgen.estimators.base import EstimatorParams
+from graphgen.graph.nodes import node_index, node_positions
 from graphgen.io.atomic import atomic_write
 from graphgen.labels import align_labels
-from graphgen.models.fusion import FusionModel
+from graphgen.models.fusion import build_fusion
 from graphgen.models.registry import GRAPH_ONLY, MODELS, build_model
 from graphgen.sequences.attach import attach_sequences
-from graphgen.sequences.encoders import build_encoder
 from graphgen.sequences.tokens import SequenceBatch
 from graphgen.train.metrics import classification_metrics, multilabel_metrics
 from graphgen.train.seeding import seed_everything
@@ -189,12 +188,10 @@ class GeneClassifier(EstimatorParams):
         name = str(self.model).lower()
         if getattr(data, "sequences", None) is None:
             return build_model(name, data.num_features, outputs, **(self.hparams or {}))
-        graph = None if name == "none" else build_model(
-            name, data.num_features, self.graph_channels, **(self.hparams or {}))
-        encoder = build_encoder(self.sequence_encoder, alphabet=self.alphabet,
-                                **(self.sequence_options or {}))
-        return FusionModel(graph, encoder, graph_channels=self.graph_channels,
-                           out_channels=outputs, mode=self.fusion)
+        return build_fusion(name, data.num_features, outputs, encoder=self.sequence_encoder,
+                            alphabet=self.alphabet, graph_channels=self.graph_channels,
+                            mode=self.fusion, graph_options=self.hparams,
+                            encoder_options=self.sequence_options)
 
     def _scores(self, data: Data | None) -> tuple[np.ndarray, Data]:
         self._check_fitted()

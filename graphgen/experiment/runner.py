@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -16,24 +18,29 @@ from graphgen.experiment.config import ExperimentConfig, LabelsConfig
 from graphgen.features.blocks import stack_blocks
 from graphgen.features.expression_block import expression
 from graphgen.features.go_block import go
+from graphgen.features.sequence_block import sequence as sequence_block
 from graphgen.features.topology_block import topology
 from graphgen.graph.load import load_grn, load_ppi
 from graphgen.ids.mapper import IdMapper
 from graphgen.io.biogrid import BiogridFormat
-from graphgen.io.delimited import read_delimited
+from graphgen.io.delimited import read_delimited, table_columns
 from graphgen.io.dorothea import DorotheaFormat
 from graphgen.io.edgelist import EdgeListFormat
 from graphgen.io.expression import read_expression
-from graphgen.io.go import read_obo
-from graphgen.io.string import StringFormat
-from graphgen.labels import align_labels, binary_labels, go_term_labels, read_gene_list, read_label_table
-from graphgen.features.sequence_block import sequence as sequence_block
 from graphgen.io.fasta import read_fasta, read_sequence_table
-from graphgen.models.fusion import FusionModel
-from graphgen.models.registry import GRAPH_ONLY, build_model
-from graphgen.sequences.attach import attach_sequences
-from graphgen.sequences.encoders import build_encoder
+from graphgen.io.go import read_go_annotations, read_obo
+from graphgen.io.string import StringFormat
+from graphgen.labels import (
+    align_labels,
+    binary_labels,
+    go_term_labels,
+    read_gene_list,
+    read_label_table,
+)
+from graphgen.models.fusion import build_fusion
+from graphgen.models.registry import GRAPH_ONLY
 from graphgen.plot.curves import plot_roc_pr
+from graphgen.sequences.attach import attach_sequences
 from graphgen.train.comparison import CVResult, cross_validate
 from graphgen.train.run_folder import RunFolder
 from graphgen.train.splits import kfold_splits, splits_from_folds, stratified_split
@@ -86,9 +93,10 @@ def run_experiment(
     mapper = IdMapper.human(config.resolve(config.graph.id_table)) if config.graph.id_table \
         else None
     graph = _load_graph(config, mapper)
-    raw_labels, label_terms = _labels(config.labels, config, graph, mapper)
+    go_files = _GoFiles(config)
+    raw_labels, label_terms = _labels(config.labels, config, graph, mapper, go_files)
     aligned = align_labels(raw_labels, graph.node_ids)
-    data = _features(config, graph, mapper, label_terms)
+    data = _features(config, graph, mapper, label_terms, go_files)
     factory = None
     if config.sequences is not None:
         data, factory = _fusion(config, data)
@@ -121,12 +129,34 @@ def _load_graph(config: ExperimentConfig, mapper: IdMapper | None) -> Data:
                     **mapping)
 
 
+class _GoFiles:
+    """The ontology and annotation files of one run, each read once (GO labels and GO
+    features usually name the same two files)."""
+
+    def __init__(self, config: ExperimentConfig) -> None:
+        self._config = config
+        self._read: dict[tuple[str, str], Any] = {}
+
+    def ontology(self, path: str):
+        return self._once("obo", path, read_obo)
+
+    def annotations(self, path: str) -> pd.DataFrame:
+        return self._once("annotations", path, read_go_annotations)
+
+    def _once(self, kind: str, path: str, reader: Callable[[str], Any]):
+        key = (kind, str(self._config.resolve(path)))
+        if key not in self._read:
+            self._read[key] = reader(key[1])
+        return self._read[key]
+
+
 def _labels(labels: LabelsConfig, config: ExperimentConfig, graph: Data,
-            mapper: IdMapper | None) -> tuple[pd.Series | pd.DataFrame, list[str]]:
+            mapper: IdMapper | None, go_files: _GoFiles
+            ) -> tuple[pd.Series | pd.DataFrame, list[str]]:
     if labels.go is not None:
         spec = labels.go
         table = go_term_labels(
-            graph.node_ids, read_obo(config.resolve(spec.obo)), config.resolve(spec.annotations),
+            graph.node_ids, go_files.ontology(spec.obo), go_files.annotations(spec.annotations),
             namespace=spec.namespace, top=spec.top, min_genes=spec.min_genes,
             max_genes=spec.max_genes, id_type=config.graph.final_id_type if mapper else None,
             mapper=mapper)
@@ -141,7 +171,7 @@ def _labels(labels: LabelsConfig, config: ExperimentConfig, graph: Data,
 
 
 def _features(config: ExperimentConfig, graph: Data, mapper: IdMapper | None,
-              label_terms: list[str]) -> Data:
+              label_terms: list[str], go_files: _GoFiles) -> Data:
     f = config.features
     blocks: dict[str, pd.DataFrame] = {}
     if f.topology is not None:
@@ -155,8 +185,8 @@ def _features(config: ExperimentConfig, graph: Data, mapper: IdMapper | None,
                                           missing=e.missing, nan=e.nan)
     if f.go is not None:
         spec = f.go
-        blocks["go"] = go(graph.node_ids, read_obo(config.resolve(spec.obo)),
-                          config.resolve(spec.annotations), namespace=spec.namespace,
+        blocks["go"] = go(graph.node_ids, go_files.ontology(spec.obo),
+                          go_files.annotations(spec.annotations), namespace=spec.namespace,
                           propagate=spec.propagate, part_of=spec.part_of,
                           min_genes=spec.min_genes, max_genes=spec.max_genes,
                           exclude_terms=label_terms,
@@ -191,10 +221,10 @@ def _fusion(config: ExperimentConfig, data: Data):
                             max_length=spec.max_length)
 
     def factory(name, hparams, in_channels, out_channels):
-        graph = build_model(name, in_channels, spec.graph_channels, **dict(hparams))
-        encoder = build_encoder(spec.encoder, alphabet=spec.alphabet, **dict(spec.options))
-        return FusionModel(graph, encoder, graph_channels=spec.graph_channels,
-                           out_channels=out_channels, mode=spec.fusion)
+        return build_fusion(name, in_channels, out_channels, encoder=spec.encoder,
+                            alphabet=spec.alphabet, graph_channels=spec.graph_channels,
+                            mode=spec.fusion, graph_options=hparams,
+                            encoder_options=spec.options)
 
     return data, factory
 
@@ -211,7 +241,6 @@ def _splits(config: ExperimentConfig, labels: pd.Series | pd.DataFrame):
         return kfold_splits(labels, k=s.k, repeats=s.repeats, val_size=s.val_size,
                             seed=config.seed)
     path = config.resolve(s.folds_path)
-    from graphgen.io.delimited import table_columns
     _, columns = table_columns(path, what="fold table")
     fold_columns = [c for c in columns if c.startswith(s.folds_prefix)]
     if not fold_columns:

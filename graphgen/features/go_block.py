@@ -11,8 +11,7 @@ import pandas as pd
 
 from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.ids.mapper import IdMapper
-from graphgen.io.delimited import first_lines
-from graphgen.io.go import NAMESPACES, read_gaf, read_gene2go, read_obo
+from graphgen.io.go import NAMESPACES, read_go_annotations, read_obo
 
 __all__ = ["ancestors", "descendants", "go"]
 
@@ -41,7 +40,7 @@ def go(
         obo: a goatools ``GODag`` or the path of an OBO file.
         annotations: a long table with ``gene_id`` and ``term_id`` columns (from
             :func:`~graphgen.io.go.read_gene2go` / :func:`~graphgen.io.go.read_gaf`), or the
-            path of a gene2go or GAF file.
+            path of a gene2go or GAF file (:func:`~graphgen.io.go.read_go_annotations`).
         namespace: ``"BP"``, ``"MF"`` or ``"CC"``.
         propagate: annotate every gene also with all ancestors of its terms (true-path rule)
             through ``is_a``.
@@ -181,7 +180,4 @@ def _annotations(annotations) -> pd.DataFrame:
             raise DataFormatError(f"go: annotation table lacks column(s) {missing}; it has "
                                   f"{list(annotations.columns)}")
         return annotations.astype({"gene_id": "string", "term_id": "string"})
-    head = first_lines(annotations, 1)
-    if head and head[0].startswith("#tax_id"):
-        return read_gene2go(annotations)
-    return read_gaf(annotations)
+    return read_go_annotations(annotations)

@@ -56,10 +56,9 @@ def patient_graph(features: np.ndarray, train: np.ndarray, *, k: int = 10
     unit = features / np.where(norm > 0, norm, 1.0)
     train_ids = np.flatnonzero(mask)
     similarity = unit @ unit[train_ids].T  # [S, n_train]: every sample vs training samples
-    own = np.flatnonzero(mask)
-    similarity[own, np.arange(n_train)] = -np.inf  # no self-edges
+    similarity[train_ids, np.arange(n_train)] = -np.inf  # no self-edges
     # Threshold from training samples only: the value that keeps k neighbours per sample.
-    train_sim = similarity[own]
+    train_sim = similarity[train_ids]
     finite = train_sim[np.isfinite(train_sim)]
     threshold = np.sort(finite)[::-1][min(k * n_train, len(finite)) - 1]
     threshold = max(float(threshold), 1e-12)

@@ -19,7 +19,8 @@ import pandas as pd
 from graphgen.exceptions import DataFormatError
 from graphgen.io.delimited import first_lines, read_delimited
 
-__all__ = ["NAMESPACES", "read_gaf", "read_gene2go", "read_obo", "to_associations"]
+__all__ = ["NAMESPACES", "read_gaf", "read_gene2go", "read_go_annotations", "read_obo",
+           "to_associations"]
 
 #: Short namespace names -> OBO namespaces.
 NAMESPACES = {"BP": "biological_process", "MF": "molecular_function",
@@ -138,6 +139,21 @@ def read_gaf(
         "qualifier": table["qualifier"].astype("string").fillna(""),
     }, index=table.index)
     return _without_not(frame)
+
+
+def read_go_annotations(path: str | os.PathLike) -> pd.DataFrame:
+    """Read a GO annotation file, NCBI ``gene2go`` or GAF, told apart by its first line.
+
+    A first line starting with ``#tax_id`` is gene2go (:func:`read_gene2go`, every organism
+    kept); anything else is read as GAF (:func:`read_gaf`, gene symbols as ids).
+
+    Raises:
+        DataFormatError: as the chosen reader.
+    """
+    head = first_lines(path, 1)
+    if head and head[0].startswith("#tax_id"):
+        return read_gene2go(path)
+    return read_gaf(path)
 
 
 def to_associations(annotations: pd.DataFrame, *, genes: Iterable[str] | None = None

@@ -14,14 +14,18 @@ Genes without a sequence (``data.has_sequence`` False) get a zero sequence vecto
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import torch
 from torch import Tensor, nn
 
 from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.models.dropout import dropout
-from graphgen.sequences.encoders import SequenceEncoder
+from graphgen.models.registry import build_model
+from graphgen.sequences.encoders import SequenceEncoder, build_encoder
 
-__all__ = ["FUSION_MODES", "FusionModel"]
+__all__ = ["FUSION_MODES", "FusionModel", "build_fusion"]
 
 FUSION_MODES = ("concat", "gated", "attention")
 
@@ -115,3 +119,38 @@ class FusionModel(nn.Module):
                 edge_weight: Tensor | None = None) -> Tensor:
         raise DataFormatError("FusionModel runs on a Data with sequences: call "
                               "forward_data(data) (the trainer does)")
+
+
+def build_fusion(
+    graph_model: str | None,
+    in_channels: int,
+    out_channels: int,
+    *,
+    encoder: str,
+    alphabet: str,
+    graph_channels: int = 64,
+    mode: str = "concat",
+    graph_options: Mapping[str, Any] | None = None,
+    encoder_options: Mapping[str, Any] | None = None,
+) -> FusionModel:
+    """A :class:`FusionModel` around registered models, as ``GeneClassifier`` and
+    ``graphgen run`` build it.
+
+    Args:
+        graph_model: a name of :data:`~graphgen.models.registry.MODELS` (its output width is
+            ``graph_channels``), or ``None``/``"none"`` for the sequence view alone.
+        in_channels: node feature width ``F``.
+        out_channels: classes (or labels) ``C``.
+        encoder: a name of :data:`~graphgen.sequences.encoders.ENCODERS`.
+        alphabet: ``"dna"`` or ``"protein"``.
+        graph_channels, mode: as :class:`FusionModel`.
+        graph_options, encoder_options: keyword arguments of the graph model and the encoder.
+
+    Raises:
+        ConfigError: an unknown model, encoder, option or mode.
+    """
+    graph = None if graph_model in (None, "none") else build_model(
+        graph_model, in_channels, graph_channels, **dict(graph_options or {}))
+    sequence = build_encoder(encoder, alphabet=alphabet, **dict(encoder_options or {}))
+    return FusionModel(graph, sequence, graph_channels=graph_channels,
+                       out_channels=out_channels, mode=mode)

@@ -11,6 +11,7 @@ import torch
 from torch_geometric.data import Data
 
 from graphgen.exceptions import DataFormatError
+from graphgen.features.blocks import stack_blocks
 from graphgen.graph.nodes import node_index
 from graphgen.graph.patient_similarity import patient_graph
 from graphgen.graph.subgraph import subgraph
@@ -77,15 +78,11 @@ def expression_graph_view(omics: Mapping[str, pd.DataFrame], network: Data, *,
 
 def feature_view(omics: Mapping[str, pd.DataFrame]) -> Data:
     """Samples as nodes without edges: the concatenated omics, for feature-only models."""
-    blocks, start, arrays = {}, 0, []
-    for name, table in omics.items():
-        arrays.append(table.to_numpy(dtype=np.float32))
-        blocks[name] = (start, start + table.shape[1])
-        start += table.shape[1]
-    samples = next(iter(omics.values())).index
-    return Data(x=torch.from_numpy(np.concatenate(arrays, axis=1)),
-                edge_index=torch.empty(2, 0, dtype=torch.long), num_nodes=len(samples),
-                node_ids=[str(s) for s in samples], feature_blocks=blocks)
+    samples = [str(s) for s in next(iter(omics.values())).index]
+    nodes = Data(edge_index=torch.empty(2, 0, dtype=torch.long), num_nodes=len(samples),
+                 node_ids=samples)
+    return stack_blocks(nodes, {name: table.set_axis(samples, axis=0)
+                                for name, table in omics.items()})
 
 
 def patient_graph_view(omics: Mapping[str, pd.DataFrame], train: np.ndarray, *,

@@ -167,6 +167,19 @@ class NodeClassificationTask:
         return onehot
 
 
+def _positive_weight(train: np.ndarray, columns, *, what: str) -> np.ndarray:
+    """``pos_weight`` per label: negatives / positives among the training rows, capped at 100.
+
+    Raises:
+        DataFormatError: a label without a positive training row (``what`` names the row).
+    """
+    positives = train.sum(axis=0)
+    if (positives == 0).any():
+        empty = [str(c) for c in np.asarray(columns)[positives == 0][:5]]
+        raise DataFormatError(f"label(s) {empty} have no positive {what}")
+    return np.minimum((len(train) - positives) / positives, 100.0)
+
+
 class _MultiLabelScoring:
     """Loss, scores and metrics shared by the multi-label tasks (``y``, ``classes`` and
     ``pos_weight`` come from the dataclass)."""
@@ -249,14 +262,9 @@ class MultiLabelTask(_MultiLabelScoring):
         labelled = np.zeros(len(index), dtype=bool)
         labelled[rows] = True
         parts = _split_positions(data, split, labelled)
-        train = y[parts["train"].numpy()]
-        positives = train.sum(axis=0)
-        if (positives == 0).any():
-            empty = [str(c) for c in np.asarray(table.columns)[positives == 0][:5]]
-            raise DataFormatError(f"label(s) {empty} have no positive gene in the training part; "
-                                  "drop them or choose another split")
-        negatives = len(train) - positives
-        weight = np.minimum(negatives / np.maximum(positives, 1), 100.0)
+        weight = _positive_weight(y[parts["train"].numpy()], table.columns,
+                                  what="gene in the training part; drop them or choose "
+                                       "another split")
         return cls(
             y=torch.from_numpy(y), labelled=torch.from_numpy(labelled),
             classes=np.asarray(table.columns), train_index=parts["train"],
@@ -275,7 +283,6 @@ class MultiLabelTask(_MultiLabelScoring):
     def forward(self, model, data: Data, index: Tensor | None = None) -> Tensor:
         """Logits of ``model`` for the nodes at ``index`` (all nodes if ``None``)."""
         return node_logits(model, data, index)
-
 
     def target_matrix(self) -> np.ndarray:
         return self.y.numpy()
@@ -361,13 +368,10 @@ class PairMultiLabelTask(_MultiLabelScoring):
         if not len(parts["train"]) or not len(parts["val"]):
             raise DataFormatError("the training and validation parts of the pair split must "
                                   "not be empty")
-        train = values[parts["train"].numpy()]
-        positives = train.sum(axis=0)
-        if (positives == 0).any():
-            raise DataFormatError(f"label(s) {list(np.asarray(targets.columns)[positives == 0])} "
-                                  "have no positive training pair")
-        weight = (np.minimum((len(train) - positives) / positives, 100.0) if balance
-                  else np.ones_like(positives))
+        weight = _positive_weight(values[parts["train"].numpy()], targets.columns,
+                                  what="training pair")
+        if not balance:
+            weight = np.ones_like(weight)
         return cls(pairs=torch.as_tensor(np.asarray(pairs, dtype=np.int64)),
                    y=torch.from_numpy(values), classes=np.asarray(targets.columns),
                    train_index=parts["train"], val_index=parts["val"], test_index=parts["test"],

@@ -9,7 +9,7 @@ import pytest
 
 from graphgen import ConfigError
 from graphgen.cli.main import main
-from graphgen.experiment import load_experiment, run_experiment
+from graphgen.experiment import load_experiment, run_experiment, runner
 
 MINI_OBO = """format-version: 1.2
 
@@ -106,7 +106,8 @@ k = 3
         assert (tmp_path / "run" / name).exists()
 
 
-def test_go_labels_with_go_features_trigger_the_leakage_guard(files, tmp_path, caplog):
+def test_go_labels_with_go_features_trigger_the_leakage_guard(files, tmp_path, caplog,
+                                                              monkeypatch):
     exp = _write(files, BASE + """
 [features.go]
 obo = "mini.obo"
@@ -123,8 +124,14 @@ kind = "kfold"
 k = 3
 [models.mlp]
 """)
+    reads = []
+    for name in ("read_obo", "read_go_annotations"):
+        reader = getattr(runner, name)
+        monkeypatch.setattr(runner, name,
+                            lambda path, _r=reader, _n=name: reads.append(_n) or _r(path))
     with caplog.at_level(logging.WARNING, logger="graphgen"):
         result = run_experiment(load_experiment(exp), out=tmp_path / "run", progress=False)
+    assert sorted(reads) == ["read_go_annotations", "read_obo"]  # labels and features share
     label_terms = list(result.labels.columns)
     assert len(label_terms) == 2 and "leakage guard removed" in caplog.text
     go_columns = [n for n in result.graph.feature_names if n.startswith("go:")]

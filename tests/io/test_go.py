@@ -5,7 +5,7 @@ import gzip
 import pytest
 
 from graphgen.exceptions import DataFormatError
-from graphgen.io.go import read_gaf, read_gene2go, read_obo, to_associations
+from graphgen.io.go import read_gaf, read_gene2go, read_go_annotations, read_obo, to_associations
 
 GENE2GO = ("#tax_id\tGeneID\tGO_ID\tEvidence\tQualifier\tGO_term\tPubMed\tCategory\n"
            "9606\t7157\tGO:0006915\tIDA\t-\tapoptotic process\t-\tProcess\n"
@@ -32,6 +32,14 @@ def test_gaf_symbols_or_accessions(tmp_path):
     f.write_text(GAF)
     assert read_gaf(f)[["gene_id", "term_id"]].values.tolist() == [["TP53", "GO:0006915"]]
     assert read_gaf(f, ids="object_id")["gene_id"].tolist() == ["P04637"]
+
+
+def test_annotation_format_told_by_first_line(tmp_path):
+    gene2go, gaf = tmp_path / "gene2go.gz", tmp_path / "goa.gaf"
+    gene2go.write_bytes(gzip.compress(GENE2GO.encode()))
+    gaf.write_text(GAF)
+    assert read_go_annotations(gene2go).equals(read_gene2go(gene2go))
+    assert read_go_annotations(gaf).equals(read_gaf(gaf))
 
 
 def test_gaf_too_few_columns(tmp_path):
