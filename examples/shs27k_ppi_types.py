@@ -120,7 +120,7 @@ def main() -> None:
     print(f"\nSHS27k ({len(proteins)} proteins, {len(pairs)} pairs), micro-F1 x 100, "
           f"{args.seeds} seeds:")
     print((summary * 100).round(2).to_string())
-    run = RunFolder(args.out)
+    run = RunFolder(args.out, exist_ok=True)  # the example's folder holds its last run
     run.write_config({"task": "SHS27k interaction types", "encoder": ENCODERS[args.encoder],
                       "max_length": MAX_LENGTH, "seeds": args.seeds})
     run.write_metrics({"per_run": table.to_dict(orient="records"),

@@ -56,7 +56,8 @@ def main() -> None:
         lambda f: ((f["p_tumour"] >= 0.5) == (f["label"] == "tumour")).mean())
     print(comparison.format(("accuracy", "auroc")))
     print("\npooled accuracy over the 38 held-out samples:\n" + pooled.round(3).to_string())
-    run = comparison.write(str(args.out), {"cohort": "TCGA-BLCA 19 + 19", "models": MODELS})
+    run = comparison.write(str(args.out), {"cohort": "TCGA-BLCA 19 + 19", "models": MODELS},
+                           overwrite=True)  # the example's folder holds its last run
     print(f"\nrun folder: {run.path}")
 
 

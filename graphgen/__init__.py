@@ -10,35 +10,51 @@ Example:
     200
 """
 
-from graphgen.datasets.synthetic import Organism, make_organism
-from graphgen.estimators.gene_classifier import GeneClassifier
-from graphgen.estimators.subtype_classifier import SubtypeClassifier
-from graphgen.graph.coexpression import coexpression_graph
-from graphgen.exceptions import (
-    ChecksumError,
-    ConfigError,
-    DataNotAvailableError,
-    DataFormatError,
-    GraphgenError,
-    IdMappingError,
-    MissingDependencyError,
-    NotFittedError,
-    OutputError,
-)
-from graphgen.features.blocks import stack_blocks
-from graphgen.graph.convert import from_networkx, to_networkx
-from graphgen.graph.load import load_grn, load_ppi
-from graphgen.graph.subgraph import largest_component, subgraph
-from graphgen.ids.mapper import IdMapper
-from graphgen.io.biogrid import BiogridFormat
-from graphgen.io.dorothea import DorotheaFormat
-from graphgen.io.edgelist import EdgeListFormat
-from graphgen.io.string import StringFormat
-from graphgen.models.registry import build_model
-from graphgen.train.comparison import compare_models, cross_validate
-from graphgen.train.splits import kfold_splits, stratified_split
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# ``settings`` is both a submodule and the settings object: bind the object eagerly, or
+# importing the submodule anywhere would shadow it. It imports nothing heavy.
 from graphgen.settings import settings
-from graphgen.train.trainer import Trainer, TrainerConfig
+
+#: public name -> module that defines it; imported on first use (PEP 562), so
+#: ``import graphgen`` does not load torch, PyG or scikit-learn until a name needs them.
+_LAZY = {
+    "BiogridFormat": "graphgen.io.biogrid",
+    "ChecksumError": "graphgen.exceptions",
+    "ConfigError": "graphgen.exceptions",
+    "DataFormatError": "graphgen.exceptions",
+    "DataNotAvailableError": "graphgen.exceptions",
+    "DorotheaFormat": "graphgen.io.dorothea",
+    "EdgeListFormat": "graphgen.io.edgelist",
+    "GeneClassifier": "graphgen.estimators.gene_classifier",
+    "GraphgenError": "graphgen.exceptions",
+    "IdMapper": "graphgen.ids.mapper",
+    "IdMappingError": "graphgen.exceptions",
+    "MissingDependencyError": "graphgen.exceptions",
+    "NotFittedError": "graphgen.exceptions",
+    "Organism": "graphgen.datasets.synthetic",
+    "OutputError": "graphgen.exceptions",
+    "StringFormat": "graphgen.io.string",
+    "SubtypeClassifier": "graphgen.estimators.subtype_classifier",
+    "Trainer": "graphgen.train.trainer",
+    "TrainerConfig": "graphgen.train.trainer",
+    "TrainingError": "graphgen.exceptions",
+    "build_model": "graphgen.models.registry",
+    "coexpression_graph": "graphgen.graph.coexpression",
+    "compare_models": "graphgen.train.comparison",
+    "cross_validate": "graphgen.train.comparison",
+    "from_networkx": "graphgen.graph.convert",
+    "kfold_splits": "graphgen.train.splits",
+    "largest_component": "graphgen.graph.subgraph",
+    "load_grn": "graphgen.graph.load",
+    "load_ppi": "graphgen.graph.load",
+    "make_organism": "graphgen.datasets.synthetic",
+    "stack_blocks": "graphgen.features.blocks",
+    "stratified_split": "graphgen.train.splits",
+    "subgraph": "graphgen.graph.subgraph",
+    "to_networkx": "graphgen.graph.convert",
+}
 
 __version__ = "0.1.0"
 
@@ -62,6 +78,7 @@ __all__ = [
     "SubtypeClassifier",
     "Trainer",
     "TrainerConfig",
+    "TrainingError",
     "build_model",
     "coexpression_graph",
     "compare_models",
@@ -78,3 +95,53 @@ __all__ = [
     "subgraph",
     "to_networkx",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'graphgen' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+if TYPE_CHECKING:  # static analysers and IDEs see the real names
+    from graphgen.io.biogrid import BiogridFormat  # noqa: F401
+    from graphgen.exceptions import ChecksumError  # noqa: F401
+    from graphgen.exceptions import ConfigError  # noqa: F401
+    from graphgen.exceptions import DataFormatError  # noqa: F401
+    from graphgen.exceptions import DataNotAvailableError  # noqa: F401
+    from graphgen.io.dorothea import DorotheaFormat  # noqa: F401
+    from graphgen.io.edgelist import EdgeListFormat  # noqa: F401
+    from graphgen.estimators.gene_classifier import GeneClassifier  # noqa: F401
+    from graphgen.exceptions import GraphgenError  # noqa: F401
+    from graphgen.ids.mapper import IdMapper  # noqa: F401
+    from graphgen.exceptions import IdMappingError  # noqa: F401
+    from graphgen.exceptions import MissingDependencyError  # noqa: F401
+    from graphgen.exceptions import NotFittedError  # noqa: F401
+    from graphgen.datasets.synthetic import Organism  # noqa: F401
+    from graphgen.exceptions import OutputError  # noqa: F401
+    from graphgen.io.string import StringFormat  # noqa: F401
+    from graphgen.estimators.subtype_classifier import SubtypeClassifier  # noqa: F401
+    from graphgen.train.trainer import Trainer  # noqa: F401
+    from graphgen.train.trainer import TrainerConfig  # noqa: F401
+    from graphgen.exceptions import TrainingError  # noqa: F401
+    from graphgen.models.registry import build_model  # noqa: F401
+    from graphgen.graph.coexpression import coexpression_graph  # noqa: F401
+    from graphgen.train.comparison import compare_models  # noqa: F401
+    from graphgen.train.comparison import cross_validate  # noqa: F401
+    from graphgen.graph.convert import from_networkx  # noqa: F401
+    from graphgen.train.splits import kfold_splits  # noqa: F401
+    from graphgen.graph.subgraph import largest_component  # noqa: F401
+    from graphgen.graph.load import load_grn  # noqa: F401
+    from graphgen.graph.load import load_ppi  # noqa: F401
+    from graphgen.datasets.synthetic import make_organism  # noqa: F401
+    from graphgen.features.blocks import stack_blocks  # noqa: F401
+    from graphgen.train.splits import stratified_split  # noqa: F401
+    from graphgen.graph.subgraph import subgraph  # noqa: F401
+    from graphgen.graph.convert import to_networkx  # noqa: F401

@@ -19,6 +19,7 @@ __all__ = [
     "OutputError",
     "DataNotAvailableError",
     "ChecksumError",
+    "TrainingError",
 ]
 
 
@@ -59,3 +60,7 @@ class DataNotAvailableError(GraphgenError, FileNotFoundError):
 
 class ChecksumError(GraphgenError, OSError):
     """A downloaded or cached file does not have the sha256 its manifest or record expects."""
+
+
+class TrainingError(GraphgenError, RuntimeError):
+    """Training cannot go on: the loss became NaN or infinite (diverged)."""

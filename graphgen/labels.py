@@ -175,18 +175,35 @@ class AlignedLabels:
 
 
 def align_labels(labels: pd.Series | pd.DataFrame, node_ids: Iterable[str]) -> AlignedLabels:
-    """Keep the labelled genes that are graph nodes and report the others (logged).
+    """Check labels, keep the labelled genes that are graph nodes, report the others (logged).
+
+    This is the door every gene-classification entry point goes through, so bad labels fail
+    here with the gene named: a gene listed twice with different labels, continuous values
+    given as classes, a multi-label table with values other than 0/1, a class with a single
+    labelled gene (it cannot appear in both the training and the validation part).
 
     Raises:
-        DataFormatError: no labelled gene is a node (ids of another type?).
+        DataFormatError: not a Series/DataFrame, conflicting repeated genes, continuous
+            labels, non-0/1 multi-label values, fewer than two classes or a class with one
+            gene in the graph, no labelled gene is a node (ids of another type?).
 
     Example:
-        >>> a = align_labels(pd.Series([1, 0], index=["TP53", "NOT_A_NODE"]), ["TP53", "MDM2"])
+        >>> a = align_labels(pd.Series([1, 0, 0], index=["TP53", "MDM2", "NOT_A_NODE"]),
+        ...                  ["TP53", "MDM2", "ATM"])
         >>> a.labels.to_dict(), a.not_in_graph.tolist()
-        ({'TP53': 1}, ['NOT_A_NODE'])
+        ({'TP53': 1, 'MDM2': 0}, ['NOT_A_NODE'])
     """
+    if not isinstance(labels, (pd.Series, pd.DataFrame)):
+        raise DataFormatError("labels must be a pandas Series (one class per gene id) or a "
+                              "genes x labels 0/1 DataFrame (multi-label), got "
+                              f"{type(labels).__name__}")
+    labels = _unique_genes(labels)
     nodes = pd.Index([str(n) for n in node_ids])
     labelled = labels.dropna(how="all") if isinstance(labels, pd.DataFrame) else labels.dropna()
+    if isinstance(labelled, pd.DataFrame):
+        _check_multilabel(labelled)
+    else:
+        _check_classes(labelled)
     inside = labelled.index.isin(nodes)
     outside = labelled.index[~inside]
     if not inside.any():
@@ -196,4 +213,75 @@ def align_labels(labels: pd.Series | pd.DataFrame, node_ids: Iterable[str]) -> A
     if len(outside):
         log.warning("%d of %d labelled genes are not nodes of the graph and are not used, "
                     "e.g. %s", len(outside), len(labelled), outside[:5].tolist())
-    return AlignedLabels(labels=labelled[inside], not_in_graph=pd.Index(outside))
+    kept = labelled[inside]
+    if isinstance(kept, pd.Series):
+        counts = kept.value_counts()
+        if len(counts) < 2:
+            raise DataFormatError(f"the labelled genes in the graph hold a single class "
+                                  f"({[_plain(c) for c in counts.index]}); a classifier needs "
+                                  "at least two")
+        if counts.min() < 2:
+            raise DataFormatError(
+                f"class {_plain(counts.idxmin())!r} has a single labelled gene in the graph "
+                f"({kept.index[kept == counts.idxmin()][0]!r}); each class needs at least two "
+                "(one to train on, one to validate with): label more genes or merge classes")
+    return AlignedLabels(labels=kept, not_in_graph=pd.Index(outside))
+
+
+def _plain(value):
+    return value.item() if hasattr(value, "item") else value
+
+
+def _unique_genes(labels: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
+    """Labels with each gene once: identical repeats are merged, conflicting ones refused."""
+    labels = labels.copy()
+    labels.index = pd.Index([str(g).strip() if isinstance(g, str) else g
+                             for g in labels.index], name=labels.index.name)
+    missing_id = pd.isna(labels.index)
+    if missing_id.any():
+        raise DataFormatError(f"labels: {int(missing_id.sum())} label(s) have a missing (NaN) "
+                              "gene id; drop them first")
+    if not labels.index.has_duplicates:
+        return labels
+    frame = labels.to_frame() if isinstance(labels, pd.Series) else labels
+    distinct = frame.groupby(level=0, sort=False).nunique(dropna=False)
+    conflicting = distinct.index[(distinct > 1).any(axis=1)]
+    if len(conflicting):
+        gene = conflicting[0]
+        values = frame.loc[[gene]].drop_duplicates().to_numpy().tolist()
+        raise DataFormatError(
+            f"labels: {len(conflicting)} gene(s) are listed more than once with different "
+            f"labels, e.g. {gene!r} with {values}; keep one label per gene")
+    repeated = labels.index[labels.index.duplicated()].unique()
+    log.warning("labels: %d gene(s) listed more than once with the same label were merged, "
+                "e.g. %s", len(repeated), repeated[:5].tolist())
+    return labels[~labels.index.duplicated(keep="first")]
+
+
+def _check_classes(labels: pd.Series) -> None:
+    if pd.api.types.is_bool_dtype(labels) or not pd.api.types.is_numeric_dtype(labels):
+        return
+    values = labels.to_numpy(dtype=np.float64)
+    if not np.isfinite(values).all():
+        raise DataFormatError("labels: infinite values are not classes")
+    fractional = values != np.round(values)
+    if fractional.any():
+        first = labels.index[np.argmax(fractional)]
+        raise DataFormatError(
+            f"labels look continuous ({labels.nunique()} distinct values, e.g. "
+            f"{float(values[np.argmax(fractional)])!r} for gene {first!r}); a classifier needs "
+            "classes: binarise or bin them first (e.g. (scores > t).astype(int))")
+
+
+def _check_multilabel(table: pd.DataFrame) -> None:
+    non_numeric = [c for c in table.columns if not pd.api.types.is_numeric_dtype(table[c])]
+    if non_numeric:
+        raise DataFormatError(f"multi-label table: columns {non_numeric[:5]} are not numeric "
+                              "0/1")
+    values = table.to_numpy(dtype=np.float64)
+    bad = ~np.isnan(values) & (values != 0) & (values != 1)
+    if bad.any():
+        row, col = np.argwhere(bad)[0]
+        raise DataFormatError(
+            f"multi-label table: gene {table.index[row]!r}, label {table.columns[col]!r} holds "
+            f"{float(values[row, col])!r}; values must be 0, 1 or NaN (unlabelled)")

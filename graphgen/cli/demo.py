@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from graphgen.datasets.synthetic import make_organism
+from graphgen.exceptions import ConfigError
 from graphgen.features.blocks import stack_blocks
 from graphgen.plot.curves import plot_roc_pr
 from graphgen.train.comparison import ModelResult, compare_models, results_table
@@ -31,7 +32,7 @@ DEMO_MODELS: dict[str, dict] = {
 
 def run_demo(
     out: str | Path, *, seed: int = 0, progress: bool = True, n_genes: int = 2000,
-    n_samples: int = 300,
+    n_samples: int = 300, overwrite: bool = False,
 ) -> tuple[RunFolder, list[ModelResult]]:
     """Simulate an organism, train GCN, GAT and the baselines on one stratified split, write a
     run folder.
@@ -45,14 +46,19 @@ def run_demo(
         seed: seeds the organism, the split and training.
         progress: show progress bars.
         n_genes, n_samples: size of the simulated organism.
+        overwrite: replace the run in ``out`` if there is one (otherwise an error).
 
     Returns:
         The run folder and the per-model results.
 
     Raises:
-        OutputError: ``out`` cannot be written (raised before any work is done).
+        OutputError: ``out`` cannot be written or already holds a run (raised before any
+            work is done).
+        ConfigError: a negative ``seed``.
     """
-    run = RunFolder(out)
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ConfigError(f"demo: seed must be an integer >= 0, got {seed!r}")
+    run = RunFolder(out, exist_ok=overwrite)
     started = time.perf_counter()
     organism = make_organism(n_genes=n_genes, n_samples=n_samples, seed=seed)
     data = stack_blocks(organism.ppi, {"attributes": organism.features})

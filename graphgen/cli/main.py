@@ -36,6 +36,8 @@ def _build_parser() -> argparse.ArgumentParser:
                       help="run folder to write (default: ./graphgen-demo)")
     demo.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     demo.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    demo.add_argument("--overwrite", action="store_true",
+                      help="replace the run already in --out (otherwise an error)")
     datasets.add_parser(sub)
     run = sub.add_parser(
         "run", help="run an experiment from a TOML file",
@@ -46,6 +48,8 @@ def _build_parser() -> argparse.ArgumentParser:
                      "runs/<name>)")
     run.add_argument("--resume", action="store_true",
                      help="continue an interrupted run from its checkpoints")
+    run.add_argument("--overwrite", action="store_true",
+                     help="replace the run already in the run folder (otherwise an error)")
     run.add_argument("--no-progress", action="store_true", help="hide progress bars")
     return parser
 
@@ -79,7 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from graphgen.cli.demo import format_table, run_demo
 
-    run, results = run_demo(args.out, seed=args.seed, progress=not args.no_progress)
+    run, results = run_demo(args.out, seed=args.seed, progress=not args.no_progress,
+                            overwrite=args.overwrite)
     print(format_table(results))
     print(f"\nrun folder: {run.path}  (config.toml, metrics.json, predictions.csv, curves.png)")
     return 0
@@ -91,7 +96,7 @@ def _run(args: argparse.Namespace) -> int:
 
     config = load_experiment(args.experiment)
     result = run_experiment(config, out=args.out, progress=not args.no_progress,
-                            resume=args.resume)
+                            resume=args.resume, overwrite=args.overwrite)
     print(f"{config.name}: {len(result.labels)} labelled genes in the graph"
           + (f" ({len(result.labels_not_in_graph)} labelled genes not in the graph, listed in "
              "labels_not_in_graph.txt)" if len(result.labels_not_in_graph) else ""))

@@ -26,7 +26,7 @@ from graphgen.datasets.manifest import DataFile, Manifest
 from graphgen.exceptions import ChecksumError, DataNotAvailableError, OutputError
 from graphgen.io.atomic import atomic_write
 
-__all__ = ["cache_folder", "download_file", "recorded_checksums", "sha256_of"]
+__all__ = ["cache_folder", "download_file", "recorded_checksums", "sha256_of", "verify_cached"]
 
 log = logging.getLogger(__name__)
 _BLOCK = 1 << 20
@@ -87,15 +87,7 @@ def download_file(
     target = folder / entry.name
     expected = entry.sha256 or ("" if refresh else recorded_checksums(folder).get(entry.name, ""))
     if target.exists() and not refresh:
-        actual = sha256_of(target)
-        if expected and actual != expected:
-            raise ChecksumError(
-                f"{target}: cached file has sha256 {actual}, expected {expected}; delete it or "
-                f"run `graphgen datasets fetch {manifest.name} --refresh`"
-            )
-        if not expected:
-            _record_checksum(folder, entry.name, actual)
-        return target
+        return verify_cached(manifest, entry, data_dir)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -123,6 +115,44 @@ def download_file(
     if not entry.sha256:
         _record_checksum(folder, entry.name, actual)
     log.info("%s: %s verified (sha256 %s)", manifest.name, entry.name, actual)
+    return target
+
+
+def verify_cached(manifest: Manifest, entry: DataFile, data_dir: Path) -> Path:
+    """Check a file already in the cache before it is used; return its path.
+
+    A pinned ``sha256`` (manifest) or the one recorded at first download must match. A file
+    with neither (copied in by hand, or from an older graphgen) must be at least
+    ``entry.min_bytes`` long; its sha256 is then recorded, with a warning, so later changes
+    are caught.
+
+    Raises:
+        DataNotAvailableError: the file is not in the cache.
+        ChecksumError: the sha256 differs from the pinned or recorded one, or the file is
+            shorter than the manifest's ``min_bytes`` (truncated).
+    """
+    folder = cache_folder(manifest, data_dir)
+    target = folder / entry.name
+    if not target.is_file():
+        raise DataNotAvailableError(f"data set {manifest.name!r}: {target} is not in the cache")
+    expected = entry.sha256 or recorded_checksums(folder).get(entry.name, "")
+    actual = sha256_of(target)
+    if expected:
+        if actual != expected:
+            source = "its manifest" if entry.sha256 else "the checksum recorded at first use"
+            raise ChecksumError(
+                f"{target}: cached file has sha256 {actual}, but {source} says {expected}; "
+                f"delete it or run `graphgen datasets fetch {manifest.name} --refresh`")
+        return target
+    size = target.stat().st_size
+    if size < entry.min_bytes:
+        raise ChecksumError(
+            f"{target}: cached file has {size:,} bytes, fewer than the {entry.min_bytes:,} "
+            f"expected for {manifest.name} {manifest.version} (a truncated copy?); delete it "
+            f"and fetch it again from {entry.url}")
+    log.warning("%s: %s has no pinned or recorded checksum (copied into the cache by hand?); "
+                "trusting it and recording its sha256 %s", manifest.name, target, actual)
+    _record_checksum(folder, entry.name, actual)
     return target
 
 

@@ -27,8 +27,10 @@ __all__ = ["DataFile", "Manifest", "load_manifest", "manifests"]
 _REQUIRED = ("name", "title", "version", "kind", "format", "homepage", "licence", "citation",
              "files")
 _OPTIONAL = ("columns", "description")
-_FILE_KEYS = {"name", "url", "sha256", "member"}
+_FILE_KEYS = {"name", "url", "sha256", "member", "min_bytes"}
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+#: Names, versions and file names become cache paths: one plain path component each.
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]*$")
 
 
 @dataclass(frozen=True)
@@ -40,12 +42,16 @@ class DataFile:
         url: upstream address (``https://``, ``http://``, ``ftp://`` or ``file://``).
         sha256: expected checksum, or ``""`` when upstream publishes none.
         member: for a ``.zip`` download, the archive member that is the file.
+        min_bytes: a lower bound on the file's size (0: none), checked on first use of a
+            file without a pinned ``sha256``, so a truncated copy put into the cache by hand
+            is refused instead of being trusted and recorded.
     """
 
     name: str
     url: str
     sha256: str = ""
     member: str = ""
+    min_bytes: int = 0
 
 
 @dataclass(frozen=True)
@@ -75,7 +81,8 @@ def load_manifest(path: str | os.PathLike) -> Manifest:
     """Read and check one manifest file.
 
     Raises:
-        DataFormatError: not TOML, a missing or unknown key, a bad sha256 or URL.
+        DataFormatError: not TOML, a missing or unknown key, a bad sha256 or URL, a name,
+            version or file name that is not one plain path component (``../x``).
     """
     path = Path(path)
     try:
@@ -87,6 +94,8 @@ def load_manifest(path: str | os.PathLike) -> Manifest:
     if missing or unknown:
         raise DataFormatError(f"{path}: manifest lacks {missing} / has unknown keys {unknown}; "
                               f"allowed keys are {list(_REQUIRED + _OPTIONAL)}")
+    for key in ("name", "version"):
+        _check_safe(path, key, str(raw[key]))
     files = []
     for i, entry in enumerate(raw["files"]):
         bad = sorted(set(entry) - _FILE_KEYS)
@@ -99,8 +108,13 @@ def load_manifest(path: str | os.PathLike) -> Manifest:
         if not re.match(r"^(https?|ftp|file)://", entry["url"]):
             raise DataFormatError(f"{path}: files[{i}].url {entry['url']!r} is not an "
                                   "http(s), ftp or file URL")
+        _check_safe(path, f"files[{i}].name", str(entry["name"]))
+        min_bytes = entry.get("min_bytes", 0)
+        if isinstance(min_bytes, bool) or not isinstance(min_bytes, int) or min_bytes < 0:
+            raise DataFormatError(f"{path}: files[{i}].min_bytes must be an integer >= 0, got "
+                                  f"{min_bytes!r}")
         files.append(DataFile(name=entry["name"], url=entry["url"], sha256=sha,
-                              member=entry.get("member", "")))
+                              member=entry.get("member", ""), min_bytes=min_bytes))
     if not files:
         raise DataFormatError(f"{path}: manifest lists no files")
     return Manifest(
@@ -109,6 +123,13 @@ def load_manifest(path: str | os.PathLike) -> Manifest:
         citation=raw["citation"], files=tuple(files), columns=tuple(raw.get("columns", ())),
         description=raw.get("description", "").strip(), path=path,
     )
+
+
+def _check_safe(path: Path, key: str, value: str) -> None:
+    if not _SAFE_NAME.match(value) or ".." in value:
+        raise DataFormatError(
+            f"{path}: {key} {value!r} must be one plain name (letters, digits, '.', '_', '+', "
+            "'-'; no '/', '\\' or '..'): it becomes a folder or file name in the cache")
 
 
 def manifests(folder: str | os.PathLike | None = None) -> dict[str, Manifest]:

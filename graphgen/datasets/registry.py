@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from graphgen.datasets.download import cache_folder, download_file
+from graphgen.datasets.download import cache_folder, download_file, verify_cached
 from graphgen.datasets.manifest import Manifest, manifests
 from graphgen.exceptions import ConfigError, DataNotAvailableError
 from graphgen.settings import settings
@@ -68,8 +68,13 @@ def fetch(name: str, *, refresh: bool = False, progress: bool = True) -> Path:
 def dataset_path(name: str) -> Path:
     """Path of the cached main file of data set ``name``, without downloading.
 
+    Every cached file of the data set is verified first (see
+    :func:`~graphgen.datasets.download.verify_cached`): against the manifest's sha256, or the
+    one recorded at first use, or, for a file without either, the manifest's ``min_bytes``.
+
     Raises:
         ConfigError: unknown name.
+        ChecksumError: a cached file fails its check.
         DataNotAvailableError: not in the cache; the message gives the fetch command and
             the upstream URL.
     """
@@ -81,6 +86,8 @@ def dataset_path(name: str) -> Path:
             f"{name}` (needs internet), or download {manifest.main_file.url} yourself and "
             "pass the file's path instead of the name"
         )
+    for entry in manifest.files:
+        verify_cached(manifest, entry, settings.data_dir)
     return path
 
 

@@ -13,9 +13,15 @@ import pandas as pd
 import torch
 from torch_geometric.data import Data
 
-from graphgen.exceptions import ConfigError, DataFormatError, NotFittedError
+from graphgen.exceptions import (
+    ConfigError,
+    DataFormatError,
+    GraphgenError,
+    NotFittedError,
+    OutputError,
+)
 from graphgen.estimators.base import EstimatorParams
-from graphgen.graph.nodes import node_index, node_positions
+from graphgen.graph.nodes import check_node_features, node_index, node_positions
 from graphgen.io.atomic import atomic_write
 from graphgen.labels import align_labels
 from graphgen.models.fusion import build_fusion
@@ -68,6 +74,9 @@ class GeneClassifier(EstimatorParams):
         kind_: ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
         model_: the trained ``torch.nn.Module`` (or the propagation baseline).
         fit_result_: epochs, best epoch, validation metrics, history.
+        threshold_: decision threshold of :meth:`predict`, chosen to maximise F1 on the
+            validation genes (a float for binary tasks, a Series per label for multi-label
+            tasks, ``None`` for multi-class tasks).
         labels_not_in_graph_: labelled gene ids that are not nodes (reported, not used).
         feature_names_in_: names of the feature columns of ``data.x``.
 
@@ -146,6 +155,11 @@ class GeneClassifier(EstimatorParams):
         """
         if sequences is None:
             sequences = self.sequences
+        if sequences is not None and not isinstance(sequences, pd.Series):
+            raise DataFormatError("GeneClassifier: sequences must be a pandas Series of "
+                                  "sequences indexed by gene id (e.g. from "
+                                  "graphgen.io.read_fasta), got "
+                                  f"{type(sequences).__name__}")
         name = str(self.model).lower()
         if name not in MODELS and not (name == "none" and sequences is not None):
             raise ConfigError(f"GeneClassifier: unknown model {self.model!r}; choose one of "
@@ -153,10 +167,14 @@ class GeneClassifier(EstimatorParams):
                                                      if sequences is not None else ""))
         if sequences is not None and name in GRAPH_ONLY:
             raise ConfigError("GeneClassifier: label propagation cannot use sequences")
+        if not isinstance(data, Data):
+            raise DataFormatError("GeneClassifier.fit: data must be a torch_geometric Data "
+                                  f"graph with node_ids and x, got {type(data).__name__}")
         if getattr(data, "x", None) is None:
             raise DataFormatError("GeneClassifier.fit: the graph has no node features x; build "
                                   "them with graphgen.stack_blocks (graph-only: use "
                                   "model='label_propagation' with any x, e.g. a constant)")
+        check_node_features(data, what="GeneClassifier.fit")
         if not isinstance(labels, (pd.Series, pd.DataFrame)):
             raise DataFormatError("GeneClassifier.fit: labels must be a pandas Series (or a "
                                   "genes x labels DataFrame) indexed by gene id, got "
@@ -182,7 +200,21 @@ class GeneClassifier(EstimatorParams):
         self.labels_not_in_graph_ = aligned.not_in_graph
         self.feature_names_in_ = list(getattr(data, "feature_names", None) or
                                       [f"x{i}" for i in range(data.num_features)])
+        self.threshold_ = self._validation_thresholds()
         return self
+
+    def _validation_thresholds(self) -> float | pd.Series | None:
+        """Decision thresholds that maximise F1 on the validation genes (not the test genes:
+        ``fit`` never sees those). ``None`` for multi-class tasks (the most probable class)."""
+        if self.kind_ == "multiclass":
+            return None
+        scores, _ = self._scores(None)
+        val = self.task_.val_index.numpy()
+        if self.kind_ == "binary":
+            return best_f1_threshold(self.task_.y.numpy()[val] == 1, scores[val, 1])
+        y = self.task_.y.numpy()[val]
+        return pd.Series([best_f1_threshold(y[:, j] == 1, scores[val, j])
+                          for j in range(y.shape[1])], index=self.classes_, name="threshold")
 
     def _build(self, data: Data, outputs: int):
         name = str(self.model).lower()
@@ -196,6 +228,8 @@ class GeneClassifier(EstimatorParams):
     def _scores(self, data: Data | None) -> tuple[np.ndarray, Data]:
         self._check_fitted()
         graph = self.data_ if data is None else data
+        if data is not None:
+            check_node_features(data, what="GeneClassifier.predict")
         if data is not None and data.num_features != self.data_.num_features:
             raise DataFormatError(f"predict: the graph has {data.num_features} feature columns, "
                                   f"the model was fitted on {self.data_.num_features}")
@@ -236,10 +270,22 @@ class GeneClassifier(EstimatorParams):
 
     def predict(self, genes: list[str] | pd.Index | None = None, *,
                 data: Data | None = None) -> pd.Series | pd.DataFrame:
-        """Predicted class per gene (Series), or 0/1 per label (DataFrame, threshold 0.5)."""
+        """Predicted class per gene (Series), or 0/1 per label (DataFrame).
+
+        Binary tasks call a gene positive when its probability reaches ``threshold_``, the
+        threshold that maximises F1 on the validation genes of ``fit`` (the class-weighted
+        loss makes 0.5 call far too many genes positive at low prevalence); multi-label
+        tasks use one such threshold per label; multi-class tasks take the most probable
+        class.
+        """
         proba = self.predict_proba(genes, data=data)
         if self.kind_ == "multilabel":
-            return (proba >= 0.5).astype(np.int64)
+            return (proba >= self.threshold_.reindex(proba.columns).to_numpy()).astype(
+                np.int64)
+        if self.kind_ == "binary":
+            positive = proba[self.classes_[1]] >= self.threshold_
+            return pd.Series(np.where(positive, self.classes_[1], self.classes_[0]),
+                             index=proba.index, name="prediction")
         return proba.idxmax(axis=1).rename("prediction")
 
     def score(self, labels: pd.Series | pd.DataFrame, *, metric: str = "auto") -> float:
@@ -304,44 +350,78 @@ class GeneClassifier(EstimatorParams):
 
     # -- persistence -------------------------------------------------------------------------
 
-    def save(self, path: str | os.PathLike) -> Path:
-        """Write the fitted classifier (weights, graph, settings) to one file, atomically.
+    def save(self, path: str | os.PathLike, *, include_graph: bool = True) -> Path:
+        """Write the fitted classifier to one file, atomically.
 
-        The file holds tensors, numbers and strings only, so :meth:`load` reads it with
+        The file holds the weights, the settings, the classes, the decision thresholds, the
+        labels and split of ``fit`` (one small vector) and, with ``include_graph``, the graph
+        (``x``, stored sparse when mostly zeros as GO blocks are, edges, sequences), so
+        :meth:`load` needs nothing else. ``include_graph=False`` writes a light file
+        (weights and settings only: kilobytes instead of the feature matrix); loading it
+        then needs the same graph, ``GeneClassifier.load(path, data=graph)``. Tensors,
+        numbers and strings only, so :meth:`load` reads it with
         ``torch.load(weights_only=True)``: loading a file cannot run code.
+
+        Raises:
+            NotFittedError: before ``fit``.
+            OutputError: ``path`` is a folder or cannot be written.
         """
         self._check_fitted()
         data = self.data_
+        path = Path(path)
+        if path.is_dir():
+            raise OutputError(f"GeneClassifier.save: {path} is a folder; give a file name "
+                              "such as clf.pt")
+        graph = None
+        if include_graph:
+            x = data.x
+            sparse = x.numel() > 0 and float((x != 0).float().mean()) < 0.25
+            graph = {"x": x.to_sparse() if sparse else x, "edge_index": data.edge_index,
+                     "edge_weight": getattr(data, "edge_weight", None),
+                     "sequence_codes": getattr(getattr(data, "sequences", None), "codes",
+                                               None),
+                     "sequence_lengths": getattr(getattr(data, "sequences", None), "lengths",
+                                                 None),
+                     "has_sequence": getattr(data, "has_sequence", None)}
+        threshold = self.threshold_
         payload = {
             "format": _FORMAT,
             "params": {**self.get_params(deep=False), "sequences": None},
             "kind": self.kind_,
             "classes": [_plain(c) for c in self.classes_],
+            "threshold": (threshold.tolist() if isinstance(threshold, pd.Series)
+                          else threshold),
             "state_dict": (self.model_.state_dict() if hasattr(self.model_, "state_dict")
                            else {}),
-            "graph": {"x": data.x, "edge_index": data.edge_index,
-                      "edge_weight": getattr(data, "edge_weight", None),
-                      "sequence_codes": getattr(getattr(data, "sequences", None), "codes", None),
-                      "sequence_lengths": getattr(getattr(data, "sequences", None), "lengths",
-                                                  None),
-                      "has_sequence": getattr(data, "has_sequence", None),
-                      "node_ids": list(data.node_ids),
-                      "feature_names": list(self.feature_names_in_)},
+            "node_ids": list(data.node_ids),
+            "feature_names": list(self.feature_names_in_),
+            "num_features": int(data.num_features),
+            "graph": graph,
             "task": {"y": self.task_.y, "train_index": self.task_.train_index,
                      "val_index": self.task_.val_index},
             "labels_not_in_graph": [str(g) for g in self.labels_not_in_graph_],
         }
-        path = Path(path)
-        with atomic_write(path, "wb") as handle:
-            torch.save(payload, handle)
+        try:
+            with atomic_write(path, "wb") as handle:
+                torch.save(payload, handle)
+        except OSError as exc:
+            raise OutputError(f"GeneClassifier.save: cannot write {path}: "
+                              f"{exc.strerror or exc}") from None
         return path
 
     @classmethod
-    def load(cls, path: str | os.PathLike) -> GeneClassifier:
+    def load(cls, path: str | os.PathLike, *, data: Data | None = None) -> GeneClassifier:
         """Read a classifier written by :meth:`save` (safe ``weights_only`` loading).
 
+        Args:
+            path: the file.
+            data: the graph the classifier was fitted on: required for a light file
+                (``save(include_graph=False)``); its gene ids and feature columns must be
+                those of the fit.
+
         Raises:
-            DataFormatError: not a graphgen classifier file.
+            DataFormatError: not a graphgen classifier file, a damaged one (tensors whose
+                shapes do not fit the model), or ``data`` that is not the fitted graph.
         """
         try:
             payload = torch.load(Path(path), weights_only=True)
@@ -350,21 +430,49 @@ class GeneClassifier(EstimatorParams):
         if not isinstance(payload, dict) or payload.get("format") != _FORMAT:
             raise DataFormatError(f"{path}: not a GeneClassifier file (format "
                                   f"{payload.get('format') if isinstance(payload, dict) else '?'})")
+        try:
+            return cls._from_payload(payload, data, path)
+        except GraphgenError:
+            raise
+        except (KeyError, IndexError, RuntimeError, TypeError, ValueError) as exc:
+            raise DataFormatError(f"{path}: damaged GeneClassifier file ({type(exc).__name__}: "
+                                  f"{str(exc).splitlines()[0] if str(exc) else exc!r})") from None
+
+    @classmethod
+    def _from_payload(cls, payload: dict, data: Data | None, path) -> GeneClassifier:
         clf = cls(**payload["params"])
+        node_ids, names = payload["node_ids"], payload["feature_names"]
         g = payload["graph"]
-        data = Data(x=g["x"], edge_index=g["edge_index"], num_nodes=len(g["node_ids"]),
-                    node_ids=g["node_ids"], feature_names=g["feature_names"])
-        if g["edge_weight"] is not None:
-            data.edge_weight = g["edge_weight"]
-        if g.get("sequence_codes") is not None:
-            data.sequences = SequenceBatch(g["sequence_codes"], g["sequence_lengths"],
-                                           payload["params"]["alphabet"])
-            data.has_sequence = g["has_sequence"]
+        if g is None and data is None:
+            raise DataFormatError(f"{path}: a light GeneClassifier file (saved without the "
+                                  "graph); pass the graph it was fitted on: "
+                                  "GeneClassifier.load(path, data=graph)")
+        if data is None:
+            x = g["x"].to_dense() if g["x"].is_sparse else g["x"]
+            data = Data(x=x, edge_index=g["edge_index"], num_nodes=len(node_ids),
+                        node_ids=node_ids, feature_names=names)
+            if g["edge_weight"] is not None:
+                data.edge_weight = g["edge_weight"]
+            if g.get("sequence_codes") is not None:
+                data.sequences = SequenceBatch(g["sequence_codes"], g["sequence_lengths"],
+                                               payload["params"]["alphabet"])
+                data.has_sequence = g["has_sequence"]
+        else:
+            check_node_features(data, what="GeneClassifier.load")
+            if [str(i) for i in data.node_ids] != node_ids:
+                raise DataFormatError(f"{path}: the graph given has other genes (or another "
+                                      "node order) than the graph the classifier was fitted on")
+            if data.num_features != payload["num_features"]:
+                raise DataFormatError(f"{path}: the graph given has {data.num_features} "
+                                      f"feature columns, the classifier {payload['num_features']}")
+        if data.x.shape != (len(node_ids), payload["num_features"]):
+            raise DataFormatError(f"{path}: stored features have shape {tuple(data.x.shape)}, "
+                                  f"expected ({len(node_ids)}, {payload['num_features']})")
         classes = payload["classes"]
         task_data = payload["task"]
-        labels = _labels_from_task(payload["kind"], classes, task_data, g["node_ids"])
-        split = Split(train=pd.Index([g["node_ids"][i] for i in task_data["train_index"]]),
-                      val=pd.Index([g["node_ids"][i] for i in task_data["val_index"]]),
+        labels = _labels_from_task(payload["kind"], classes, task_data, node_ids)
+        split = Split(train=pd.Index([node_ids[i] for i in task_data["train_index"]]),
+                      val=pd.Index([node_ids[i] for i in task_data["val_index"]]),
                       test=pd.Index([], dtype=object))
         task = make_task(data, labels, split)
         model = clf._build(data, task.num_outputs)
@@ -372,10 +480,39 @@ class GeneClassifier(EstimatorParams):
             model.load_state_dict(payload["state_dict"])
         clf.model_, clf.task_, clf.data_ = model, task, data
         clf.kind_, clf.classes_ = payload["kind"], classes
+        threshold = payload.get("threshold")
+        clf.threshold_ = (pd.Series(threshold, index=classes, name="threshold")
+                          if isinstance(threshold, list) else threshold)
         clf.fit_result_ = None
         clf.labels_not_in_graph_ = pd.Index(payload["labels_not_in_graph"])
-        clf.feature_names_in_ = g["feature_names"]
+        clf.feature_names_in_ = names
         return clf
+
+
+def best_f1_threshold(positive: np.ndarray, scores: np.ndarray) -> float:
+    """The score threshold that maximises F1 of ``scores >= threshold`` against ``positive``.
+
+    Ties are broken towards the higher threshold; the threshold is the midpoint between the
+    lowest score called positive and the next lower score. 0.5 when there is no positive.
+
+    Example:
+        >>> best_f1_threshold(np.array([1, 1, 0, 0, 0]), np.array([0.9, 0.6, 0.55, 0.2, 0.1]))
+        0.575
+    """
+    positive = np.asarray(positive, dtype=bool)
+    scores = np.asarray(scores, dtype=np.float64)
+    if not positive.any() or len(scores) == 0:
+        return 0.5
+    order = np.argsort(-scores, kind="stable")
+    s, y = scores[order], positive[order]
+    last = np.r_[s[1:] != s[:-1], True]  # cut only between distinct scores
+    tp = np.cumsum(y)[last]
+    called = np.arange(1, len(s) + 1)[last]
+    f1 = 2 * tp / (called + positive.sum())
+    best = int(np.argmax(f1))
+    cut = s[last][best]
+    below = s[s < cut]
+    return float((cut + below.max()) / 2) if len(below) else float(cut)
 
 
 def _plain(value: Any) -> Any:

@@ -265,6 +265,9 @@ class ExperimentConfig:
     base: str = "."
 
     def __post_init__(self) -> None:
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or not (
+                0 <= self.seed < 2**32):
+            raise ConfigError(f"seed must be an integer in [0, 2**32), got {self.seed!r}")
         unknown = [m for m in self.models if m.lower() not in MODELS]
         if unknown or not self.models:
             raise ConfigError(f"[models]: unknown model(s) {unknown}; allowed: {sorted(MODELS)}"

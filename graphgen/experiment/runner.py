@@ -73,7 +73,7 @@ class ExperimentResult:
 
 def run_experiment(
     config: ExperimentConfig, *, out: str | Path | None = None, progress: bool = True,
-    resume: bool = False,
+    resume: bool = False, overwrite: bool = False,
 ) -> ExperimentResult:
     """Run every model of ``config`` on every split and write the run folder.
 
@@ -81,15 +81,18 @@ def run_experiment(
     (mean and sd of every test metric per model, per-split metrics, label and graph
     counts), ``predictions.csv`` (per gene: label(s) and the out-of-fold score of each
     model), ``labels_not_in_graph.txt`` and, for binary tasks, ``curves.png``. Training states
-    go to ``checkpoints/``; ``resume=True`` continues an interrupted run from them.
+    go to ``checkpoints/``; ``resume=True`` continues an interrupted run from them (and
+    refuses checkpoints written for other settings, features or labels). A folder that
+    already holds a run is an error unless ``resume`` or ``overwrite``.
 
     Raises:
         ConfigError, DataFormatError, IdMappingError, DataNotAvailableError: bad settings or
             inputs, with messages naming the key, file or gene.
+        OutputError: the run folder cannot be written, or holds a run already.
     """
     started = time.perf_counter()
     target = out or (config.resolve(config.out) if config.out else f"runs/{config.name}")
-    run = RunFolder(target)
+    run = RunFolder(target, exist_ok=resume or overwrite)
     mapper = IdMapper.human(config.resolve(config.graph.id_table)) if config.graph.id_table \
         else None
     graph = _load_graph(config, mapper)

@@ -30,7 +30,8 @@ def stack_blocks(data: Data, blocks: Mapping[str, pd.DataFrame]) -> Data:
         A new ``Data`` with ``x [N, sum of block widths]`` (float32).
 
     Raises:
-        DataFormatError: no blocks, a non-numeric column, or NaN/inf values.
+        DataFormatError: no blocks, a graph without nodes, a block without columns, a
+            non-numeric column, or NaN/inf values.
         IdMappingError: a block lacks rows for some nodes (the message names them).
 
     Example:
@@ -44,8 +45,13 @@ def stack_blocks(data: Data, blocks: Mapping[str, pd.DataFrame]) -> Data:
     if not blocks:
         raise DataFormatError("stack_blocks: give at least one feature block")
     index = node_index(data)
+    if not len(index):
+        raise DataFormatError("stack_blocks: the graph has no node")
     arrays, ranges, names, start = [], {}, [], 0
     for name, frame in blocks.items():
+        if not isinstance(frame, pd.DataFrame):
+            raise DataFormatError(f"feature block {name!r}: expected a genes x features "
+                                  f"DataFrame, got {type(frame).__name__}")
         if frame.index.has_duplicates:
             dup = frame.index[frame.index.duplicated()].unique()[:5].tolist()
             raise DataFormatError(f"feature block {name!r}: gene ids repeat, e.g. {dup}")
@@ -55,6 +61,8 @@ def stack_blocks(data: Data, blocks: Mapping[str, pd.DataFrame]) -> Data:
                 f"feature block {name!r} has no row for {len(missing)} of {len(index)} graph "
                 f"genes, e.g. {missing[:5].tolist()}; fill or drop those genes first"
             )
+        if frame.shape[1] == 0:
+            raise DataFormatError(f"feature block {name!r} has no column")
         non_numeric = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
         if non_numeric:
             raise DataFormatError(

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from graphgen.exceptions import ConfigError, DataFormatError
+from graphgen.exceptions import ConfigError, DataFormatError, IdMappingError
 from graphgen.ids.mapper import IdMapper
 from graphgen.io.go import NAMESPACES, read_go_annotations, read_obo
 
@@ -62,7 +62,10 @@ def go(
 
     Raises:
         ConfigError: unknown namespace, bad size bounds, only one of ``id_type``/``mapper``.
-        DataFormatError: annotations without ``gene_id``/``term_id`` columns.
+        DataFormatError: annotations without ``gene_id``/``term_id`` columns, no term
+            within the size bounds.
+        IdMappingError: no annotation names a graph gene (ids of another type: give
+            ``id_type`` and ``mapper``).
 
     Example:
         >>> import tempfile, pathlib
@@ -86,10 +89,20 @@ def go(
     genes = pd.Index([str(g) for g in node_ids], name="gene_id")
     if evidence is not None:
         ann = ann[ann["evidence"].isin(list(evidence))] if "evidence" in ann else ann
+    examples = ann["gene_id"].drop_duplicates().head(3).tolist()
     if mapper is not None:
         mapping = mapper.map(ann["gene_id"].unique(), to=id_type)
         ann = ann.assign(gene_id=ann["gene_id"].map(mapping.mapping)).dropna(subset=["gene_id"])
     ann = ann[ann["gene_id"].isin(genes)]
+    if not len(ann):
+        raise IdMappingError(
+            f"go: no annotation names a gene of the graph (annotation ids e.g. {examples}, "
+            f"graph ids e.g. {genes[:3].tolist()}); map the annotation ids to the graph's id "
+            "type with id_type=... and mapper=graphgen.IdMapper.human(...)"
+            if mapper is None else
+            f"go: no annotation maps to a gene of the graph (annotation ids e.g. {examples} "
+            f"mapped to {id_type!r}, graph ids e.g. {genes[:3].tolist()}); is id_type the "
+            "graph's id type?")
 
     wanted = NAMESPACES[namespace]
     main = {}
@@ -125,6 +138,12 @@ def go(
         pairs = pairs[~pairs["term_id"].isin(excluded)]
     counts = pairs["term_id"].value_counts()
     keep = counts[(counts >= min_genes) & ((counts <= max_genes) if max_genes else True)].index
+    if not len(keep):
+        biggest = int(counts.max()) if len(counts) else 0
+        raise DataFormatError(
+            f"go: no {namespace} term annotates between min_genes={min_genes} and "
+            f"max_genes={max_genes} of the {len(genes)} genes (the largest term annotates "
+            f"{biggest}); lower min_genes")
     pairs = pairs[pairs["term_id"].isin(keep)]
     terms = pd.Index(sorted(keep), name="term_id")
     matrix = np.zeros((len(genes), len(terms)), dtype=np.float32)

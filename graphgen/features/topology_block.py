@@ -11,7 +11,7 @@ import pandas as pd
 import scipy.sparse as sp
 from torch_geometric.data import Data
 
-from graphgen.exceptions import ConfigError
+from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.graph.nodes import node_index
 
 __all__ = ["TOPOLOGY_FEATURES", "topology"]
@@ -71,6 +71,8 @@ def topology(
         raise ConfigError(f"topology: scale must be 'standard' or 'none', got {scale!r}")
     index = node_index(data)
     n = len(index)
+    if not n:
+        raise DataFormatError("topology: the graph has no node")
     src, dst = data.edge_index.numpy()
     weight = getattr(data, "edge_weight", None)
     w = np.ones(len(src)) if weight is None else weight.numpy().astype(np.float64)

@@ -18,7 +18,7 @@ import pandas as pd
 from torch_geometric.data import Data
 
 from graphgen.datasets.registry import resolve_source
-from graphgen.exceptions import ConfigError
+from graphgen.exceptions import ConfigError, DataFormatError, IdMappingError
 from graphgen.graph.build import edges_to_data
 from graphgen.graph.subgraph import largest_component as _largest_component
 from graphgen.ids.mapper import IdMapper
@@ -209,8 +209,15 @@ def _threshold(edges: pd.DataFrame, min_score: float | None, path) -> pd.DataFra
 def _build(edges: pd.DataFrame, *, directed: bool, path, id_type: str | None,
            mapper: IdMapper | None) -> Data:
     mapping, lines = None, len(edges)
+    if not lines:
+        raise DataFormatError(f"{path}: no edge is left to build a graph from (an empty file, "
+                              "or a min_score or filter that keeps no line); lower min_score "
+                              "or check the filters")
     if mapper is not None:
         edges, mapping, dropped = _map_edges(edges, mapper, id_type)
+        if not len(edges):
+            raise IdMappingError(f"{path}: no edge has both endpoints mapped to {id_type!r} "
+                                 f"({mapping.summary()}); are the ids of another type?")
     data = edges_to_data(edges, directed=directed, source=str(path))
     if mapping is not None:
         data.id_mapping = mapping

@@ -6,11 +6,12 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
+import torch
 from torch_geometric.data import Data
 
 from graphgen.exceptions import DataFormatError, IdMappingError
 
-__all__ = ["node_index", "node_positions"]
+__all__ = ["check_node_features", "node_index", "node_positions"]
 
 
 def node_index(data: Data) -> pd.Index:
@@ -68,3 +69,49 @@ def node_positions(data: Data, genes: Iterable[str], *, what: str = "genes") -> 
             f"{missing[:5].tolist()}; restrict them to data.node_ids first"
         )
     return positions.astype(np.int64)
+
+
+def check_node_features(data: Data, *, what: str = "graph") -> None:
+    """Check that ``data.x`` exists, has one row per node and holds finite numbers only.
+
+    A single NaN or inf in ``x`` spreads through every message-passing layer and turns
+    every prediction into NaN, so models refuse it at the door.
+
+    Args:
+        data: graph with node features ``x`` (``node_ids`` name the offending gene).
+        what: how to call the caller in the message (e.g. ``"GeneClassifier.fit"``).
+
+    Raises:
+        DataFormatError: no ``x``, a row count other than ``num_nodes``, no feature column,
+            or NaN/inf values (the message names the first gene and feature column).
+
+    Example:
+        >>> import torch
+        >>> g = Data(x=torch.tensor([[1.0], [float("nan")]]), num_nodes=2,
+        ...          node_ids=["TP53", "MDM2"])
+        >>> check_node_features(g)
+        Traceback (most recent call last):
+        ...
+        graphgen.exceptions.DataFormatError: graph: node features x hold 1 NaN/inf value(s), first at gene 'MDM2', column 0; impute or drop them before training
+    """
+    x = getattr(data, "x", None)
+    if x is None:
+        raise DataFormatError(f"{what}: the graph has no node features x; build them with "
+                              "graphgen.stack_blocks")
+    if x.dim() != 2 or x.shape[0] != data.num_nodes:
+        raise DataFormatError(f"{what}: node features x must be [num_nodes={data.num_nodes}, "
+                              f"features], got shape {tuple(x.shape)}")
+    if x.shape[1] == 0:
+        raise DataFormatError(f"{what}: node features x have no column")
+    if not x.is_floating_point():
+        return
+    bad = ~torch.isfinite(x)
+    if bool(bad.any()):
+        row, col = (int(v) for v in bad.nonzero()[0].tolist())
+        ids = getattr(data, "node_ids", None)
+        gene = repr(str(ids[row])) if ids is not None and len(ids) > row else f"#{row}"
+        names = getattr(data, "feature_names", None)
+        column = repr(names[col]) if names is not None and len(names) > col else str(col)
+        raise DataFormatError(
+            f"{what}: node features x hold {int(bad.sum())} NaN/inf value(s), first at gene "
+            f"{gene}, column {column}; impute or drop them before training")

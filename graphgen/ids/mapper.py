@@ -229,7 +229,8 @@ class IdMapper:
         ones).
 
         Args:
-            ids: identifiers to map (duplicates are mapped once).
+            ids: identifiers to map (duplicates are mapped once; a single string is one id;
+                surrounding white space is ignored when matching).
             to: target id type.
             source: id type(s) of the inputs, or ``"auto"``.
 
@@ -238,6 +239,7 @@ class IdMapper:
 
         Raises:
             ConfigError: an id type this mapper does not know.
+            DataFormatError: missing ids (NaN/None) among ``ids``.
         """
         known = self.id_types
         if to not in known:
@@ -247,7 +249,7 @@ class IdMapper:
         wrong = [t for t in types if t not in known]
         if wrong:
             raise ConfigError(f"IdMapper: unknown source id type(s) {wrong}; known: {known}")
-        inputs = pd.Index(pd.unique(pd.Series([str(i) for i in ids], dtype=object)),
+        inputs = pd.Index(pd.unique(pd.Series(_input_ids(ids), dtype=object)),
                           name="input_id")
         long = self._lookup_table()
         long = long[long["id_type"].isin(types)]
@@ -346,9 +348,26 @@ class IdMapper:
         return result
 
 
+def _input_ids(ids: Iterable[str]) -> list[str]:
+    """The ids to map as strings; a single string is one id, a missing value an error."""
+    if isinstance(ids, (str, bytes)):
+        ids = [ids.decode() if isinstance(ids, bytes) else ids]
+    elif not isinstance(ids, Iterable):
+        raise DataFormatError(f"IdMapper.map: ids must be a list (or Series, Index) of "
+                              f"identifiers, got {type(ids).__name__}")
+    values = list(ids)
+    missing = [i for i, v in enumerate(values) if v is None or v is pd.NA
+               or (isinstance(v, (float, np.floating)) and np.isnan(v))]
+    if missing:
+        raise DataFormatError(f"IdMapper.map: {len(missing)} id(s) are missing (NaN/None), "
+                              f"first at position {missing[0]}; drop them before mapping "
+                              "(e.g. ids.dropna())")
+    return [str(v) for v in values]
+
+
 def _normalise(ids: pd.Index) -> pd.Index:
-    """Strip taxon prefixes, Ensembl versions and UniProt isoforms; upper-case."""
-    values = pd.Series(np.asarray(ids, dtype=object), dtype="string")
+    """Strip white space, taxon prefixes, Ensembl versions, UniProt isoforms; upper-case."""
+    values = pd.Series(np.asarray(ids, dtype=object), dtype="string").str.strip()
     values = values.str.replace(_TAXON_PREFIX, "", regex=True)
     ensembl = values.str.startswith("ENS")
     values = values.where(~ensembl, values.str.replace(_VERSION_SUFFIX, "", regex=True))

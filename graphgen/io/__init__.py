@@ -6,6 +6,7 @@ from graphgen.io.biogrid import BiogridFormat, read_biogrid
 from graphgen.io.dorothea import DorotheaFormat, read_dorothea
 from graphgen.io.edgelist import EdgeListFormat, read_edgelist
 from graphgen.io.expression import read_expression
+from graphgen.io.fasta import read_fasta, read_sequence_table
 from graphgen.io.go import read_gaf, read_gene2go, read_go_annotations, read_obo, to_associations
 from graphgen.io.string import StringFormat, read_string
 from graphgen.io.trrust import read_trrust
@@ -20,10 +21,12 @@ __all__ = [
     "read_dorothea",
     "read_edgelist",
     "read_expression",
+    "read_fasta",
     "read_gaf",
     "read_gene2go",
     "read_go_annotations",
     "read_obo",
+    "read_sequence_table",
     "read_string",
     "read_trrust",
     "to_associations",

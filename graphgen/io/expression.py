@@ -36,9 +36,14 @@ def read_expression(
         path: CSV/TSV (plain or gzip; first column = row ids, first line = column ids) or an
             AnnData ``.h5ad`` file (needs ``pip install anndata``; observations are samples,
             variables genes).
-        orientation: layout of a text file. ``"auto"``: the axis whose ids overlap ``genes``
-            more is the gene axis; without ``genes``, the longer axis is (expression tables
-            have more genes than samples).
+        orientation: layout of a text file. ``"auto"`` decides, in this order: the axis
+            whose ids overlap ``genes`` more is the gene axis; else a first header cell that
+            names the row ids (``gene``, ``gene_id``, ``symbol``, ``ensembl``... means genes
+            are rows; ``sample``, ``sample_id``, ``patient``, ``barcode``... means samples
+            are rows); else a whole-transcriptome shape (one axis of at least 5,000 ids and
+            at least ten times the other) puts genes on the long axis. Anything else is an
+            error asking for ``orientation=`` or ``genes=``: a guess on a 769 x 200 table
+            would silently swap samples and genes.
         genes: known gene ids (e.g. ``data.node_ids``) to decide the orientation.
         nan: ``"error"`` raises on a missing value naming gene and sample; ``"keep"`` keeps
             NaN for a later imputation step.
@@ -49,7 +54,8 @@ def read_expression(
 
     Raises:
         DataFormatError: empty file, ragged lines, non-numeric values (named by row and
-            column), repeated gene or sample ids, NaN values with ``nan="error"``.
+            column), repeated gene or sample ids (in the header line too), NaN values with
+            ``nan="error"``, an orientation that ``"auto"`` cannot tell.
         MissingDependencyError: an ``.h5ad`` file without anndata installed.
 
     Example:
@@ -66,8 +72,8 @@ def read_expression(
     if path.suffix == ".h5ad":
         frame = _read_h5ad(path, layer)
     else:
-        frame = _read_text(path)
-        frame = _orient(frame, orientation, genes)
+        frame, first_header = _read_text(path)
+        frame = _orient(frame, orientation, genes, first_header, path)
     return check_expression(frame, what=str(path), nan=nan)
 
 
@@ -115,11 +121,26 @@ def check_expression(
     return pd.DataFrame(values, index=frame.index, columns=frame.columns)
 
 
-def _read_text(path: Path) -> pd.DataFrame:
+#: First header cells saying which ids the rows hold (compared lower-case).
+_GENE_HEADERS = {"gene", "genes", "gene_id", "geneid", "gene_name", "gene_symbol", "symbol",
+                 "hgnc_symbol", "ensembl", "ensembl_gene", "ensembl_gene_id", "entrez",
+                 "entrez_id", "entrezid", "feature", "features", "probe", "probe_id", "id_ref"}
+_SAMPLE_HEADERS = {"sample", "samples", "sample_id", "sampleid", "sample_name", "patient",
+                   "patient_id", "barcode", "cell", "cell_id", "case", "case_id", "subject",
+                   "subject_id"}
+_WHOLE_TRANSCRIPTOME = 5000
+
+
+def _read_text(path: Path) -> tuple[pd.DataFrame, str]:
     sep, columns = table_columns(path, what="expression matrix")
     if len(columns) < 2:
         raise DataFormatError(f"{path}: expression matrix needs an id column and at least one "
                               "value column")
+    ids = pd.Index(columns[1:])
+    if ids.has_duplicates:
+        dup = ids[ids.duplicated()].unique()[:5].tolist()
+        raise DataFormatError(f"{path}: column ids repeat in the header line, e.g. {dup}; "
+                              "aggregate or rename them first")
     try:
         with open_text(path) as handle:
             frame = pd.read_csv(handle, sep=sep, index_col=0, engine="c")
@@ -131,10 +152,11 @@ def _read_text(path: Path) -> pd.DataFrame:
         raise DataFormatError(f"{path}: expression matrix has no data rows")
     if frame.index.isna().any():
         raise DataFormatError(f"{path}: a row has no id in the first column")
-    return frame
+    return frame, str(columns[0]).strip().lower()
 
 
-def _orient(frame: pd.DataFrame, orientation: str, genes: Iterable[str] | None) -> pd.DataFrame:
+def _orient(frame: pd.DataFrame, orientation: str, genes: Iterable[str] | None,
+            first_header: str, path: Path) -> pd.DataFrame:
     if orientation == "samples_x_genes":
         return frame
     if orientation == "genes_x_samples":
@@ -145,7 +167,19 @@ def _orient(frame: pd.DataFrame, orientation: str, genes: Iterable[str] | None) 
         in_cols = sum(str(c) in known for c in frame.columns)
         if in_rows != in_cols:
             return frame.T if in_rows > in_cols else frame
-    return frame.T if frame.shape[0] > frame.shape[1] else frame
+    if first_header in _GENE_HEADERS:
+        return frame.T
+    if first_header in _SAMPLE_HEADERS:
+        return frame
+    rows, cols = frame.shape
+    if rows >= _WHOLE_TRANSCRIPTOME and rows >= 10 * cols:
+        return frame.T
+    if cols >= _WHOLE_TRANSCRIPTOME and cols >= 10 * rows:
+        return frame
+    raise DataFormatError(
+        f"{path}: cannot tell whether the {rows} rows x {cols} columns hold genes x samples "
+        f"or samples x genes (first header cell {first_header!r}); pass "
+        "orientation='genes_x_samples' or 'samples_x_genes', or genes=<known gene ids>")
 
 
 def _read_h5ad(path: Path, layer: str | None) -> pd.DataFrame:

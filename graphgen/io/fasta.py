@@ -19,7 +19,8 @@ import pandas as pd
 from graphgen.exceptions import DataFormatError
 from graphgen.io.delimited import read_delimited
 
-__all__ = ["ALPHABETS", "check_alphabet", "read_fasta", "read_sequence_table"]
+__all__ = ["ALPHABETS", "check_alphabet", "infer_alphabet", "read_fasta",
+           "read_sequence_table"]
 
 _UPPER = bytes.maketrans(b"abcdefghijklmnopqrstuvwxyz", b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
@@ -40,7 +41,7 @@ def _read_bytes(path: Path) -> bytes:
 def read_fasta(
     path: str | os.PathLike,
     *,
-    alphabet: Literal["dna", "protein"] | None = None,
+    alphabet: Literal["auto", "dna", "protein"] | None = "auto",
     invalid: Literal["error", "replace", "keep"] = "error",
 ) -> pd.Series:
     """Read a FASTA file into a Series: record id -> upper-case sequence.
@@ -51,7 +52,8 @@ def read_fasta(
     Args:
         path: plain or gzip FASTA.
         alphabet: ``"dna"`` (ACGTN) or ``"protein"`` (20 amino acids + X) to check letters
-            against; ``None`` checks nothing.
+            against; ``"auto"`` (default) infers it (DNA when A, C, G, T and N make up at
+            least 90 % of the letters, protein otherwise) and checks; ``None`` checks nothing.
         invalid: letters outside the alphabet: ``"error"`` (the message names the first
             sequences and counts), ``"replace"`` by N / X, or ``"keep"``. Their count per
             sequence is in ``attrs["invalid_counts"]`` either way.
@@ -102,10 +104,12 @@ def read_fasta(
 def read_sequence_table(
     path: str | os.PathLike,
     *,
-    alphabet: Literal["dna", "protein"] | None = None,
+    alphabet: Literal["auto", "dna", "protein"] | None = "auto",
     invalid: Literal["error", "replace", "keep"] = "error",
 ) -> pd.Series:
     """Read a two-column ``id<TAB>sequence`` table without header (e.g. SHS27k's dictionary).
+
+    ``alphabet`` and ``invalid`` are as in :func:`read_fasta` (checked by default).
 
     Raises:
         DataFormatError: as :func:`read_fasta`, naming the line.
@@ -120,9 +124,26 @@ def read_sequence_table(
     return check_alphabet(series, alphabet, invalid=invalid, what=str(path))
 
 
+def infer_alphabet(sequences: pd.Series) -> str:
+    """``"dna"`` when A, C, G, T and N make up at least 90 % of the letters, else ``"protein"``.
+
+    Example:
+        >>> infer_alphabet(pd.Series(["ACGTU", "ACGGT"])), infer_alphabet(pd.Series(["MKV"]))
+        ('dna', 'protein')
+    """
+    text = "".join(sequences.astype(str)).encode("ascii", "replace")
+    if not text:
+        return "dna"
+    nucleotides = len(text) - len(text.translate(None, b"ACGTN"))
+    return "dna" if nucleotides >= 0.9 * len(text) else "protein"
+
+
 def check_alphabet(sequences: pd.Series, alphabet: str | None, *, invalid: str = "error",
                    what: str = "sequences") -> pd.Series:
     """Count letters outside ``alphabet`` per sequence; raise, replace or keep them.
+
+    ``alphabet="auto"`` infers it with :func:`infer_alphabet` (recorded in
+    ``attrs["alphabet"]``); ``None`` checks nothing.
 
     Returns:
         The sequences (replaced if asked) with ``attrs["invalid_counts"]`` (a Series of the
@@ -134,6 +155,9 @@ def check_alphabet(sequences: pd.Series, alphabet: str | None, *, invalid: str =
     if invalid not in ("error", "replace", "keep"):
         raise DataFormatError(f"invalid must be 'error', 'replace' or 'keep', got {invalid!r}")
     attrs = dict(sequences.attrs)
+    if alphabet == "auto":
+        alphabet = infer_alphabet(sequences)
+        attrs["alphabet"] = alphabet
     if alphabet is None:
         sequences.attrs = {**attrs, "invalid_counts": pd.Series(dtype=np.int64)}
         return sequences

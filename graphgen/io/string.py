@@ -46,7 +46,14 @@ class StringFormat:
 
 
 def scale_score(value: float | None) -> float | None:
-    """A score threshold on STRING's 0-1 scale; values above 1 are read as 0-1000.
+    """A score threshold on STRING's 0-1 scale.
+
+    Values in [0, 1] are on the 0-1 scale; whole numbers in (1, 1000] are on STRING's
+    integer 0-1000 scale. Anything else (``1.5``, ``-1``, ``2000``) is on neither, and an
+    error rather than a guess.
+
+    Raises:
+        ConfigError: a value on neither scale.
 
     Example:
         >>> scale_score(700), scale_score(0.7), scale_score(None)
@@ -54,11 +61,14 @@ def scale_score(value: float | None) -> float | None:
     """
     if value is None:
         return None
+    if isinstance(value, bool):
+        raise ConfigError(f"min_score must be a number, got {value!r}")
     value = float(value)
-    if not np.isfinite(value) or value < 0 or value > 1000:
+    if not np.isfinite(value) or value < 0 or value > 1000 or (value > 1
+                                                              and value != round(value)):
         raise ConfigError(
-            f"min_score must be in [0, 1] (or STRING's 0-1000 scale), got {value!r}"
-        )
+            f"min_score must be in [0, 1] or a whole number on STRING's 0-1000 scale "
+            f"(700 = 0.7), got {value!r}")
     return value / 1000.0 if value > 1 else value
 
 
@@ -72,8 +82,9 @@ def read_string(
 
     Args:
         path: plain or gzip file, space/tab/comma separated, with a header line.
-        min_score: keep links whose score is at least this (0-1 scale; values above 1 are
-            read on STRING's 0-1000 scale, so ``700`` and ``0.7`` mean the same).
+        min_score: keep links whose score is at least this (0-1 scale; whole numbers above 1
+            are read on STRING's 0-1000 scale, so ``700`` and ``0.7`` mean the same; see
+            :func:`scale_score`).
         score_column: column that gives the edge weight (default ``combined_score``, else
             ``score``). Pick one evidence channel, e.g. ``"experimental"``, to keep curated
             databases (``"database"``) out of the weight when labels come from them.
@@ -84,8 +95,10 @@ def read_string(
         construction merges them.
 
     Raises:
-        DataFormatError: missing columns, a non-numeric or out-of-range score, a line with
-            the wrong number of fields, an empty or truncated file.
+        DataFormatError: missing columns, a non-numeric or out-of-range score, scores on
+            both scales in one file, a line with the wrong number of fields, an empty or
+            truncated file.
+        ConfigError: a ``min_score`` on neither scale.
 
     Example:
         >>> import tempfile, pathlib
@@ -117,6 +130,13 @@ def read_string(
             f"{score_column!r} is outside 0-1000"
         )
     if high > 1:
+        fractional = score != np.round(score)
+        if fractional.any():
+            line = int(table.index[np.argmax(fractional)])
+            raise DataFormatError(
+                f"{path}, line {line}: STRING score {score[np.argmax(fractional)]!r} in column "
+                f"{score_column!r} is not a whole number, but other lines (up to {high:g}) are "
+                "on STRING's 0-1000 scale: the file mixes the 0-1 and 0-1000 scales")
         score = score / 1000.0
     edges = pd.DataFrame(
         {"source": table["protein1"], "target": table["protein2"], "weight": score},

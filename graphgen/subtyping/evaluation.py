@@ -109,10 +109,15 @@ class SubtypeComparison:
         return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths))
                          for r in [header] + rows)
 
-    def write(self, folder: str, config: Mapping[str, Any]) -> RunFolder:
+    def write(self, folder: str, config: Mapping[str, Any], *,
+              overwrite: bool = False) -> RunFolder:
         """A run folder: ``config.toml``, ``metrics.json`` (summary and per split),
-        ``predictions.csv``."""
-        run = RunFolder(folder)
+        ``predictions.csv``.
+
+        Raises:
+            OutputError: ``folder`` cannot be written, or holds a run and not ``overwrite``.
+        """
+        run = RunFolder(folder, exist_ok=overwrite)
         run.write_config(dict(config))
         run.write_metrics({"summary": {m: r.to_dict() for m, r in self.summary().iterrows()},
                            "per_split": self.per_split.to_dict(orient="records"),

@@ -19,6 +19,7 @@ import pandas as pd
 from torch_geometric.data import Data
 
 from graphgen.graph.nodes import node_index
+from graphgen.labels import align_labels
 from graphgen.models.registry import GRAPH_ONLY, build_model
 from graphgen.train.seeding import seed_everything
 from graphgen.train.splits import Split
@@ -111,8 +112,9 @@ def compare_models(
     Args:
         data: graph with node features ``x`` and ``node_ids``.
         labels: class per gene id (Series; genes absent or NaN are unlabelled) or a genes x
-            labels 0/1 table (multi-label).
-        split: train/val/test gene ids.
+            labels 0/1 table (multi-label). Labelled genes that are not nodes are reported
+            (logged) and not used, as in :meth:`GeneClassifier.fit`.
+        split: train/val/test gene ids (genes that are not labelled nodes are left out).
         models: registry name -> hyper-parameters (``{}`` for the defaults).
         trainer: trainer settings (default :class:`TrainerConfig`).
         checkpoint_dir: write each model's training state there (atomically).
@@ -135,10 +137,25 @@ def compare_models(
         ['accuracy', 'auprc', 'auroc', 'macro_f1']
     """
     runner = Trainer(trainer or TrainerConfig())
-    task = make_task(data, labels, split)
+    labels = align_labels(labels, node_index(data)).labels
+    task = make_task(data, labels, _within(split, labels.index))
     folder = Path(checkpoint_dir) if checkpoint_dir is not None else None
     return [_fit_one(name, hparams, data, task, runner, split, folder, resume, model_factory)
             for name, hparams in models.items()]
+
+
+def _within(split: Split, genes: pd.Index) -> Split:
+    """``split`` without the genes that are not labelled nodes (logged, not used)."""
+    parts = {name: getattr(split, name) for name in ("train", "val", "test")}
+    outside = {name: ids[~ids.isin(genes)] for name, ids in parts.items()}
+    dropped = sum(len(ids) for ids in outside.values())
+    if not dropped:
+        return split
+    log.warning("split %s: %d gene(s) are not labelled nodes of the graph and are not used, "
+                "e.g. %s", split.name, dropped,
+                [g for ids in outside.values() for g in ids[:3]][:5])
+    return Split(**{name: ids[ids.isin(genes)] for name, ids in parts.items()},
+                 name=split.name)
 
 
 @dataclass(frozen=True)
@@ -190,6 +207,7 @@ def cross_validate(
         >>> bool(cv.summary().loc["label_propagation", "auroc_mean"] > 0.5)
         True
     """
+    labels = align_labels(labels, node_index(data)).labels
     results: list[ModelResult] = []
     sums: dict[str, Any] = {}
     counts: dict[str, np.ndarray] = {}

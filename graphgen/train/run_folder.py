@@ -42,11 +42,15 @@ class RunFolder:
     before any training starts.
 
     Args:
-        path: folder to create (parents included); existing files of the same name are
-            replaced.
+        path: folder to create (parents included).
+        exist_ok: write into a folder that already holds a run (its files are replaced, one
+            by one, atomically). Without it such a folder is an error, so an earlier run's
+            results are never overwritten by mistake.
 
     Raises:
-        OutputError: the folder cannot be created or written.
+        OutputError: the folder cannot be created or written, or already holds a run
+            (``config.toml``, ``metrics.json``, ``predictions.csv`` or ``checkpoints/``)
+            and ``exist_ok`` is false.
 
     Example:
         >>> import tempfile
@@ -55,11 +59,20 @@ class RunFolder:
         'metrics.json'
     """
 
-    def __init__(self, path: str | os.PathLike) -> None:
+    #: Files (and folders) whose presence means a folder already holds a run.
+    RUN_FILES = ("config.toml", "metrics.json", "predictions.csv", "checkpoints")
+
+    def __init__(self, path: str | os.PathLike, *, exist_ok: bool = False) -> None:
         self.path = Path(path)
         try:
             if self.path.exists() and not self.path.is_dir():
                 raise OutputError(f"run folder {self.path} exists and is not a folder")
+            present = [n for n in self.RUN_FILES if (self.path / n).exists()]
+            if present and not exist_ok:
+                raise OutputError(
+                    f"run folder {self.path} already holds a run ({', '.join(present)}); "
+                    "choose another --out, or pass --overwrite to replace it (graphgen run "
+                    "also takes --resume to continue it)")
             self.path.mkdir(parents=True, exist_ok=True)
             with atomic_write(self.path / ".write-check") as handle:
                 handle.write("ok")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -258,6 +259,22 @@ def train_val_split(labels: pd.Series | pd.DataFrame, *, val_size: float = 0.2,
     if key.nunique() < 2 and not isinstance(labels, pd.DataFrame):
         raise DataFormatError(f"labels hold a single class ({key.unique().tolist()}); a "
                               "classifier needs at least two")
+    if not isinstance(labels, pd.DataFrame):
+        counts = key.value_counts()
+        n_val = math.ceil(val_size * len(key))
+        if counts.min() < 2:
+            raise DataFormatError(
+                f"train_val_split: class {_plain(counts.idxmin())!r} has a single labelled "
+                "gene; each class needs at least two (one to train on, one to validate with)")
+        if n_val < len(counts) or len(key) - n_val < len(counts):
+            raise DataFormatError(
+                f"train_val_split: {len(key)} labelled genes are too few for a stratified "
+                f"validation part of val_size={val_size} with {len(counts)} classes (each "
+                "part needs every class); label more genes or change val_size")
     train, val = _carve_validation(key.index.to_numpy(), key.to_numpy(), val_size, seed)
     return Split(train=pd.Index(np.sort(train)), val=pd.Index(np.sort(val)),
                  test=pd.Index([], dtype=object), name="train/val")
+
+
+def _plain(value):
+    return value.item() if hasattr(value, "item") else value

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import logging
+import math
 import os
 import time
 from collections.abc import Callable
@@ -16,7 +17,8 @@ from torch import nn
 from torch_geometric.data import Data
 from tqdm.auto import tqdm
 
-from graphgen.exceptions import ConfigError, DataFormatError
+from graphgen.exceptions import ConfigError, DataFormatError, TrainingError
+from graphgen.graph.nodes import check_node_features
 from graphgen.io.atomic import atomic_write
 from graphgen.train.metrics import METRICS, MULTILABEL_METRICS
 from graphgen.train.seeding import seed_everything
@@ -62,6 +64,10 @@ class TrainerConfig:
     batch_size: int | None = None
 
     def __post_init__(self) -> None:
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or not (
+                0 <= self.seed < 2**32):
+            raise ConfigError(f"TrainerConfig: seed must be an integer in [0, 2**32), got "
+                              f"{self.seed!r}")
         if self.batch_size is not None and (not isinstance(self.batch_size, int)
                                             or isinstance(self.batch_size, bool)
                                             or self.batch_size < 1):
@@ -174,11 +180,14 @@ class Trainer:
             on_epoch_end: called with ``(epoch, record)`` after every epoch (e.g. to log).
 
         Raises:
-            DataFormatError: ``data`` has no node features ``x``.
+            DataFormatError: ``data`` has no node features ``x``, or NaN/inf in them.
+            TrainingError: the loss became NaN or infinite (training diverged).
             ConfigError: the checkpoint belongs to another model, task or configuration, or
                 the monitor is not a metric of the task.
         """
-        if getattr(data, "x", None) is None:
+        if isinstance(data, Data):
+            check_node_features(data, what=description)
+        elif getattr(data, "x", None) is None:
             raise DataFormatError(
                 "graph has no node features x; stack feature blocks first "
                 "(graphgen.features.stack_blocks)"
@@ -222,6 +231,12 @@ class Trainer:
                 if value > state["best_value"]:
                     val = {**task.evaluate(logits, task.val_index), "loss": val["loss"]}
             train_loss = float(sum(l * w for l, w in zip(losses, weights)) / sum(weights))
+            if not math.isfinite(train_loss) or not math.isfinite(val["loss"]):
+                bar.close()
+                raise TrainingError(
+                    f"{description}: training diverged at epoch {epoch} (training loss "
+                    f"{train_loss}, validation loss {val['loss']}); lower lr (now {cfg.lr}) "
+                    "or standardise the features")
             record = {"epoch": epoch, "train_loss": train_loss,
                       **{f"val_{k}": v for k, v in val.items()}}
             state["history"].append(record)
@@ -272,13 +287,28 @@ class Trainer:
 
 
 def _fingerprint(model: nn.Module, data: Data, task, cfg: TrainerConfig) -> str:
-    """What a checkpoint must match to be resumed: model shapes, data, split, settings."""
+    """What a checkpoint must match to be resumed.
+
+    The model's class, parameter shapes and settings (every plain attribute of every
+    sub-module, so a changed dropout or number of heads counts), the feature values, the
+    graph, the targets, the split and the trainer settings: change any of them and resuming
+    is refused instead of silently reusing weights trained on something else.
+    """
     digest = hashlib.sha256()
     digest.update(type(model).__name__.encode())
     for name, tensor in model.state_dict().items():
         digest.update(f"{name}:{tuple(tensor.shape)}".encode())
-    edges = getattr(data, "edge_index", None)
-    digest.update(f"{tuple(data.x.shape)}:{None if edges is None else edges.shape}".encode())
+    for name, module in model.named_modules():
+        plain = {k: v for k, v in sorted(vars(module).items())
+                 if not k.startswith("_") and k != "training"
+                 and isinstance(v, (bool, int, float, str, tuple, type(None)))}
+        digest.update(f"{name}:{type(module).__name__}:{plain!r}".encode())
+    for key in ("x", "edge_index", "edge_weight"):
+        tensor = getattr(data, key, None)
+        if isinstance(tensor, torch.Tensor):
+            digest.update(f"{key}:{tuple(tensor.shape)}:{tensor.dtype}".encode())
+            digest.update(tensor.detach().cpu().contiguous().numpy().tobytes())
+    digest.update(task.y.detach().cpu().contiguous().numpy().tobytes())
     for index in (task.train_index, task.val_index):
         digest.update(index.numpy().tobytes())
     settings = {k: v for k, v in asdict(cfg).items() if k not in ("progress", "max_epochs")}
@@ -307,8 +337,9 @@ def _load_checkpoint(path: Path, fingerprint: str, model: nn.Module,
     except Exception as exc:  # a corrupt or foreign file
         raise ConfigError(f"{path}: not a readable graphgen checkpoint ({exc})") from None
     if payload.get("fingerprint") != fingerprint:
-        raise ConfigError(f"{path}: the checkpoint was written for another model, data, split "
-                          "or trainer setting; delete it or use another checkpoint path")
+        raise ConfigError(f"{path}: the checkpoint was written for another model, "
+                          "hyper-parameter, feature values, labels, split or trainer setting; "
+                          "delete it (or run without resume) or use another checkpoint path")
     model.load_state_dict(payload["model"])
     optimiser.load_state_dict(payload["optimiser"])
     torch.set_rng_state(payload["rng"])

@@ -79,3 +79,41 @@ def test_named_data_set_fetched_and_loaded(tmp_path, upstream, monkeypatch):
     assert list_datasets().loc["toy", "cached"]
     grn = graphgen.load_grn("toy")
     assert grn.node_ids == ["MDM2", "TP53"] and grn.edge_sign.tolist() == [1]
+
+
+def test_hand_copied_file_checked_against_pinned_checksum_and_min_bytes(tmp_path, monkeypatch):
+    from graphgen.datasets import registry
+    from graphgen.datasets.download import verify_cached
+
+    monkeypatch.setattr(graphgen.settings, "data_dir", tmp_path / "cache")
+    trrust = registry.dataset_info("trrust-human")
+    folder = tmp_path / "cache" / "trrust-human" / trrust.version
+    folder.mkdir(parents=True)
+    truncated = "".join(f"TF{i}\tG{i}\tActivation\t{i}\n" for i in range(100))
+    (folder / trrust.main_file.name).write_text(truncated)
+    with pytest.raises(ChecksumError, match="fewer than the 200,000 expected.*truncated"):
+        registry.dataset_path("trrust-human")
+    assert recorded_checksums(folder) == {}  # nothing trusted or recorded
+    with pytest.raises(ChecksumError):
+        graphgen.load_grn("trrust-human")
+    pinned = _manifest("file:///nowhere", sha=hashlib.sha256(CONTENT).hexdigest())
+    copied = tmp_path / "cache2" / "toy" / "1" / "toy.tsv"
+    copied.parent.mkdir(parents=True)
+    copied.write_bytes(b"TP53\tMDM2\tActivation\t1\n" * 2)  # a different file
+    with pytest.raises(ChecksumError, match="its manifest says"):
+        verify_cached(pinned, pinned.main_file, tmp_path / "cache2")
+
+
+def test_manifest_names_cannot_leave_the_cache(tmp_path):
+    from graphgen.datasets.manifest import load_manifest
+    from graphgen.exceptions import DataFormatError
+
+    base = ('title = "t"\nkind = "grn"\nformat = "trrust"\nhomepage = "https://x.org"\n'
+            'licence = "CC0"\ncitation = "none"\n')
+    for name, version, file in (("../evil", "1", "a.tsv"), ("ok", "../../1", "a.tsv"),
+                                ("ok", "1", "../../a.tsv"), ("ok", "1", "sub/a.tsv")):
+        path = tmp_path / "m.toml"
+        path.write_text(f'name = "{name}"\nversion = "{version}"\n{base}'
+                        f'[[files]]\nname = "{file}"\nurl = "https://x.org/a"\n')
+        with pytest.raises(DataFormatError, match="must be one plain name"):
+            load_manifest(path)

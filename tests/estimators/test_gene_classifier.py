@@ -139,3 +139,83 @@ def test_reverse_complement_augmentation_only_while_training():
     assert len(outputs) > 1  # training: strands drawn at random
     with pytest.raises(ConfigError, match="needs DNA"):
         build_encoder("deepbind", alphabet="protein", rc="augment")
+
+
+def test_bad_inputs_give_one_clear_error(data, small_organism, tmp_path):
+    from graphgen.exceptions import OutputError
+
+    broken = data.clone()
+    broken.x = data.x.clone()
+    broken.x[7, 2] = float("inf")
+    with pytest.raises(DataFormatError, match="NaN/inf .* gene 'G007'"):
+        GeneClassifier("gcn", max_epochs=3, progress=False).fit(broken, small_organism.labels)
+    four = pd.Series([0, 1, 0, 1], index=list(data.node_ids[:4]))
+    with pytest.raises(DataFormatError, match="4 labelled genes are too few"):
+        GeneClassifier("mlp", max_epochs=3, progress=False).fit(data, four)
+    with pytest.raises(DataFormatError, match="sequences must be a pandas Series"):
+        GeneClassifier("mlp", progress=False).fit(data, small_organism.labels,
+                                                  sequences=["ACGT"] * data.num_nodes)
+    clf = GeneClassifier("mlp", max_epochs=3, progress=False).fit(data, small_organism.labels)
+    with pytest.raises(OutputError, match="is a folder"):
+        clf.save(tmp_path)
+    with pytest.raises(DataFormatError, match="NaN/inf"):
+        clf.predict_proba(data=broken)
+
+
+def test_tampered_file_refused(data, small_organism, tmp_path):
+    import torch
+
+    clf = GeneClassifier("gcn", max_epochs=3, progress=False).fit(data, small_organism.labels)
+    payload = torch.load(clf.save(tmp_path / "clf.pt"), weights_only=True)
+    first = next(iter(payload["state_dict"]))
+    payload["state_dict"][first] = torch.zeros(3, 3)
+    torch.save(payload, tmp_path / "tampered.pt")
+    with pytest.raises(DataFormatError, match="damaged GeneClassifier file"):
+        GeneClassifier.load(tmp_path / "tampered.pt")
+
+
+def test_light_file_and_sparse_features(data, small_organism, tmp_path):
+    go_like = pd.DataFrame(np.eye(data.num_nodes, 200, dtype=np.float32),
+                           index=list(data.node_ids))
+    sparse = graphgen.stack_blocks(small_organism.ppi, {"go": go_like})
+    clf = GeneClassifier("gcn", max_epochs=3, progress=False).fit(sparse, small_organism.labels)
+    full = clf.save(tmp_path / "full.pt")
+    light = clf.save(tmp_path / "light.pt", include_graph=False)
+    import torch
+
+    stored = torch.load(full, weights_only=True)["graph"]["x"]
+    assert stored.is_sparse and stored._nnz() == 200  # mostly zeros: stored sparse
+    assert torch.load(light, weights_only=True)["graph"] is None
+    assert light.stat().st_size < full.stat().st_size
+    expected = clf.predict_proba()
+    pd.testing.assert_frame_equal(GeneClassifier.load(full).predict_proba(), expected)
+    pd.testing.assert_frame_equal(GeneClassifier.load(light, data=sparse).predict_proba(),
+                                  expected)
+    with pytest.raises(DataFormatError, match="light GeneClassifier file"):
+        GeneClassifier.load(light)
+    with pytest.raises(DataFormatError, match="feature columns"):
+        GeneClassifier.load(light, data=data)
+
+
+def test_predict_threshold_chosen_on_validation_genes(data, small_organism):
+    from graphgen.estimators.gene_classifier import best_f1_threshold
+
+    clf = GeneClassifier("gcn", max_epochs=40, progress=False).fit(data, small_organism.labels)
+    assert 0.0 < clf.threshold_ < 1.0
+    val = clf.task_.val_index.numpy()
+    proba = clf.predict_proba()[1].to_numpy()
+    truth = clf.task_.y.numpy()[val] == 1
+    assert clf.threshold_ == best_f1_threshold(truth, proba[val])
+    called = clf.predict()
+    assert ((called == 1) == (proba >= clf.threshold_)).all()
+    f1 = lambda t: 2 * (truth & (proba[val] >= t)).sum() / (truth.sum() + (proba[val] >= t).sum())
+    assert f1(clf.threshold_) >= f1(0.5)
+
+
+def test_compare_models_reports_labels_outside_the_graph(data, small_organism, caplog):
+    labels = pd.concat([small_organism.labels, pd.Series([1, 0], index=["NOPE1", "NOPE2"])])
+    split = graphgen.stratified_split(labels, seed=0)
+    res = graphgen.compare_models(data, labels, split, {"logreg": {}},
+                                  trainer=graphgen.TrainerConfig(max_epochs=3, progress=False))
+    assert "2 of 302 labelled genes are not nodes" in caplog.text
+    assert np.isfinite(res[0].test["auroc"])

@@ -55,3 +55,15 @@ def test_real_human_table(shared_data):
     assert m.map(["7157"], to="ensembl_gene").mapping["7157"] == "ENSG00000141510"
     assert m.map(["BRCA1"], to="uniprot").mapping["BRCA1"] == "P38398"
     assert m.map(["672"], to="symbol").mapping["672"] == "BRCA1"
+
+
+def test_missing_ids_refused_single_string_is_one_id_whitespace_ignored():
+    mapper = IdMapper(TABLE)
+    with pytest.raises(DataFormatError, match="1 id\\(s\\) are missing.*position 1"):
+        mapper.map(pd.Series(["TP53", float("nan")]), to="entrez")
+    with pytest.raises(DataFormatError, match="missing"):
+        mapper.map(["TP53", None], to="entrez")
+    single = mapper.map("TP53", to="entrez")
+    assert single.mapping.to_dict() == {"TP53": "7157"}
+    padded = mapper.map([" TP53", "MDM2\t"], to="entrez")
+    assert padded.mapping.to_dict() == {" TP53": "7157", "MDM2\t": "4193"}

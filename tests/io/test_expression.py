@@ -76,3 +76,37 @@ def test_h5ad_round_trip(tmp_path):
     frame = read_expression(tmp_path / "x.h5ad")
     assert frame.loc["s2", "ATM"] == 5.0 and list(frame.columns) == ["TP53", "MDM2", "ATM"]
     assert read_expression(tmp_path / "x.h5ad", layer="counts").loc["s2", "ATM"] == 50.0
+
+
+def test_auto_orientation_never_guesses_on_shape_alone(tmp_path):
+    # samples x genes with more samples than genes (as the 769 x 200 BRCA rna table)
+    rows = "\n".join(f"S{i}," + ",".join(str(i + j) for j in range(5)) for i in range(40))
+    f = tmp_path / "brca_like.csv"
+    f.write_text("," + ",".join(f"G{j}" for j in range(5)) + "\n" + rows + "\n")
+    with pytest.raises(DataFormatError, match="40 rows x 5 columns.*orientation="):
+        read_expression(f)
+    assert read_expression(f, orientation="samples_x_genes").shape == (40, 5)
+    assert read_expression(f, genes=["G1", "G2"]).shape == (40, 5)
+    square = tmp_path / "square.csv"
+    square.write_text(",a,b,c\nx,1,2,3\ny,4,5,6\nz,7,8,9\n")
+    with pytest.raises(DataFormatError, match="cannot tell"):
+        read_expression(square)
+    named = tmp_path / "named.tsv"
+    named.write_text("sample_id\tTP53\tMDM2\ns1\t1\t2\ns2\t3\t4\ns3\t5\t6\n")
+    assert read_expression(named).columns.tolist() == ["TP53", "MDM2"]
+
+
+def test_whole_transcriptome_shape_is_oriented(tmp_path):
+    f = tmp_path / "wide.csv.gz"
+    import gzip
+    lines = [",s1,s2,s3"] + [f"GENE{i},1,2,3" for i in range(5000)]
+    with gzip.open(f, "wt") as handle:
+        handle.write("\n".join(lines) + "\n")
+    assert read_expression(f).shape == (3, 5000)
+
+
+def test_duplicate_sample_column_refused(tmp_path):
+    f = tmp_path / "e.csv"
+    f.write_text("gene,s1,s1\nTP53,1,2\nMDM2,0,3\n")
+    with pytest.raises(DataFormatError, match="column ids repeat in the header.*'s1'"):
+        read_expression(f)
