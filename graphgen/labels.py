@@ -174,7 +174,8 @@ class AlignedLabels:
     not_in_graph: pd.Index
 
 
-def align_labels(labels: pd.Series | pd.DataFrame, node_ids: Iterable[str]) -> AlignedLabels:
+def align_labels(labels: pd.Series | pd.DataFrame, node_ids: Iterable[str], *,
+                 for_training: bool = True) -> AlignedLabels:
     """Check labels, keep the labelled genes that are graph nodes, report the others (logged).
 
     This is the door every gene-classification entry point goes through, so bad labels fail
@@ -182,16 +183,22 @@ def align_labels(labels: pd.Series | pd.DataFrame, node_ids: Iterable[str]) -> A
     given as classes, a multi-label table with values other than 0/1, a class with a single
     labelled gene (it cannot appear in both the training and the validation part).
 
+    Args:
+        labels: class per gene id (Series; NaN = unlabelled) or a genes x labels 0/1 table.
+        node_ids: the graph's gene ids.
+        for_training: require at least two classes with two genes each among the labelled
+            nodes (``False`` for labels that are only scored, e.g. held-out genes).
+
     Raises:
         DataFormatError: not a Series/DataFrame, conflicting repeated genes, continuous
             labels, non-0/1 multi-label values, fewer than two classes or a class with one
             gene in the graph, no labelled gene is a node (ids of another type?).
 
     Example:
-        >>> a = align_labels(pd.Series([1, 0, 0], index=["TP53", "MDM2", "NOT_A_NODE"]),
-        ...                  ["TP53", "MDM2", "ATM"])
+        >>> y = pd.Series([1, 1, 0, 0, 0], index=["TP53", "ATM", "MDM2", "GAPDH", "NOT_A_NODE"])
+        >>> a = align_labels(y, ["TP53", "MDM2", "ATM", "GAPDH"])
         >>> a.labels.to_dict(), a.not_in_graph.tolist()
-        ({'TP53': 1, 'MDM2': 0}, ['NOT_A_NODE'])
+        ({'TP53': 1, 'ATM': 1, 'MDM2': 0, 'GAPDH': 0}, ['NOT_A_NODE'])
     """
     if not isinstance(labels, (pd.Series, pd.DataFrame)):
         raise DataFormatError("labels must be a pandas Series (one class per gene id) or a "
@@ -214,7 +221,7 @@ def align_labels(labels: pd.Series | pd.DataFrame, node_ids: Iterable[str]) -> A
         log.warning("%d of %d labelled genes are not nodes of the graph and are not used, "
                     "e.g. %s", len(outside), len(labelled), outside[:5].tolist())
     kept = labelled[inside]
-    if isinstance(kept, pd.Series):
+    if isinstance(kept, pd.Series) and for_training:
         counts = kept.value_counts()
         if len(counts) < 2:
             raise DataFormatError(f"the labelled genes in the graph hold a single class "

@@ -53,6 +53,6 @@ def run(args: argparse.Namespace) -> int:
             print(f"\n{m.description}")
         return 0
     for name in args.names:
-        path = fetch(name, refresh=args.refresh, progress=not args.no_progress)
+        path = fetch(name, refresh=args.refresh, progress=False if args.no_progress else None)
         print(f"{name}: {path}")
     return 0

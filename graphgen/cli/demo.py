@@ -31,7 +31,7 @@ DEMO_MODELS: dict[str, dict] = {
 
 
 def run_demo(
-    out: str | Path, *, seed: int = 0, progress: bool = True, n_genes: int = 2000,
+    out: str | Path, *, seed: int = 0, progress: bool | None = None, n_genes: int = 2000,
     n_samples: int = 300, overwrite: bool = False,
 ) -> tuple[RunFolder, list[ModelResult]]:
     """Simulate an organism, train GCN, GAT and the baselines on one stratified split, write a
@@ -44,7 +44,7 @@ def run_demo(
     Args:
         out: run folder (created if needed).
         seed: seeds the organism, the split and training.
-        progress: show progress bars.
+        progress: show progress bars (``None``: on a terminal only).
         n_genes, n_samples: size of the simulated organism.
         overwrite: replace the run in ``out`` if there is one (otherwise an error).
 

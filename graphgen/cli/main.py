@@ -83,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from graphgen.cli.demo import format_table, run_demo
 
-    run, results = run_demo(args.out, seed=args.seed, progress=not args.no_progress,
+    run, results = run_demo(args.out, seed=args.seed, progress=False if args.no_progress else None,
                             overwrite=args.overwrite)
     print(format_table(results))
     print(f"\nrun folder: {run.path}  (config.toml, metrics.json, predictions.csv, curves.png)")
@@ -95,7 +95,7 @@ def _run(args: argparse.Namespace) -> int:
     from graphgen.experiment import format_summary, load_experiment, run_experiment
 
     config = load_experiment(args.experiment)
-    result = run_experiment(config, out=args.out, progress=not args.no_progress,
+    result = run_experiment(config, out=args.out, progress=False if args.no_progress else None,
                             resume=args.resume, overwrite=args.overwrite)
     print(f"{config.name}: {len(result.labels)} labelled genes in the graph"
           + (f" ({len(result.labels_not_in_graph)} labelled genes not in the graph, listed in "

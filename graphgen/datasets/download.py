@@ -67,7 +67,7 @@ def _record_checksum(folder: Path, name: str, sha: str) -> None:
 
 
 def download_file(
-    manifest: Manifest, entry: DataFile, data_dir: Path, *, progress: bool = True,
+    manifest: Manifest, entry: DataFile, data_dir: Path, *, progress: bool | None = None,
     refresh: bool = False,
 ) -> Path:
     """Fetch one file of a data set into the cache and verify it; return its path.
@@ -162,7 +162,7 @@ def _stream(url: str, out, label: str, progress: bool, manifest: Manifest, folde
         with urllib.request.urlopen(request, timeout=60) as response:
             total = response.headers.get("Content-Length")
             with tqdm(total=int(total) if total else None, unit="B", unit_scale=True,
-                      desc=label, disable=not progress, leave=False) as bar:
+                      desc=label, disable=None if progress is None else not progress, leave=False) as bar:
                 for block in iter(lambda: response.read(_BLOCK), b""):
                     out.write(block)
                     bar.update(len(block))

@@ -43,13 +43,13 @@ def dataset_info(name: str) -> Manifest:
     return known[name]
 
 
-def fetch(name: str, *, refresh: bool = False, progress: bool = True) -> Path:
+def fetch(name: str, *, refresh: bool = False, progress: bool | None = None) -> Path:
     """Download data set ``name`` into the cache (if needed) and verify it.
 
     Args:
         name: a data set of :func:`list_datasets`.
         refresh: download again even if cached (for upstream files that change).
-        progress: show a progress bar.
+        progress: show a progress bar (``None``: on a terminal only, tqdm's convention).
 
     Returns:
         Path of the data set's main file in ``settings.data_dir``.

@@ -56,7 +56,8 @@ class GeneClassifier(EstimatorParams):
             :class:`~graphgen.train.TrainerConfig`).
         val_size: share of the labelled genes used for early stopping.
         seed: seeds the validation hold-out, the initialisation and dropout.
-        progress: show a progress bar while training.
+        progress: show a progress bar while training (``None``, the default: on a
+            terminal only, as tqdm does; not in scripts whose output is redirected).
         sequences: a sequence per gene id, used by every ``fit`` (``fit(..., sequences=...)``
             overrides it): the model then fuses the graph view with a sequence view.
         sequence_encoder, sequence_options: with sequences, the sequence encoder (``deepbind``, ``basset``, ``danq``, ``kmer``) and its options; the model
@@ -102,7 +103,7 @@ class GeneClassifier(EstimatorParams):
         monitor: str = "auto",
         val_size: float = 0.2,
         seed: int = 0,
-        progress: bool = True,
+        progress: bool | None = None,
         sequences: pd.Series | None = None,
         sequence_encoder: str = "deepbind",
         sequence_options: dict[str, Any] | None = None,
@@ -299,7 +300,8 @@ class GeneClassifier(EstimatorParams):
         Raises:
             ConfigError: unknown metric.
         """
-        aligned = align_labels(labels, self.data_.node_ids if hasattr(self, "data_") else [])
+        self._check_fitted()
+        aligned = align_labels(labels, self.data_.node_ids, for_training=False)
         proba = self.predict_proba(aligned.labels.index)
         if self.kind_ == "multilabel":
             values = multilabel_metrics(aligned.labels[self.classes_].to_numpy(), proba.to_numpy())

@@ -69,7 +69,7 @@ class SubtypeClassifier(EstimatorParams):
             sets of small cohorts are too small for a stable AUROC).
         val_size: share of training samples for early stopping.
         seed: seeds the validation hold-out, initialisation, dropout and batches.
-        progress: show a progress bar.
+        progress: show a progress bar (``None``, the default: on a terminal only).
 
     Attributes (after ``fit``):
         classes_, model_, scaler_, fit_result_, samples_dropped_ (sample -> reason),
@@ -107,7 +107,7 @@ class SubtypeClassifier(EstimatorParams):
         batch_size: int | None = 64,
         val_size: float = 0.2,
         seed: int = 0,
-        progress: bool = True,
+        progress: bool | None = None,
     ) -> None:
         self.view = view
         self.network = network

@@ -72,7 +72,7 @@ class ExperimentResult:
 
 
 def run_experiment(
-    config: ExperimentConfig, *, out: str | Path | None = None, progress: bool = True,
+    config: ExperimentConfig, *, out: str | Path | None = None, progress: bool | None = None,
     resume: bool = False, overwrite: bool = False,
 ) -> ExperimentResult:
     """Run every model of ``config`` on every split and write the run folder.

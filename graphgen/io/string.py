@@ -126,7 +126,7 @@ def read_string(
     if bad.any():
         line = int(table.index[np.argmax(bad)])
         raise DataFormatError(
-            f"{path}, line {line}: STRING score {score[np.argmax(bad)]!r} in column "
+            f"{path}, line {line}: STRING score {float(score[np.argmax(bad)])!r} in column "
             f"{score_column!r} is outside 0-1000"
         )
     if high > 1:
@@ -134,7 +134,7 @@ def read_string(
         if fractional.any():
             line = int(table.index[np.argmax(fractional)])
             raise DataFormatError(
-                f"{path}, line {line}: STRING score {score[np.argmax(fractional)]!r} in column "
+                f"{path}, line {line}: STRING score {float(score[np.argmax(fractional)])!r} in column "
                 f"{score_column!r} is not a whole number, but other lines (up to {high:g}) are "
                 "on STRING's 0-1000 scale: the file mixes the 0-1 and 0-1000 scales")
         score = score / 1000.0

@@ -45,7 +45,8 @@ class TrainerConfig:
             ``micro_auroc``, ``macro_auroc``, ``micro_f1``, ``macro_f1`` for multi-label
             ones), or ``"auto"``: ``auroc`` for single-label, ``macro_auprc`` for multi-label.
         seed: seeds dropout and any other randomness of the loop.
-        progress: show a progress bar on stderr.
+        progress: show a progress bar on stderr: ``True``, ``False``, or ``None`` (default)
+            on a terminal only, as tqdm does, so scripts and logs stay clean.
         checkpoint_every: with a checkpoint path given to :meth:`Trainer.fit`, write the
             state (atomically) every this many epochs and at the end.
         batch_size: training items (genes, samples) per optimiser step, in a new random
@@ -59,7 +60,7 @@ class TrainerConfig:
     weight_decay: float = 5e-4
     monitor: str = "auto"
     seed: int = 0
-    progress: bool = True
+    progress: bool | None = None
     checkpoint_every: int = 10
     batch_size: int | None = None
 
@@ -206,7 +207,8 @@ class Trainer:
         resumed_from = state["epoch"]
         start = time.perf_counter()
         bar = tqdm(range(state["epoch"] + 1, cfg.max_epochs + 1), desc=description,
-                   disable=not cfg.progress, leave=False, dynamic_ncols=True, mininterval=0.5,
+                   disable=None if cfg.progress is None else not cfg.progress, leave=False,
+                   dynamic_ncols=True, mininterval=0.5,
                    initial=state["epoch"], total=cfg.max_epochs)
         stopped = state["epoch"] - state["best_epoch"] >= cfg.patience and state["epoch"] > 0
         for epoch in ([] if stopped else bar):

@@ -69,3 +69,19 @@ def test_module_entry_point_matches_script():
     proc = subprocess.run([sys.executable, "-m", "graphgen", "demo", "--seed", "x"],
                           capture_output=True, text=True)
     assert proc.returncode == 2 and "invalid int value" in proc.stderr
+
+
+def test_existing_run_folder_is_not_overwritten(tmp_path):
+    out = tmp_path / "demo"
+    out.mkdir()
+    (out / "metrics.json").write_text('{"earlier": "run"}')
+    proc = _run("demo", "--out", str(out), "--no-progress")
+    assert proc.returncode == 2 and "already holds a run (metrics.json)" in proc.stderr
+    assert "--overwrite" in proc.stderr and proc.stderr.count("\n") == 1
+    assert (out / "metrics.json").read_text() == '{"earlier": "run"}'
+
+
+def test_negative_seed_gives_one_line(tmp_path):
+    proc = _run("demo", "--seed", "-3", "--out", str(tmp_path / "d"))
+    assert proc.returncode == 2 and "seed must be an integer >= 0, got -3" in proc.stderr
+    assert "Traceback" not in proc.stderr and not (tmp_path / "d").exists()

@@ -37,3 +37,17 @@ def test_bad_values_are_named(graph):
         stack_blocks(graph, {"expression": text})
     with pytest.raises(DataFormatError, match="at least one"):
         stack_blocks(graph, {})
+
+
+def test_empty_blocks_and_graphs_refused(graph):
+    with pytest.raises(DataFormatError, match="'go' has no column"):
+        stack_blocks(graph, {"go": pd.DataFrame(index=["A", "B", "C"])})
+    with pytest.raises(DataFormatError, match="expected a genes x features DataFrame"):
+        stack_blocks(graph, {"expression": np.ones((3, 2))})
+    empty = Data(edge_index=torch.empty(2, 0, dtype=torch.long), num_nodes=0, node_ids=[])
+    with pytest.raises(DataFormatError, match="no node"):
+        stack_blocks(empty, {"x": pd.DataFrame({"a": []})})
+    from graphgen.features import topology
+
+    with pytest.raises(DataFormatError, match="no node"):
+        topology(empty)

@@ -102,3 +102,13 @@ def test_real_go_of_trrust_genes(shared_data):
     assert "GO:0008219" not in direct.columns or direct.loc["MDM2", "GO:0008219"] == 0
     assert block.attrs["term_names"]["GO:0008219"] == "cell death"
     assert block.shape[0] == grn.num_nodes and block.sum(axis=1).gt(0).mean() > 0.9
+
+
+def test_min_genes_above_every_term_and_foreign_ids_are_errors(dag):
+    from graphgen import DataFormatError, IdMappingError
+
+    with pytest.raises(DataFormatError, match="min_genes=50 .*largest term annotates 3"):
+        go(["A", "B", "C", "D"], dag, ANN, min_genes=50)
+    entrez = pd.DataFrame({"gene_id": ["7157", "4193"], "term_id": ["GO:0000003", "GO:0000004"]})
+    with pytest.raises(IdMappingError, match="no annotation names a gene.*'7157'.*mapper="):
+        go(["TP53", "MDM2"], dag, entrez)

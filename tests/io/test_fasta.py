@@ -58,3 +58,14 @@ def test_real_promoter_fasta_parses_completely(shared_data):
     assert len(seqs) == 26454
     assert seqs.str.len().max() == 2000 and seqs.str.islower().sum() == 0
     assert seqs.index[0] == "NM_078863_up_2000_chr2L_16764737_f"
+
+
+def test_letters_checked_by_default(tmp_path):
+    f = tmp_path / "rna.fa"
+    f.write_text(">r1\nACGUACGTACGTACGTACGT\n>r2\nACGTACGTACGTACGTACGT\n")
+    with pytest.raises(DataFormatError, match="outside the dna alphabet.*'U'"):
+        read_fasta(f)
+    assert read_fasta(f, alphabet=None)["r1"].startswith("ACGU")  # None: no check, on request
+    protein = tmp_path / "p.fa"
+    protein.write_text(">p1\nMKVLAAGIVGLLLAQ\n")
+    assert read_fasta(protein).attrs["alphabet"] == "protein"

@@ -105,3 +105,23 @@ def test_scale_score_rejects_nonsense():
         scale_score(-1)
     with pytest.raises(ConfigError):
         scale_score(np.inf)
+
+
+def test_mixed_scales_and_ambiguous_thresholds_refused(tmp_path):
+    mixed = tmp_path / "mixed.txt"
+    mixed.write_text("protein1 protein2 combined_score\nA B 950\nB C 0.97\n")
+    with pytest.raises(DataFormatError, match="line 3: STRING score 0.97 .*mixes the 0-1 and "
+                                              "0-1000 scales"):
+        read_string(mixed)
+    with pytest.raises(ConfigError, match="got 1.5"):
+        scale_score(1.5)
+    assert scale_score(1.0) == 1.0 and scale_score(900) == 0.9
+
+
+def test_threshold_that_keeps_no_edge_is_an_error(tmp_path):
+    import graphgen
+
+    links = tmp_path / "links.txt"
+    links.write_text("protein1 protein2 combined_score\nA B 950\nB A 950\n")
+    with pytest.raises(DataFormatError, match="no edge is left"):
+        graphgen.load_ppi(links, min_score=1.0)

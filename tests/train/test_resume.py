@@ -66,3 +66,39 @@ def test_foreign_checkpoint_refused(setup, tmp_path):
     with pytest.raises(ConfigError, match="not a readable graphgen checkpoint"):
         Trainer(TrainerConfig(max_epochs=3, progress=False)).fit(
             _model(data, task, "gcn"), data, task, checkpoint=checkpoint, resume=True)
+
+
+def test_resume_refused_after_changed_features_labels_or_hyper_parameters(setup, tmp_path):
+    data, task = setup
+    config = TrainerConfig(max_epochs=3, progress=False, checkpoint_every=1)
+    checkpoint = tmp_path / "run.pt"
+    Trainer(config).fit(_model(data, task, "gcn"), data, task, checkpoint=checkpoint)
+    scaled = data.clone()
+    scaled.x = data.x * 2.0  # same shapes, other feature values
+    with pytest.raises(ConfigError, match="feature values"):
+        Trainer(config).fit(_model(scaled, task, "gcn"), scaled, task, checkpoint=checkpoint,
+                            resume=True)
+    seed_everything(5)
+    other_dropout = build_model("gcn", data.num_features, task.num_classes, dropout=0.1)
+    with pytest.raises(ConfigError, match="hyper-parameter"):
+        Trainer(config).fit(other_dropout, data, task, checkpoint=checkpoint, resume=True)
+    flipped = NodeClassificationTask(y=1 - task.y.clamp(min=0), classes=task.classes,
+                                     train_index=task.train_index, val_index=task.val_index,
+                                     test_index=task.test_index, class_weight=task.class_weight)
+    with pytest.raises(ConfigError, match="labels"):
+        Trainer(config).fit(_model(data, task, "gcn"), data, flipped, checkpoint=checkpoint,
+                            resume=True)
+    resumed = Trainer(config).fit(_model(data, task, "gcn"), data, task, checkpoint=checkpoint,
+                                  resume=True)
+    assert resumed.resumed_from == 3  # unchanged inputs still resume
+
+
+def test_diverging_training_stops_with_a_clear_error(setup):
+    from graphgen import TrainingError
+
+    data, task = setup
+    huge = data.clone()
+    huge.x = data.x * 1e30  # finite, but the logits overflow float32
+    with pytest.raises(TrainingError, match="diverged at epoch"):
+        Trainer(TrainerConfig(max_epochs=5, progress=False, lr=1e30)).fit(
+            _model(huge, task, "mlp"), huge, task)

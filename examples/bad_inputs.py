@@ -1,0 +1,233 @@
+"""Feed graphgen the bad inputs a new user makes and print what each one gets.
+
+Every case runs in this process on small generated data (no download, no real data needed),
+and the printed Markdown table is the one in ``docs/bad_inputs.md``. A case gets either a
+``GraphgenError`` (its class and message) or a correct result (described); anything else
+(another exception type, a NaN prediction) is marked ``UNEXPECTED`` and makes the script exit
+with status 1, so it doubles as a check.
+
+    python examples/bad_inputs.py > /tmp/bad_inputs.md
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+
+import graphgen
+from graphgen import GeneClassifier, GraphgenError, IdMapper, TrainerConfig
+from graphgen.cli.demo import run_demo
+from graphgen.datasets.download import verify_cached
+from graphgen.datasets.manifest import load_manifest
+from graphgen.experiment import load_experiment
+from graphgen.features import go, stack_blocks
+from graphgen.io import read_expression, read_fasta, read_string
+from graphgen.models import build_model
+from graphgen.train import NodeClassificationTask, Trainer, stratified_split
+from graphgen.train.run_folder import RunFolder
+
+
+def _cases(tmp: Path) -> list[tuple[str, str, Callable[[], object]]]:
+    org = graphgen.make_organism(n_genes=300, n_samples=5, seed=0)
+    data = stack_blocks(org.ppi, {"attributes": org.features})
+    quick = {"max_epochs": 3, "progress": False}
+
+    def nan_features():
+        broken = data.clone()
+        broken.x = data.x.clone()
+        broken.x[3, 1] = float("nan")
+        return GeneClassifier("gcn", **quick).fit(broken, org.labels)
+
+    def nan_block():
+        block = org.features.copy()
+        block.iloc[1, 0] = np.inf
+        return block
+
+    def resume_changed_features():
+        split = stratified_split(org.labels, seed=0)
+        task = NodeClassificationTask.from_labels(data, org.labels, split)
+        config = TrainerConfig(max_epochs=2, progress=False, checkpoint_every=1)
+        ckpt = tmp / "ckpt.pt"
+        Trainer(config).fit(build_model("gcn", data.num_features, 2), data, task,
+                            checkpoint=ckpt)
+        scaled = data.clone()
+        scaled.x = data.x * 2
+        return Trainer(config).fit(build_model("gcn", data.num_features, 2), scaled, task,
+                                   checkpoint=ckpt, resume=True)
+
+    def file(name: str, text: str) -> Path:
+        path = tmp / name
+        if name.endswith(".gz"):
+            with gzip.open(path, "wt") as handle:
+                handle.write(text)
+        else:
+            path.write_text(text)
+        return path
+
+    brca_like = "," + ",".join(f"G{j}" for j in range(20)) + "\n" + "".join(
+        f"TCGA-{i:02d}," + ",".join(str(i + j) for j in range(20)) + "\n" for i in range(77))
+    existing = tmp / "earlier-run"
+    existing.mkdir()
+    (existing / "metrics.json").write_text("{}")
+    mapper = IdMapper(pd.DataFrame({"symbol": ["TP53", "MDM2"], "entrez": ["7157", "4193"]}))
+    obo = file("mini.obo", "format-version: 1.2\n\n[Term]\nid: GO:0000001\nname: root\n"
+                           "namespace: biological_process\n\n[Term]\nid: GO:0000002\n"
+                           "name: child\nnamespace: biological_process\nis_a: GO:0000001\n")
+    entrez_ann = pd.DataFrame({"gene_id": ["7157"], "term_id": ["GO:0000002"]})
+    trrust = graphgen.datasets.dataset_info("trrust-human")
+    cache = tmp / "cache"
+    (cache / trrust.name / trrust.version).mkdir(parents=True)
+    file(f"cache/{trrust.name}/{trrust.version}/{trrust.main_file.name}",
+         "".join(f"TF{i}\tG{i}\tActivation\t{i}\n" for i in range(100)))
+    fitted = GeneClassifier("gcn", **quick).fit(data, org.labels)
+    payload = torch.load(fitted.save(tmp / "clf.pt"), weights_only=True)
+    first = next(iter(payload["state_dict"]))
+    payload["state_dict"][first] = torch.zeros(3, 3)
+    torch.save(payload, tmp / "tampered.pt")
+    manifest_base = ('title = "t"\nkind = "grn"\nformat = "trrust"\nhomepage = "https://x.org"\n'
+                     'licence = "CC0"\ncitation = "none"\nversion = "1"\n')
+
+    def labels(values, index) -> pd.Series:
+        return pd.Series(values, index=index)
+
+    nodes = list(data.node_ids)
+    fit = lambda y, model="gcn": GeneClassifier(model, **quick).fit(data, y)  # noqa: E731
+    return [
+        # -- silent wrong results and data loss (issue 11, items 1-9) --------------------------
+        ("features", "one NaN in `data.x` after `stack_blocks`, then `GeneClassifier.fit`",
+         nan_features),
+        ("features", "NaN/inf in a feature block given to `stack_blocks`",
+         lambda: stack_blocks(org.ppi, {"f": nan_block()})),
+        ("training", "`resume` after changing the feature values (same shapes)",
+         resume_changed_features),
+        ("labels", "the same gene labelled 0 and 1 (repeated index)",
+         lambda: fit(pd.concat([org.labels, labels([1 - org.labels.iloc[0]],
+                                                    [org.labels.index[0]])]))),
+        ("labels", "the same gene listed twice with the same label",
+         lambda: f"fitted; {len(fit(pd.concat([org.labels, org.labels.iloc[:1]])).task_.train_index)}"
+                 " training genes, the repeat merged (warning)"),
+        ("ids", "`IdMapper.map(pd.Series(['TP53', np.nan]))`",
+         lambda: mapper.map(pd.Series(["TP53", np.nan]), to="entrez")),
+        ("ids", "`IdMapper.map('TP53')` (one string)",
+         lambda: f"mapping {mapper.map('TP53', to='entrez').mapping.to_dict()}"),
+        ("ids", "`IdMapper.map([' TP53'])` (white space)",
+         lambda: f"mapping {mapper.map([' TP53'], to='entrez').mapping.to_dict()}"),
+        ("run folder", "`graphgen demo --out` a folder that holds a run",
+         lambda: RunFolder(existing)),
+        ("expression", "samples x genes table with more samples than genes, orientation auto",
+         lambda: read_expression(file("brca_like.csv", brca_like))),
+        ("expression", "3 x 3 matrix without a header naming the rows",
+         lambda: read_expression(file("square.csv", ",a,b,c\nx,1,2,3\ny,4,5,6\nz,7,8,9\n"))),
+        ("expression", "a sample column twice in the header",
+         lambda: read_expression(file("dup.csv", "gene,s1,s1\nTP53,1,2\nMDM2,0,3\n"))),
+        ("data sets", "a truncated TRRUST (100 lines) copied into the cache by hand",
+         lambda: verify_cached(trrust, trrust.main_file, cache)),
+        ("STRING", "scores on both scales in one file (950 and 0.97)",
+         lambda: read_string(file("mixed.txt", "protein1 protein2 combined_score\nA B 950\n"
+                                               "B C 0.97\n"))),
+        ("STRING", "`min_score=1.5`",
+         lambda: read_string(file("links.txt", "protein1 protein2 combined_score\nA B 950\n"),
+                             min_score=1.5)),
+        ("STRING", "`load_ppi(..., min_score=1.0)` keeping no edge",
+         lambda: graphgen.load_ppi(tmp / "links.txt", min_score=1.0)),
+        ("labels", "continuous labels (300 distinct values)",
+         lambda: fit(labels(np.linspace(0.001, 0.999, 300), nodes))),
+        ("labels", "a single positive gene",
+         lambda: fit(labels([1] + [0] * 299, nodes))),
+        ("GO", "`go(..., min_genes=)` above every term's size",
+         lambda: go(["TP53", "MDM2"], obo, pd.DataFrame({"gene_id": ["TP53"],
+                                                          "term_id": ["GO:0000002"]}),
+                    min_genes=5)),
+        ("features", "a feature block without columns",
+         lambda: stack_blocks(org.ppi, {"go": pd.DataFrame(index=nodes)})),
+        ("sequences", "`read_fasta` of a DNA file holding `U`, default alphabet",
+         lambda: read_fasta(file("rna.fa", ">r1\nACGUACGTACGTACGTACGT\n"))),
+        # -- raw tracebacks that are now one line (item 10) -------------------------------------
+        ("CLI", "`graphgen demo --seed -3`", lambda: run_demo(tmp / "neg", seed=-3)),
+        ("TOML", "`seed = -1` in an experiment file",
+         lambda: load_experiment(file("exp.toml", 'name = "x"\nseed = -1\n[graph]\npath = "g"\n'
+                                                  'format = "string"\n[labels]\npositives = "p"\n'
+                                                  'negatives = "n"\n[models.gcn]\n'))),
+        ("GO", "Entrez annotations on a symbol graph, no mapper",
+         lambda: go(["TP53", "MDM2"], obo, entrez_ann, min_genes=1)),
+        ("labels", "`GeneClassifier.fit` on 4 labelled genes",
+         lambda: fit(labels([0, 1, 0, 1], nodes[:4]))),
+        ("persistence", "`GeneClassifier.load` of a file with tampered shapes",
+         lambda: GeneClassifier.load(tmp / "tampered.pt")),
+        ("persistence", "`GeneClassifier.save` to a folder", lambda: fitted.save(tmp)),
+        ("sequences", "`sequences=` given as a list",
+         lambda: GeneClassifier("mlp", **quick).fit(data, org.labels, sequences=["ACGT"] * 300)),
+        ("data sets", "a custom manifest whose file name contains `../`",
+         lambda: load_manifest(file("evil.toml", f'name = "evil"\n{manifest_base}[[files]]\n'
+                                                 'name = "../../x"\nurl = "https://x.org/a"\n'))),
+        # -- usability found on the way ---------------------------------------------------------
+        ("labels", "`compare_models` with labelled genes outside the graph",
+         lambda: "test AUROC {:.3f}; the 2 genes reported (warning) and left out".format(
+             graphgen.compare_models(
+                 data, pd.concat([org.labels, labels([1, 0], ["NOPE1", "NOPE2"])]),
+                 stratified_split(pd.concat([org.labels, labels([1, 0], ["NOPE1", "NOPE2"])]),
+                                  seed=0),
+                 {"logreg": {}}, trainer=TrainerConfig(**quick))[0].test["auroc"])),
+        ("predictions", "`predict()` after a class-weighted fit",
+         lambda: f"threshold_ = {fitted.threshold_:.3f} (F1-best on validation genes): "
+                 f"{int(fitted.predict().sum())} of 300 genes called positive, "
+                 f"{int(org.labels.sum())} labelled positive"),
+        # -- inputs that were already refused before issue 11 -----------------------------------
+        ("models", "unknown model name", lambda: GeneClassifier("transformer").fit(data,
+                                                                                  org.labels)),
+        ("training", "unknown monitor metric", lambda: TrainerConfig(monitor="f2")),
+        ("training", "`lr=0`", lambda: TrainerConfig(lr=0)),
+        ("estimators", "`predict_proba` before `fit`", lambda: GeneClassifier().predict_proba()),
+        ("labels", "labels as a numpy array", lambda: fit(org.labels.to_numpy())),
+        ("labels", "labels whose ids are of another type (no gene is a node)",
+         lambda: fit(labels([0, 1, 0, 1], ["7157", "4193", "1", "2"]))),
+        ("graphs", "`load_ppi` of a file that does not exist",
+         lambda: graphgen.load_ppi(tmp / "nope.txt")),
+        ("TOML", "an unknown key in an experiment file",
+         lambda: load_experiment(file("bad.toml", 'name = "x"\nsed = 1\n'))),
+    ]
+
+
+def _describe(result: object) -> str:
+    if isinstance(result, str):
+        return result
+    if isinstance(result, (pd.DataFrame, pd.Series)) and result.dtypes is not None:
+        values = result.to_numpy()
+        if np.issubdtype(values.dtype, np.floating) and np.isnan(values).any():
+            return "UNEXPECTED: NaN values"
+    return f"UNEXPECTED: returned {type(result).__name__}"
+
+
+def main() -> int:
+    logging.disable(logging.WARNING)
+    rows, unexpected = [], 0
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        for area, case, call in _cases(tmp):
+            try:
+                outcome = _describe(call())
+            except GraphgenError as exc:
+                message = str(exc).replace(str(tmp), "<tmp>").replace("|", "\\|")
+                outcome = f"`{type(exc).__name__}`: {message}"
+            except Exception as exc:  # noqa: BLE001 - reported, not hidden
+                outcome = f"UNEXPECTED {type(exc).__name__}: {exc}"
+            unexpected += outcome.startswith("UNEXPECTED")
+            rows.append((area, case, outcome.replace("\n", " ")))
+    print("| area | bad input | what it gets |")
+    print("|---|---|---|")
+    for area, case, outcome in rows:
+        print(f"| {area} | {case} | {outcome} |")
+    print(f"\n{len(rows)} cases, {unexpected} unexpected", file=sys.stderr)
+    return 1 if unexpected else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
