@@ -38,7 +38,7 @@ from graphgen.train.run_folder import RunFolder
 def _cases(tmp: Path) -> list[tuple[str, str, Callable[[], object]]]:
     org = graphgen.make_organism(n_genes=300, n_samples=5, seed=0)
     data = stack_blocks(org.ppi, {"attributes": org.features})
-    quick = {"max_epochs": 3, "progress": False}
+    quick = {"trainer": TrainerConfig(max_epochs=3, progress=False)}
 
     def nan_features():
         broken = data.clone()
@@ -175,7 +175,7 @@ def _cases(tmp: Path) -> list[tuple[str, str, Callable[[], object]]]:
                  data, pd.concat([org.labels, labels([1, 0], ["NOPE1", "NOPE2"])]),
                  stratified_split(pd.concat([org.labels, labels([1, 0], ["NOPE1", "NOPE2"])]),
                                   seed=0),
-                 {"logreg": {}}, trainer=TrainerConfig(**quick))[0].test["auroc"])),
+                 {"logreg": {}}, trainer=quick["trainer"])[0].test["auroc"])),
         ("predictions", "`predict()` after a class-weighted fit",
          lambda: f"threshold_ = {fitted.threshold_:.3f} (F1-best on validation genes): "
                  f"{int(fitted.predict().sum())} of 300 genes called positive, "

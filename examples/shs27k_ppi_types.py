@@ -39,7 +39,7 @@ from graphgen.io.fasta import read_sequence_table
 from graphgen.io.string_actions import read_string_actions
 from graphgen.models.pair_classifier import PairClassifier
 from graphgen.sequences import attach_sequences, build_encoder
-from graphgen.train import Trainer, TrainerConfig, seed_everything
+from graphgen.train import TrainerConfig, fit_model, seed_everything
 from graphgen.train.pair_splits import bfs_pair_split, random_pair_split
 from graphgen.train.run_folder import RunFolder
 from graphgen.train.tasks import PairMultiLabelTask
@@ -78,10 +78,9 @@ def run_one(view: str, data, task, seed: int, max_epochs: int, encoder_name: str
     # pairs is most of the task, and regularisation keeps the models from it.
     config = TrainerConfig(max_epochs=max_epochs, patience=40, lr=0.003, weight_decay=0.0,
                            monitor="loss", seed=seed, progress=False)
-    fit = Trainer(config).fit(model, data, task, description=view)
-    logits = Trainer.predict(model, data, task)[task.test_index]
-    return {"view": view, **task.evaluate(logits, task.test_index), "epochs": fit.epochs,
-            "seconds": time.perf_counter() - start}
+    fitted = fit_model(model, data, task, trainer=config, description=view)
+    return {"view": view, **task.metrics(fitted.scores(data), task.test_index),
+            "epochs": fitted.fit.epochs, "seconds": time.perf_counter() - start}
 
 
 def main() -> None:

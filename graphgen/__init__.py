@@ -36,7 +36,7 @@ _LAZY = {
     "Organism": "graphgen.datasets.synthetic",
     "OutputError": "graphgen.exceptions",
     "StringFormat": "graphgen.io.string",
-    "SubtypeClassifier": "graphgen.estimators.subtype_classifier",
+    "SubtypeClassifier": "graphgen.subtyping.classifier",
     "Trainer": "graphgen.train.trainer",
     "TrainerConfig": "graphgen.train.trainer",
     "TrainingError": "graphgen.exceptions",
@@ -127,7 +127,7 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real names
     from graphgen.datasets.synthetic import Organism  # noqa: F401
     from graphgen.exceptions import OutputError  # noqa: F401
     from graphgen.io.string import StringFormat  # noqa: F401
-    from graphgen.estimators.subtype_classifier import SubtypeClassifier  # noqa: F401
+    from graphgen.subtyping.classifier import SubtypeClassifier  # noqa: F401
     from graphgen.train.trainer import Trainer  # noqa: F401
     from graphgen.train.trainer import TrainerConfig  # noqa: F401
     from graphgen.exceptions import TrainingError  # noqa: F401

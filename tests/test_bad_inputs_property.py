@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from torch_geometric.data import Data
 
 import graphgen
-from graphgen import GeneClassifier, GraphgenError, IdMapper
+from graphgen import GeneClassifier, GraphgenError, IdMapper, TrainerConfig
 
 GENES = [f"G{i:02d}" for i in range(30)]
 EDGES = torch.tensor([[i for i in range(29)] + [i + 1 for i in range(29)],
@@ -54,7 +54,8 @@ def features_strategy(draw):
 def test_gene_classifier_gives_result_or_graphgen_error(labels, features, model):
     try:
         data = graphgen.stack_blocks(GRAPH, {"f": features})
-        clf = GeneClassifier(model, max_epochs=2, patience=1, progress=False).fit(data, labels)
+        clf = GeneClassifier(model, trainer=TrainerConfig(max_epochs=2, patience=1,
+                                                             progress=False)).fit(data, labels)
     except GraphgenError:
         return
     proba = clf.predict_proba()

@@ -79,3 +79,36 @@ def test_import_is_lazy():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "[]"
+
+
+def _layers() -> list[set[str]]:
+    text = (ROOT / "docs" / "architecture.md").read_text()
+    block = text.split("<!-- layers: the test reads this list -->", 1)[1].split("\n\n", 1)[0]
+    import re
+    return [set(re.findall(r"`([^`]+)`", line)) for line in block.splitlines() if line.strip()]
+
+
+def test_no_upward_imports():
+    """Every import of a graphgen module stays in its package or goes to a lower layer (the
+    order listed in docs/architecture.md)."""
+    import ast
+
+    layers = _layers()
+    rank = {name: i for i, names in enumerate(layers) for name in names}
+    upward = []
+    for path in (ROOT / "graphgen").rglob("*.py"):
+        parts = path.relative_to(ROOT / "graphgen").with_suffix("").parts
+        if parts == ("__init__",):
+            continue  # the lazy public API re-exports every layer
+        own = parts[0]
+        assert own in rank, f"{own} is in no layer of docs/architecture.md"
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = ([node.module] if isinstance(node, ast.ImportFrom) and node.module
+                     else [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+            for name in names:
+                if not name.startswith("graphgen."):
+                    continue
+                target = name.split(".")[1]
+                if target != own and rank[target] > rank[own]:
+                    upward.append(f"{path.relative_to(ROOT)} imports {name}")
+    assert not upward, upward

@@ -1,6 +1,11 @@
-"""scikit-learn style estimators for scripts: ``fit`` / ``predict_proba`` / ``score``."""
+"""scikit-learn estimators for scripts: ``fit`` / ``predict_proba`` / ``score``.
 
+``GeneClassifier`` lives here; ``SubtypeClassifier`` lives with the other subtyping tools in
+:mod:`graphgen.subtyping` (a layer above this one) and, like this one, is exported as
+``graphgen.SubtypeClassifier``.
+"""
+
+from graphgen.estimators.base import GraphgenEstimator
 from graphgen.estimators.gene_classifier import GeneClassifier
-from graphgen.estimators.subtype_classifier import SubtypeClassifier
 
-__all__ = ["GeneClassifier", "SubtypeClassifier"]
+__all__ = ["GeneClassifier", "GraphgenEstimator"]

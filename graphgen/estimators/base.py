@@ -1,53 +1,54 @@
-"""What every graphgen estimator shares: scikit-learn's parameter protocol."""
+"""What every graphgen estimator shares: scikit-learn's estimator protocol.
+
+graphgen's estimators are scikit-learn estimators (``BaseEstimator``): ``get_params`` /
+``set_params``, ``clone``, ``repr``, ``is_classifier`` (with ``ClassifierMixin``) and
+``check_is_fitted`` work as for any scikit-learn model. This base adds what scikit-learn leaves
+to each estimator: an unknown parameter name is a :class:`~graphgen.exceptions.ConfigError`
+naming the allowed ones, and ``predict`` before ``fit`` a
+:class:`~graphgen.exceptions.NotFittedError`.
+"""
 
 from __future__ import annotations
 
-import copy
 import inspect
 from typing import Any
 
+from sklearn.base import BaseEstimator
+
 from graphgen.exceptions import ConfigError, NotFittedError
 
-__all__ = ["EstimatorParams"]
+__all__ = ["GraphgenEstimator"]
 
 
-class EstimatorParams:
-    """``get_params`` / ``set_params`` / ``repr`` from the constructor's keyword arguments.
+class GraphgenEstimator(BaseEstimator):
+    """scikit-learn's ``BaseEstimator`` with graphgen's errors.
 
     Subclasses store every constructor argument under its own name and nothing else in
     ``__init__`` (scikit-learn's rule), and name fitted attributes with a trailing ``_``.
     """
 
-    @classmethod
-    def _param_names(cls) -> list[str]:
-        signature = inspect.signature(cls.__init__)
-        return [p.name for p in signature.parameters.values()
-                if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
-
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        """The constructor arguments (scikit-learn protocol)."""
-        return {name: copy.deepcopy(getattr(self, name)) if deep else getattr(self, name)
-                for name in self._param_names()}
-
     def set_params(self, **params: Any):
         """Set constructor arguments; an unknown name is an error naming the allowed ones."""
-        allowed = self._param_names()
-        for name, value in params.items():
-            if name not in allowed:
-                raise ConfigError(f"{type(self).__name__} has no parameter {name!r}; its "
-                                  f"parameters are {sorted(allowed)}")
-            setattr(self, name, value)
-        return self
+        allowed = sorted(self._get_param_names())
+        unknown = [name for name in params if name not in allowed]
+        if unknown:
+            raise ConfigError(f"{type(self).__name__} has no parameter {unknown[0]!r}; its "
+                              f"parameters are {allowed}")
+        return super().set_params(**params)
 
-    def __repr__(self) -> str:
+    def __repr__(self, N_CHAR_MAX: int = 700) -> str:  # noqa: N803 - scikit-learn's name
+        """Constructor arguments that differ from their defaults; tables and arrays (e.g.
+        ``sequences``) as ``<Series (300,)>`` instead of their contents."""
         signature = inspect.signature(type(self).__init__)
         shown = []
-        for name in self._param_names():
-            value = getattr(self, name)
+        for name, value in self.get_params(deep=False).items():
             default = signature.parameters[name].default
             if default is inspect.Parameter.empty or not _equal(value, default):
                 shown.append(f"{name}={_short(value)}")
         return f"{type(self).__name__}({', '.join(shown)})"
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return hasattr(self, "model_")
 
     def _check_fitted(self, attribute: str = "model_") -> None:
         if not hasattr(self, attribute):

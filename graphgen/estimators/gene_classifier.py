@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,9 @@ from graphgen.exceptions import (
     NotFittedError,
     OutputError,
 )
-from graphgen.estimators.base import EstimatorParams
+from sklearn.base import ClassifierMixin
+
+from graphgen.estimators.base import GraphgenEstimator
 from graphgen.graph.nodes import check_node_features, node_index, node_positions
 from graphgen.io.atomic import atomic_write
 from graphgen.labels import align_labels
@@ -32,32 +35,35 @@ from graphgen.train.metrics import classification_metrics, multilabel_metrics
 from graphgen.train.seeding import seed_everything
 from graphgen.train.splits import Split, train_val_split
 from graphgen.train.tasks import make_task
-from graphgen.train.trainer import Trainer, TrainerConfig
+from graphgen.train.fitting import FittedModel, fit_model
+from graphgen.train.trainer import TrainerConfig
 
 __all__ = ["GeneClassifier"]
 
 log = logging.getLogger(__name__)
-_FORMAT = "graphgen.GeneClassifier/1"
+_FORMAT = "graphgen.GeneClassifier/2"
 
 
-class GeneClassifier(EstimatorParams):
+class GeneClassifier(ClassifierMixin, GraphgenEstimator):
     """Classify genes of a graph: binary, multi-class or multi-label.
 
-    Hyper-parameters are stored by the constructor and nothing else happens there. ``fit``
-    holds out ``val_size`` of the labelled genes (stratified) to choose the epoch, trains with
-    the one graphgen trainer, and keeps the graph, so ``predict_proba`` scores every gene of
-    it (transductive), or the genes of another graph with the same feature columns.
+    A scikit-learn estimator (``clone``, ``get_params``/``set_params``, ``is_classifier`` and
+    ``check_is_fitted`` work): hyper-parameters are stored by the constructor and nothing
+    else happens there. ``fit`` holds out ``val_size`` of the labelled genes (stratified) to
+    choose the epoch, trains through the one fit path
+    (:func:`~graphgen.train.fitting.fit_model`), and keeps the graph, so ``predict_proba``
+    scores every gene of it (transductive), or the genes of another graph with the same
+    feature columns.
 
     Args:
         model: registry name: ``"gcn"``, ``"gat"``, ``"sage"``, or a baseline ``"mlp"``,
             ``"logreg"`` (features only), ``"label_propagation"`` (graph only).
         hparams: hyper-parameters of the model (e.g. ``{"hidden_channels": 32}``).
-        max_epochs, patience, lr, weight_decay, monitor: trainer settings (see
-            :class:`~graphgen.train.TrainerConfig`).
+        trainer: every training setting in one :class:`~graphgen.train.TrainerConfig`
+            (epochs, patience, learning rate, weight decay, monitor, ``seed``, which also
+            seeds the validation hold-out, and ``progress``: ``None`` shows a bar on a
+            terminal only); ``None`` takes ``TrainerConfig()``.
         val_size: share of the labelled genes used for early stopping.
-        seed: seeds the validation hold-out, the initialisation and dropout.
-        progress: show a progress bar while training (``None``, the default: on a
-            terminal only, as tqdm does; not in scripts whose output is redirected).
         sequences: a sequence per gene id, used by every ``fit`` (``fit(..., sequences=...)``
             overrides it): the model then fuses the graph view with a sequence view.
         sequence_encoder, sequence_options: with sequences, the sequence encoder (``deepbind``, ``basset``, ``danq``, ``kmer``) and its options; the model
@@ -68,13 +74,17 @@ class GeneClassifier(EstimatorParams):
         alphabet: ``dna`` or ``protein``.
         missing_sequence: genes without a sequence: ``error``, ``zero`` (zero embedding) or
             ``drop`` (removed from the graph).
+        max_length: with sequences, truncate longer ones (as ``[sequences] max_length`` of a
+            TOML experiment).
         graph_channels: output width of the graph encoder in a fusion model.
 
     Attributes (after ``fit``):
         classes_: class values (single-label) or label names (multi-label).
         kind_: ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
         model_: the trained ``torch.nn.Module`` (or the propagation baseline).
-        fit_result_: epochs, best epoch, validation metrics, history.
+        fit_result_: epochs, best epoch, validation metrics, history (``None`` for label
+            propagation, which is not trained).
+        fitted_: the :class:`~graphgen.train.fitting.FittedModel` (model, task, fit).
         threshold_: decision threshold of :meth:`predict`, chosen to maximise F1 on the
             validation genes (a float for binary tasks, a Series per label for multi-label
             tasks, ``None`` for multi-class tasks).
@@ -85,7 +95,9 @@ class GeneClassifier(EstimatorParams):
         >>> import graphgen
         >>> org = graphgen.make_organism(n_genes=300, n_samples=5, seed=0)
         >>> data = graphgen.stack_blocks(org.ppi, {"attributes": org.features})
-        >>> clf = GeneClassifier("gcn", max_epochs=20, progress=False).fit(data, org.labels)
+        >>> from graphgen import TrainerConfig
+        >>> trainer = TrainerConfig(max_epochs=20, progress=False)
+        >>> clf = GeneClassifier("gcn", trainer=trainer).fit(data, org.labels)
         >>> proba = clf.predict_proba(["G000", "G001"])
         >>> list(proba.columns), proba.shape
         ([0, 1], (2, 2))
@@ -96,44 +108,36 @@ class GeneClassifier(EstimatorParams):
         model: str = "gcn",
         *,
         hparams: dict[str, Any] | None = None,
-        max_epochs: int = 300,
-        patience: int = 40,
-        lr: float = 0.01,
-        weight_decay: float = 5e-4,
-        monitor: str = "auto",
+        trainer: TrainerConfig | None = None,
         val_size: float = 0.2,
-        seed: int = 0,
-        progress: bool | None = None,
         sequences: pd.Series | None = None,
         sequence_encoder: str = "deepbind",
         sequence_options: dict[str, Any] | None = None,
         fusion: str = "concat",
         alphabet: str = "dna",
         missing_sequence: str = "error",
+        max_length: int | None = None,
         graph_channels: int = 64,
     ) -> None:
         self.model = model
         self.hparams = hparams
-        self.max_epochs = max_epochs
-        self.patience = patience
-        self.lr = lr
-        self.weight_decay = weight_decay
-        self.monitor = monitor
+        self.trainer = trainer
         self.val_size = val_size
-        self.seed = seed
-        self.progress = progress
         self.sequences = sequences
         self.sequence_encoder = sequence_encoder
         self.sequence_options = sequence_options
         self.fusion = fusion
         self.alphabet = alphabet
         self.missing_sequence = missing_sequence
+        self.max_length = max_length
         self.graph_channels = graph_channels
 
     def _trainer_config(self) -> TrainerConfig:
-        return TrainerConfig(max_epochs=self.max_epochs, patience=self.patience, lr=self.lr,
-                             weight_decay=self.weight_decay, monitor=self.monitor,
-                             seed=self.seed, progress=self.progress)
+        config = TrainerConfig() if self.trainer is None else self.trainer
+        if not isinstance(config, TrainerConfig):
+            raise ConfigError(f"{type(self).__name__}: trainer must be a "
+                              f"graphgen.TrainerConfig, got {type(config).__name__}")
+        return config
 
     def fit(self, data: Data, labels: pd.Series | pd.DataFrame, *,
             sequences: pd.Series | None = None) -> GeneClassifier:
@@ -183,16 +187,16 @@ class GeneClassifier(EstimatorParams):
         config = self._trainer_config()
         if sequences is not None:
             data = attach_sequences(data, sequences, alphabet=self.alphabet,
-                                    missing=self.missing_sequence)
+                                    missing=self.missing_sequence, max_length=self.max_length)
         aligned = align_labels(labels, data.node_ids)
-        split = train_val_split(aligned.labels, val_size=self.val_size, seed=self.seed)
+        split = train_val_split(aligned.labels, val_size=self.val_size, seed=config.seed)
         task = make_task(data, aligned.labels, split)
-        seed_everything(self.seed)
-        model = self._build(data, task.num_outputs)
-        if name in GRAPH_ONLY:
-            self.fit_result_ = None
-        else:
-            self.fit_result_ = Trainer(config).fit(model, data, task, description=name)
+        seed_everything(config.seed)
+        fitted = fit_model(self._build(data, task.num_outputs), data, task, trainer=config,
+                           description=name)
+        self.fitted_ = fitted
+        self.fit_result_ = fitted.fit
+        model = fitted.model
         self.model_ = model
         self.task_ = task
         self.data_ = data
@@ -234,13 +238,10 @@ class GeneClassifier(EstimatorParams):
         if data is not None and data.num_features != self.data_.num_features:
             raise DataFormatError(f"predict: the graph has {data.num_features} feature columns, "
                                   f"the model was fitted on {self.data_.num_features}")
-        if str(self.model).lower() in GRAPH_ONLY:
-            if data is not None and data is not self.data_:
-                raise DataFormatError("label propagation predicts on the graph it was fitted "
-                                      "on only")
-            scores = self.model_.predict_scores(graph, self.task_)
-        else:
-            scores = self.task_.scores(Trainer.predict(self.model_, graph, self.task_))
+        if self.fitted_.graph_only and data is not None and data is not self.data_:
+            raise DataFormatError("label propagation predicts on the graph it was fitted "
+                                  "on only")
+        scores = self.fitted_.scores(graph)
         if scores.ndim == 1:
             scores = np.stack([1.0 - scores, scores], axis=1)
         return scores, graph
@@ -334,7 +335,9 @@ class GeneClassifier(EstimatorParams):
             >>> import graphgen
             >>> org = graphgen.make_organism(n_genes=200, n_samples=5, seed=0)
             >>> data = graphgen.stack_blocks(org.ppi, {"attributes": org.features})
-            >>> clf = GeneClassifier("mlp", max_epochs=5, progress=False).fit(data, org.labels)
+            >>> from graphgen import TrainerConfig
+            >>> trainer = TrainerConfig(max_epochs=5, progress=False)
+            >>> clf = GeneClassifier("mlp", trainer=trainer).fit(data, org.labels)
             >>> G = clf.annotate_networkx()
             >>> sorted(G.nodes["G000"])
             ['score_0', 'score_1']
@@ -388,7 +391,8 @@ class GeneClassifier(EstimatorParams):
         threshold = self.threshold_
         payload = {
             "format": _FORMAT,
-            "params": {**self.get_params(deep=False), "sequences": None},
+            "params": {**self.get_params(deep=False), "sequences": None,
+                       "trainer": None if self.trainer is None else asdict(self.trainer)},
             "kind": self.kind_,
             "classes": [_plain(c) for c in self.classes_],
             "threshold": (threshold.tolist() if isinstance(threshold, pd.Series)
@@ -442,7 +446,10 @@ class GeneClassifier(EstimatorParams):
 
     @classmethod
     def _from_payload(cls, payload: dict, data: Data | None, path) -> GeneClassifier:
-        clf = cls(**payload["params"])
+        params = dict(payload["params"])
+        if params.get("trainer") is not None:
+            params["trainer"] = TrainerConfig(**params["trainer"])
+        clf = cls(**params)
         node_ids, names = payload["node_ids"], payload["feature_names"]
         g = payload["graph"]
         if g is None and data is None:
@@ -481,6 +488,7 @@ class GeneClassifier(EstimatorParams):
         if payload["state_dict"]:
             model.load_state_dict(payload["state_dict"])
         clf.model_, clf.task_, clf.data_ = model, task, data
+        clf.fitted_ = FittedModel(model=model, task=task, fit=None, seconds=0.0)
         clf.kind_, clf.classes_ = payload["kind"], classes
         threshold = payload.get("threshold")
         clf.threshold_ = (pd.Series(threshold, index=classes, name="threshold")

@@ -268,9 +268,12 @@ class ExperimentConfig:
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or not (
                 0 <= self.seed < 2**32):
             raise ConfigError(f"seed must be an integer in [0, 2**32), got {self.seed!r}")
-        unknown = [m for m in self.models if m.lower() not in MODELS]
+        allowed = sorted(MODELS) + (["none"] if self.sequences is not None else [])
+        unknown = [m for m in self.models if m.lower() not in allowed]
         if unknown or not self.models:
-            raise ConfigError(f"[models]: unknown model(s) {unknown}; allowed: {sorted(MODELS)}"
+            raise ConfigError(f"[models]: unknown model(s) {unknown}; allowed: {allowed}"
+                              + ("" if self.sequences is not None else
+                                 " ('none', the sequence view alone, needs [sequences])")
                               if unknown else "[models] lists no model")
         allowed = [f.name for f in dataclasses.fields(TrainerConfig)
                    if f.name not in ("seed", "progress")]

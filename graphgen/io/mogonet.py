@@ -17,7 +17,7 @@ import pandas as pd
 
 from graphgen.exceptions import DataFormatError
 from graphgen.io.delimited import open_text
-from graphgen.train.splits import Split
+from graphgen.split import Split
 
 __all__ = ["MogonetCohort", "read_mogonet"]
 

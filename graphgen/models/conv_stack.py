@@ -7,13 +7,14 @@ from collections.abc import Callable
 import torch
 from torch import Tensor, nn
 
+from graphgen.models.base import GraphModel
 from graphgen.models.dropout import dropout
 from graphgen.models.sparse_conv import AdjacencyCache
 
 __all__ = ["ConvStack"]
 
 
-class ConvStack(nn.Module):
+class ConvStack(GraphModel):
     """``num_layers`` graph layers ``in -> hidden -> ... -> out`` on a cached graph operator.
 
     Subclasses pass the layer class and the function that turns ``(edge_index, edge_weight,

@@ -21,6 +21,7 @@ import torch
 from torch import Tensor, nn
 
 from graphgen.exceptions import ConfigError, DataFormatError
+from graphgen.models.base import GraphModel
 from graphgen.models.dropout import dropout
 from graphgen.models.registry import build_model
 from graphgen.sequences.encoders import SequenceEncoder, build_encoder
@@ -30,7 +31,7 @@ __all__ = ["FUSION_MODES", "FusionModel", "build_fusion"]
 FUSION_MODES = ("concat", "gated", "attention")
 
 
-class FusionModel(nn.Module):
+class FusionModel(GraphModel):
     """Fuse a graph encoder and a sequence encoder into one node classifier.
 
     Args:
@@ -47,11 +48,14 @@ class FusionModel(nn.Module):
         sequence_batch_size: sequences per encoder call (length-bucketed).
 
     Shapes:
-        - input (``forward_data``): ``Data`` with ``x``, ``edge_index``, ``sequences`` (a
-          :class:`~graphgen.sequences.tokens.SequenceBatch` over the ``N`` nodes) and
-          ``has_sequence [N]``
+        - input: ``x [N, F]``, ``edge_index [2, E]``, optional ``edge_weight [E]`` and the
+          keyword inputs ``sequences`` (a :class:`~graphgen.sequences.tokens.SequenceBatch`
+          over the ``N`` nodes) and ``has_sequence [N]`` (``Data`` attributes of the same
+          names, see :func:`~graphgen.models.base.run_model`)
         - output: logits ``[N, C]``
     """
+
+    inputs = ("sequences", "has_sequence")
 
     def __init__(self, graph_encoder: nn.Module | None, sequence_encoder: SequenceEncoder | None,
                  *, graph_channels: int = 64, out_channels: int = 2, mode: str = "concat",
@@ -81,27 +85,29 @@ class FusionModel(nn.Module):
         width = 2 * hidden_channels if mode == "concat" and views == 2 else hidden_channels
         self.head = nn.Linear(width, out_channels)
 
-    def view_representations(self, data) -> list[Tensor]:
+    def view_representations(self, x: Tensor, edge_index: Tensor | None,
+                             edge_weight: Tensor | None = None, *, sequences=None,
+                             has_sequence: Tensor | None = None) -> list[Tensor]:
         """``[N, hidden]`` per view (graph first), before fusion."""
         out = []
         if self.graph_encoder is not None:
-            h = self.graph_encoder(data.x, data.edge_index, getattr(data, "edge_weight", None))
+            h = self.graph_encoder(x, edge_index, edge_weight)
             out.append(torch.relu(self.graph_proj(torch.relu(h))))
         if self.sequence_encoder is not None:
-            sequences = getattr(data, "sequences", None)
-            if sequences is None or len(sequences) != data.num_nodes:
+            if sequences is None or len(sequences) != x.shape[0]:
                 raise DataFormatError("FusionModel: data.sequences must hold one sequence per "
                                       "node (build it with graphgen.sequences.attach_sequences)")
             s = self.sequence_encoder.embed(sequences, batch_size=self.sequence_batch_size)
             s = torch.relu(self.seq_proj(s))
-            known = getattr(data, "has_sequence", None)
-            if known is not None:
-                s = s * known[:, None].to(s.dtype)
+            if has_sequence is not None:
+                s = s * has_sequence[:, None].to(s.dtype)
             out.append(s)
         return out
 
-    def forward_data(self, data) -> Tensor:
-        views = self.view_representations(data)
+    def forward(self, x: Tensor, edge_index: Tensor | None, edge_weight: Tensor | None = None,
+                *, sequences=None, has_sequence: Tensor | None = None) -> Tensor:
+        views = self.view_representations(x, edge_index, edge_weight, sequences=sequences,
+                                          has_sequence=has_sequence)
         if len(views) == 1:
             z = views[0]
         elif self.mode == "concat":
@@ -114,11 +120,6 @@ class FusionModel(nn.Module):
             weights = torch.softmax(self.scorer(stacked), dim=1)
             z = (weights * stacked).sum(dim=1)
         return self.head(dropout(z, self.dropout, self.training))
-
-    def forward(self, x: Tensor, edge_index: Tensor | None = None,
-                edge_weight: Tensor | None = None) -> Tensor:
-        raise DataFormatError("FusionModel runs on a Data with sequences: call "
-                              "forward_data(data) (the trainer does)")
 
 
 def build_fusion(

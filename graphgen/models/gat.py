@@ -5,13 +5,14 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
+from graphgen.models.base import GraphModel
 from graphgen.models.dropout import dropout
 from graphgen.models.sparse_conv import AdjacencyCache, SparseGATConv, attention_structure
 
 __all__ = ["GAT"]
 
 
-class GAT(nn.Module):
+class GAT(GraphModel):
     r"""Stack of multi-head GAT layers; hidden layers concatenate heads, the last averages.
 
     Each layer computes :math:`x'_i = \Vert_h \sum_{j \in N(i) \cup \{i\}} \alpha^h_{ij} W^h x_j`

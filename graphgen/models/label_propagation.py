@@ -6,6 +6,8 @@ import numpy as np
 import scipy.sparse as sp
 from torch_geometric.data import Data
 
+from graphgen.exceptions import DataFormatError
+
 __all__ = ["LabelPropagation"]
 
 
@@ -30,13 +32,14 @@ class LabelPropagation:
         alpha: weight of the propagated labels against the initial ones, in (0, 1).
         use_edge_weight: propagate along weighted edges (``edge_weight``) if present.
 
+    It takes labels and a training mask, not a task object (:meth:`predict`).
+
     Example:
-        >>> import torch, numpy as np
-        >>> from types import SimpleNamespace
+        >>> import torch
         >>> g = Data(edge_index=torch.tensor([[0, 1, 1, 2], [1, 0, 2, 1]]), num_nodes=3)
-        >>> task = SimpleNamespace(kind="binary", train_index=torch.tensor([0, 2]),
-        ...     target_matrix=lambda: np.array([[0, 1], [0, 0], [1, 0]], dtype=np.float32))
-        >>> LabelPropagation().predict_scores(g, task).round(2).tolist()
+        >>> targets = np.array([[0, 1], [0, 0], [1, 0]], dtype=np.float32)  # one-hot classes
+        >>> scores = LabelPropagation().predict(g, targets, np.array([True, False, True]))
+        >>> scores[:, 1].round(2).tolist()
         [0.59, 0.5, 0.41]
     """
 
@@ -46,15 +49,35 @@ class LabelPropagation:
         self.alpha = alpha
         self.use_edge_weight = use_edge_weight
 
-    def predict_scores(self, data: Data, task) -> np.ndarray:
-        """Scores in the task's shape: ``[N]`` (binary), ``[N, C]`` or ``[N, L]``."""
-        target = np.asarray(task.target_matrix(), dtype=np.float64)
+    def predict(self, data: Data, targets: np.ndarray, train_mask: np.ndarray, *,
+                multilabel: bool = False) -> np.ndarray:
+        """Propagate the training labels over ``data``'s graph.
+
+        Args:
+            data: graph with ``edge_index`` (and ``edge_weight``).
+            targets: ``[N, C]`` one-hot classes (single-label) or 0/1 labels
+                (``multilabel``); only the rows of training nodes are read.
+            train_mask: ``[N]`` bool, the nodes whose labels seed the propagation.
+            multilabel: each label spreads its positives and negatives separately.
+
+        Returns:
+            ``[N, C]`` scores: class probabilities (rows sum to 1), or per-label
+            probabilities for multi-label tasks.
+
+        Raises:
+            DataFormatError: shapes that do not match the graph, no training node.
+        """
+        target = np.asarray(targets, dtype=np.float64)
+        train = np.asarray(train_mask, dtype=bool)
         n = target.shape[0]
-        train = np.zeros(n, dtype=bool)
-        train[np.asarray(task.train_index)] = True
+        if target.ndim != 2 or train.shape != (n,) or n != data.num_nodes:
+            raise DataFormatError(f"LabelPropagation: targets [{n}, C] and train_mask [{n}] "
+                                  f"must cover the {data.num_nodes} nodes")
+        if not train.any():
+            raise DataFormatError("LabelPropagation: no training node to propagate from")
         seeds = np.where(train[:, None], target, 0.0)
         walk = self._walk_matrix(data, n)
-        if task.kind == "multilabel":
+        if multilabel:
             positive = self._propagate(walk, seeds)
             negative = self._propagate(walk, np.where(train[:, None], 1.0 - target, 0.0))
             total = positive + negative
@@ -63,8 +86,7 @@ class LabelPropagation:
         mass = self._propagate(walk, seeds)
         total = mass.sum(axis=1, keepdims=True)
         prior = np.broadcast_to(target[train].mean(axis=0), mass.shape)
-        proba = np.where(total > 0, mass / np.maximum(total, 1e-300), prior)
-        return proba[:, 1] if task.kind == "binary" else proba
+        return np.where(total > 0, mass / np.maximum(total, 1e-300), prior)
 
     def _walk_matrix(self, data: Data, n: int) -> sp.csr_matrix:
         src, dst = data.edge_index.numpy()

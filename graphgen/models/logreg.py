@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from torch import Tensor, nn
 
+from graphgen.models.base import GraphModel
+
 __all__ = ["LogisticRegression"]
 
 
-class LogisticRegression(nn.Module):
+class LogisticRegression(GraphModel):
     r"""One linear layer, :math:`\mathrm{logits} = x W + b`, ignoring the graph.
 
     Trained by the same trainer as the GNNs (softmax or sigmoid cross-entropy with the task's

@@ -5,12 +5,13 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
+from graphgen.models.base import GraphModel
 from graphgen.models.dropout import dropout
 
 __all__ = ["MLP"]
 
 
-class MLP(nn.Module):
+class MLP(GraphModel):
     """Fully connected network that ignores the graph.
 
     It takes the same arguments as the GNNs so that the trainer can swap it in; ``edge_index``

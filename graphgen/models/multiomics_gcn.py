@@ -18,6 +18,7 @@ import torch
 from torch import Tensor, nn
 
 from graphgen.exceptions import ConfigError, DataFormatError
+from graphgen.models.base import GraphModel
 from graphgen.models.dropout import dropout
 from graphgen.models.sparse_conv import AdjacencyCache, SparseGCNConv, gcn_adjacency
 
@@ -26,7 +27,7 @@ __all__ = ["FUSIONS", "MultiOmicsGCN"]
 FUSIONS = ("vcdn", "concat", "attention")
 
 
-class MultiOmicsGCN(nn.Module):
+class MultiOmicsGCN(GraphModel):
     """One GCN per omics on its patient graph, fused across omics.
 
     Args:
@@ -38,9 +39,10 @@ class MultiOmicsGCN(nn.Module):
         dropout: dropout on layer inputs.
 
     Shapes:
-        - input (``forward_data``): a ``Data`` whose ``x [S, sum F]`` holds the omics blocks at
-          ``data.feature_blocks[name]`` and whose ``omics_graphs[name]`` holds
-          ``{"edge_index", "edge_weight"}`` over the ``S`` samples
+        - input: ``x [S, sum F]`` holding the omics blocks at ``feature_blocks[name]``, no
+          single graph (``edge_index`` is ignored: each omics has its own), and the keyword
+          inputs ``feature_blocks`` and ``omics_graphs`` (``name -> {"edge_index",
+          "edge_weight"}`` over the ``S`` samples), ``Data`` attributes of the same names
         - output: logits ``[S, C]``
 
     Example:
@@ -48,9 +50,12 @@ class MultiOmicsGCN(nn.Module):
         >>> g = {"edge_index": torch.tensor([[0, 1], [1, 0]]), "edge_weight": torch.ones(2)}
         >>> data = Data(x=torch.randn(3, 5), feature_blocks={"a": (0, 2), "b": (2, 5)},
         ...             omics_graphs={"a": g, "b": g}, num_nodes=3)
-        >>> MultiOmicsGCN({"a": 2, "b": 3}, 4, hidden_channels=8).forward_data(data).shape
+        >>> from graphgen.models.base import run_model
+        >>> run_model(MultiOmicsGCN({"a": 2, "b": 3}, 4, hidden_channels=8), data).shape
         torch.Size([3, 4])
     """
+
+    inputs = ("feature_blocks", "omics_graphs")
 
     def __init__(self, omics_channels: dict[str, int], out_channels: int, *,
                  hidden_channels: int = 64, num_layers: int = 2, fusion: str = "vcdn",
@@ -82,10 +87,9 @@ class MultiOmicsGCN(nn.Module):
             self.gate = nn.Linear(hidden_channels, 1)
             self.fuse = nn.Linear(hidden_channels, out_channels)
 
-    def encode(self, data) -> dict[str, Tensor]:
+    def encode(self, x: Tensor, *, feature_blocks, omics_graphs) -> dict[str, Tensor]:
         """Hidden representation ``[S, hidden]`` of every omics."""
-        graphs = getattr(data, "omics_graphs", None)
-        blocks = getattr(data, "feature_blocks", None)
+        graphs, blocks = omics_graphs, feature_blocks
         if graphs is None or blocks is None:
             raise DataFormatError("MultiOmicsGCN needs data.omics_graphs and data.feature_blocks")
         hidden = {}
@@ -93,7 +97,7 @@ class MultiOmicsGCN(nn.Module):
             if name not in graphs or name not in blocks:
                 raise DataFormatError(f"MultiOmicsGCN: omics {name!r} has no graph or block")
             start, stop = blocks[name]
-            h = data.x[:, start:stop]
+            h = x[:, start:stop]
             adjacency = self._adjacency[name](graphs[name]["edge_index"],
                                               graphs[name]["edge_weight"], h.shape[0])
             for layer in self.encoders[name]:
@@ -102,8 +106,10 @@ class MultiOmicsGCN(nn.Module):
             hidden[name] = h
         return hidden
 
-    def forward_data(self, data) -> Tensor:
-        hidden = self.encode(data)
+    def forward(self, x: Tensor, edge_index: Tensor | None = None,
+                edge_weight: Tensor | None = None, *, feature_blocks=None,
+                omics_graphs=None) -> Tensor:
+        hidden = self.encode(x, feature_blocks=feature_blocks, omics_graphs=omics_graphs)
         if self.fusion == "concat":
             return self.fuse(torch.cat([hidden[n] for n in self.names], dim=1))
         if self.fusion == "attention":
@@ -118,8 +124,3 @@ class MultiOmicsGCN(nn.Module):
         # The mean of the per-omics logits is added, so every omics classifier gets a direct
         # gradient (MOGONET trains them with their own losses before and during fusion).
         return self.fuse(combo) + torch.stack(logits).mean(dim=0)
-
-    def forward(self, x: Tensor, edge_index: Tensor | None = None,
-                edge_weight: Tensor | None = None) -> Tensor:
-        raise DataFormatError("MultiOmicsGCN runs on a patient-graph Data: call "
-                              "forward_data(data) (the trainer does)")

@@ -12,6 +12,7 @@ import torch
 from torch import Tensor, nn
 
 from graphgen.exceptions import ConfigError, DataFormatError
+from graphgen.models.base import GraphModel
 from graphgen.models.dropout import dropout
 from graphgen.models.sparse_conv import (AdjacencyCache, SparseGCNConv, SparseSAGEConv,
                                          gcn_adjacency, mean_adjacency_of)
@@ -20,7 +21,7 @@ from graphgen.sequences.encoders import SequenceEncoder
 __all__ = ["PairClassifier"]
 
 
-class PairClassifier(nn.Module):
+class PairClassifier(GraphModel):
     """Score label sets of node pairs from node embeddings.
 
     Args:
@@ -35,10 +36,13 @@ class PairClassifier(nn.Module):
         sequence_batch_size: sequences per encoder call (length-bucketed).
 
     Shapes:
-        - input (``forward_pairs``): ``Data`` (``x``, ``edge_index`` of the training pairs,
-          ``sequences``) and pairs ``[P, 2]``
+        - input: ``x [N, F]``, ``edge_index [2, E]`` of the training pairs, optional
+          ``edge_weight``, and the keyword inputs ``pairs [P, 2]`` (node positions; the pair
+          task gives them) and ``sequences`` (a ``SequenceBatch`` over the nodes)
         - output: logits ``[P, L]``
     """
+
+    inputs = ("pairs", "sequences")
 
     def __init__(self, in_channels: int, out_channels: int, *,
                  sequence_encoder: SequenceEncoder | None = None, conv: str | None = "sage",
@@ -60,27 +64,30 @@ class PairClassifier(nn.Module):
         self.head = nn.Sequential(nn.Linear(hidden_channels, hidden_channels), nn.ReLU(),
                                   nn.Linear(hidden_channels, out_channels))
 
-    def node_embeddings(self, data) -> Tensor:
+    def node_embeddings(self, x: Tensor, edge_index: Tensor | None,
+                        edge_weight: Tensor | None = None, *, sequences=None) -> Tensor:
         """``[N, hidden]`` embedding of every node."""
         parts = []
         if self.in_channels:
-            parts.append(data.x)
+            parts.append(x)
         if self.sequence_encoder is not None:
-            if getattr(data, "sequences", None) is None:
+            if sequences is None:
                 raise DataFormatError("PairClassifier: data.sequences is missing "
                                       "(graphgen.sequences.attach_sequences)")
-            parts.append(self.sequence_encoder.embed(data.sequences,
+            parts.append(self.sequence_encoder.embed(sequences,
                                                      batch_size=self.sequence_batch_size))
         h = torch.relu(self.inp(torch.cat(parts, dim=1)))
         if self.layers:
-            operator = self._operator(data.edge_index, getattr(data, "edge_weight", None),
-                                      h.shape[0])
+            operator = self._operator(edge_index, edge_weight, h.shape[0])
             for layer in self.layers:
                 h = h + torch.relu(layer(dropout(h, self.dropout, self.training), operator))
         return h
 
-    def forward_pairs(self, data, pairs: Tensor) -> Tensor:
-        h = self.node_embeddings(data)
+    def forward(self, x: Tensor, edge_index: Tensor | None, edge_weight: Tensor | None = None,
+                *, pairs: Tensor, sequences=None) -> Tensor:
+        if pairs is None:
+            raise DataFormatError("PairClassifier: give the pairs to score (pairs=[P, 2])")
+        h = self.node_embeddings(x, edge_index, edge_weight, sequences=sequences)
         # index_select: its backward is deterministic on the CPU (advanced indexing's is not)
         product = h.index_select(0, pairs[:, 0]) * h.index_select(0, pairs[:, 1])
         return self.head(dropout(product, self.dropout, self.training))

@@ -10,18 +10,18 @@ out as ``[G, B * H]`` in a single sparse product. Nothing is copied per sample: 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 import torch
 from torch import Tensor, nn
 
 from graphgen.exceptions import ConfigError, DataFormatError
+from graphgen.models.base import GraphModel
 from graphgen.models.dropout import dropout
 from graphgen.models.pooling import GenePooling
-from graphgen.models.sparse_conv import (AttentionStructure, SparseGATConv, SparseGCNConv,
-                                         SparseOperator, attention_aggregate,
-                                         attention_structure, gcn_adjacency, segment_softmax)
+from graphgen.models.sparse_conv import (AdjacencyCache, SparseGATConv, SparseGCNConv,
+                                         attention_structure, gcn_adjacency)
 
 __all__ = ["SampleGraphNet", "SampleGraphs"]
 
@@ -43,8 +43,6 @@ class SampleGraphs:
     gene_ids: list[str]
     sample_ids: list[str]
     feature_names: list[str]
-    _operator: SparseOperator | None = field(default=None, repr=False)
-    _structure: AttentionStructure | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.x.dim() != 3:
@@ -64,40 +62,20 @@ class SampleGraphs:
     def num_genes(self) -> int:
         return self.x.shape[1]
 
-    @property
-    def operator(self) -> SparseOperator:
-        """GCN-normalised adjacency of the gene graph (built once)."""
-        if self._operator is None:
-            self._operator = gcn_adjacency(self.edge_index, self.edge_weight, self.num_genes)
-        return self._operator
-
-    @property
-    def structure(self) -> AttentionStructure:
-        """Attention pattern of the gene graph (built once)."""
-        if self._structure is None:
-            self._structure = attention_structure(self.edge_index, None, self.num_genes)
-        return self._structure
-
     def subset(self, index: Tensor) -> SampleGraphs:
-        """The same graph with the samples at ``index`` (the adjacency is shared)."""
+        """The same graph with the samples at ``index`` (``edge_index`` is shared, so the
+        models' cached operators are reused)."""
         return SampleGraphs(self.x[index], self.edge_index, self.edge_weight, self.gene_ids,
-                            [self.sample_ids[i] for i in index.tolist()], self.feature_names,
-                            self._operator, self._structure)
+                            [self.sample_ids[i] for i in index.tolist()], self.feature_names)
 
 
-def _fold(h: Tensor) -> Tensor:
-    """``[B, G, H]`` -> ``[G, B * H]`` (genes first, for one sparse product)."""
-    b, g, c = h.shape
-    return h.permute(1, 0, 2).reshape(g, b * c)
-
-
-def _unfold(h: Tensor, b: int) -> Tensor:
-    g = h.shape[0]
-    return h.reshape(g, b, -1).permute(1, 0, 2)
-
-
-class SampleGraphNet(nn.Module):
+class SampleGraphNet(GraphModel):
     """GCN or GAT layers over the shared gene graph, a gene pooling, and a classifier head.
+
+    The layers are graphgen's one GCN and one GAT layer
+    (:class:`~graphgen.models.sparse_conv.SparseGCNConv`,
+    :class:`~graphgen.models.sparse_conv.SparseGATConv`) on a batch ``[B, G, F]``: one sparse
+    product per layer serves every sample of the batch.
 
     Args:
         in_channels: features per gene ``F`` (omics channels).
@@ -112,13 +90,14 @@ class SampleGraphNet(nn.Module):
         num_genes: genes ``G`` of the graph (for ``flatten`` pooling).
 
     Shapes:
-        - input: ``x [B, G, F]`` and a :class:`SampleGraphs` for the graph
+        - input: ``x [B, G, F]``, the gene graph ``edge_index [2, E]`` and optional
+          ``edge_weight [E]`` (the operator is built once per graph and cached)
         - output: logits ``[B, C]``
 
     Example:
         >>> g = SampleGraphs(torch.randn(4, 3, 2), torch.tensor([[0, 1], [1, 0]]), None,
         ...                  ["A", "B", "C"], list("wxyz"), ["rna", "meth"])
-        >>> SampleGraphNet(2, 5, hidden_channels=8)(g.x, g).shape
+        >>> SampleGraphNet(2, 5, hidden_channels=8)(g.x, g.edge_index).shape
         torch.Size([4, 5])
     """
 
@@ -143,44 +122,27 @@ class SampleGraphNet(nn.Module):
                 width = hidden_channels * heads
         self.pool = GenePooling(pooling, width, num_genes)
         self.head = nn.Linear(self.pool.out_channels, out_channels)
+        self._operator = AdjacencyCache(gcn_adjacency if conv == "gcn"
+                                        else attention_structure)
 
-    def gene_representations(self, x: Tensor, graph: SampleGraphs) -> Tensor:
+    def gene_representations(self, x: Tensor, edge_index: Tensor,
+                             edge_weight: Tensor | None = None) -> Tensor:
         """``[B, G, H]`` after the graph layers."""
-        b = x.shape[0]
+        operator = self._operator(edge_index, edge_weight if self.conv == "gcn" else None,
+                                  x.shape[1])
         h = x
         for layer in self.layers:
-            h = dropout(h, self.dropout, self.training)
-            if self.conv == "gcn":
-                h = layer.lin(h)  # [B, G, H]
-                h = _unfold(graph.operator @ _fold(h), b) + layer.bias
-            else:
-                h = self._gat_layer(layer, h, graph.structure)
-            h = torch.relu(h)
+            h = torch.relu(layer(dropout(h, self.dropout, self.training), operator))
         return h
 
-    @staticmethod
-    def _gat_layer(layer: SparseGATConv, h: Tensor, structure: AttentionStructure) -> Tensor:
-        # Fold the batch into the heads: the pattern is shared, only the values differ.
-        b, g, _ = h.shape
-        z = layer.lin(h).view(b, g, layer.heads, layer.out_channels)
-        z = z.permute(1, 0, 2, 3).reshape(g, b * layer.heads, layer.out_channels)
-        att_src = layer.att_src.repeat(1, b, 1)
-        att_dst = layer.att_dst.repeat(1, b, 1)
-        scores = torch.nn.functional.leaky_relu(
-            (z * att_src).sum(-1).index_select(0, structure.src)
-            + (z * att_dst).sum(-1).index_select(0, structure.dst),
-            layer.negative_slope)
-        alpha = dropout(segment_softmax(scores, structure), layer.dropout, layer.training)
-        out = attention_aggregate(alpha, z, structure)  # [G, B*heads, C]
-        out = out.reshape(g, b, layer.heads * layer.out_channels).permute(1, 0, 2)
-        return out + layer.bias
-
-    def forward(self, x: Tensor, graph: SampleGraphs) -> Tensor:
-        pooled = self.pool(self.gene_representations(x, graph))
+    def forward(self, x: Tensor, edge_index: Tensor, edge_weight: Tensor | None = None
+                ) -> Tensor:
+        pooled = self.pool(self.gene_representations(x, edge_index, edge_weight))
         return self.head(dropout(pooled, self.dropout, self.training))
 
-    def gene_weights(self, x: Tensor, graph: SampleGraphs) -> pd.DataFrame:
+    def gene_weights(self, graph: SampleGraphs) -> pd.DataFrame:
         """Attention-pooling weight of every gene for every sample (which genes mattered)."""
         with torch.no_grad():
-            weights = self.pool.weights(self.gene_representations(x, graph))
-        return pd.DataFrame(weights.numpy(), columns=graph.gene_ids)
+            weights = self.pool.weights(self.gene_representations(
+                graph.x, graph.edge_index, graph.edge_weight))
+        return pd.DataFrame(weights.numpy(), index=graph.sample_ids, columns=graph.gene_ids)

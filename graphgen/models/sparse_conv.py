@@ -32,7 +32,8 @@ from graphgen.models.dropout import dropout
 
 __all__ = ["AdjacencyCache", "AttentionStructure", "SparseGATConv", "SparseGCNConv",
            "SparseOperator", "SparseSAGEConv", "attention_aggregate", "attention_structure",
-           "gcn_adjacency", "mean_adjacency", "mean_adjacency_of", "segment_softmax"]
+           "fold_batch", "gcn_adjacency", "mean_adjacency", "mean_adjacency_of",
+           "segment_softmax", "unfold_batch"]
 
 
 def _csr(rows: Tensor, cols: Tensor, values: Tensor, n: int) -> Tensor:
@@ -137,8 +138,9 @@ class SparseGCNConv(nn.Module):
     r"""GCN layer (Kipf & Welling 2017): :math:`X' = \hat D^{-1/2} \hat A \hat D^{-1/2} X W + b`.
 
     Shapes:
-        - input: ``x [N, F_in]``, normalised adjacency ``[N, N]`` (CSR)
-        - output: ``[N, F_out]``
+        - input: ``x [N, F_in]`` or a batch of samples over one graph ``x [B, N, F_in]``,
+          normalised adjacency ``[N, N]`` (CSR)
+        - output: ``[N, F_out]`` or ``[B, N, F_out]``
     """
 
     def __init__(self, in_channels: int, out_channels: int) -> None:
@@ -148,7 +150,22 @@ class SparseGCNConv(nn.Module):
         nn.init.xavier_uniform_(self.lin.weight)  # glorot, as GCNConv
 
     def forward(self, x: Tensor, adjacency: Tensor) -> Tensor:
-        return adjacency @ self.lin(x) + self.bias
+        h = self.lin(x)
+        if h.dim() == 3:  # one sparse product for the whole batch
+            return unfold_batch(adjacency @ fold_batch(h), h.shape[0]) + self.bias
+        return adjacency @ h + self.bias
+
+
+def fold_batch(h: Tensor) -> Tensor:
+    """``[B, N, H]`` -> ``[N, B * H]``: a batch of samples over one graph, nodes first, so one
+    sparse product serves every sample (shared-topology batching)."""
+    b, n, c = h.shape
+    return h.permute(1, 0, 2).reshape(n, b * c)
+
+
+def unfold_batch(h: Tensor, batch: int) -> Tensor:
+    """``[N, B * H]`` -> ``[B, N, H]`` (inverse of :func:`fold_batch`)."""
+    return h.reshape(h.shape[0], batch, -1).permute(1, 0, 2)
 
 
 class SparseSAGEConv(nn.Module):
@@ -260,8 +277,11 @@ class SparseGATConv(nn.Module):
     acts on the attention coefficients during training.
 
     Shapes:
-        - input: ``x [N, F_in]``, an :class:`AttentionStructure` of the graph
-        - output: ``[N, heads * F_out]`` (concat) or ``[N, F_out]``
+        - input: ``x [N, F_in]`` or a batch of samples over one graph ``x [B, N, F_in]``, an
+          :class:`AttentionStructure` of the graph
+        - output: ``[N, heads * F_out]`` (concat) or ``[N, F_out]``; ``[B, N, ...]`` for a
+          batch (the batch is folded into the heads: the pattern is shared, only the values
+          differ)
     """
 
     def __init__(self, in_channels: int, out_channels: int, *, heads: int = 1,
@@ -278,15 +298,19 @@ class SparseGATConv(nn.Module):
             nn.init.xavier_uniform_(att)
 
     def forward(self, x: Tensor, structure: AttentionStructure) -> Tensor:
-        n = x.shape[0]
-        h = self.lin(x).view(n, self.heads, self.out_channels)
-        score_src = (h * self.att_src).sum(dim=-1)
-        score_dst = (h * self.att_dst).sum(dim=-1)
-        scores = nn.functional.leaky_relu(score_src.index_select(0, structure.src)
-                                          + score_dst.index_select(0, structure.dst),
-                                          self.negative_slope)
+        batch = x.shape[0] if x.dim() == 3 else 1
+        n = x.shape[-2]
+        h = self.lin(x).view(batch, n, self.heads, self.out_channels)
+        h = h.permute(1, 0, 2, 3).reshape(n, batch * self.heads, self.out_channels)
+        att_src = self.att_src.repeat(1, batch, 1)
+        att_dst = self.att_dst.repeat(1, batch, 1)
+        scores = nn.functional.leaky_relu(
+            (h * att_src).sum(dim=-1).index_select(0, structure.src)
+            + (h * att_dst).sum(dim=-1).index_select(0, structure.dst), self.negative_slope)
         alpha = segment_softmax(scores, structure)
         alpha = dropout(alpha, self.dropout, self.training)
-        out = attention_aggregate(alpha, h, structure)
-        out = out.reshape(n, -1) if self.concat else out.mean(dim=1)
-        return out + self.bias
+        out = attention_aggregate(alpha, h, structure)  # [N, B * heads, C]
+        out = out.reshape(n, batch, self.heads, self.out_channels)
+        out = out.reshape(n, batch, -1) if self.concat else out.mean(dim=2)
+        out = out + self.bias
+        return out.permute(1, 0, 2) if x.dim() == 3 else out[:, 0]

@@ -1,6 +1,7 @@
 """Tumour subtyping: omics alignment, the expression-graph and patient-graph views, and the
 comparison of views with baselines."""
 
+from graphgen.subtyping.classifier import SUBTYPE_TRAINER, SubtypeClassifier
 from graphgen.subtyping.evaluation import (
     SUBTYPE_METRICS,
     SubtypeComparison,
@@ -10,6 +11,7 @@ from graphgen.subtyping.evaluation import (
 from graphgen.subtyping.omics import AlignedOmics, OmicsScaler, align_omics
 from graphgen.subtyping.views import expression_graph_view, feature_view, patient_graph_view
 
-__all__ = ["SUBTYPE_METRICS", "AlignedOmics", "OmicsScaler", "SubtypeComparison",
+__all__ = ["SUBTYPE_METRICS", "SUBTYPE_TRAINER", "AlignedOmics", "OmicsScaler",
+           "SubtypeClassifier", "SubtypeComparison",
            "align_omics", "compare_subtyping", "expression_graph_view", "feature_view",
            "patient_graph_view", "subtype_metrics"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import time
@@ -16,10 +17,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
 
 from graphgen.exceptions import ConfigError, DataFormatError
+from graphgen.subtyping.classifier import SUBTYPE_TRAINER, SubtypeClassifier
 from graphgen.subtyping.omics import OmicsScaler, align_omics
 from graphgen.train.metrics import roc_auc
 from graphgen.train.run_folder import RunFolder
 from graphgen.train.splits import Split
+from graphgen.train.trainer import TrainerConfig
 
 __all__ = ["SUBTYPE_METRICS", "SubtypeComparison", "compare_subtyping", "subtype_metrics"]
 
@@ -143,8 +146,10 @@ def compare_subtyping(
         splits: train/val/test sample ids; a model trains on train + val (graph views hold out
             their own validation samples for early stopping) and is scored on test.
         models: name -> spec. A spec's ``kind`` is a view of
-            :class:`~graphgen.estimators.SubtypeClassifier` (``expression-graph``,
-            ``patient-graph``, ``features``; the other keys are its parameters) or a
+            :class:`~graphgen.subtyping.SubtypeClassifier` (``expression-graph``,
+            ``patient-graph``, ``features``; the other keys are its parameters, and
+            :class:`~graphgen.train.TrainerConfig` fields such as ``max_epochs`` or ``lr``,
+            which go into its ``trainer`` over :data:`SUBTYPE_TRAINER`) or a
             scikit-learn baseline on the concatenated, training-standardised omics:
             ``logreg`` (``C``) or ``random_forest`` (``n_estimators``).
         seeds: one seed per split (default ``0, 1, ...``): initialisation, validation hold-out
@@ -154,8 +159,6 @@ def compare_subtyping(
     Raises:
         ConfigError: an unknown kind or parameter.
     """
-    from graphgen.estimators.subtype_classifier import SubtypeClassifier
-
     aligned = align_omics(omics, labels)
     y = aligned.labels
     seeds = list(range(len(splits))) if seeds is None else list(seeds)
@@ -170,7 +173,7 @@ def compare_subtyping(
             train_omics = {n: t.loc[train] for n, t in aligned.omics.items()}
             test_omics = {n: t.loc[test] for n, t in aligned.omics.items()}
             if kind in _VIEWS:
-                clf = SubtypeClassifier(kind, seed=seed, progress=progress, **params)
+                clf = SubtypeClassifier(kind, **_with_trainer(params, seed, progress))
                 proba = clf.fit(train_omics, y.loc[train]).predict_proba(test_omics)
             elif kind in _SKLEARN:
                 proba = _sklearn_baseline(kind, params, train_omics, y.loc[train], test_omics,
@@ -191,6 +194,15 @@ def compare_subtyping(
     return SubtypeComparison(per_split=pd.DataFrame(rows),
                              predictions=pd.concat(predictions, ignore_index=True),
                              dropped=aligned.dropped)
+
+
+def _with_trainer(params: dict, seed: int, progress: bool | None) -> dict:
+    """A view's spec with its trainer keys (``max_epochs``, ``lr`` ...) gathered into one
+    ``trainer=TrainerConfig(...)`` over :data:`SUBTYPE_TRAINER`, seeded for this split."""
+    fields = {f.name for f in dataclasses.fields(TrainerConfig)}
+    trainer = {k: params.pop(k) for k in list(params) if k in fields}
+    return {**params, "trainer": dataclasses.replace(SUBTYPE_TRAINER, **trainer, seed=seed,
+                                                     progress=progress)}
 
 
 def _sklearn_baseline(kind: str, params: dict, train: dict[str, pd.DataFrame],

@@ -9,6 +9,7 @@ from graphgen.train.comparison import (
     results_table,
     summary_table,
 )
+from graphgen.train.fitting import FittedModel, fit_model
 from graphgen.train.metrics import classification_metrics, multilabel_metrics
 from graphgen.train.run_folder import RunFolder
 from graphgen.train.seeding import seed_everything
@@ -20,22 +21,34 @@ from graphgen.train.splits import (
     stratified_split,
     train_val_split,
 )
-from graphgen.train.tasks import MultiLabelTask, NodeClassificationTask, make_task
+from graphgen.train.tasks import (
+    MultiLabelTask,
+    NodeClassificationTask,
+    PairMultiLabelTask,
+    SampleGraphTask,
+    Task,
+    make_task,
+)
 from graphgen.train.trainer import FitResult, Trainer, TrainerConfig
 
 __all__ = [
     "CVResult",
     "FitResult",
+    "FittedModel",
     "ModelResult",
     "MultiLabelTask",
     "NodeClassificationTask",
+    "PairMultiLabelTask",
     "RunFolder",
+    "SampleGraphTask",
     "Split",
+    "Task",
     "Trainer",
     "TrainerConfig",
     "classification_metrics",
     "compare_models",
     "cross_validate",
+    "fit_model",
     "kfold_splits",
     "make_task",
     "multilabel_metrics",

@@ -24,7 +24,8 @@ from graphgen.models.registry import GRAPH_ONLY, build_model
 from graphgen.train.seeding import seed_everything
 from graphgen.train.splits import Split
 from graphgen.train.tasks import make_task
-from graphgen.train.trainer import Trainer, TrainerConfig
+from graphgen.train.fitting import fit_model
+from graphgen.train.trainer import TrainerConfig
 
 __all__ = ["CVResult", "ModelResult", "compare_models", "cross_validate", "results_table",
            "summary_table"]
@@ -61,29 +62,26 @@ class ModelResult:
 ModelFactory = Callable[[str, Mapping[str, Any], int, int], Any]
 
 
-def _fit_one(name: str, hparams: Mapping[str, Any], data: Data, task, runner: Trainer,
+def _fit_one(name: str, hparams: Mapping[str, Any], data: Data, task, config: TrainerConfig,
              split: Split, checkpoint_dir: Path | None, resume: bool,
              factory: ModelFactory | None = None) -> ModelResult:
     index = node_index(data)
-    seed_everything(runner.config.seed)
+    seed_everything(config.seed)
     model = (build_model(name, data.num_features, task.num_outputs, **dict(hparams))
              if factory is None or name.lower() in GRAPH_ONLY
              else factory(name, hparams, data.num_features, task.num_outputs))
-    if name.lower() in GRAPH_ONLY:
-        import time
-        start = time.perf_counter()
-        scores = model.predict_scores(data, task)
-        val = task.metrics(scores, task.val_index)
-        epochs = best = 0
-        seconds = time.perf_counter() - start
+    checkpoint = None
+    if checkpoint_dir is not None:
+        checkpoint = checkpoint_dir / f"{name}-{split.name.replace(' ', '').replace(',', '-')}.pt"
+    fitted = fit_model(model, data, task, trainer=config, description=f"{name} {split.name}",
+                       checkpoint=checkpoint, resume=resume)
+    scores = fitted.scores(data)
+    if fitted.fit is not None:
+        fit = fitted.fit
+        val, epochs, best = dict(fit.best_val), fit.epochs, fit.best_epoch
     else:
-        checkpoint = None
-        if checkpoint_dir is not None:
-            checkpoint = checkpoint_dir / f"{name}-{split.name.replace(' ', '').replace(',', '-')}.pt"
-        fit = runner.fit(model, data, task, description=f"{name} {split.name}",
-                         checkpoint=checkpoint, resume=resume)
-        scores = task.scores(runner.predict(model, data, task))
-        val, epochs, best, seconds = dict(fit.best_val), fit.epochs, fit.best_epoch, fit.seconds
+        val, epochs, best = task.metrics(scores, task.val_index), 0, 0
+    seconds = fitted.seconds
     if scores.ndim == 1:
         frame = pd.Series(scores, index=index, name=name)
     else:
@@ -136,11 +134,11 @@ def compare_models(
         >>> sorted(res[0].test)
         ['accuracy', 'auprc', 'auroc', 'macro_f1']
     """
-    runner = Trainer(trainer or TrainerConfig())
+    config = trainer or TrainerConfig()
     labels = align_labels(labels, node_index(data)).labels
     task = make_task(data, labels, _within(split, labels.index))
     folder = Path(checkpoint_dir) if checkpoint_dir is not None else None
-    return [_fit_one(name, hparams, data, task, runner, split, folder, resume, model_factory)
+    return [_fit_one(name, hparams, data, task, config, split, folder, resume, model_factory)
             for name, hparams in models.items()]
 
 

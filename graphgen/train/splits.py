@@ -3,37 +3,16 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from graphgen.exceptions import ConfigError, DataFormatError
+from graphgen.split import Split
 
 __all__ = ["Split", "kfold_splits", "splits_from_folds", "stratification_key",
            "stratified_split", "train_val_split"]
-
-
-@dataclass(frozen=True)
-class Split:
-    """Gene ids of the training, validation and test parts (disjoint).
-
-    Attributes:
-        train, val, test: gene ids of each part.
-        name: label of the split in reports (e.g. ``"repeat 0, fold 3"``).
-    """
-
-    train: pd.Index
-    val: pd.Index
-    test: pd.Index
-    name: str = "split"
-
-    def assignment(self) -> pd.Series:
-        """``"train"``/``"val"``/``"test"`` per gene id, in train, val, test order."""
-        parts = [pd.Series(name, index=ids) for name, ids in
-                 (("train", self.train), ("val", self.val), ("test", self.test))]
-        return pd.concat(parts).rename("split")
 
 
 def stratified_split(

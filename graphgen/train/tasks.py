@@ -8,6 +8,7 @@ or not (label propagation), is evaluated through the same task object.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,7 @@ from torch_geometric.data import Data
 
 from graphgen.exceptions import DataFormatError
 from graphgen.graph.nodes import node_index, node_positions
+from graphgen.models.base import run_model
 from graphgen.train.metrics import (
     METRICS,
     MULTILABEL_METRICS,
@@ -26,20 +28,56 @@ from graphgen.train.metrics import (
 from graphgen.train.splits import Split
 
 __all__ = ["MultiLabelTask", "NodeClassificationTask", "PairMultiLabelTask", "SampleGraphTask",
-           "make_task", "node_logits"]
+           "Task", "make_task", "node_logits"]
+
+
+@runtime_checkable
+class Task(Protocol):
+    """What the trainer, the fit path and the comparisons need of a task.
+
+    A task holds the targets ``y`` aligned to the items (genes, samples or pairs), the
+    positions of the split parts, and says how a model is run (``forward``), what is
+    optimised (``loss``), how logits become probabilities (``scores``) and what is measured
+    (``metrics``/``evaluate``). :class:`NodeClassificationTask`, :class:`MultiLabelTask`,
+    :class:`SampleGraphTask` and :class:`PairMultiLabelTask` implement it.
+    """
+
+    y: Tensor
+    classes: np.ndarray
+    train_index: Tensor
+    val_index: Tensor
+    test_index: Tensor
+    metric_names: tuple[str, ...]
+
+    @property
+    def kind(self) -> str: ...  # "binary", "multiclass" or "multilabel"
+
+    @property
+    def num_outputs(self) -> int: ...
+
+    @property
+    def default_monitor(self) -> str: ...
+
+    def forward(self, model, data, index: Tensor | None = None) -> Tensor: ...
+
+    def loss(self, logits: Tensor, index: Tensor) -> Tensor: ...
+
+    def scores(self, logits: Tensor) -> np.ndarray: ...
+
+    def metrics(self, scores: np.ndarray, index: Tensor, *,
+                which: tuple[str, ...] | None = None) -> dict[str, float]: ...
+
+    def evaluate(self, logits: Tensor, index: Tensor, *,
+                 which: tuple[str, ...] | None = None) -> dict[str, float]: ...
+
+    def target_matrix(self) -> np.ndarray: ...
 
 
 def node_logits(model, data: Data, index: Tensor | None = None) -> Tensor:
-    """Logits of a node model on every node (or the rows at ``index``).
-
-    Models over several graphs or feature groups define ``forward_data(data)``; the others
-    take ``(x, edge_index, edge_weight)``.
-    """
-    if hasattr(model, "forward_data"):
-        logits = model.forward_data(data)
-    else:
-        logits = model(data.x, data.edge_index, getattr(data, "edge_weight", None))
-    return logits if index is None else logits[index]
+    """Logits of a node model on every node (or the rows at ``index``), through the one
+    model contract (:func:`~graphgen.models.base.run_model`)."""
+    logits = run_model(model, data)
+    return logits if index is None else logits.index_select(0, index)
 
 
 def _split_positions(data: Data, split: Split, labelled: np.ndarray) -> dict[str, Tensor]:
@@ -213,6 +251,10 @@ class _MultiLabelScoring:
                  which: tuple[str, ...] | None = None) -> dict[str, float]:
         return multilabel_metrics(self.y[index].numpy(), self.scores(logits), which=which)
 
+    def target_matrix(self) -> np.ndarray:
+        """0/1 targets ``[n, L]``."""
+        return self.y.numpy()
+
 
 @dataclass(frozen=True, eq=False)
 class MultiLabelTask(_MultiLabelScoring):
@@ -318,15 +360,16 @@ class SampleGraphTask(NodeClassificationTask):
         if index is None:
             index = torch.arange(data.x.shape[0])
         if model.training or len(index) <= self.eval_batch_size:
-            return model(data.x[index], data)
-        return torch.cat([model(data.x[part], data) for part in index.split(self.eval_batch_size)])
+            return run_model(model, data, x=data.x[index])
+        return torch.cat([run_model(model, data, x=data.x[part])
+                          for part in index.split(self.eval_batch_size)])
 
 
 @dataclass(frozen=True, eq=False)
 class PairMultiLabelTask(_MultiLabelScoring):
     """Multi-label classification of node *pairs* (e.g. interaction types of protein pairs).
 
-    The model gives logits for pairs through ``forward_pairs(data, pairs)``; loss, scores and
+    The model gives logits for the pairs it is given as its ``pairs`` input; loss, scores and
     metrics are those of :class:`MultiLabelTask` over pairs (micro-F1, as GNN-PPI reports, is
     the default monitor).
 
@@ -383,7 +426,7 @@ class PairMultiLabelTask(_MultiLabelScoring):
 
     def forward(self, model, data, index: Tensor | None = None) -> Tensor:
         pairs = self.pairs if index is None else self.pairs[index]
-        return model.forward_pairs(data, pairs)
+        return run_model(model, data, pairs=pairs)
 
 
 def make_task(data: Data, labels: pd.Series | pd.DataFrame, split: Split):

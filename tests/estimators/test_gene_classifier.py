@@ -6,8 +6,14 @@ import pandas as pd
 import pytest
 
 import graphgen
-from graphgen import ConfigError, DataFormatError, NotFittedError
+from graphgen import ConfigError, DataFormatError, NotFittedError, TrainerConfig
 from graphgen.estimators import GeneClassifier
+
+QUIET = TrainerConfig(progress=False)
+
+
+def quick(epochs: int) -> TrainerConfig:
+    return TrainerConfig(max_epochs=epochs, progress=False)
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +24,7 @@ def data(small_organism):
 def test_fit_predict_score(data, small_organism):
     labels = small_organism.labels
     train, held_out = labels.iloc[:200], labels.iloc[200:]
-    clf = GeneClassifier("gcn", max_epochs=80, progress=False).fit(data, train)
+    clf = GeneClassifier("gcn", trainer=quick(80)).fit(data, train)
     proba = clf.predict_proba()
     assert list(proba.index) == list(data.node_ids) and list(proba.columns) == [0, 1]
     assert np.allclose(proba.sum(axis=1), 1.0)
@@ -30,7 +36,7 @@ def test_fit_predict_score(data, small_organism):
 def test_labels_outside_graph_are_reported(data, small_organism, caplog):
     labels = small_organism.labels.copy()
     labels["NOT_A_GENE"] = 1
-    clf = GeneClassifier("mlp", max_epochs=5, progress=False).fit(data, labels)
+    clf = GeneClassifier("mlp", trainer=quick(5)).fit(data, labels)
     assert clf.labels_not_in_graph_.tolist() == ["NOT_A_GENE"]
     assert "1 of 301 labelled genes are not nodes" in caplog.text
 
@@ -39,7 +45,7 @@ def test_errors(data, small_organism):
     with pytest.raises(NotFittedError):
         GeneClassifier().predict_proba()
     with pytest.raises(DataFormatError, match="single class"):
-        GeneClassifier(progress=False).fit(data, small_organism.labels * 0)
+        GeneClassifier(trainer=QUIET).fit(data, small_organism.labels * 0)
     with pytest.raises(ConfigError, match="unknown model"):
         GeneClassifier("transformer").fit(data, small_organism.labels)
     with pytest.raises(ConfigError, match="no parameter"):
@@ -49,7 +55,7 @@ def test_errors(data, small_organism):
 
 
 def test_save_load_round_trip(data, small_organism, tmp_path):
-    clf = GeneClassifier("sage", max_epochs=20, progress=False).fit(data, small_organism.labels)
+    clf = GeneClassifier("sage", trainer=quick(20)).fit(data, small_organism.labels)
     path = clf.save(tmp_path / "clf.pt")
     back = GeneClassifier.load(path)
     pd.testing.assert_frame_equal(back.predict_proba(), clf.predict_proba())
@@ -62,7 +68,7 @@ def test_save_load_round_trip(data, small_organism, tmp_path):
 def test_multilabel_and_label_propagation(data, small_organism, tmp_path):
     modules = pd.get_dummies(small_organism.modules).astype(float)
     labels = modules[modules.sum().sort_values().index[-2:]]
-    clf = GeneClassifier("label_propagation", progress=False).fit(data, labels)
+    clf = GeneClassifier("label_propagation", trainer=QUIET).fit(data, labels)
     proba = clf.predict_proba()
     assert proba.shape == (data.num_nodes, 2)
     assert clf.score(labels) > 0.8  # macro AUPRC: the graph carries the modules
@@ -72,7 +78,7 @@ def test_multilabel_and_label_propagation(data, small_organism, tmp_path):
 
 
 def test_annotate_networkx(data, small_organism):
-    clf = GeneClassifier("logreg", max_epochs=10, progress=False).fit(data, small_organism.labels)
+    clf = GeneClassifier("logreg", trainer=quick(10)).fit(data, small_organism.labels)
     G = nx.Graph([("G000", "G001"), ("G001", "OTHER")])
     annotated = clf.annotate_networkx(G)
     assert annotated.nodes["G000"]["score_1"] == pytest.approx(
@@ -86,7 +92,7 @@ def test_graph_sequence_fusion_beats_both_views(tmp_path):
     org = graphgen.make_organism(n_genes=800, n_samples=5, seed=2)
     data = graphgen.stack_blocks(org.ppi, {"attributes": org.features})
     train, test = org.labels.iloc[:560], org.labels.iloc[560:]
-    options = dict(max_epochs=80, patience=20, progress=False, seed=0,
+    options = dict(trainer=TrainerConfig(max_epochs=80, patience=20, progress=False, seed=0),
                    sequence_options={"filters": 16, "kernel_size": 12})
     graph_only = GeneClassifier("gcn", **options).fit(data, train)
     sequence_only = GeneClassifier("none", **options).fit(data, train, sequences=org.sequences)
@@ -103,18 +109,18 @@ def test_graph_sequence_fusion_beats_both_views(tmp_path):
 def test_missing_sequences_policy(data, small_organism):
     sequences = small_organism.sequences.iloc[10:]
     with pytest.raises(graphgen.IdMappingError, match="10 of 300 graph genes have no sequence"):
-        GeneClassifier("mlp", progress=False).fit(data, small_organism.labels,
+        GeneClassifier("mlp", trainer=QUIET).fit(data, small_organism.labels,
                                                   sequences=sequences)
-    dropped = GeneClassifier("mlp", missing_sequence="drop", max_epochs=3, progress=False).fit(
+    dropped = GeneClassifier("mlp", missing_sequence="drop", trainer=quick(3)).fit(
         data, small_organism.labels, sequences=sequences)
     assert dropped.data_.num_nodes == 290 and len(dropped.labels_not_in_graph_) == 10
-    zero = GeneClassifier("mlp", missing_sequence="zero", max_epochs=3, progress=False).fit(
+    zero = GeneClassifier("mlp", missing_sequence="zero", trainer=quick(3)).fit(
         data, small_organism.labels, sequences=sequences)
     assert int(zero.data_.has_sequence.sum()) == 290
 
 
 def test_sequences_given_to_the_constructor(small_organism, data, tmp_path):
-    clf = GeneClassifier("gcn", sequences=small_organism.sequences, max_epochs=3, progress=False,
+    clf = GeneClassifier("gcn", sequences=small_organism.sequences, trainer=quick(3),
                          sequence_options={"filters": 4, "kernel_size": 6})
     assert "sequences=<Series (300,)>" in repr(clf)
     clf.fit(data, small_organism.labels)
@@ -148,14 +154,14 @@ def test_bad_inputs_give_one_clear_error(data, small_organism, tmp_path):
     broken.x = data.x.clone()
     broken.x[7, 2] = float("inf")
     with pytest.raises(DataFormatError, match="NaN/inf .* gene 'G007'"):
-        GeneClassifier("gcn", max_epochs=3, progress=False).fit(broken, small_organism.labels)
+        GeneClassifier("gcn", trainer=quick(3)).fit(broken, small_organism.labels)
     four = pd.Series([0, 1, 0, 1], index=list(data.node_ids[:4]))
     with pytest.raises(DataFormatError, match="4 labelled genes are too few"):
-        GeneClassifier("mlp", max_epochs=3, progress=False).fit(data, four)
+        GeneClassifier("mlp", trainer=quick(3)).fit(data, four)
     with pytest.raises(DataFormatError, match="sequences must be a pandas Series"):
-        GeneClassifier("mlp", progress=False).fit(data, small_organism.labels,
+        GeneClassifier("mlp", trainer=QUIET).fit(data, small_organism.labels,
                                                   sequences=["ACGT"] * data.num_nodes)
-    clf = GeneClassifier("mlp", max_epochs=3, progress=False).fit(data, small_organism.labels)
+    clf = GeneClassifier("mlp", trainer=quick(3)).fit(data, small_organism.labels)
     with pytest.raises(OutputError, match="is a folder"):
         clf.save(tmp_path)
     with pytest.raises(DataFormatError, match="NaN/inf"):
@@ -165,7 +171,7 @@ def test_bad_inputs_give_one_clear_error(data, small_organism, tmp_path):
 def test_tampered_file_refused(data, small_organism, tmp_path):
     import torch
 
-    clf = GeneClassifier("gcn", max_epochs=3, progress=False).fit(data, small_organism.labels)
+    clf = GeneClassifier("gcn", trainer=quick(3)).fit(data, small_organism.labels)
     payload = torch.load(clf.save(tmp_path / "clf.pt"), weights_only=True)
     first = next(iter(payload["state_dict"]))
     payload["state_dict"][first] = torch.zeros(3, 3)
@@ -178,7 +184,7 @@ def test_light_file_and_sparse_features(data, small_organism, tmp_path):
     go_like = pd.DataFrame(np.eye(data.num_nodes, 200, dtype=np.float32),
                            index=list(data.node_ids))
     sparse = graphgen.stack_blocks(small_organism.ppi, {"go": go_like})
-    clf = GeneClassifier("gcn", max_epochs=3, progress=False).fit(sparse, small_organism.labels)
+    clf = GeneClassifier("gcn", trainer=quick(3)).fit(sparse, small_organism.labels)
     full = clf.save(tmp_path / "full.pt")
     light = clf.save(tmp_path / "light.pt", include_graph=False)
     import torch
@@ -200,7 +206,7 @@ def test_light_file_and_sparse_features(data, small_organism, tmp_path):
 def test_predict_threshold_chosen_on_validation_genes(data, small_organism):
     from graphgen.estimators.gene_classifier import best_f1_threshold
 
-    clf = GeneClassifier("gcn", max_epochs=40, progress=False).fit(data, small_organism.labels)
+    clf = GeneClassifier("gcn", trainer=quick(40)).fit(data, small_organism.labels)
     assert 0.0 < clf.threshold_ < 1.0
     val = clf.task_.val_index.numpy()
     proba = clf.predict_proba()[1].to_numpy()
@@ -216,6 +222,6 @@ def test_compare_models_reports_labels_outside_the_graph(data, small_organism, c
     labels = pd.concat([small_organism.labels, pd.Series([1, 0], index=["NOPE1", "NOPE2"])])
     split = graphgen.stratified_split(labels, seed=0)
     res = graphgen.compare_models(data, labels, split, {"logreg": {}},
-                                  trainer=graphgen.TrainerConfig(max_epochs=3, progress=False))
+                                  trainer=quick(3))
     assert "2 of 302 labelled genes are not nodes" in caplog.text
     assert np.isfinite(res[0].test["auroc"])

@@ -23,7 +23,8 @@ def test_binary_scores_follow_the_communities():
     split = Split(train=pd.Index(["g0", "g5"]), val=pd.Index(["g1", "g4"]),
                   test=pd.Index(["g2", "g3"]))
     task = make_task(GRAPH, labels, split)
-    scores = LabelPropagation().predict_scores(GRAPH, task)
+    mask = np.isin(IDS, split.train)
+    scores = LabelPropagation().predict(GRAPH, task.target_matrix(), mask)[:, 1]
     assert scores.shape == (7,)
     assert scores[1] > 0.5 > scores[4] and scores[2] > scores[3]
     assert scores[6] == 0.5  # unreachable: training class frequency
@@ -34,8 +35,27 @@ def test_multilabel_positive_and_negative_evidence():
     split = Split(train=pd.Index(["g0", "g5"]), val=pd.Index(["g1", "g4"]),
                   test=pd.Index(["g2", "g3", "g6"]))
     task = make_task(GRAPH, labels, split)
-    scores = LabelPropagation().predict_scores(GRAPH, task)
+    mask = np.isin(IDS, split.train)
+    scores = LabelPropagation().predict(GRAPH, task.target_matrix(), mask, multilabel=True)
     assert scores.shape == (7, 2)
     assert scores[1, 0] > 0.5 > scores[4, 0]
     assert scores[4, 1] > 0.5 > scores[1, 1]
     assert np.allclose(scores[6], [0.5, 0.5])  # isolated: training prevalence
+
+
+def test_labels_and_mask_only_and_clear_errors():
+    import pytest
+
+    from graphgen import DataFormatError
+
+    targets = np.eye(2)[[1, 1, 1, 0, 0, 0, 0]]
+    with pytest.raises(DataFormatError, match="no training node"):
+        LabelPropagation().predict(GRAPH, targets, np.zeros(7, dtype=bool))
+    with pytest.raises(DataFormatError, match="must cover the 7 nodes"):
+        LabelPropagation().predict(GRAPH, targets[:5], np.ones(5, dtype=bool))
+    # only the training rows are read: other rows may hold anything
+    mask = np.array([True, False, False, False, False, True, False])
+    noisy = targets.copy()
+    noisy[~mask] = 7.0
+    assert np.allclose(LabelPropagation().predict(GRAPH, noisy, mask),
+                       LabelPropagation().predict(GRAPH, targets, mask))

@@ -32,7 +32,8 @@ def test_gcn_equals_per_sample_pyg(small_organism):
         h = torch.relu(conv(h, batch.edge_index, batch.edge_weight))
     expected = model.head(global_mean_pool(h, batch.batch))
     with torch.no_grad():
-        assert torch.allclose(model(graph.x, graph), expected, atol=1e-5)
+        assert torch.allclose(model(graph.x, graph.edge_index, graph.edge_weight), expected,
+                              atol=1e-5)
 
 
 def test_gat_equals_per_sample_pyg(small_organism):
@@ -52,12 +53,13 @@ def test_gat_equals_per_sample_pyg(small_organism):
     expected = model.head(global_max_pool(torch.relu(conv(batch.x, batch.edge_index)),
                                           batch.batch))
     with torch.no_grad():
-        assert torch.allclose(model(graph.x, graph), expected, atol=1e-5)
+        assert torch.allclose(model(graph.x, graph.edge_index, graph.edge_weight), expected,
+                              atol=1e-5)
 
 
 def test_attention_pooling_weights_sum_to_one(small_organism):
     graph = _graph(small_organism, samples=2)
     model = SampleGraphNet(2, 3, pooling="attention", hidden_channels=4).eval()
-    weights = model.gene_weights(graph.x, graph)
+    weights = model.gene_weights(graph)
     assert weights.shape == (2, graph.num_genes)
     assert abs(weights.sum(axis=1) - 1.0).max() < 1e-5

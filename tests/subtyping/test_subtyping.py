@@ -8,9 +8,12 @@ import pytest
 import torch
 
 from graphgen import ConfigError, DataFormatError
-from graphgen.estimators import SubtypeClassifier
+from dataclasses import replace
+
+from graphgen.subtyping import SUBTYPE_TRAINER, SubtypeClassifier
 from graphgen.graph.coexpression import coexpression_graph
 from graphgen.graph.patient_similarity import patient_graph
+from graphgen.models.base import run_model
 from graphgen.models.multiomics_gcn import MultiOmicsGCN
 from graphgen.subtyping import align_omics, compare_subtyping, patient_graph_view
 from graphgen.train.splits import stratified_split
@@ -36,10 +39,10 @@ def test_training_logits_do_not_depend_on_test_samples():
     train = np.arange(30) < 20
     torch.manual_seed(0)
     model = MultiOmicsGCN({"a": 5, "b": 4}, 3, hidden_channels=8).eval()
-    before = model.forward_data(patient_graph_view(omics, train, k=3))[:20]
+    before = run_model(model, patient_graph_view(omics, train, k=3))[:20]
     for table in omics.values():
         table.iloc[20:] = rng.normal(size=(10, table.shape[1])) * 50
-    after = model.forward_data(patient_graph_view(omics, train, k=3))[:20]
+    after = run_model(model, patient_graph_view(omics, train, k=3))[:20]
     assert torch.allclose(before, after, atol=1e-6)
 
 
@@ -47,12 +50,14 @@ def test_coexpression_graph_uses_training_samples_only(small_organism):
     expression = small_organism.expression
     labels = small_organism.samples["subtype"]
     clf = SubtypeClassifier("expression-graph", network="coexpression", coexpression_k=3,
-                            max_epochs=2, progress=False).fit({"rna": expression}, labels)
+                            trainer=replace(SUBTYPE_TRAINER, max_epochs=2, progress=False)
+                            ).fit({"rna": expression}, labels)
     changed = expression.astype("float64")
     test = changed.index.difference(clf.train_samples_)
     changed.loc[test] = np.random.default_rng(0).normal(size=(len(test), changed.shape[1]))
     again = SubtypeClassifier("expression-graph", network="coexpression", coexpression_k=3,
-                              max_epochs=2, progress=False).fit({"rna": changed}, labels)
+                              trainer=replace(SUBTYPE_TRAINER, max_epochs=2, progress=False)
+                              ).fit({"rna": changed}, labels)
     assert torch.equal(clf.network_.edge_index, again.network_.edge_index)
     direct = coexpression_graph(clf.scaler_.transform({"rna": expression.loc[
         clf.train_samples_]})["rna"], k=3)
@@ -77,8 +82,9 @@ def test_subtypes_learned_and_bad_inputs(small_organism):
     labels = org.samples["subtype"]
     split = stratified_split(labels, seed=0)
     train = split.train.append(split.val)
-    clf = SubtypeClassifier("expression-graph", network=org.ppi, max_epochs=60, lr=0.01,
-                            progress=False)
+    clf = SubtypeClassifier("expression-graph", network=org.ppi,
+                            trainer=replace(SUBTYPE_TRAINER, max_epochs=60, lr=0.01,
+                                            progress=False))
     clf.fit({"rna": org.expression.loc[train]}, labels.loc[train])
     accuracy = clf.score({"rna": org.expression.loc[split.test]}, labels.loc[split.test])
     assert accuracy > 0.6  # 4 subtypes: chance is about 0.25
@@ -89,7 +95,7 @@ def test_subtypes_learned_and_bad_inputs(small_organism):
         clf.predict_proba({"meth": org.expression})
     renamed = org.expression.rename(columns=lambda g: f"X{g}")
     with pytest.raises(DataFormatError, match="none of the .* measured genes is a node"):
-        SubtypeClassifier("expression-graph", network=org.ppi, progress=False).fit(
+        SubtypeClassifier("expression-graph", network=org.ppi).fit(
             {"rna": renamed}, labels)
     with pytest.raises(ConfigError, match="view must be"):
         SubtypeClassifier("sideways").fit({"rna": org.expression}, labels)

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 import torch
+from sklearn.base import ClassifierMixin
 from torch_geometric.data import Data
 
 from graphgen.exceptions import ConfigError, DataFormatError
-from graphgen.estimators.base import EstimatorParams
+from graphgen.estimators.base import GraphgenEstimator
 from graphgen.graph.coexpression import coexpression_graph
+from graphgen.models.base import run_model
 from graphgen.models.mlp import MLP
 from graphgen.models.multiomics_gcn import MultiOmicsGCN
 from graphgen.models.sample_graph import SampleGraphNet
@@ -23,9 +26,14 @@ from graphgen.train.metrics import classification_metrics
 from graphgen.train.seeding import seed_everything
 from graphgen.train.splits import Split, train_val_split
 from graphgen.train.tasks import NodeClassificationTask, SampleGraphTask
-from graphgen.train.trainer import Trainer, TrainerConfig
+from graphgen.train.fitting import fit_model
+from graphgen.train.trainer import TrainerConfig
 
-__all__ = ["SubtypeClassifier"]
+__all__ = ["SUBTYPE_TRAINER", "SubtypeClassifier"]
+
+#: The trainer settings of ``SubtypeClassifier(trainer=None)``.
+SUBTYPE_TRAINER = TrainerConfig(max_epochs=200, patience=30, lr=0.005, weight_decay=5e-4,
+                                monitor="loss", batch_size=64)
 
 
 def _plain(value):
@@ -35,7 +43,7 @@ log = logging.getLogger(__name__)
 View = Literal["expression-graph", "patient-graph", "features"]
 
 
-class SubtypeClassifier(EstimatorParams):
+class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
     """Classify samples from omics tables, through a graph view, with the one trainer.
 
     Views:
@@ -64,12 +72,13 @@ class SubtypeClassifier(EstimatorParams):
         k: neighbours per sample in the patient graphs.
         coexpression_k: neighbours per gene in a co-expression network.
         hidden_channels, num_layers, dropout: model size.
-        max_epochs, patience, lr, weight_decay, batch_size: trainer settings.
-        monitor: validation metric that picks the epoch (default the loss: the validation
-            sets of small cohorts are too small for a stable AUROC).
+        trainer: every training setting in one :class:`~graphgen.train.TrainerConfig`
+            (``seed`` also seeds the validation hold-out; ``batch_size`` applies to the
+            expression-graph view, the other views train full-batch); ``None`` takes
+            :data:`SUBTYPE_TRAINER` (200 epochs, patience 30, lr 0.005, the validation loss
+            as monitor: the validation sets of small cohorts are too small for a stable
+            AUROC, batches of 64 samples).
         val_size: share of training samples for early stopping.
-        seed: seeds the validation hold-out, initialisation, dropout and batches.
-        progress: show a progress bar (``None``, the default: on a terminal only).
 
     Attributes (after ``fit``):
         classes_, model_, scaler_, fit_result_, samples_dropped_ (sample -> reason),
@@ -78,8 +87,9 @@ class SubtypeClassifier(EstimatorParams):
     Example:
         >>> import graphgen
         >>> org = graphgen.make_organism(n_genes=200, n_samples=60, seed=0)
-        >>> clf = SubtypeClassifier("expression-graph", network=org.ppi, max_epochs=5,
-        ...                         progress=False)
+        >>> from graphgen import TrainerConfig
+        >>> clf = SubtypeClassifier("expression-graph", network=org.ppi,
+        ...                         trainer=TrainerConfig(max_epochs=5, progress=False))
         >>> clf = clf.fit({"rna": org.expression}, org.samples["subtype"])
         >>> clf.predict_proba({"rna": org.expression.iloc[:3]}).shape
         (3, 4)
@@ -99,15 +109,8 @@ class SubtypeClassifier(EstimatorParams):
         hidden_channels: int = 32,
         num_layers: int = 2,
         dropout: float = 0.3,
-        max_epochs: int = 200,
-        patience: int = 30,
-        lr: float = 0.005,
-        weight_decay: float = 5e-4,
-        monitor: str = "loss",
-        batch_size: int | None = 64,
+        trainer: TrainerConfig | None = None,
         val_size: float = 0.2,
-        seed: int = 0,
-        progress: bool | None = None,
     ) -> None:
         self.view = view
         self.network = network
@@ -120,21 +123,17 @@ class SubtypeClassifier(EstimatorParams):
         self.hidden_channels = hidden_channels
         self.num_layers = num_layers
         self.dropout = dropout
-        self.max_epochs = max_epochs
-        self.patience = patience
-        self.lr = lr
-        self.weight_decay = weight_decay
-        self.monitor = monitor
-        self.batch_size = batch_size
+        self.trainer = trainer
         self.val_size = val_size
-        self.seed = seed
-        self.progress = progress
 
-    def _trainer(self) -> Trainer:
-        batch = self.batch_size if self.view == "expression-graph" else None
-        return Trainer(TrainerConfig(max_epochs=self.max_epochs, patience=self.patience,
-                                     lr=self.lr, weight_decay=self.weight_decay,
-                                     monitor=self.monitor, seed=self.seed, progress=self.progress, batch_size=batch))
+    def _trainer_config(self) -> TrainerConfig:
+        config = SUBTYPE_TRAINER if self.trainer is None else self.trainer
+        if not isinstance(config, TrainerConfig):
+            raise ConfigError(f"SubtypeClassifier: trainer must be a graphgen.TrainerConfig, "
+                              f"got {type(config).__name__}")
+        if self.view != "expression-graph" and config.batch_size is not None:
+            config = replace(config, batch_size=None)  # patient graphs train full-batch
+        return config
 
     def fit(self, omics: Mapping[str, pd.DataFrame], labels: pd.Series) -> SubtypeClassifier:
         """Train on the labelled samples shared by every omics table.
@@ -158,9 +157,10 @@ class SubtypeClassifier(EstimatorParams):
         if not isinstance(labels, pd.Series):
             raise DataFormatError("SubtypeClassifier.fit: labels must be a pandas Series "
                                   "indexed by sample id")
+        config = self._trainer_config()
         aligned = align_omics(omics, labels)
         y = aligned.labels
-        split = train_val_split(y, val_size=self.val_size, seed=self.seed)
+        split = train_val_split(y, val_size=self.val_size, seed=config.seed)
         train = y.index.isin(split.train)
         self.scaler_ = OmicsScaler().fit({n: t[train] for n, t in aligned.omics.items()})
         scaled = self.scaler_.transform(aligned.omics)
@@ -168,7 +168,7 @@ class SubtypeClassifier(EstimatorParams):
         self.train_samples_ = list(split.train)
         self.samples_dropped_ = aligned.dropped
         self.omics_names_ = list(aligned.omics)
-        seed_everything(self.seed)
+        seed_everything(config.seed)
         if self.view == "expression-graph":
             network = self.network
             if isinstance(network, str):
@@ -201,7 +201,8 @@ class SubtypeClassifier(EstimatorParams):
                             dropout=self.dropout)
             task = NodeClassificationTask.from_labels(data, y, split)
             self.train_omics_ = {n: t[train] for n, t in scaled.items()}
-        self.fit_result_ = self._trainer().fit(model, data, task, description=self.view)
+        fitted = fit_model(model, data, task, trainer=config, description=self.view)
+        self.fit_result_ = fitted.fit
         self.model_ = model
         self.task_ = task
         return self
@@ -234,7 +235,7 @@ class SubtypeClassifier(EstimatorParams):
                 data = expression_graph_view(scaled, self.network_, genes=self.genes_)
                 logits = self.task_.forward(model, data, None)
             elif self.view == "features":
-                logits = model(feature_view(scaled).x)
+                logits = run_model(model, feature_view(scaled))
             else:
                 # the training samples plus the new ones; only training samples send edges
                 joint = {n: pd.concat([self.train_omics_[n],
@@ -243,7 +244,7 @@ class SubtypeClassifier(EstimatorParams):
                 train = np.zeros(len(next(iter(joint.values()))), dtype=bool)
                 train[: len(self.train_samples_)] = True
                 data = patient_graph_view(joint, train, k=self.k)
-                logits = model.forward_data(data)[len(self.train_samples_):]
+                logits = run_model(model, data)[len(self.train_samples_):]
         proba = torch.softmax(logits, dim=-1).numpy()
         return pd.DataFrame(proba, index=samples, columns=self.classes_)
 

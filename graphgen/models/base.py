@@ -1,0 +1,70 @@
+"""The one calling contract of graphgen's trainable models.
+
+Every trainable model is a :class:`GraphModel`, an ``nn.Module`` called through
+``__call__`` (so hooks, ``torch.compile`` and PyG's explainers see every call) with PyG's
+signature::
+
+    logits = model(x, edge_index, edge_weight=None, **inputs)
+
+``x`` holds the items' features (genes ``[N, F]``, or samples over one gene graph
+``[B, G, F]``), ``edge_index``/``edge_weight`` the graph the model propagates over (``None``
+for models without one), and ``inputs`` the extra tensors a model names in its class
+attribute :attr:`GraphModel.inputs` (sequences of the genes, pairs to score, per-omics patient
+graphs). :func:`run_model` is the one place that draws those arguments from a ``Data``; the
+tasks and the trainer call models only through it. Any other ``nn.Module`` with PyG's
+``(x, edge_index, edge_weight)`` signature (e.g. ``torch_geometric.nn.models.GCN``) can be
+trained too: it reads no extra input.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from torch import Tensor, nn
+
+__all__ = ["GraphModel", "run_model"]
+
+
+class GraphModel(nn.Module):
+    """Base class of graphgen's trainable models (see the module docstring for the contract).
+
+    Attributes:
+        inputs: names of the extra keyword inputs ``forward`` takes; :func:`run_model` reads
+            each from the ``Data`` attribute of the same name unless the caller gives it
+            (e.g. the pairs of a pair task).
+    """
+
+    inputs: ClassVar[tuple[str, ...]] = ()
+
+    def forward(self, x: Tensor, edge_index: Tensor | None,
+                edge_weight: Tensor | None = None, **inputs: Any) -> Tensor:  # pragma: no cover
+        raise NotImplementedError
+
+
+def run_model(model: nn.Module, data: Any, *, x: Tensor | None = None, **given: Any) -> Tensor:
+    """Call ``model`` on ``data`` through ``nn.Module.__call__`` with the contract's arguments.
+
+    Args:
+        model: a :class:`GraphModel` or a module with PyG's ``(x, edge_index, edge_weight)``
+            signature.
+        data: a ``Data`` (or any object with ``x``, ``edge_index`` and the model's
+            ``inputs`` as attributes).
+        x: features to use instead of ``data.x`` (e.g. a batch of samples).
+        **given: extra inputs that take precedence over ``data``'s attributes.
+
+    Returns:
+        The model's logits.
+
+    Example:
+        >>> import torch
+        >>> from torch_geometric.data import Data
+        >>> from graphgen.models import GCN
+        >>> g = Data(x=torch.randn(3, 4), edge_index=torch.tensor([[0, 1], [1, 0]]))
+        >>> run_model(GCN(4, 2), g).shape
+        torch.Size([3, 2])
+    """
+    names = model.inputs if isinstance(model, GraphModel) else ()
+    extra = {name: given[name] if name in given else getattr(data, name, None)
+             for name in names}
+    return model(data.x if x is None else x, getattr(data, "edge_index", None),
+                 getattr(data, "edge_weight", None), **extra)
