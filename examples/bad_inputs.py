@@ -95,6 +95,10 @@ def _cases(tmp: Path) -> list[tuple[str, str, Callable[[], object]]]:
     manifest_base = ('title = "t"\nkind = "grn"\nformat = "trrust"\nhomepage = "https://x.org"\n'
                      'licence = "CC0"\ncitation = "none"\nversion = "1"\n')
 
+    def merged_repeat(clf) -> str:
+        return (f"fitted; {len(clf.task_.train_index) + len(clf.task_.val_index)} labelled "
+                "genes, the repeat merged (warning)")
+
     def labels(values, index) -> pd.Series:
         return pd.Series(values, index=index)
 
@@ -112,8 +116,7 @@ def _cases(tmp: Path) -> list[tuple[str, str, Callable[[], object]]]:
          lambda: fit(pd.concat([org.labels, labels([1 - org.labels.iloc[0]],
                                                     [org.labels.index[0]])]))),
         ("labels", "the same gene listed twice with the same label",
-         lambda: f"fitted; {len(fit(pd.concat([org.labels, org.labels.iloc[:1]])).task_.train_index)}"
-                 " training genes, the repeat merged (warning)"),
+         lambda: merged_repeat(fit(pd.concat([org.labels, org.labels.iloc[:1]])))),
         ("ids", "`IdMapper.map(pd.Series(['TP53', np.nan]))`",
          lambda: mapper.map(pd.Series(["TP53", np.nan]), to="entrez")),
         ("ids", "`IdMapper.map('TP53')` (one string)",

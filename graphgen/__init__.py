@@ -111,37 +111,53 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # static analysers and IDEs see the real names
+    from graphgen.datasets.synthetic import (
+        Organism,  # noqa: F401
+        make_organism,  # noqa: F401
+    )
+    from graphgen.estimators.gene_classifier import GeneClassifier  # noqa: F401
+    from graphgen.exceptions import (
+        ChecksumError,  # noqa: F401
+        ConfigError,  # noqa: F401
+        DataFormatError,  # noqa: F401
+        DataNotAvailableError,  # noqa: F401
+        GraphgenError,  # noqa: F401
+        IdMappingError,  # noqa: F401
+        MissingDependencyError,  # noqa: F401
+        NotFittedError,  # noqa: F401
+        OutputError,  # noqa: F401
+        TrainingError,  # noqa: F401
+    )
+    from graphgen.features.blocks import stack_blocks  # noqa: F401
+    from graphgen.graph.coexpression import coexpression_graph  # noqa: F401
+    from graphgen.graph.convert import (
+        from_networkx,  # noqa: F401
+        to_networkx,  # noqa: F401
+    )
+    from graphgen.graph.load import (
+        load_grn,  # noqa: F401
+        load_ppi,  # noqa: F401
+    )
+    from graphgen.graph.subgraph import (
+        largest_component,  # noqa: F401
+        subgraph,  # noqa: F401
+    )
+    from graphgen.ids.mapper import IdMapper  # noqa: F401
     from graphgen.io.biogrid import BiogridFormat  # noqa: F401
-    from graphgen.exceptions import ChecksumError  # noqa: F401
-    from graphgen.exceptions import ConfigError  # noqa: F401
-    from graphgen.exceptions import DataFormatError  # noqa: F401
-    from graphgen.exceptions import DataNotAvailableError  # noqa: F401
     from graphgen.io.dorothea import DorotheaFormat  # noqa: F401
     from graphgen.io.edgelist import EdgeListFormat  # noqa: F401
-    from graphgen.estimators.gene_classifier import GeneClassifier  # noqa: F401
-    from graphgen.exceptions import GraphgenError  # noqa: F401
-    from graphgen.ids.mapper import IdMapper  # noqa: F401
-    from graphgen.exceptions import IdMappingError  # noqa: F401
-    from graphgen.exceptions import MissingDependencyError  # noqa: F401
-    from graphgen.exceptions import NotFittedError  # noqa: F401
-    from graphgen.datasets.synthetic import Organism  # noqa: F401
-    from graphgen.exceptions import OutputError  # noqa: F401
     from graphgen.io.string import StringFormat  # noqa: F401
-    from graphgen.subtyping.classifier import SubtypeClassifier  # noqa: F401
-    from graphgen.train.trainer import Trainer  # noqa: F401
-    from graphgen.train.trainer import TrainerConfig  # noqa: F401
-    from graphgen.exceptions import TrainingError  # noqa: F401
     from graphgen.models.registry import build_model  # noqa: F401
-    from graphgen.graph.coexpression import coexpression_graph  # noqa: F401
-    from graphgen.train.comparison import compare_models  # noqa: F401
-    from graphgen.train.comparison import cross_validate  # noqa: F401
-    from graphgen.graph.convert import from_networkx  # noqa: F401
-    from graphgen.train.splits import kfold_splits  # noqa: F401
-    from graphgen.graph.subgraph import largest_component  # noqa: F401
-    from graphgen.graph.load import load_grn  # noqa: F401
-    from graphgen.graph.load import load_ppi  # noqa: F401
-    from graphgen.datasets.synthetic import make_organism  # noqa: F401
-    from graphgen.features.blocks import stack_blocks  # noqa: F401
-    from graphgen.train.splits import stratified_split  # noqa: F401
-    from graphgen.graph.subgraph import subgraph  # noqa: F401
-    from graphgen.graph.convert import to_networkx  # noqa: F401
+    from graphgen.subtyping.classifier import SubtypeClassifier  # noqa: F401
+    from graphgen.train.comparison import (
+        compare_models,  # noqa: F401
+        cross_validate,  # noqa: F401
+    )
+    from graphgen.train.splits import (
+        kfold_splits,  # noqa: F401
+        stratified_split,  # noqa: F401
+    )
+    from graphgen.train.trainer import (
+        Trainer,  # noqa: F401
+        TrainerConfig,  # noqa: F401
+    )

@@ -12,18 +12,16 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import torch
+from sklearn.base import ClassifierMixin
 from torch_geometric.data import Data
 
+from graphgen.estimators.base import GraphgenEstimator
 from graphgen.exceptions import (
     ConfigError,
     DataFormatError,
     GraphgenError,
-    NotFittedError,
     OutputError,
 )
-from sklearn.base import ClassifierMixin
-
-from graphgen.estimators.base import GraphgenEstimator
 from graphgen.graph.nodes import check_node_features, node_index, node_positions
 from graphgen.io.atomic import atomic_write
 from graphgen.labels import align_labels
@@ -31,11 +29,11 @@ from graphgen.models.fusion import build_fusion
 from graphgen.models.registry import GRAPH_ONLY, MODELS, build_model
 from graphgen.sequences.attach import attach_sequences
 from graphgen.sequences.tokens import SequenceBatch
+from graphgen.train.fitting import FittedModel, fit_model
 from graphgen.train.metrics import classification_metrics, multilabel_metrics
 from graphgen.train.seeding import seed_everything
 from graphgen.train.splits import Split, train_val_split
 from graphgen.train.tasks import make_task
-from graphgen.train.fitting import FittedModel, fit_model
 from graphgen.train.trainer import TrainerConfig
 
 __all__ = ["GeneClassifier"]
@@ -66,7 +64,8 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
         val_size: share of the labelled genes used for early stopping.
         sequences: a sequence per gene id, used by every ``fit`` (``fit(..., sequences=...)``
             overrides it): the model then fuses the graph view with a sequence view.
-        sequence_encoder, sequence_options: with sequences, the sequence encoder (``deepbind``, ``basset``, ``danq``, ``kmer``) and its options; the model
+        sequence_encoder, sequence_options: with sequences, the sequence encoder
+            (``deepbind``, ``basset``, ``danq``, ``kmer``) and its options; the model
             becomes a :class:`~graphgen.models.fusion.FusionModel` of the graph model
             (``model``; ``"none"`` for the sequence view alone) and the encoder, trained end
             to end.

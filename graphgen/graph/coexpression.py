@@ -58,7 +58,8 @@ def coexpression_graph(
         (['A', 'B', 'C'], [[0, 1], [1, 0]])
     """
     if method not in ("knn", "threshold"):
-        raise ConfigError(f"coexpression_graph: method must be 'knn' or 'threshold', got {method!r}")
+        raise ConfigError(f"coexpression_graph: method must be 'knn' or 'threshold', got "
+                          f"{method!r}")
     if method == "knn" and (not isinstance(k, int) or k < 1 or k >= matrix.shape[1]):
         raise ConfigError(f"coexpression_graph: k must be in [1, genes - 1], got {k!r}")
     if method == "threshold" and not 0 < threshold <= 1:

@@ -128,7 +128,8 @@ def from_networkx(graph: nx.Graph) -> Data:
 
 def _edge_attributes(data: Data) -> list[str]:
     n_edges = data.edge_index.shape[1]
-    return sorted(key for key in data.keys() if key.startswith("edge_") and key != "edge_index"
+    names = data.keys()  # Data is not a dict: iterating it yields (key, value) pairs
+    return sorted(key for key in names if key.startswith("edge_") and key != "edge_index"
                   and torch.is_tensor(data[key]) and data[key].dim() == 1
                   and data[key].shape[0] == n_edges)
 

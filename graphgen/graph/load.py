@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Union
 
 import numpy as np
 import pandas as pd
@@ -25,7 +24,7 @@ from graphgen.ids.mapper import IdMapper
 from graphgen.io.biogrid import BiogridFormat, read_biogrid
 from graphgen.io.dorothea import DorotheaFormat, read_dorothea
 from graphgen.io.edgelist import EdgeListFormat, read_edgelist
-from graphgen.io.string import StringFormat, read_string, scale_score
+from graphgen.io.string import StringFormat, read_string
 from graphgen.io.trrust import read_trrust
 
 __all__ = ["GrnFormat", "PpiFormat", "load_grn", "load_ppi"]
@@ -33,9 +32,9 @@ __all__ = ["GrnFormat", "PpiFormat", "load_grn", "load_ppi"]
 log = logging.getLogger(__name__)
 
 #: What ``load_ppi(format=...)`` accepts: a name or an options object.
-PpiFormat = Union[str, StringFormat, BiogridFormat, EdgeListFormat]
+PpiFormat = str | StringFormat | BiogridFormat | EdgeListFormat
 #: What ``load_grn(format=...)`` accepts: a name or an options object.
-GrnFormat = Union[str, DorotheaFormat, EdgeListFormat]
+GrnFormat = str | DorotheaFormat | EdgeListFormat
 
 _PPI_FORMATS = {"string": StringFormat, "biogrid": BiogridFormat,
                 "edgelist": lambda: EdgeListFormat(weight=None)}

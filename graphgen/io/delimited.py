@@ -198,7 +198,8 @@ def read_delimited(
 def _header(path: Path, line: str, sep: str, names: Sequence[str] | None, what: str) -> list[str]:
     if names is not None:
         return list(names)
-    fields = re.split(sep, line.strip()) if sep == r"\s+" else next(csv.reader([line], delimiter=sep))
+    fields = (re.split(sep, line.strip()) if sep == r"\s+"
+              else next(csv.reader([line], delimiter=sep)))
     return [f.strip() for f in fields]
 
 

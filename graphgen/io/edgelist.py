@@ -62,7 +62,8 @@ class EdgeListFormat:
         if len(set(columns)) != len(columns):
             raise ConfigError(f"EdgeListFormat: a column is used twice in {columns}")
         if self.comment_lines < 0:
-            raise ConfigError(f"EdgeListFormat: comment_lines must be >= 0, got {self.comment_lines}")
+            raise ConfigError(f"EdgeListFormat: comment_lines must be >= 0, got "
+                              f"{self.comment_lines}")
 
 
 def parse_signs(values: pd.Series, *, path: str | os.PathLike, what: str) -> np.ndarray:

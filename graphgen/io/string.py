@@ -134,7 +134,8 @@ def read_string(
         if fractional.any():
             line = int(table.index[np.argmax(fractional)])
             raise DataFormatError(
-                f"{path}, line {line}: STRING score {float(score[np.argmax(fractional)])!r} in column "
+                f"{path}, line {line}: STRING score {float(score[np.argmax(fractional)])!r} in "
+                f"column "
                 f"{score_column!r} is not a whole number, but other lines (up to {high:g}) are "
                 "on STRING's 0-1000 scale: the file mixes the 0-1 and 0-1000 scales")
         score = score / 1000.0

@@ -14,8 +14,13 @@ from torch import Tensor, nn
 from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.models.base import GraphModel
 from graphgen.models.dropout import dropout
-from graphgen.models.sparse_conv import (AdjacencyCache, SparseGCNConv, SparseSAGEConv,
-                                         gcn_adjacency, mean_adjacency_of)
+from graphgen.models.sparse_conv import (
+    AdjacencyCache,
+    SparseGCNConv,
+    SparseSAGEConv,
+    gcn_adjacency,
+    mean_adjacency_of,
+)
 from graphgen.sequences.encoders import SequenceEncoder
 
 __all__ = ["PairClassifier"]

@@ -30,7 +30,8 @@ class GraphSAGE(ConvStack):
 
     Example:
         >>> import torch
-        >>> GraphSAGE(4, 2, hidden_channels=8)(torch.randn(3, 4), torch.tensor([[0, 1], [1, 0]])).shape
+        >>> model = GraphSAGE(4, 2, hidden_channels=8)
+        >>> model(torch.randn(3, 4), torch.tensor([[0, 1], [1, 0]])).shape
         torch.Size([3, 2])
     """
 

@@ -20,8 +20,13 @@ from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.models.base import GraphModel
 from graphgen.models.dropout import dropout
 from graphgen.models.pooling import GenePooling
-from graphgen.models.sparse_conv import (AdjacencyCache, SparseGATConv, SparseGCNConv,
-                                         attention_structure, gcn_adjacency)
+from graphgen.models.sparse_conv import (
+    AdjacencyCache,
+    SparseGATConv,
+    SparseGCNConv,
+    attention_structure,
+    gcn_adjacency,
+)
 
 __all__ = ["SampleGraphNet", "SampleGraphs"]
 

@@ -29,8 +29,13 @@ from torch import Tensor, nn
 
 from graphgen.exceptions import ConfigError
 from graphgen.io.fasta import ALPHABETS
-from graphgen.sequences.tokens import (SequenceBatch, kmer_counts, length_buckets, one_hot,
-                                       reverse_complement)
+from graphgen.sequences.tokens import (
+    SequenceBatch,
+    kmer_counts,
+    length_buckets,
+    one_hot,
+    reverse_complement,
+)
 
 __all__ = ["ENCODERS", "BassetEncoder", "DanQEncoder", "DeepBindEncoder", "KmerEncoder",
            "SequenceEncoder", "build_encoder"]

@@ -13,8 +13,8 @@ import torch
 from sklearn.base import ClassifierMixin
 from torch_geometric.data import Data
 
-from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.estimators.base import GraphgenEstimator
+from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.graph.coexpression import coexpression_graph
 from graphgen.models.base import run_model
 from graphgen.models.mlp import MLP
@@ -22,11 +22,11 @@ from graphgen.models.multiomics_gcn import MultiOmicsGCN
 from graphgen.models.sample_graph import SampleGraphNet
 from graphgen.subtyping.omics import OmicsScaler, align_omics
 from graphgen.subtyping.views import expression_graph_view, feature_view, patient_graph_view
+from graphgen.train.fitting import fit_model
 from graphgen.train.metrics import classification_metrics
 from graphgen.train.seeding import seed_everything
-from graphgen.train.splits import Split, train_val_split
+from graphgen.train.splits import train_val_split
 from graphgen.train.tasks import NodeClassificationTask, SampleGraphTask
-from graphgen.train.fitting import fit_model
 from graphgen.train.trainer import TrainerConfig
 
 __all__ = ["SUBTYPE_TRAINER", "SubtypeClassifier"]
@@ -239,7 +239,8 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
             else:
                 # the training samples plus the new ones; only training samples send edges
                 joint = {n: pd.concat([self.train_omics_[n],
-                                       scaled[n].set_axis([f"__new__{i}" for i in range(len(samples))])])
+                                       scaled[n].set_axis([f"__new__{i}"
+                                                           for i in range(len(samples))])])
                          for n in self.omics_names_}
                 train = np.zeros(len(next(iter(joint.values()))), dtype=bool)
                 train[: len(self.train_samples_)] = True

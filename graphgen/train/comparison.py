@@ -21,10 +21,10 @@ from torch_geometric.data import Data
 from graphgen.graph.nodes import node_index
 from graphgen.labels import align_labels
 from graphgen.models.registry import GRAPH_ONLY, build_model
+from graphgen.train.fitting import fit_model
 from graphgen.train.seeding import seed_everything
 from graphgen.train.splits import Split
 from graphgen.train.tasks import make_task
-from graphgen.train.fitting import fit_model
 from graphgen.train.trainer import TrainerConfig
 
 __all__ = ["CVResult", "ModelResult", "compare_models", "cross_validate", "results_table",

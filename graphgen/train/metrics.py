@@ -57,7 +57,8 @@ def average_precision(y_true: np.ndarray, scores: np.ndarray) -> np.ndarray:
     ``(R_n - R_{n-1}) * P_n``, as scikit-learn's ``average_precision_score``.
 
     Example:
-        >>> round(float(average_precision(np.array([0, 0, 1, 1]), np.array([0.1, 0.4, 0.35, 0.8]))), 4)
+        >>> y, s = np.array([0, 0, 1, 1]), np.array([0.1, 0.4, 0.35, 0.8])
+        >>> round(float(average_precision(y, s)), 4)
         0.8333
     """
     y = np.asarray(y_true, dtype=np.float64)

@@ -113,9 +113,10 @@ class FitResult:
 
 
 class Trainer:
-    """Full-batch trainer for every graphgen task.
+    """The one trainer of every graphgen task (node, multi-label, sample-graph, pair).
 
-    The model is trained with Adam on ``task.loss`` over the training nodes; after each epoch
+    The model is trained with Adam on ``task.loss`` over the training items, all in one step
+    per epoch or, with ``config.batch_size``, in shuffled mini-batches; after each epoch
     the validation metrics are computed, and the weights of the best epoch (by
     ``config.monitor``) are restored at the end. Training stops early after
     ``config.patience`` epochs without improvement.
@@ -232,7 +233,7 @@ class Trainer:
                 value = sign * val[monitor]
                 if value > state["best_value"]:
                     val = {**task.evaluate(logits, task.val_index), "loss": val["loss"]}
-            train_loss = float(sum(l * w for l, w in zip(losses, weights)) / sum(weights))
+            train_loss = float(sum(loss * w for loss, w in zip(losses, weights)) / sum(weights))
             if not math.isfinite(train_loss) or not math.isfinite(val["loss"]):
                 bar.close()
                 raise TrainingError(

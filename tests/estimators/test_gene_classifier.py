@@ -214,7 +214,9 @@ def test_predict_threshold_chosen_on_validation_genes(data, small_organism):
     assert clf.threshold_ == best_f1_threshold(truth, proba[val])
     called = clf.predict()
     assert ((called == 1) == (proba >= clf.threshold_)).all()
-    f1 = lambda t: 2 * (truth & (proba[val] >= t)).sum() / (truth.sum() + (proba[val] >= t).sum())
+    def f1(t):
+        return 2 * (truth & (proba[val] >= t)).sum() / (truth.sum() + (proba[val] >= t).sum())
+
     assert f1(clf.threshold_) >= f1(0.5)
 
 

@@ -28,7 +28,8 @@ def test_directed_sign_rule():
     })
     g = edges_to_data(edges, directed=True)
     ids = g.node_ids
-    signs = {(ids[s], ids[t]): v for (s, t), v in zip(g.edge_index.T.tolist(), g.edge_sign.tolist())}
+    signs = {(ids[s], ids[t]): v
+             for (s, t), v in zip(g.edge_index.T.tolist(), g.edge_sign.tolist())}
     # activation + unknown -> +1; activation + repression -> 0; unknown only -> 0
     assert signs == {("T", "a"): 1, ("T", "b"): 0, ("T", "c"): 0, ("T", "d"): -1, ("U", "a"): -1}
 

@@ -93,7 +93,8 @@ def test_real_dorothea_abc(shared_data):
     raw = raw[raw["confidence"].isin(list("ABC"))]
     assert g.num_nodes == len(set(raw["tf"]) | set(raw["target"]))
     raw = raw[raw["tf"] != raw["target"]]
-    pairs = raw.groupby(["tf", "target"])["mor"].agg(lambda m: int((m > 0).any()) - int((m < 0).any()))
+    pairs = raw.groupby(["tf", "target"])["mor"].agg(
+        lambda m: int((m > 0).any()) - int((m < 0).any()))
     assert g.edge_index.shape[1] == len(pairs)
     assert int((g.edge_sign == -1).sum()) == int((pairs == -1).sum())
 

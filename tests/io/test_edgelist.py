@@ -52,7 +52,8 @@ def test_bad_sign_names_line_and_value():
         parse_signs(pd.Series(["+", "-", "sometimes"], index=[1, 2, 3]), path="f", what="x")
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(blob=st.binary(max_size=400), gz=st.booleans())
 def test_random_bytes_give_a_table_or_our_error(tmp_path, blob, gz):
     f = tmp_path / "random.bin"
@@ -68,7 +69,8 @@ _cell = st.one_of(st.text(alphabet="ab,;\t\"'\n 1.-", max_size=6),
                   st.floats(allow_nan=True, allow_infinity=True).map(str))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(st.lists(_cell, min_size=1, max_size=4), max_size=6))
 def test_random_tables_give_a_table_or_our_error(tmp_path, rows):
     f = tmp_path / "random.csv"

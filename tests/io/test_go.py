@@ -60,6 +60,7 @@ def test_obo_rejects_non_obo(tmp_path):
 def test_real_obo_and_gene2go(shared_data):
     dag = read_obo(shared_data / "go" / "go-basic.obo")
     assert dag["GO:0006915"].name == "apoptotic process"
-    assert "part_of" in dag["GO:0000776"].relationship  # kinetochore part_of chromosome, centromeric region
+    # kinetochore part_of chromosome, centromeric region
+    assert "part_of" in dag["GO:0000776"].relationship
     ann = read_gene2go(shared_data / "go" / "gene2go.human.tsv.gz")
     assert ann["gene_id"].nunique() == 20728

@@ -5,9 +5,15 @@ import pytest
 import torch
 from torch_geometric.nn import GATConv, GCNConv, SAGEConv
 
-from graphgen.models.sparse_conv import (AdjacencyCache, SparseGATConv, SparseGCNConv,
-                                         SparseSAGEConv, attention_structure, gcn_adjacency,
-                                         mean_adjacency)
+from graphgen.models.sparse_conv import (
+    AdjacencyCache,
+    SparseGATConv,
+    SparseGCNConv,
+    SparseSAGEConv,
+    attention_structure,
+    gcn_adjacency,
+    mean_adjacency,
+)
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,14 @@ import torch
 
 from graphgen import ConfigError, DataFormatError
 from graphgen.sequences.encoders import ENCODERS, build_encoder
-from graphgen.sequences.tokens import (SequenceBatch, encode, kmer_counts, length_buckets,
-                                       one_hot, reverse_complement)
+from graphgen.sequences.tokens import (
+    SequenceBatch,
+    encode,
+    kmer_counts,
+    length_buckets,
+    one_hot,
+    reverse_complement,
+)
 
 RNG = np.random.default_rng(0)
 DNA = ["".join(RNG.choice(list("ACGTN"), n, p=[.24, .24, .24, .24, .04]))

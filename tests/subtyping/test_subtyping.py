@@ -1,6 +1,7 @@
 """Subtyping: no test leakage into the graphs, alignment reports, the classifier learns."""
 
 import logging
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -8,14 +9,17 @@ import pytest
 import torch
 
 from graphgen import ConfigError, DataFormatError
-from dataclasses import replace
-
-from graphgen.subtyping import SUBTYPE_TRAINER, SubtypeClassifier
 from graphgen.graph.coexpression import coexpression_graph
 from graphgen.graph.patient_similarity import patient_graph
 from graphgen.models.base import run_model
 from graphgen.models.multiomics_gcn import MultiOmicsGCN
-from graphgen.subtyping import align_omics, compare_subtyping, patient_graph_view
+from graphgen.subtyping import (
+    SUBTYPE_TRAINER,
+    SubtypeClassifier,
+    align_omics,
+    compare_subtyping,
+    patient_graph_view,
+)
 from graphgen.train.splits import stratified_split
 
 
@@ -28,7 +32,9 @@ def test_held_out_samples_never_send_edges_nor_set_the_threshold():
     changed = x.copy()
     changed[~train] = rng.normal(size=(10, 6)) * 100  # arbitrary held-out samples
     ei2, w2 = patient_graph(changed, train, k=4)
-    among_train = lambda e: {tuple(p) for p in e.T.tolist() if train[p[1]]}
+    def among_train(e):
+        return {tuple(p) for p in e.T.tolist() if train[p[1]]}
+
     assert among_train(ei) == among_train(ei2)
 
 

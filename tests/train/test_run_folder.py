@@ -1,8 +1,8 @@
 import json
-import tomllib
 
 import pandas as pd
 import pytest
+import tomllib
 
 from graphgen import OutputError
 from graphgen.train import RunFolder
