@@ -32,7 +32,7 @@ DEMO_MODELS: dict[str, dict] = {
 
 def run_demo(
     out: str | Path, *, seed: int = 0, progress: bool | None = None, n_genes: int = 2000,
-    n_samples: int = 300, overwrite: bool = False,
+    n_samples: int = 300, overwrite: bool = False, device: str = "auto",
 ) -> tuple[RunFolder, list[ModelResult]]:
     """Simulate an organism, train GCN, GAT and the baselines on one stratified split, write a
     run folder.
@@ -47,6 +47,7 @@ def run_demo(
         progress: show progress bars (``None``: on a terminal only).
         n_genes, n_samples: size of the simulated organism.
         overwrite: replace the run in ``out`` if there is one (otherwise an error).
+        device: where to train (``"auto"``, ``"cpu"``, ``"cuda"``, ``"cuda:N"``).
 
     Returns:
         The run folder and the per-model results.
@@ -63,7 +64,7 @@ def run_demo(
     organism = make_organism(n_genes=n_genes, n_samples=n_samples, seed=seed)
     data = stack_blocks(organism.ppi, {"attributes": organism.features})
     split = stratified_split(organism.labels, val_size=0.2, test_size=0.2, seed=seed)
-    trainer = TrainerConfig(seed=seed, progress=progress)
+    trainer = TrainerConfig(seed=seed, progress=progress, device=device)
     results = compare_models(data, organism.labels, split, DEMO_MODELS, trainer=trainer)
 
     run.write_config({

@@ -38,6 +38,8 @@ def _build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--no-progress", action="store_true", help="hide progress bars")
     demo.add_argument("--overwrite", action="store_true",
                       help="replace the run already in --out (otherwise an error)")
+    demo.add_argument("--device", default="auto",
+                      help="cpu, cuda, cuda:N or auto (default: a GPU if there is one)")
     datasets.add_parser(sub)
     run = sub.add_parser(
         "run", help="run an experiment from a TOML file",
@@ -50,6 +52,8 @@ def _build_parser() -> argparse.ArgumentParser:
                      help="continue an interrupted run from its checkpoints")
     run.add_argument("--overwrite", action="store_true",
                      help="replace the run already in the run folder (otherwise an error)")
+    run.add_argument("--device", default=None,
+                     help="cpu, cuda, cuda:N or auto (default: [trainer] device, else auto)")
     run.add_argument("--no-progress", action="store_true", help="hide progress bars")
     return parser
 
@@ -84,7 +88,7 @@ def _demo(args: argparse.Namespace) -> int:
     from graphgen.cli.demo import format_table, run_demo
 
     run, results = run_demo(args.out, seed=args.seed, progress=False if args.no_progress else None,
-                            overwrite=args.overwrite)
+                            overwrite=args.overwrite, device=args.device)
     print(format_table(results))
     print(f"\nrun folder: {run.path}  (config.toml, metrics.json, predictions.csv, curves.png)")
     return 0
@@ -96,7 +100,8 @@ def _run(args: argparse.Namespace) -> int:
 
     config = load_experiment(args.experiment)
     result = run_experiment(config, out=args.out, progress=False if args.no_progress else None,
-                            resume=args.resume, overwrite=args.overwrite)
+                            resume=args.resume, overwrite=args.overwrite,
+                            device=args.device)
     print(f"{config.name}: {len(result.labels)} labelled genes in the graph"
           + (f" ({len(result.labels_not_in_graph)} labelled genes not in the graph, listed in "
              "labels_not_in_graph.txt)" if len(result.labels_not_in_graph) else ""))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +76,8 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
         max_length: with sequences, truncate longer ones (as ``[sequences] max_length`` of a
             TOML experiment).
         graph_channels: output width of the graph encoder in a fusion model.
+        device: ``"cpu"``, ``"cuda"``, ``"cuda:N"`` or ``"auto"``; ``None`` (default) keeps
+            the trainer's (``TrainerConfig.device``, ``"auto"`` unless set).
 
     Attributes (after ``fit``):
         classes_: class values (single-label) or label names (multi-label).
@@ -117,6 +119,7 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
         missing_sequence: str = "error",
         max_length: int | None = None,
         graph_channels: int = 64,
+        device: str | None = None,
     ) -> None:
         self.model = model
         self.hparams = hparams
@@ -130,13 +133,14 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
         self.missing_sequence = missing_sequence
         self.max_length = max_length
         self.graph_channels = graph_channels
+        self.device = device
 
     def _trainer_config(self) -> TrainerConfig:
         config = TrainerConfig() if self.trainer is None else self.trainer
         if not isinstance(config, TrainerConfig):
             raise ConfigError(f"{type(self).__name__}: trainer must be a "
                               f"graphgen.TrainerConfig, got {type(config).__name__}")
-        return config
+        return config if self.device is None else replace(config, device=self.device)
 
     def fit(self, data: Data, labels: pd.Series | pd.DataFrame, *,
             sequences: pd.Series | None = None) -> GeneClassifier:

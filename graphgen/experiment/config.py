@@ -293,8 +293,12 @@ class ExperimentConfig:
         candidate = Path(self.base) / path
         return str(candidate) if candidate.exists() or os.sep in path or "/" in path else path
 
-    def trainer_config(self, *, progress: bool) -> TrainerConfig:
-        return TrainerConfig(**self.trainer, seed=self.seed, progress=progress)
+    def trainer_config(self, *, progress: bool | None,
+                       device: str | None = None) -> TrainerConfig:
+        """The ``[trainer]`` settings with the top-level seed; ``device`` (e.g. from
+        ``graphgen run --device``) overrides ``[trainer] device``."""
+        settings = {**self.trainer, **({"device": device} if device is not None else {})}
+        return TrainerConfig(**settings, seed=self.seed, progress=progress)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict of every setting (for ``config.toml`` of the run folder)."""

@@ -73,7 +73,7 @@ class ExperimentResult:
 
 def run_experiment(
     config: ExperimentConfig, *, out: str | Path | None = None, progress: bool | None = None,
-    resume: bool = False, overwrite: bool = False,
+    resume: bool = False, overwrite: bool = False, device: str | None = None,
 ) -> ExperimentResult:
     """Run every model of ``config`` on every split and write the run folder.
 
@@ -83,7 +83,8 @@ def run_experiment(
     model), ``labels_not_in_graph.txt`` and, for binary tasks, ``curves.png``. Training states
     go to ``checkpoints/``; ``resume=True`` continues an interrupted run from them (and
     refuses checkpoints written for other settings, features or labels). A folder that
-    already holds a run is an error unless ``resume`` or ``overwrite``.
+    already holds a run is an error unless ``resume`` or ``overwrite``. ``device`` overrides
+    ``[trainer] device`` (``"cpu"``, ``"cuda"``, ``"cuda:N"``, ``"auto"``).
 
     Raises:
         ConfigError, DataFormatError, IdMappingError, DataNotAvailableError: bad settings or
@@ -106,7 +107,7 @@ def run_experiment(
         aligned = align_labels(raw_labels, data.node_ids)
     splits = _splits(config, aligned.labels)
     cv = cross_validate(data, aligned.labels, splits, config.models,
-                        trainer=config.trainer_config(progress=progress),
+                        trainer=config.trainer_config(progress=progress, device=device),
                         checkpoint_dir=run.path / "checkpoints", resume=resume,
                         model_factory=factory)
     _write(run, config, cv, aligned, data, graph, label_terms, time.perf_counter() - started)

@@ -92,7 +92,7 @@ def check_node_features(data: Data, *, what: str = "graph") -> None:
         >>> try:
         ...     check_node_features(g)
         ... except DataFormatError as err:
-        ...     print(str(err)[:70])
+        ...     print(str(err)[:69])
         graph: node features x hold 1 NaN/inf value(s), first at gene 'MDM2',
     """
     x = getattr(data, "x", None)

@@ -104,8 +104,8 @@ def mean_adjacency_of(edge_index: Tensor, _edge_weight: Tensor | None, num_nodes
 def mean_adjacency(edge_index: Tensor, num_nodes: int) -> SparseOperator:
     """Row-normalised adjacency: row ``i`` averages the sources of edges into ``i``."""
     src, dst = edge_index
-    ones = torch.ones(src.shape[0])
-    degree = torch.zeros(num_nodes).index_add_(0, dst, ones)
+    ones = torch.ones(src.shape[0], device=edge_index.device)
+    degree = torch.zeros(num_nodes, device=edge_index.device).index_add_(0, dst, ones)
     return _operator(dst, src, ones / degree.clamp_min(1)[dst], num_nodes)
 
 
@@ -210,10 +210,10 @@ def attention_structure(edge_index: Tensor, _edge_weight: Tensor | None,
     src, dst = index
     order = torch.argsort(dst * num_nodes + src)
     src, dst = src[order], dst[order]
-    ptr = torch.zeros(num_nodes + 1, dtype=torch.long)
+    ptr = torch.zeros(num_nodes + 1, dtype=torch.long, device=edge_index.device)
     ptr[1:] = torch.cumsum(torch.bincount(dst, minlength=num_nodes), 0)
     perm = torch.argsort(src * num_nodes + dst)
-    ptr_t = torch.zeros(num_nodes + 1, dtype=torch.long)
+    ptr_t = torch.zeros(num_nodes + 1, dtype=torch.long, device=edge_index.device)
     ptr_t[1:] = torch.cumsum(torch.bincount(src, minlength=num_nodes), 0)
     return AttentionStructure(src=src, dst=dst, ptr=ptr, perm=perm, ptr_t=ptr_t,
                               dst_t=dst[perm], num_nodes=num_nodes)
@@ -245,7 +245,8 @@ class _AttentionAggregate(torch.autograd.Function):
         n, heads, _ = h.shape
         grad_alpha = torch.empty_like(alpha) if ctx.needs_input_grad[0] else None
         grad_h = torch.empty_like(h) if ctx.needs_input_grad[1] else None
-        pattern = _csr_from_parts(s.ptr, s.src, torch.zeros(len(s.src), dtype=h.dtype), n)
+        pattern = _csr_from_parts(s.ptr, s.src, torch.zeros(len(s.src), dtype=h.dtype,
+                                                            device=h.device), n)
         for k in range(heads):
             g = grad[:, k].contiguous()
             if grad_h is not None:

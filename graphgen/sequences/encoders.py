@@ -54,12 +54,12 @@ def _valid_after_pool(lengths: Tensor, size: int) -> Tensor:
 
 
 def _zero_beyond(x: Tensor, lengths: Tensor) -> Tensor:
-    mask = torch.arange(x.shape[-1])[None, :] < lengths[:, None]
+    mask = torch.arange(x.shape[-1], device=x.device)[None, :] < lengths[:, None]
     return x * mask[:, None, :]
 
 
 def _masked_max(x: Tensor, lengths: Tensor) -> Tensor:
-    mask = torch.arange(x.shape[-1])[None, :] < lengths[:, None]
+    mask = torch.arange(x.shape[-1], device=x.device)[None, :] < lengths[:, None]
     return x.masked_fill(~mask[:, None, :], float("-inf")).amax(dim=-1)
 
 
@@ -123,6 +123,8 @@ class SequenceEncoder(nn.Module):
         once for a feature block.
         """
         n = len(batch)
+        device = next(self.parameters()).device  # sequences stay on the CPU until batched
+        batch = batch.to("cpu")
         order = (length_buckets(batch.lengths.numpy(), batch_size) if buckets
                  else [np.arange(i, min(i + batch_size, n)) for i in range(0, n, batch_size)])
         parts, positions = [], []
@@ -130,12 +132,12 @@ class SequenceEncoder(nn.Module):
             part = batch.select(index) if buckets else SequenceBatch(
                 batch.codes[torch.as_tensor(index)], batch.lengths[torch.as_tensor(index)],
                 batch.alphabet)
-            parts.append(self(part))
+            parts.append(self(part.to(device)))
             positions.append(torch.as_tensor(index))
         out = torch.cat(parts)
         inverse = torch.empty(n, dtype=torch.long)
         inverse[torch.cat(positions)] = torch.arange(n)
-        return out[inverse]
+        return out.index_select(0, inverse.to(out.device))
 
 
 class DeepBindEncoder(SequenceEncoder):

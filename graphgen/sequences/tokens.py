@@ -47,7 +47,12 @@ class SequenceBatch:
     @property
     def mask(self) -> Tensor:
         """``[B, L]`` True at real positions."""
-        return torch.arange(self.codes.shape[1])[None, :] < self.lengths[:, None]
+        return (torch.arange(self.codes.shape[1], device=self.codes.device)[None, :]
+                < self.lengths[:, None])
+
+    def to(self, device: torch.device | str) -> SequenceBatch:
+        """The same sequences with codes and lengths on ``device``."""
+        return SequenceBatch(self.codes.to(device), self.lengths.to(device), self.alphabet)
 
     def __len__(self) -> int:
         return self.codes.shape[0]
@@ -111,13 +116,14 @@ def one_hot(batch: SequenceBatch) -> Tensor:
     """``[B, C, L]`` float channels: DNA 4 (A, C, G, T; N is 0.25 each, as DeepBind), protein
     21 (20 amino acids + X); padding is all zeros."""
     letters = ALPHABETS[batch.alphabet][0]
+    device = batch.codes.device
     if batch.alphabet == "dna":
-        table = torch.zeros(len(letters) + 1, 4)
-        table[:4] = torch.eye(4)
+        table = torch.zeros(len(letters) + 1, 4, device=device)
+        table[:4] = torch.eye(4, device=device)
         table[4] = 0.25
     else:
-        table = torch.zeros(len(letters) + 1, len(letters))
-        table[: len(letters)] = torch.eye(len(letters))
+        table = torch.zeros(len(letters) + 1, len(letters), device=device)
+        table[: len(letters)] = torch.eye(len(letters), device=device)
     return table[batch.codes.long()].permute(0, 2, 1).contiguous()
 
 

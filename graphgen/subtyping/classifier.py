@@ -16,7 +16,6 @@ from torch_geometric.data import Data
 from graphgen.estimators.base import GraphgenEstimator
 from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.graph.coexpression import coexpression_graph
-from graphgen.models.base import run_model
 from graphgen.models.mlp import MLP
 from graphgen.models.multiomics_gcn import MultiOmicsGCN
 from graphgen.models.sample_graph import SampleGraphNet
@@ -27,7 +26,7 @@ from graphgen.train.metrics import classification_metrics
 from graphgen.train.seeding import seed_everything
 from graphgen.train.splits import train_val_split
 from graphgen.train.tasks import NodeClassificationTask, SampleGraphTask
-from graphgen.train.trainer import TrainerConfig
+from graphgen.train.trainer import Trainer, TrainerConfig
 
 __all__ = ["SUBTYPE_TRAINER", "SubtypeClassifier"]
 
@@ -79,6 +78,8 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
             as monitor: the validation sets of small cohorts are too small for a stable
             AUROC, batches of 64 samples).
         val_size: share of training samples for early stopping.
+        device: ``"cpu"``, ``"cuda"``, ``"cuda:N"`` or ``"auto"``; ``None`` (default) keeps
+            the trainer's.
 
     Attributes (after ``fit``):
         classes_, model_, scaler_, fit_result_, samples_dropped_ (sample -> reason),
@@ -111,6 +112,7 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
         dropout: float = 0.3,
         trainer: TrainerConfig | None = None,
         val_size: float = 0.2,
+        device: str | None = None,
     ) -> None:
         self.view = view
         self.network = network
@@ -125,6 +127,7 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
         self.dropout = dropout
         self.trainer = trainer
         self.val_size = val_size
+        self.device = device
 
     def _trainer_config(self) -> TrainerConfig:
         config = SUBTYPE_TRAINER if self.trainer is None else self.trainer
@@ -133,7 +136,7 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
                               f"got {type(config).__name__}")
         if self.view != "expression-graph" and config.batch_size is not None:
             config = replace(config, batch_size=None)  # patient graphs train full-batch
-        return config
+        return config if self.device is None else replace(config, device=self.device)
 
     def fit(self, omics: Mapping[str, pd.DataFrame], labels: pd.Series) -> SubtypeClassifier:
         """Train on the labelled samples shared by every omics table.
@@ -229,23 +232,21 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
         scaled = self.scaler_.transform(aligned.omics)
         samples = aligned.samples
         model = self.model_
-        model.eval()
-        with torch.no_grad():
-            if self.view == "expression-graph":
-                data = expression_graph_view(scaled, self.network_, genes=self.genes_)
-                logits = self.task_.forward(model, data, None)
-            elif self.view == "features":
-                logits = run_model(model, feature_view(scaled))
-            else:
-                # the training samples plus the new ones; only training samples send edges
-                joint = {n: pd.concat([self.train_omics_[n],
-                                       scaled[n].set_axis([f"__new__{i}"
-                                                           for i in range(len(samples))])])
-                         for n in self.omics_names_}
-                train = np.zeros(len(next(iter(joint.values()))), dtype=bool)
-                train[: len(self.train_samples_)] = True
-                data = patient_graph_view(joint, train, k=self.k)
-                logits = run_model(model, data)[len(self.train_samples_):]
+        if self.view == "expression-graph":
+            data = expression_graph_view(scaled, self.network_, genes=self.genes_)
+            logits = Trainer.predict(model, data, self.task_)
+        elif self.view == "features":
+            logits = Trainer.predict(model, feature_view(scaled))
+        else:
+            # the training samples plus the new ones; only training samples send edges
+            joint = {n: pd.concat([self.train_omics_[n],
+                                   scaled[n].set_axis([f"__new__{i}"
+                                                       for i in range(len(samples))])])
+                     for n in self.omics_names_}
+            train = np.zeros(len(next(iter(joint.values()))), dtype=bool)
+            train[: len(self.train_samples_)] = True
+            data = patient_graph_view(joint, train, k=self.k)
+            logits = Trainer.predict(model, data)[len(self.train_samples_):]
         proba = torch.softmax(logits, dim=-1).numpy()
         return pd.DataFrame(proba, index=samples, columns=self.classes_)
 

@@ -358,7 +358,7 @@ class SampleGraphTask(NodeClassificationTask):
     def forward(self, model, data, index: Tensor | None = None) -> Tensor:
         """Logits ``[len(index), C]`` of ``model(x[batch], data)`` over batches."""
         if index is None:
-            index = torch.arange(data.x.shape[0])
+            index = torch.arange(data.x.shape[0], device=data.x.device)
         if model.training or len(index) <= self.eval_batch_size:
             return run_model(model, data, x=data.x[index])
         return torch.cat([run_model(model, data, x=data.x[part])

@@ -20,8 +20,10 @@ from tqdm.auto import tqdm
 from graphgen.exceptions import ConfigError, DataFormatError, TrainingError
 from graphgen.graph.nodes import check_node_features
 from graphgen.io.atomic import atomic_write
+from graphgen.train.device import DEVICES, resolve_device, to_device
 from graphgen.train.metrics import METRICS, MULTILABEL_METRICS
 from graphgen.train.seeding import seed_everything
+from graphgen.train.tasks import node_logits
 
 __all__ = ["FitResult", "Trainer", "TrainerConfig"]
 
@@ -52,6 +54,9 @@ class TrainerConfig:
         batch_size: training items (genes, samples) per optimiser step, in a new random
             order every epoch; ``None`` (default) takes all training items in one step. Sample
             graph tasks also evaluate in batches of this size.
+        device: where to train: ``"auto"`` (default: the first GPU if CUDA is available,
+            else the CPU), ``"cpu"``, ``"cuda"`` or ``"cuda:N"``. The model, the graph and
+            the targets move there once; metrics are computed on the CPU.
     """
 
     max_epochs: int = 300
@@ -63,8 +68,13 @@ class TrainerConfig:
     progress: bool | None = None
     checkpoint_every: int = 10
     batch_size: int | None = None
+    device: str = "auto"
 
     def __post_init__(self) -> None:
+        if not isinstance(self.device, str) or not (
+                self.device in ("auto", "cpu", "cuda") or self.device.startswith("cuda:")):
+            raise ConfigError(f"TrainerConfig: device must be one of {list(DEVICES)}, got "
+                              f"{self.device!r}")
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or not (
                 0 <= self.seed < 2**32):
             raise ConfigError(f"TrainerConfig: seed must be an integer in [0, 2**32), got "
@@ -196,7 +206,10 @@ class Trainer:
             )
         cfg = self.config
         monitor = self.monitor_for(task)
+        device = resolve_device(cfg.device)
         seed_everything(cfg.seed)
+        model.to(device)
+        on_device, task_on_device = to_device(data, device), to_device(task, device)
         optimiser = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
         sign = -1.0 if monitor == "loss" else 1.0
         state = {"epoch": 0, "best_value": -float("inf"), "best_state": None, "best_epoch": 0,
@@ -215,9 +228,10 @@ class Trainer:
         for epoch in ([] if stopped else bar):
             model.train()
             losses, weights = [], []
-            for batch in self._batches(task.train_index):
+            for batch in self._batches(task_on_device.train_index):
                 optimiser.zero_grad()
-                loss = task.loss(task.forward(model, data, batch), batch)
+                loss = task_on_device.loss(task_on_device.forward(model, on_device, batch),
+                                           batch)
                 loss.backward()
                 optimiser.step()
                 losses.append(loss.item())
@@ -225,11 +239,14 @@ class Trainer:
 
             model.eval()
             with torch.no_grad():
-                logits = task.forward(model, data, task.val_index)
+                val_index = task_on_device.val_index
+                logits = task_on_device.forward(model, on_device, val_index)
+                val_loss = float(task_on_device.loss(logits, val_index))
+                logits = logits.cpu()  # metrics on the CPU, one move per evaluation
                 # Each epoch scores the monitored metric only; all metrics at a new best.
                 val = {} if monitor == "loss" else task.evaluate(logits, task.val_index,
                                                                  which=(monitor,))
-                val["loss"] = float(task.loss(logits, task.val_index))
+                val["loss"] = val_loss
                 value = sign * val[monitor]
                 if value > state["best_value"]:
                     val = {**task.evaluate(logits, task.val_index), "loss": val["loss"]}
@@ -270,23 +287,26 @@ class Trainer:
         size = self.config.batch_size
         if size is None or size >= len(index):
             return [index]
-        order = index[torch.randperm(len(index))]
+        order = index[torch.randperm(len(index)).to(index.device)]
         return list(order.split(size))
 
     @staticmethod
     def predict(model: nn.Module, data: Data, task=None) -> torch.Tensor:
-        """Logits of ``model`` on every node (or sample) of ``data`` in evaluation mode.
+        """Logits of ``model`` on every node (or sample, or pair) of ``data`` in evaluation
+        mode, on the CPU. ``data`` is moved to the model's device for the forward pass.
 
         Args:
-            task: the task whose ``forward`` runs the model (needed for sample-graph tasks;
-                node models are run on the whole graph without it).
+            task: the task whose ``forward`` runs the model (needed for sample-graph and pair
+                tasks; node models are run on the whole graph without it).
         """
         model.eval()
+        parameter = next(model.parameters(), None)
+        device = parameter.device if parameter is not None else torch.device("cpu")
+        data = to_device(data, device)
         with torch.no_grad():
             if task is not None:
-                return task.forward(model, data, None)
-            from graphgen.train.tasks import node_logits
-            return node_logits(model, data)
+                return to_device(task, device).forward(model, data, None).cpu()
+            return node_logits(model, data).cpu()
 
 
 def _fingerprint(model: nn.Module, data: Data, task, cfg: TrainerConfig) -> str:
@@ -314,7 +334,8 @@ def _fingerprint(model: nn.Module, data: Data, task, cfg: TrainerConfig) -> str:
     digest.update(task.y.detach().cpu().contiguous().numpy().tobytes())
     for index in (task.train_index, task.val_index):
         digest.update(index.numpy().tobytes())
-    settings = {k: v for k, v in asdict(cfg).items() if k not in ("progress", "max_epochs")}
+    settings = {k: v for k, v in asdict(cfg).items()
+                if k not in ("progress", "max_epochs", "device")}  # resumable anywhere
     digest.update(repr(sorted(settings.items())).encode())
     return digest.hexdigest()
 
