@@ -13,7 +13,13 @@ from graphgen.datasets.synthetic import make_organism
 from graphgen.exceptions import ConfigError
 from graphgen.features.blocks import stack_blocks
 from graphgen.plot.curves import plot_roc_pr
-from graphgen.train.comparison import ModelResult, compare_models, results_table
+from graphgen.train.comparison import (
+    ModelResult,
+    compare_models,
+    format_summary,
+    results_table,
+    summary_table,
+)
 from graphgen.train.run_folder import RunFolder
 from graphgen.train.splits import stratified_split
 from graphgen.train.trainer import TrainerConfig
@@ -104,8 +110,8 @@ def _label(name: str) -> str:
 
 
 def format_table(results: list[ModelResult]) -> str:
-    """The comparison table as aligned text."""
-    table = results_table(results)
-    table.index = [_label(n) for n in table.index]
-    return table.to_string(float_format=lambda v: f"{v:.3f}", formatters={
-        "epochs": "{:d}".format, "seconds": "{:.1f}".format})
+    """The comparison table as aligned text (:func:`~graphgen.train.format_summary`)."""
+    per_split = results_table(results).reset_index()
+    return format_summary(summary_table(per_split), ["auroc", "auprc", "macro_f1", "accuracy"],
+                          extra={"epochs": "{:.0f}", "seconds": "{:.1f}"},
+                          labels={r.name: _label(r.name) for r in results})

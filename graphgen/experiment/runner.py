@@ -42,6 +42,7 @@ from graphgen.models.registry import GRAPH_ONLY
 from graphgen.plot.curves import plot_roc_pr
 from graphgen.sequences.attach import attach_sequences
 from graphgen.train.comparison import CVResult, cross_validate
+from graphgen.train.comparison import format_summary as format_metrics
 from graphgen.train.run_folder import RunFolder
 from graphgen.train.splits import kfold_splits, splits_from_folds, stratified_split
 
@@ -318,16 +319,5 @@ def format_summary(cv: CVResult) -> str:
     multilabel = "macro_auprc_mean" in summary.columns
     metrics = (["micro_auprc", "macro_auprc", "micro_auroc", "macro_auroc"] if multilabel
                else ["auroc", "auprc", "macro_f1", "accuracy"])
-    rows = []
-    for model, row in summary.iterrows():
-        cells = [model]
-        for m in metrics:
-            sd = row[f"{m}_sd"]
-            cells.append(f"{row[f'{m}_mean']:.3f}" + ("" if pd.isna(sd) else f" ± {sd:.3f}"))
-        cells += [f"{row['epochs_mean']:.0f}", f"{row['seconds_mean']:.1f}"]
-        rows.append(cells)
-    header = ["model", *metrics, "epochs", "s/split"]
-    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
-    lines = ["  ".join(str(c).ljust(w) for c, w in zip(header, widths))]
-    lines += ["  ".join(str(c).ljust(w) for c, w in zip(r, widths)) for r in rows]
-    return "\n".join(lines) + f"\n({int(summary['splits'].iloc[0])} split(s))"
+    table = format_metrics(summary, metrics, extra={"epochs": "{:.0f}", "seconds": "{:.1f}"})
+    return table + f"\n({int(summary['splits'].iloc[0])} split(s); seconds per split)"

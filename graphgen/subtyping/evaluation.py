@@ -19,6 +19,7 @@ from sklearn.metrics import accuracy_score, f1_score
 from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.subtyping.classifier import SUBTYPE_TRAINER, SubtypeClassifier
 from graphgen.subtyping.omics import OmicsScaler, align_omics
+from graphgen.train.comparison import format_summary, summary_table
 from graphgen.train.metrics import roc_auc
 from graphgen.train.run_folder import RunFolder
 from graphgen.train.splits import Split
@@ -90,27 +91,12 @@ class SubtypeComparison:
 
     def summary(self) -> pd.DataFrame:
         """Mean and sd of every metric per model (rows in the order the models were given)."""
-        metrics = [*SUBTYPE_METRICS, "seconds"]
-        grouped = self.per_split.groupby("model", sort=False)[metrics]
-        mean, sd = grouped.mean(), grouped.std(ddof=1)
-        out = pd.DataFrame(index=mean.index)
-        for m in metrics:
-            out[f"{m}_mean"], out[f"{m}_sd"] = mean[m], sd[m]
-        out["splits"] = grouped.size()
-        return out
+        return summary_table(self.per_split, [*SUBTYPE_METRICS, "seconds"])
 
     def format(self, metrics: Sequence[str] = ("accuracy", "macro_f1", "weighted_f1",
                                                  "auroc")) -> str:
-        """The summary as aligned text, ``mean ± sd``."""
-        summary = self.summary()
-        header = ["model", *metrics, "s/split"]
-        rows = [[model] + [f"{row[f'{m}_mean']:.3f} ± {row[f'{m}_sd']:.3f}"
-                           if not math.isnan(row[f"{m}_sd"]) else f"{row[f'{m}_mean']:.3f}"
-                           for m in metrics] + [f"{row['seconds_mean']:.1f}"]
-                for model, row in summary.iterrows()]
-        widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
-        return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths))
-                         for r in [header] + rows)
+        """The summary as aligned text, ``mean ± sd`` (:func:`format_summary`)."""
+        return format_summary(self.summary(), list(metrics), extra={"seconds": "{:.1f}"})
 
     def write(self, folder: str, config: Mapping[str, Any], *,
               overwrite: bool = False) -> RunFolder:

@@ -6,6 +6,7 @@ from graphgen.train.comparison import (
     ModelResult,
     compare_models,
     cross_validate,
+    format_summary,
     results_table,
     summary_table,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "compare_models",
     "cross_validate",
     "fit_model",
+    "format_summary",
     "kfold_splits",
     "make_task",
     "multilabel_metrics",

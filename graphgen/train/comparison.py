@@ -27,8 +27,8 @@ from graphgen.train.splits import Split
 from graphgen.train.tasks import make_task
 from graphgen.train.trainer import TrainerConfig
 
-__all__ = ["CVResult", "ModelResult", "compare_models", "cross_validate", "results_table",
-           "summary_table"]
+__all__ = ["CVResult", "ModelResult", "compare_models", "cross_validate", "format_summary",
+           "results_table", "summary_table"]
 
 log = logging.getLogger(__name__)
 
@@ -241,9 +241,15 @@ def results_table(results: list[ModelResult]) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("model")
 
 
-def summary_table(per_split: pd.DataFrame) -> pd.DataFrame:
-    """``<metric>_mean`` / ``<metric>_sd`` per model from a per-split table."""
-    metrics = [c for c in per_split.columns if c not in ("model", "split")]
+def summary_table(per_split: pd.DataFrame,
+                  metrics: Sequence[str] | None = None) -> pd.DataFrame:
+    """``<metric>_mean`` / ``<metric>_sd`` per model from a per-split table (one row per
+    model and split); ``metrics``: the columns to summarise (default every numeric column
+    but ``split`` and ``seed``)."""
+    if metrics is None:
+        metrics = [c for c in per_split.columns if c not in ("model", "split", "seed")
+                   and pd.api.types.is_numeric_dtype(per_split[c])]
+    metrics = list(metrics)
     grouped = per_split.groupby("model", sort=False)[metrics]
     mean, sd = grouped.mean(), grouped.std(ddof=1)
     out = pd.DataFrame(index=mean.index)
@@ -252,3 +258,37 @@ def summary_table(per_split: pd.DataFrame) -> pd.DataFrame:
         out[f"{metric}_sd"] = sd[metric] if len(per_split) > len(mean) else math.nan
     out["splits"] = grouped.size()
     return out
+
+
+def format_summary(summary: pd.DataFrame, metrics: Sequence[str], *,
+                   extra: Mapping[str, str] | None = None,
+                   labels: Mapping[str, str] | None = None) -> str:
+    """The one results formatter: a :func:`summary_table` as aligned text.
+
+    Args:
+        summary: ``<metric>_mean`` / ``<metric>_sd`` columns per model.
+        metrics: shown as ``mean ± sd`` (the mean alone for a single split).
+        extra: more columns shown as their mean, name -> format (e.g.
+            ``{"epochs": "{:.0f}", "seconds": "{:.1f}"}``).
+        labels: display names of the models.
+
+    Example:
+        >>> per_split = pd.DataFrame({"model": ["gcn", "gcn"], "split": ["a", "b"],
+        ...                           "auroc": [0.8, 0.9]})
+        >>> print(format_summary(summary_table(per_split), ["auroc"]))
+        model  auroc
+        gcn    0.850 ± 0.071
+    """
+    extra = dict(extra or {})
+    rows = []
+    for model, row in summary.iterrows():
+        cells = [(labels or {}).get(model, str(model))]
+        for m in metrics:
+            sd = row[f"{m}_sd"]
+            cells.append(f"{row[f'{m}_mean']:.3f}" + ("" if pd.isna(sd) else f" ± {sd:.3f}"))
+        cells += [fmt.format(row[f"{name}_mean"]) for name, fmt in extra.items()]
+        rows.append(cells)
+    header = ["model", *metrics, *extra]
+    widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()
+                     for r in [header, *rows])
