@@ -21,6 +21,7 @@ import argparse
 import platform
 import statistics
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -155,6 +156,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=30)
     args = parser.parse_args()
+    warnings.filterwarnings("ignore", message="Sparse")  # torch's beta notices for CSR
     torch.set_num_threads(max(1, torch.get_num_threads()))
     print(f"{platform.machine()}, {torch.get_num_threads()} threads, torch {torch.__version__}")
     layers(args.epochs)

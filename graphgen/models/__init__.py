@@ -1,10 +1,13 @@
-"""Node-level models: GNNs and the feature-only baseline they are compared with.
+"""Models: GNNs and the baselines they are compared with.
 
-Every trained model maps ``(x [N, F], edge_index [2, E], edge_weight [E] | None)`` to logits
-``[N, C]``, so the trainer treats them alike; label propagation (graph only) needs no
-training and gives scores directly. Pick one by name with :func:`build_model`.
+Every trainable model is a :class:`GraphModel` called through ``nn.Module.__call__`` with
+PyG's signature ``(x, edge_index, edge_weight=None, **inputs)`` (see
+:mod:`graphgen.models.base`); :func:`run_model` draws those arguments from a ``Data``. Label
+propagation (graph only) needs no training and takes labels and a training mask. Pick a node
+model by name with :func:`build_model`.
 """
 
+from graphgen.models.base import GraphModel, run_model
 from graphgen.models.gat import GAT
 from graphgen.models.gcn import GCN
 from graphgen.models.label_propagation import LabelPropagation
@@ -13,5 +16,5 @@ from graphgen.models.mlp import MLP
 from graphgen.models.registry import FEATURE_ONLY, GRAPH_ONLY, MODELS, build_model
 from graphgen.models.sage import GraphSAGE
 
-__all__ = ["FEATURE_ONLY", "GAT", "GCN", "GRAPH_ONLY", "GraphSAGE", "LabelPropagation",
-           "LogisticRegression", "MLP", "MODELS", "build_model"]
+__all__ = ["FEATURE_ONLY", "GAT", "GCN", "GRAPH_ONLY", "GraphModel", "GraphSAGE",
+           "LabelPropagation", "LogisticRegression", "MLP", "MODELS", "build_model", "run_model"]

@@ -1,0 +1,102 @@
+"""The one model contract and the one fit path, and scikit-learn's estimator protocol."""
+
+import numpy as np
+import pytest
+import torch
+from sklearn.base import clone, is_classifier
+from sklearn.exceptions import NotFittedError as SklearnNotFitted
+from sklearn.utils.validation import check_is_fitted
+
+import graphgen
+from graphgen import GeneClassifier, SubtypeClassifier, TrainerConfig
+from graphgen.models import MODELS, GraphModel, build_model, run_model
+from graphgen.train import fit_model, make_task, stratified_split
+from graphgen.train import fitting as fitting_module
+
+QUICK = TrainerConfig(max_epochs=3, progress=False)
+
+
+@pytest.fixture(scope="module")
+def setup(small_organism):
+    data = graphgen.stack_blocks(small_organism.ppi, {"a": small_organism.features})
+    task = make_task(data, small_organism.labels, stratified_split(small_organism.labels))
+    return data, task
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_every_registered_model_goes_through_the_one_fit_path(setup, name):
+    data, task = setup
+    torch.manual_seed(0)
+    model = build_model(name, data.num_features, task.num_outputs)
+    fitted = fit_model(model, data, task, trainer=QUICK)
+    scores = fitted.scores(data)
+    assert scores.shape == (data.num_nodes,) and np.isfinite(scores).all()
+    if isinstance(model, torch.nn.Module):
+        assert isinstance(model, GraphModel) and fitted.fit.epochs == 3
+        calls = []
+        hook = model.register_forward_hook(lambda *_: calls.append(1))
+        run_model(model, data)
+        hook.remove()
+        assert calls == [1]  # through nn.Module.__call__: hooks see the call
+    else:
+        assert fitted.fit is None and fitted.graph_only
+
+
+def test_estimators_comparisons_and_runner_share_the_fit_path(setup, small_organism,
+                                                             monkeypatch):
+    data, _ = setup
+    calls = []
+    real = fitting_module.fit_model
+
+    def spy(*args, **kwargs):
+        calls.append(type(args[0]).__name__)
+        return real(*args, **kwargs)
+
+    for module in ("graphgen.train.comparison", "graphgen.estimators.gene_classifier",
+                   "graphgen.subtyping.classifier"):
+        monkeypatch.setattr(f"{module}.fit_model", spy)
+    GeneClassifier("gcn", trainer=QUICK).fit(data, small_organism.labels)
+    graphgen.compare_models(data, small_organism.labels,
+                            stratified_split(small_organism.labels),
+                            {"mlp": {}, "label_propagation": {}}, trainer=QUICK)
+    SubtypeClassifier("features", trainer=QUICK).fit({"rna": small_organism.expression},
+                                                     small_organism.samples["subtype"])
+    assert calls == ["GCN", "MLP", "LabelPropagation", "MLP"]
+
+
+def test_estimators_are_scikit_learn_estimators(setup, small_organism):
+    data, _ = setup
+    for estimator in (GeneClassifier("sage", hparams={"hidden_channels": 8}, trainer=QUICK),
+                      SubtypeClassifier("features", hidden_channels=8, trainer=QUICK)):
+        assert is_classifier(estimator)
+        copy = clone(estimator)
+        assert copy.get_params() == estimator.get_params() and copy is not estimator
+        with pytest.raises(SklearnNotFitted):
+            check_is_fitted(estimator)
+        estimator.set_params(trainer=TrainerConfig(max_epochs=2, progress=False))
+        assert estimator.get_params()["trainer"].max_epochs == 2
+        with pytest.raises(graphgen.ConfigError, match="no parameter 'depth'"):
+            estimator.set_params(depth=3)
+    gene = GeneClassifier("mlp", trainer=QUICK).fit(data, small_organism.labels)
+    check_is_fitted(gene)
+    subtype = SubtypeClassifier("features", trainer=QUICK).fit(
+        {"rna": small_organism.expression}, small_organism.samples["subtype"])
+    check_is_fitted(subtype)
+    deep = gene.get_params(deep=True)
+    assert deep["trainer"] is gene.trainer  # no deep copies of graphs or settings
+
+
+def test_graph_only_baseline_takes_labels_and_a_mask(setup):
+    data, task = setup
+    mask = np.zeros(data.num_nodes, dtype=bool)
+    mask[task.train_index.numpy()] = True
+    scores = graphgen.models.LabelPropagation().predict(data, task.target_matrix(), mask)
+    fitted = fit_model(build_model("label_propagation", 1, 2), data, task)
+    np.testing.assert_allclose(fitted.scores(data), scores[:, 1])
+    assert not hasattr(graphgen.models.LabelPropagation, "predict_scores")
+
+
+def test_trainer_settings_in_one_place():
+    params = set(GeneClassifier().get_params()) | set(SubtypeClassifier().get_params())
+    assert not params & {"max_epochs", "patience", "lr", "weight_decay", "monitor", "seed",
+                         "progress", "batch_size"}
