@@ -26,7 +26,6 @@ selects its epoch on the test pairs; here the epoch is chosen on validation pair
 from __future__ import annotations
 
 import argparse
-import time
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +38,7 @@ from graphgen.io.fasta import read_sequence_table
 from graphgen.io.string_actions import read_string_actions
 from graphgen.models.pair_classifier import PairClassifier
 from graphgen.sequences import attach_sequences, build_encoder
-from graphgen.train import TrainerConfig, fit_model, seed_everything
+from graphgen.train import TrainerConfig, compare_on_task
 from graphgen.train.pair_splits import bfs_pair_split, random_pair_split
 from graphgen.train.run_folder import RunFolder
 from graphgen.train.tasks import PairMultiLabelTask
@@ -60,27 +59,22 @@ def build_data(proteins: pd.Index, pairs: np.ndarray, train: np.ndarray, sequenc
     return attach_sequences(graph, sequences, alphabet="protein", max_length=MAX_LENGTH)
 
 
-def run_one(view: str, data, task, seed: int, max_epochs: int, encoder_name: str) -> dict:
-    seed_everything(seed)
+def pair_models(encoder_name: str):
+    """A model factory for :func:`graphgen.train.compare_on_task`: the three views."""
     name, options = ENCODERS[encoder_name]
-    encoder = build_encoder(name, alphabet="protein", **options)
-    shared = {"hidden_channels": HIDDEN, "dropout": 0.0}
-    model = {
-        "sequence": lambda: PairClassifier(0, task.num_outputs, sequence_encoder=encoder,
-                                           conv=None, **shared),
-        "graph": lambda: PairClassifier(data.num_features, task.num_outputs, conv="sage",
-                                        **shared),
-        "fused": lambda: PairClassifier(0, task.num_outputs, sequence_encoder=encoder,
-                                        conv="sage", **shared),
-    }[view]()
-    start = time.perf_counter()
-    # No weight decay or dropout: on the random split, recognising proteins seen in training
-    # pairs is most of the task, and regularisation keeps the models from it.
-    config = TrainerConfig(max_epochs=max_epochs, patience=40, lr=0.003, weight_decay=0.0,
-                           monitor="loss", seed=seed, progress=False)
-    fitted = fit_model(model, data, task, trainer=config, description=view)
-    return {"view": view, **task.metrics(fitted.scores(data), task.test_index),
-            "epochs": fitted.fit.epochs, "seconds": time.perf_counter() - start}
+
+    def build(view, _hparams, in_channels, out_channels):
+        encoder = build_encoder(name, alphabet="protein", **options)
+        shared = {"hidden_channels": HIDDEN, "dropout": 0.0}
+        return {
+            "sequence": lambda: PairClassifier(0, out_channels, sequence_encoder=encoder,
+                                               conv=None, **shared),
+            "graph": lambda: PairClassifier(in_channels, out_channels, conv="sage", **shared),
+            "fused": lambda: PairClassifier(0, out_channels, sequence_encoder=encoder,
+                                            conv="sage", **shared),
+        }[view]()
+
+    return build
 
 
 def main() -> None:
@@ -109,11 +103,19 @@ def main() -> None:
                      else bfs_pair_split(pairs, seed=seed))
             data = build_data(proteins, pairs, split.train.to_numpy(), sequences)
             task = PairMultiLabelTask.from_pairs(pairs, targets, split, balance=False)
-            for view in ("sequence", "graph", "fused"):
-                result = run_one(view, data, task, seed, args.max_epochs, args.encoder)
-                rows.append({"split": kind, "seed": seed, **result})
-                print(f"{kind} seed {seed} {view}: micro-F1 {result['micro_f1']:.4f} "
-                      f"({result['epochs']} epochs, {result['seconds']:.0f} s)", flush=True)
+            # No weight decay or dropout: on the random split, recognising proteins seen in
+            # training pairs is most of the task, and regularisation keeps the models from it.
+            config = TrainerConfig(max_epochs=args.max_epochs, patience=40, lr=0.003,
+                                   weight_decay=0.0, monitor="loss", seed=seed, progress=False)
+            views = {"sequence": {}, "graph": {}, "fused": {}}
+            for result in compare_on_task(data, task, views, trainer=config,
+                                          model_factory=pair_models(args.encoder),
+                                          split_name=f"{kind} seed {seed}"):
+                rows.append({"split": kind, "seed": seed, "view": result.name, **result.test,
+                             "epochs": result.epochs, "seconds": result.seconds})
+                print(f"{kind} seed {seed} {result.name}: micro-F1 "
+                      f"{result.test['micro_f1']:.4f} ({result.epochs} epochs, "
+                      f"{result.seconds:.0f} s)", flush=True)
     table = pd.DataFrame(rows)
     summary = table.groupby(["split", "view"], sort=False)["micro_f1"].agg(["mean", "std"])
     print(f"\nSHS27k ({len(proteins)} proteins, {len(pairs)} pairs), micro-F1 x 100, "

@@ -1,6 +1,7 @@
 """The one model contract and the one fit path, and scikit-learn's estimator protocol."""
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 from sklearn.base import clone, is_classifier
@@ -100,3 +101,29 @@ def test_trainer_settings_in_one_place():
     params = set(GeneClassifier().get_params()) | set(SubtypeClassifier().get_params())
     assert not params & {"max_epochs", "patience", "lr", "weight_decay", "monitor", "seed",
                          "progress", "batch_size"}
+
+
+def test_one_comparison_engine_for_node_sample_graph_and_pair_tasks(small_organism):
+    from graphgen.models.pair_classifier import PairClassifier
+    from graphgen.models.sample_graph import SampleGraphNet, SampleGraphs
+    from graphgen.train import PairMultiLabelTask, Split, compare_on_task
+
+    ppi = small_organism.ppi
+    x = torch.randn(40, ppi.num_nodes, 1, generator=torch.Generator().manual_seed(0))
+    samples = [f"s{i}" for i in range(40)]
+    graph = SampleGraphs(x, ppi.edge_index, ppi.edge_weight, list(ppi.node_ids), samples,
+                         ["rna"])
+    labels = pd.Series([i % 2 for i in range(40)], index=samples)
+    results = graphgen.compare_models(
+        graph, labels, stratified_split(labels, seed=0), {"gcn": {}},
+        trainer=QUICK, model_factory=lambda n, h, i, o: SampleGraphNet(i, o, hidden_channels=4))
+    assert list(results[0].scores.index[:2]) == ["s0", "s1"]
+    data = graphgen.stack_blocks(ppi, {"a": small_organism.features})
+    pairs = np.array([[i, (i + 1) % 60] for i in range(60)])
+    targets = pd.DataFrame({"bind": [i % 2 for i in range(60)]}, dtype=np.float32)
+    split = Split(train=pd.Index(range(40)), val=pd.Index(range(40, 50)),
+                  test=pd.Index(range(50, 60)))
+    task = PairMultiLabelTask.from_pairs(pairs, targets, split)
+    pair = compare_on_task(data, task, {"graph": {}}, trainer=QUICK,
+                           model_factory=lambda n, h, i, o: PairClassifier(i, o))
+    assert pair[0].scores.shape == (60, 1) and "micro_f1" in pair[0].test

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from torch_geometric.data import Data
 
+from graphgen.exceptions import DataFormatError
 from graphgen.graph.nodes import node_index
 from graphgen.labels import align_labels
 from graphgen.models.registry import GRAPH_ONLY, build_model
@@ -27,8 +28,8 @@ from graphgen.train.splits import Split
 from graphgen.train.tasks import make_task
 from graphgen.train.trainer import TrainerConfig
 
-__all__ = ["CVResult", "ModelResult", "compare_models", "cross_validate", "format_summary",
-           "results_table", "summary_table"]
+__all__ = ["CVResult", "ModelResult", "compare_models", "compare_on_task", "cross_validate",
+           "format_summary", "results_table", "summary_table"]
 
 log = logging.getLogger(__name__)
 
@@ -62,18 +63,25 @@ class ModelResult:
 ModelFactory = Callable[[str, Mapping[str, Any], int, int], Any]
 
 
-def _fit_one(name: str, hparams: Mapping[str, Any], data: Data, task, config: TrainerConfig,
-             split: Split, checkpoint_dir: Path | None, resume: bool,
-             factory: ModelFactory | None = None) -> ModelResult:
-    index = node_index(data)
+def _items(data) -> pd.Index:
+    """Ids of the items a node or sample-graph task scores: genes, or samples."""
+    sample_ids = getattr(data, "sample_ids", None)
+    if sample_ids is not None and not isinstance(data, Data):
+        return pd.Index([str(s) for s in sample_ids], name="sample_id")
+    return node_index(data)
+
+
+def _fit_one(name: str, hparams: Mapping[str, Any], data, task, config: TrainerConfig,
+             split_name: str, checkpoint_dir: Path | None, resume: bool,
+             factory: ModelFactory | None, items: pd.Index) -> ModelResult:
     seed_everything(config.seed)
     model = (build_model(name, data.num_features, task.num_outputs, **dict(hparams))
              if factory is None or name.lower() in GRAPH_ONLY
              else factory(name, hparams, data.num_features, task.num_outputs))
     checkpoint = None
     if checkpoint_dir is not None:
-        checkpoint = checkpoint_dir / f"{name}-{split.name.replace(' ', '').replace(',', '-')}.pt"
-    fitted = fit_model(model, data, task, trainer=config, description=f"{name} {split.name}",
+        checkpoint = checkpoint_dir / f"{name}-{split_name.replace(' ', '').replace(',', '-')}.pt"
+    fitted = fit_model(model, data, task, trainer=config, description=f"{name} {split_name}",
                        checkpoint=checkpoint, resume=resume)
     scores = fitted.scores(data)
     if fitted.fit is not None:
@@ -81,14 +89,58 @@ def _fit_one(name: str, hparams: Mapping[str, Any], data: Data, task, config: Tr
         val, epochs, best = dict(fit.best_val), fit.epochs, fit.best_epoch
     else:
         val, epochs, best = task.metrics(scores, task.val_index), 0, 0
-    seconds = fitted.seconds
     if scores.ndim == 1:
-        frame = pd.Series(scores, index=index, name=name)
+        frame = pd.Series(scores, index=items, name=name)
     else:
-        frame = pd.DataFrame(scores, index=index, columns=[str(c) for c in task.classes])
+        frame = pd.DataFrame(scores, index=items, columns=[str(c) for c in task.classes])
     return ModelResult(name=name, test=task.metrics(scores, task.test_index), val=val,
-                       epochs=epochs, best_epoch=best, seconds=seconds, scores=frame,
-                       hparams=dict(hparams), split=split.name)
+                       epochs=epochs, best_epoch=best, seconds=fitted.seconds, scores=frame,
+                       hparams=dict(hparams), split=split_name)
+
+
+def compare_on_task(
+    data,
+    task,
+    models: Mapping[str, Mapping[str, Any]],
+    *,
+    trainer: TrainerConfig | None = None,
+    model_factory: ModelFactory | None = None,
+    items: pd.Index | None = None,
+    split_name: str = "split",
+    checkpoint_dir: str | Path | None = None,
+    resume: bool = False,
+) -> list[ModelResult]:
+    """The one comparison engine: every model fitted on the same task through
+    :func:`~graphgen.train.fitting.fit_model`, scored on its test part.
+
+    :func:`compare_models` builds a node (or sample-graph) task from labels and calls this;
+    pair tasks (interaction types of protein pairs) call it directly with a factory that
+    builds the pair models.
+
+    Args:
+        data: the graph (or samples over a graph) the task indexes.
+        task: any :class:`~graphgen.train.tasks.Task`.
+        models: name -> hyper-parameters, built by ``model_factory(name, hparams, in, out)``
+            or, without one, by the registry.
+        items: ids of the scored items (index of the result's ``scores``; default the
+            node or sample ids of ``data`` when the task scores those, else positions, e.g.
+            of the pairs).
+        split_name: label of the split in the results.
+
+    Returns:
+        One :class:`ModelResult` per model, in the order given.
+    """
+    config = trainer or TrainerConfig()
+    if items is None:  # genes or samples when the task scores them, else positions (pairs)
+        try:
+            items = _items(data)
+        except DataFormatError:
+            items = None
+        if items is None or len(items) != len(task.y):
+            items = pd.RangeIndex(len(task.y))
+    folder = Path(checkpoint_dir) if checkpoint_dir is not None else None
+    return [_fit_one(name, hparams, data, task, config, split_name, folder, resume,
+                     model_factory, items) for name, hparams in models.items()]
 
 
 def compare_models(
@@ -134,12 +186,12 @@ def compare_models(
         >>> sorted(res[0].test)
         ['accuracy', 'auprc', 'auroc', 'macro_f1']
     """
-    config = trainer or TrainerConfig()
-    labels = align_labels(labels, node_index(data)).labels
+    items = _items(data)
+    labels = align_labels(labels, items).labels
     task = make_task(data, labels, _within(split, labels.index))
-    folder = Path(checkpoint_dir) if checkpoint_dir is not None else None
-    return [_fit_one(name, hparams, data, task, config, split, folder, resume, model_factory)
-            for name, hparams in models.items()]
+    return compare_on_task(data, task, models, trainer=trainer, model_factory=model_factory,
+                           items=items, split_name=split.name, checkpoint_dir=checkpoint_dir,
+                           resume=resume)
 
 
 def _within(split: Split, genes: pd.Index) -> Split:
@@ -205,7 +257,7 @@ def cross_validate(
         >>> bool(cv.summary().loc["label_propagation", "auroc_mean"] > 0.5)
         True
     """
-    labels = align_labels(labels, node_index(data)).labels
+    labels = align_labels(labels, _items(data)).labels
     results: list[ModelResult] = []
     sums: dict[str, Any] = {}
     counts: dict[str, np.ndarray] = {}
