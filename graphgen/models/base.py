@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 
 from torch import Tensor, nn
 
-__all__ = ["GraphModel", "run_model"]
+__all__ = ["GraphBaseline", "GraphModel", "run_model"]
 
 
 class GraphModel(nn.Module):
@@ -68,3 +68,18 @@ def run_model(model: nn.Module, data: Any, *, x: Tensor | None = None, **given: 
              for name in names}
     return model(data.x if x is None else x, getattr(data, "edge_index", None),
                  getattr(data, "edge_weight", None), **extra)
+
+
+class GraphBaseline:
+    """Base class of the graph-only baselines (label propagation, network propagation, node
+    degree): not trained, no node features; they take labels and a training mask.
+
+    Subclasses implement :meth:`predict`; the fit path
+    (:func:`~graphgen.train.fitting.fit_model`) calls it with the task's training labels.
+    """
+
+    def predict(self, data: Any, targets: Any, train_mask: Any, *,
+                multilabel: bool = False) -> Any:  # pragma: no cover - abstract
+        """``[N, C]`` scores from the training rows of ``targets`` (one-hot classes, or
+        0/1 labels when ``multilabel``) selected by the boolean ``train_mask``."""
+        raise NotImplementedError

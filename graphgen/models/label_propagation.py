@@ -7,11 +7,12 @@ import scipy.sparse as sp
 from torch_geometric.data import Data
 
 from graphgen.exceptions import DataFormatError
+from graphgen.models.base import GraphBaseline
 
 __all__ = ["LabelPropagation"]
 
 
-class LabelPropagation:
+class LabelPropagation(GraphBaseline):
     r"""Spread the training labels over the graph; no features, no training.
 
     With :math:`Y^{(0)}` the one-hot training labels (zero rows elsewhere) and the random-walk

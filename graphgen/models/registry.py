@@ -13,6 +13,7 @@ from graphgen.models.gcn import GCN
 from graphgen.models.label_propagation import LabelPropagation
 from graphgen.models.logreg import LogisticRegression
 from graphgen.models.mlp import MLP
+from graphgen.models.propagation import DegreeScorer, HeatDiffusion, RandomWalkWithRestart
 from graphgen.models.sage import GraphSAGE
 
 __all__ = ["FEATURE_ONLY", "GRAPH_ONLY", "MODELS", "build_model"]
@@ -20,12 +21,13 @@ __all__ = ["FEATURE_ONLY", "GRAPH_ONLY", "MODELS", "build_model"]
 #: Model classes by the name used in the CLI, TOML experiments and result tables.
 MODELS: dict[str, type] = {
     "gcn": GCN, "gat": GAT, "sage": GraphSAGE, "mlp": MLP, "logreg": LogisticRegression,
-    "label_propagation": LabelPropagation,
+    "label_propagation": LabelPropagation, "rwr": RandomWalkWithRestart, "heat": HeatDiffusion,
+    "degree": DegreeScorer,
 }
 #: Baselines that ignore the graph (node features only).
 FEATURE_ONLY = frozenset({"mlp", "logreg"})
 #: Baselines that ignore the node features (graph only); they are not trained.
-GRAPH_ONLY = frozenset({"label_propagation"})
+GRAPH_ONLY = frozenset({"label_propagation", "rwr", "heat", "degree"})
 
 
 def build_model(name: str, in_channels: int, out_channels: int, **hparams: Any
@@ -41,7 +43,8 @@ def build_model(name: str, in_channels: int, out_channels: int, **hparams: Any
     Returns:
         A freshly initialised ``torch.nn.Module`` (seed the RNG first for reproducibility),
         or, for the graph-only baselines (:data:`GRAPH_ONLY`), an object with
-        ``predict_scores(data, task)`` that needs no training.
+        a :class:`~graphgen.models.base.GraphBaseline` (``predict(data, targets,
+        train_mask)``) that needs no training.
 
     Raises:
         ConfigError: unknown model name, unknown hyper-parameter or invalid value.

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from torch import nn
 
-from graphgen.models.label_propagation import LabelPropagation
+from graphgen.models.base import GraphBaseline
 from graphgen.train.trainer import FitResult, Trainer, TrainerConfig
 
 __all__ = ["FittedModel", "fit_model"]
@@ -46,7 +46,7 @@ class FittedModel:
     def graph_only(self) -> bool:
         """Whether the model is a graph-only baseline (no training; it predicts on the graph
         it propagated over only)."""
-        return isinstance(self.model, LabelPropagation)
+        return isinstance(self.model, GraphBaseline)
 
     def scores(self, data) -> np.ndarray:
         """Probabilities of every item of ``data`` (genes, samples, pairs) in the task's
@@ -54,7 +54,7 @@ class FittedModel:
 
         A graph-only baseline propagates the task's training labels over ``data``'s graph.
         """
-        if isinstance(self.model, LabelPropagation):
+        if isinstance(self.model, GraphBaseline):
             if self._propagated is not None and self._propagated[0] is data:
                 return self._propagated[1]
             mask = np.zeros(len(self.task.y), dtype=bool)
@@ -68,7 +68,7 @@ class FittedModel:
 
 
 def fit_model(
-    model: nn.Module | LabelPropagation,
+    model: nn.Module | GraphBaseline,
     data,
     task,
     *,
@@ -81,7 +81,7 @@ def fit_model(
 
     Args:
         model: a freshly built model (seed the RNG before building it), or a graph-only
-            baseline such as :class:`~graphgen.models.LabelPropagation`.
+            baseline (:class:`~graphgen.models.base.GraphBaseline`).
         data: the graph (or samples over a graph) the task indexes.
         task: a node, multi-label, sample-graph or pair task.
         trainer: trainer settings (default :class:`TrainerConfig`).
@@ -105,7 +105,7 @@ def fit_model(
         ((200,), 3)
     """
     start = time.perf_counter()
-    if isinstance(model, LabelPropagation):
+    if isinstance(model, GraphBaseline):
         fitted = FittedModel(model=model, task=task, fit=None, seconds=0.0)
         fitted.scores(data)  # the propagation is the fit (cached for scores(data))
         fitted.seconds = time.perf_counter() - start

@@ -1,0 +1,125 @@
+"""Network propagation: closed forms, PyG's LabelPropagation, scikit-learn's LabelSpreading."""
+
+import numpy as np
+import pytest
+import scipy.linalg
+import torch
+from torch_geometric.data import Data
+
+from graphgen import ConfigError, DataFormatError
+from graphgen.models.propagation import (
+    DegreeScorer,
+    NetworkPropagation,
+    calibrate,
+    propagation_matrix,
+)
+
+# Two triangles joined by one edge: 0-1-2 and 3-4-5, bridge 2-3; node 6 hangs off 5.
+PAIRS = [(0, 1), (1, 2), (0, 2), (3, 4), (4, 5), (3, 5), (2, 3), (5, 6)]
+EDGES = torch.tensor([[a for a, b in PAIRS] + [b for a, b in PAIRS],
+                      [b for a, b in PAIRS] + [a for a, b in PAIRS]])
+WEIGHTS = torch.tensor([0.9, 0.8, 0.7, 0.9, 0.6, 0.9, 0.4, 0.5] * 2)
+GRAPH = Data(edge_index=EDGES, edge_weight=WEIGHTS, num_nodes=7)
+
+
+def _dense_adjacency() -> np.ndarray:
+    a = np.zeros((7, 7))
+    for (s, t), w in zip(EDGES.T.tolist(), WEIGHTS.tolist()):
+        a[t, s] = w
+    return a
+
+
+@pytest.mark.parametrize("normalization", ["column", "symmetric"])
+def test_rwr_equals_the_dense_closed_form(normalization):
+    a = _dense_adjacency()
+    d = a.sum(axis=0)
+    w = a / d if normalization == "column" else a / np.sqrt(np.outer(d, d))
+    seeds = np.zeros((7, 2))
+    seeds[0, 0], seeds[[4, 6], 1] = 1.0, 0.5
+    r = 0.3
+    expected = r * np.linalg.solve(np.eye(7) - (1 - r) * w, seeds)
+    ours = NetworkPropagation(restart=r, normalization=normalization).propagate(GRAPH, seeds)
+    np.testing.assert_allclose(ours, expected, atol=1e-8)
+    if normalization == "column":  # the column-stochastic walk conserves mass
+        np.testing.assert_allclose(ours.sum(axis=0), seeds.sum(axis=0), atol=1e-8)
+
+
+def test_heat_diffusion_equals_the_matrix_exponential():
+    a = _dense_adjacency()
+    d = a.sum(axis=0)
+    laplacian = np.eye(7) - a / np.sqrt(np.outer(d, d))
+    seeds = np.eye(7)[:, [1]]
+    expected = scipy.linalg.expm(-2.0 * laplacian) @ seeds
+    ours = NetworkPropagation(method="heat", time=2.0).propagate(GRAPH, seeds)
+    np.testing.assert_allclose(ours, expected, atol=1e-8)
+
+
+def test_symmetric_rwr_equals_pyg_label_propagation():
+    from torch_geometric.nn.models import LabelPropagation as PygLabelPropagation
+
+    y = torch.tensor([0, 0, 1, 1, 1, 0, 1])
+    mask = torch.tensor([True, False, False, True, False, True, False])
+    alpha, layers = 0.8, 200
+    pyg = PygLabelPropagation(num_layers=layers, alpha=alpha)
+    expected = pyg(y, GRAPH.edge_index, mask=mask)  # PyG normalises unweighted graphs only
+    seeds = np.zeros((7, 2))
+    seeds[mask.numpy(), y[mask].numpy()] = 1.0
+    ours = NetworkPropagation(restart=1 - alpha, normalization="symmetric",
+                              use_edge_weight=False).propagate(GRAPH, seeds)
+    # PyG iterates out = alpha S out + (1 - alpha) Y (clamped to [0, 1], which these values
+    # never reach): the walk with restart 1 - alpha
+    assert ours.max() < 1.0
+    np.testing.assert_allclose(ours, expected.numpy(), atol=1e-5)
+
+
+def test_classes_mode_equals_scikit_learn_label_spreading():
+    from sklearn.semi_supervised import LabelSpreading
+
+    a = _dense_adjacency()
+    y = np.array([0, -1, -1, 1, -1, 1, -1])
+    spreading = LabelSpreading(kernel=lambda x, z: a[x[:, 0].astype(int)][:, z[:, 0].astype(int)],
+                               alpha=0.7, max_iter=10_000, tol=1e-12)
+    spreading.fit(np.arange(7)[:, None].astype(float), y)
+    targets = np.eye(2)[np.where(y < 0, 0, y)]
+    model = NetworkPropagation(restart=0.3, normalization="symmetric", seeds="classes",
+                               tol=1e-14)
+    ours = model.predict(GRAPH, targets, y >= 0)
+    # scikit-learn normalises each class's seed column only through the final row sums
+    mass = model.propagate(GRAPH, np.where((y >= 0)[:, None], targets, 0.0))
+    np.testing.assert_allclose(mass / mass.sum(axis=1, keepdims=True),
+                               spreading.label_distributions_, atol=1e-6)
+    assert ours.shape == (7, 2) and np.allclose(ours.sum(axis=1), 1.0)
+
+
+def test_positive_and_signed_seeds_rank_the_neighbourhood_and_calibrate():
+    targets = np.eye(2)[[1, 1, 1, 0, 0, 0, 0]]
+    mask = np.array([True, False, False, False, True, False, False])
+    for seeds in ("positive", "signed"):
+        scores = NetworkPropagation(seeds=seeds).predict(GRAPH, targets, mask)
+        assert scores[1, 1] > scores[5, 1] and scores[2, 1] > scores[6, 1]
+        np.testing.assert_allclose(scores.sum(axis=1), 1.0)
+    signed = NetworkPropagation(seeds="signed").predict(GRAPH, targets, mask)[:, 1]
+    positive = NetworkPropagation(seeds="positive").predict(GRAPH, targets, mask)[:, 1]
+    assert signed[5] < positive[5]  # next to the known negative: pushed down
+    calibrated = calibrate(np.arange(100.0), np.zeros(100, dtype=bool), prevalence=0.1)
+    assert int((calibrated > 0.5).sum()) == 10 and np.all(np.diff(calibrated) >= 0)
+
+
+def test_degree_scorer_and_bad_inputs():
+    targets = np.eye(2)[[1, 0, 1, 1, 0, 0, 0]]
+    mask = np.ones(7, dtype=bool)
+    degree = DegreeScorer().predict(GRAPH, targets, mask)[:, 1]
+    assert np.argsort(degree)[-4:].tolist() == sorted(np.argsort(degree)[-4:].tolist(),
+                                                      key=lambda i: degree[i])
+    assert degree[6] == degree.min()  # the leaf
+    empty = Data(edge_index=torch.empty(2, 0, dtype=torch.long), num_nodes=7)
+    with pytest.raises(DataFormatError, match="graph with edges"):
+        NetworkPropagation().predict(empty, targets, mask)
+    with pytest.raises(DataFormatError, match="no training gene"):
+        NetworkPropagation().predict(GRAPH, targets, np.zeros(7, dtype=bool))
+    with pytest.raises(DataFormatError, match="no positive training gene"):
+        NetworkPropagation().predict(GRAPH, np.eye(2)[[0] * 7], mask)
+    with pytest.raises(ConfigError, match="restart must be in"):
+        NetworkPropagation(restart=0.0)
+    with pytest.raises(ConfigError, match="normalization"):
+        propagation_matrix(GRAPH, normalization="row")
