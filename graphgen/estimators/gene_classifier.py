@@ -30,6 +30,7 @@ from graphgen.models.registry import GRAPH_ONLY, MODELS, build_model
 from graphgen.sequences.attach import attach_sequences
 from graphgen.sequences.tokens import SequenceBatch
 from graphgen.train.fitting import FittedModel, fit_model
+from graphgen.train.label_features import LabelFeatures, add_label_features
 from graphgen.train.metrics import classification_metrics, multilabel_metrics
 from graphgen.train.seeding import seed_everything
 from graphgen.train.splits import Split, train_val_split
@@ -78,6 +79,10 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
         graph_channels: output width of the graph encoder in a fusion model.
         device: ``"cpu"``, ``"cuda"``, ``"cuda:N"`` or ``"auto"``; ``None`` (default) keeps
             the trainer's (``TrainerConfig.device``, ``"auto"`` unless set).
+        label_features: a :class:`~graphgen.train.label_features.LabelFeatures`: append the
+            network propagation of the training labels (out-of-fold within the training
+            genes, never the validation genes') to the features of a trained model. The
+            classifier then predicts on the fitted graph only.
 
     Attributes (after ``fit``):
         classes_: class values (single-label) or label names (multi-label).
@@ -120,6 +125,7 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
         max_length: int | None = None,
         graph_channels: int = 64,
         device: str | None = None,
+        label_features: LabelFeatures | None = None,
     ) -> None:
         self.model = model
         self.hparams = hparams
@@ -134,6 +140,7 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
         self.max_length = max_length
         self.graph_channels = graph_channels
         self.device = device
+        self.label_features = label_features
 
     def _trainer_config(self) -> TrainerConfig:
         config = TrainerConfig() if self.trainer is None else self.trainer
@@ -194,6 +201,8 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
         aligned = align_labels(labels, data.node_ids)
         split = train_val_split(aligned.labels, val_size=self.val_size, seed=config.seed)
         task = make_task(data, aligned.labels, split)
+        if self.label_features is not None and name not in GRAPH_ONLY:
+            data = add_label_features(data, task, self.label_features)
         seed_everything(config.seed)
         fitted = fit_model(self._build(data, task.num_outputs), data, task, trainer=config,
                            description=name)
@@ -236,6 +245,9 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
     def _scores(self, data: Data | None) -> tuple[np.ndarray, Data]:
         self._check_fitted()
         graph = self.data_ if data is None else data
+        if self.label_features is not None and data is not None and data is not self.data_:
+            raise DataFormatError("a classifier with label_features predicts on the graph it "
+                                  "was fitted on only (the block holds its training labels)")
         if data is not None:
             check_node_features(data, what="GeneClassifier.predict")
         if data is not None and data.num_features != self.data_.num_features:
@@ -395,7 +407,9 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
         payload = {
             "format": _FORMAT,
             "params": {**self.get_params(deep=False), "sequences": None,
-                       "trainer": None if self.trainer is None else asdict(self.trainer)},
+                       "trainer": None if self.trainer is None else asdict(self.trainer),
+                       "label_features": (None if self.label_features is None
+                                          else asdict(self.label_features))},
             "kind": self.kind_,
             "classes": [_plain(c) for c in self.classes_],
             "threshold": (threshold.tolist() if isinstance(threshold, pd.Series)
@@ -452,6 +466,8 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
         params = dict(payload["params"])
         if params.get("trainer") is not None:
             params["trainer"] = TrainerConfig(**params["trainer"])
+        if params.get("label_features") is not None:
+            params["label_features"] = LabelFeatures(**params["label_features"])
         clf = cls(**params)
         node_ids, names = payload["node_ids"], payload["feature_names"]
         g = payload["graph"]

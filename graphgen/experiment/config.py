@@ -20,6 +20,7 @@ from typing import Any, Literal
 from graphgen.exceptions import ConfigError
 from graphgen.features.topology_block import TOPOLOGY_FEATURES
 from graphgen.models.registry import MODELS
+from graphgen.train.label_features import LabelFeatures
 from graphgen.train.trainer import TrainerConfig
 
 if sys.version_info >= (3, 11):
@@ -134,6 +135,7 @@ class FeaturesConfig:
     expression: ExpressionFeatures | None = None
     go: GoFeatures | None = None
     sequence: SequenceFeatures | None = None
+    labels: LabelFeatures | None = None
 
 
 @dataclass(frozen=True)
@@ -246,7 +248,8 @@ class ExperimentConfig:
         graph, features, labels, split: see the section dataclasses.
         trainer: ``[trainer]`` settings (:class:`~graphgen.train.TrainerConfig` fields except
             ``seed`` and ``progress``).
-        models: ``[models.<name>]`` tables: registry name -> hyper-parameters.
+        models: ``[models.<name>]`` tables: registry name (or a variant name with a
+            ``model`` key) -> hyper-parameters.
         sequences: ``[sequences]``: fuse the trained models with a sequence encoder.
         base: folder the relative paths are resolved against.
     """
@@ -269,7 +272,8 @@ class ExperimentConfig:
                 0 <= self.seed < 2**32):
             raise ConfigError(f"seed must be an integer in [0, 2**32), got {self.seed!r}")
         allowed = sorted(MODELS) + (["none"] if self.sequences is not None else [])
-        unknown = [m for m in self.models if m.lower() not in allowed]
+        unknown = [m for m, spec in self.models.items()
+                   if str(spec.get("model", m)).lower() not in allowed]
         if unknown or not self.models:
             raise ConfigError(f"[models]: unknown model(s) {unknown}; allowed: {allowed}"
                               + ("" if self.sequences is not None else

@@ -110,7 +110,7 @@ def run_experiment(
     cv = cross_validate(data, aligned.labels, splits, config.models,
                         trainer=config.trainer_config(progress=progress, device=device),
                         checkpoint_dir=run.path / "checkpoints", resume=resume,
-                        model_factory=factory)
+                        model_factory=factory, label_features=config.features.labels)
     _write(run, config, cv, aligned, data, graph, label_terms, time.perf_counter() - started)
     return ExperimentResult(config=config, cv=cv, run=run, labels=aligned.labels,
                             labels_not_in_graph=aligned.not_in_graph, graph=data)
@@ -203,12 +203,14 @@ def _features(config: ExperimentConfig, graph: Data, mapper: IdMapper | None,
             config.resolve(spec.path), spec.format, spec.alphabet), "kmer",
             alphabet=spec.alphabet, k=spec.k, missing=spec.missing)
     if not blocks:
-        if all(m.lower() in GRAPH_ONLY for m in config.models):
+        if all(str(spec.get("model", m)).lower() in GRAPH_ONLY
+               for m, spec in config.models.items()):
             blocks["constant"] = pd.DataFrame({"one": np.ones(graph.num_nodes)},
                                               index=graph.node_ids)
         else:
             raise ConfigError("[features] names no block (topology, expression, go); only "
-                              "graph-only models (label_propagation) run without features")
+                              "graph-only models (label_propagation, rwr, heat, degree) run "
+                              "without features")
     return stack_blocks(graph, blocks)
 
 
@@ -319,5 +321,7 @@ def format_summary(cv: CVResult) -> str:
     multilabel = "macro_auprc_mean" in summary.columns
     metrics = (["micro_auprc", "macro_auprc", "micro_auroc", "macro_auroc"] if multilabel
                else ["auroc", "auprc", "macro_f1", "accuracy"])
+    if "degree_stratified_auprc_mean" in summary.columns:
+        metrics.insert(2, "degree_stratified_auprc")
     table = format_metrics(summary, metrics, extra={"epochs": "{:.0f}", "seconds": "{:.1f}"})
     return table + f"\n({int(summary['splits'].iloc[0])} split(s); seconds per split)"

@@ -23,6 +23,8 @@ from graphgen.graph.nodes import node_index
 from graphgen.labels import align_labels
 from graphgen.models.registry import GRAPH_ONLY, build_model
 from graphgen.train.fitting import fit_model
+from graphgen.train.label_features import LabelFeatures, add_label_features
+from graphgen.train.metrics import degree_stratified_auprc
 from graphgen.train.seeding import seed_everything
 from graphgen.train.splits import Split
 from graphgen.train.tasks import make_task
@@ -73,11 +75,16 @@ def _items(data) -> pd.Index:
 
 def _fit_one(name: str, hparams: Mapping[str, Any], data, task, config: TrainerConfig,
              split_name: str, checkpoint_dir: Path | None, resume: bool,
-             factory: ModelFactory | None, items: pd.Index) -> ModelResult:
+             factory: ModelFactory | None, items: pd.Index,
+             label_features: LabelFeatures | None = None) -> ModelResult:
+    hparams = dict(hparams)
+    kind = str(hparams.pop("model", name))  # a named variant: {"model": "rwr", ...}
+    if label_features is not None and kind.lower() not in GRAPH_ONLY:
+        data = add_label_features(data, task, label_features)  # this split's training genes
     seed_everything(config.seed)
-    model = (build_model(name, data.num_features, task.num_outputs, **dict(hparams))
-             if factory is None or name.lower() in GRAPH_ONLY
-             else factory(name, hparams, data.num_features, task.num_outputs))
+    model = (build_model(kind, data.num_features, task.num_outputs, **hparams)
+             if factory is None or kind.lower() in GRAPH_ONLY
+             else factory(kind, hparams, data.num_features, task.num_outputs))
     checkpoint = None
     if checkpoint_dir is not None:
         checkpoint = checkpoint_dir / f"{name}-{split_name.replace(' ', '').replace(',', '-')}.pt"
@@ -93,7 +100,15 @@ def _fit_one(name: str, hparams: Mapping[str, Any], data, task, config: TrainerC
         frame = pd.Series(scores, index=items, name=name)
     else:
         frame = pd.DataFrame(scores, index=items, columns=[str(c) for c in task.classes])
-    return ModelResult(name=name, test=task.metrics(scores, task.test_index), val=val,
+    test = task.metrics(scores, task.test_index)
+    if (scores.ndim == 1 and isinstance(data, Data) and len(task.test_index)
+            and getattr(data, "edge_index", None) is not None and len(scores) == data.num_nodes):
+        # hubs look like disease genes: AUPRC among test genes of similar degree
+        degree = np.bincount(data.edge_index[1].cpu().numpy(), minlength=data.num_nodes)
+        test_index = task.test_index.cpu().numpy()
+        test.update(degree_stratified_auprc(task.y[task.test_index].cpu().numpy(),
+                                            scores[test_index], degree[test_index]))
+    return ModelResult(name=name, test=test, val=val,
                        epochs=epochs, best_epoch=best, seconds=fitted.seconds, scores=frame,
                        hparams=dict(hparams), split=split_name)
 
@@ -109,6 +124,7 @@ def compare_on_task(
     split_name: str = "split",
     checkpoint_dir: str | Path | None = None,
     resume: bool = False,
+    label_features: LabelFeatures | None = None,
 ) -> list[ModelResult]:
     """The one comparison engine: every model fitted on the same task through
     :func:`~graphgen.train.fitting.fit_model`, scored on its test part.
@@ -121,11 +137,15 @@ def compare_on_task(
         data: the graph (or samples over a graph) the task indexes.
         task: any :class:`~graphgen.train.tasks.Task`.
         models: name -> hyper-parameters, built by ``model_factory(name, hparams, in, out)``
-            or, without one, by the registry.
+            or, without one, by the registry. A ``"model"`` key names the registry model
+            when the name is a variant's (``{"rwr_r03": {"model": "rwr", "restart": 0.3}}``).
         items: ids of the scored items (index of the result's ``scores``; default the
             node or sample ids of ``data`` when the task scores those, else positions, e.g.
             of the pairs).
         split_name: label of the split in the results.
+        label_features: append the propagated training labels of this split to the
+            features of every trained model (out-of-fold within the training genes; see
+            :mod:`graphgen.train.label_features`). Graph-only baselines are unaffected.
 
     Returns:
         One :class:`ModelResult` per model, in the order given.
@@ -140,7 +160,7 @@ def compare_on_task(
             items = pd.RangeIndex(len(task.y))
     folder = Path(checkpoint_dir) if checkpoint_dir is not None else None
     return [_fit_one(name, hparams, data, task, config, split_name, folder, resume,
-                     model_factory, items) for name, hparams in models.items()]
+                     model_factory, items, label_features) for name, hparams in models.items()]
 
 
 def compare_models(
@@ -153,6 +173,7 @@ def compare_models(
     checkpoint_dir: str | Path | None = None,
     resume: bool = False,
     model_factory: ModelFactory | None = None,
+    label_features: LabelFeatures | None = None,
 ) -> list[ModelResult]:
     """Train each model with the same trainer settings, features and split.
 
@@ -171,6 +192,8 @@ def compare_models(
         resume: continue interrupted models from their checkpoints.
         model_factory: builds the trained models instead of the registry (e.g. fusion models
             around the registry's GNNs); graph-only baselines always come from the registry.
+        label_features: append this split's propagated training labels to the features of
+            the trained models (see :func:`compare_on_task`).
 
     Returns:
         One :class:`ModelResult` per model, in the order given.
@@ -191,7 +214,7 @@ def compare_models(
     task = make_task(data, labels, _within(split, labels.index))
     return compare_on_task(data, task, models, trainer=trainer, model_factory=model_factory,
                            items=items, split_name=split.name, checkpoint_dir=checkpoint_dir,
-                           resume=resume)
+                           resume=resume, label_features=label_features)
 
 
 def _within(split: Split, genes: pd.Index) -> Split:
@@ -242,6 +265,7 @@ def cross_validate(
     checkpoint_dir: str | Path | None = None,
     resume: bool = False,
     model_factory: ModelFactory | None = None,
+    label_features: LabelFeatures | None = None,
 ) -> CVResult:
     """:func:`compare_models` over every split; metrics as mean +- sd across splits.
 
@@ -265,7 +289,8 @@ def cross_validate(
         log.info("split %d of %d: %s", i + 1, len(splits), split.name)
         for result in compare_models(data, labels, split, models, trainer=trainer,
                                      checkpoint_dir=checkpoint_dir, resume=resume,
-                                     model_factory=model_factory):
+                                     model_factory=model_factory,
+                                     label_features=label_features):
             results.append(result)
             test = result.scores.index.isin(split.test)
             values = np.where(test[:, None] if result.scores.ndim == 2 else test,

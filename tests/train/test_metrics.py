@@ -64,3 +64,19 @@ def test_fast_auroc_and_ap_equal_sklearn_with_ties():
     ys = rng.integers(0, 2, (50, 4))
     ss = rng.random((50, 4))
     assert np.allclose(roc_auc(ys, ss), [roc_auc_score(ys[:, j], ss[:, j]) for j in range(4)])
+
+
+def test_degree_stratified_auprc_is_auprc_within_degree_bins():
+    from sklearn.metrics import average_precision_score
+
+    from graphgen.train.metrics import degree_stratified_auprc
+
+    rng = np.random.default_rng(0)
+    degree = rng.integers(1, 100, 300)
+    y = (rng.random(300) < 0.2 + 0.005 * degree).astype(int)  # hubs are positive more often
+    by_degree = degree_stratified_auprc(y, degree.astype(float), degree)
+    order = np.argsort(degree, kind="stable")
+    for k, part in enumerate(np.array_split(order, 3)):
+        assert by_degree[f"auprc_degree_bin_{k + 1}"] == pytest.approx(
+            average_precision_score(y[part], degree[part]))
+    assert average_precision_score(y, degree) > by_degree["degree_stratified_auprc"]
