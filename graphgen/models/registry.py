@@ -8,19 +8,24 @@ from typing import Any
 from torch import nn
 
 from graphgen.exceptions import ConfigError
+from graphgen.models.appnp import APPNP
 from graphgen.models.gat import GAT
 from graphgen.models.gcn import GCN
+from graphgen.models.gcnii import GCNII
+from graphgen.models.gin import GIN
 from graphgen.models.label_propagation import LabelPropagation
 from graphgen.models.logreg import LogisticRegression
 from graphgen.models.mlp import MLP
 from graphgen.models.propagation import DegreeScorer, HeatDiffusion, RandomWalkWithRestart
 from graphgen.models.sage import GraphSAGE
+from graphgen.models.sgc import SGC
 
 __all__ = ["FEATURE_ONLY", "GRAPH_ONLY", "MODELS", "build_model"]
 
 #: Model classes by the name used in the CLI, TOML experiments and result tables.
 MODELS: dict[str, type] = {
-    "gcn": GCN, "gat": GAT, "sage": GraphSAGE, "mlp": MLP, "logreg": LogisticRegression,
+    "gcn": GCN, "gat": GAT, "sage": GraphSAGE, "appnp": APPNP, "sgc": SGC, "gin": GIN,
+    "gcnii": GCNII, "mlp": MLP, "logreg": LogisticRegression,
     "label_propagation": LabelPropagation, "rwr": RandomWalkWithRestart, "heat": HeatDiffusion,
     "degree": DegreeScorer,
 }
@@ -67,14 +72,14 @@ def build_model(name: str, in_channels: int, out_channels: int, **hparams: Any
             f"model {key!r} does not take {', '.join(map(repr, unknown))}; "
             f"its hyper-parameters are {allowed}"
         )
-    for option in ("hidden_channels", "num_layers", "heads"):
+    for option in ("hidden_channels", "num_layers", "heads", "K"):
         if option in hparams and (not isinstance(hparams[option], int) or hparams[option] < 1):
             raise ConfigError(
                 f"model {key!r}: {option} must be a positive integer, got {hparams[option]!r}"
             )
     if "dropout" in hparams and not 0.0 <= float(hparams["dropout"]) < 1.0:
         raise ConfigError(f"model {key!r}: dropout must be in [0, 1), got {hparams['dropout']!r}")
-    if "alpha" in hparams and not 0.0 < float(hparams["alpha"]) < 1.0:
+    if "alpha" in hparams and not 0.0 < float(hparams["alpha"]) < 1.0:  # LP, APPNP, GCNII
         raise ConfigError(f"model {key!r}: alpha must be in (0, 1), got {hparams['alpha']!r}")
     if key in GRAPH_ONLY:
         return cls(**hparams)

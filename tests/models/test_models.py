@@ -10,7 +10,7 @@ EDGES = torch.tensor([[0, 1, 1, 2, 2, 3], [1, 0, 2, 1, 3, 2]])
 @pytest.mark.parametrize("name", sorted(set(MODELS) - GRAPH_ONLY))
 def test_output_shape_and_gradients(name):
     torch.manual_seed(0)
-    model = build_model(name, 5, 3, **({} if name == "logreg" else {"hidden_channels": 8}))
+    model = build_model(name, 5, 3, **({} if name in ("logreg", "sgc") else {"hidden_channels": 8}))
     x = torch.randn(4, 5, requires_grad=True)
     out = model(x, EDGES, torch.ones(EDGES.shape[1]))
     assert out.shape == (4, 3)
