@@ -127,3 +127,38 @@ def test_one_comparison_engine_for_node_sample_graph_and_pair_tasks(small_organi
     pair = compare_on_task(data, task, {"graph": {}}, trainer=QUICK,
                            model_factory=lambda n, h, i, o: PairClassifier(i, o))
     assert pair[0].scores.shape == (60, 1) and "micro_f1" in pair[0].test
+
+
+def test_refit_uses_every_training_label_and_never_a_test_label(setup, monkeypatch):
+    data, task = setup
+    seen = []
+    real_fit = graphgen.Trainer.fit
+
+    def spy(self, model, data_, task_, **kwargs):
+        seen.append((set(task_.train_index.tolist()), self.config.max_epochs,
+                     kwargs.get("restore_best", True)))
+        return real_fit(self, model, data_, task_, **kwargs)
+
+    monkeypatch.setattr(graphgen.Trainer, "fit", spy)
+    config = TrainerConfig(max_epochs=30, patience=5, progress=False, refit=True)
+    fitted = fit_model(build_model("gcn", data.num_features, 2), data, task, trainer=config,
+                       build=lambda: build_model("gcn", data.num_features, 2))
+    train, val, test = (set(t.tolist()) for t in (task.train_index, task.val_index,
+                                                  task.test_index))
+    assert seen[0][0] == train and seen[1][0] == train | val  # every training label
+    assert not seen[1][0] & test
+    assert seen[1][1] == max(fitted.fit.best_epoch, 1) and seen[1][2] is False
+    assert set(fitted.refit_task.train_index.tolist()) == train | val
+    with pytest.raises(graphgen.ConfigError, match="build="):
+        fit_model(build_model("gcn", data.num_features, 2), data, task, trainer=config)
+
+
+def test_seed_ensemble_averages_its_members(setup):
+    data, task = setup
+    config = TrainerConfig(max_epochs=5, progress=False, ensemble=3)
+    fitted = fit_model(build_model("mlp", data.num_features, 2), data, task, trainer=config,
+                       build=lambda: build_model("mlp", data.num_features, 2))
+    assert len(fitted.members) == 3
+    each = [fitted.task.scores(graphgen.Trainer.predict(m, data, task)) for m in fitted.members]
+    assert not np.allclose(each[0], each[1])  # other seeds, other models
+    np.testing.assert_allclose(fitted.scores(data), np.mean(each, axis=0))

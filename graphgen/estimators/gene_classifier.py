@@ -205,7 +205,8 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
             data = add_label_features(data, task, self.label_features)
         seed_everything(config.seed)
         fitted = fit_model(self._build(data, task.num_outputs), data, task, trainer=config,
-                           description=name)
+                           description=name,
+                           build=lambda: self._build(data, task.num_outputs))
         self.fitted_ = fitted
         self.fit_result_ = fitted.fit
         model = fitted.model

@@ -184,29 +184,37 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
             data = expression_graph_view(scaled, network)
             self.genes_ = data.gene_ids
             task = SampleGraphTask.from_labels(data, y, split)
-            model = SampleGraphNet(data.num_features, task.num_outputs, conv=self.conv,
-                                   hidden_channels=self.hidden_channels,
-                                   num_layers=self.num_layers, heads=self.heads,
-                                   pooling=self.pooling, dropout=self.dropout,
-                                   num_genes=data.num_genes)
+
+            def build():
+                return SampleGraphNet(data.num_features, task.num_outputs, conv=self.conv,
+                                      hidden_channels=self.hidden_channels,
+                                      num_layers=self.num_layers, heads=self.heads,
+                                      pooling=self.pooling, dropout=self.dropout,
+                                      num_genes=data.num_genes)
         else:
             if self.view == "patient-graph":
                 data = patient_graph_view(scaled, train, k=self.k)
                 channels = {n: t.shape[1] for n, t in scaled.items()}
-                model = MultiOmicsGCN(channels, len(self.classes_),
-                                      hidden_channels=self.hidden_channels,
-                                      num_layers=self.num_layers, fusion=self.fusion,
-                                      dropout=self.dropout)
+
+                def build():
+                    return MultiOmicsGCN(channels, len(self.classes_),
+                                         hidden_channels=self.hidden_channels,
+                                         num_layers=self.num_layers, fusion=self.fusion,
+                                         dropout=self.dropout)
             else:
                 data = feature_view(scaled)
-                model = MLP(data.num_features, len(self.classes_),
-                            hidden_channels=self.hidden_channels, num_layers=self.num_layers,
-                            dropout=self.dropout)
+
+                def build():
+                    return MLP(data.num_features, len(self.classes_),
+                               hidden_channels=self.hidden_channels,
+                               num_layers=self.num_layers, dropout=self.dropout)
             task = NodeClassificationTask.from_labels(data, y, split)
             self.train_omics_ = {n: t[train] for n, t in scaled.items()}
-        fitted = fit_model(model, data, task, trainer=config, description=self.view)
+        fitted = fit_model(build(), data, task, trainer=config, description=self.view,
+                           build=build)
         self.fit_result_ = fitted.fit
-        self.model_ = model
+        self.fitted_ = fitted
+        self.model_ = fitted.model
         self.task_ = task
         return self
 
@@ -231,12 +239,12 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
         aligned = align_omics({n: omics[n] for n in self.omics_names_}, missing="error")
         scaled = self.scaler_.transform(aligned.omics)
         samples = aligned.samples
-        model = self.model_
         if self.view == "expression-graph":
             data = expression_graph_view(scaled, self.network_, genes=self.genes_)
-            logits = Trainer.predict(model, data, self.task_)
+            rows = slice(None)
         elif self.view == "features":
-            logits = Trainer.predict(model, feature_view(scaled))
+            data = feature_view(scaled)
+            rows = slice(None)
         else:
             # the training samples plus the new ones; only training samples send edges
             joint = {n: pd.concat([self.train_omics_[n],
@@ -246,8 +254,11 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
             train = np.zeros(len(next(iter(joint.values()))), dtype=bool)
             train[: len(self.train_samples_)] = True
             data = patient_graph_view(joint, train, k=self.k)
-            logits = Trainer.predict(model, data)[len(self.train_samples_):]
-        proba = torch.softmax(logits, dim=-1).numpy()
+            rows = slice(len(self.train_samples_), None)
+        task = self.task_ if self.view == "expression-graph" else None
+        members = self.fitted_.members or [self.model_]
+        proba = np.mean([torch.softmax(Trainer.predict(m, data, task)[rows], dim=-1).numpy()
+                         for m in members], axis=0)
         return pd.DataFrame(proba, index=samples, columns=self.classes_)
 
     def predict(self, omics: Mapping[str, pd.DataFrame]) -> pd.Series:

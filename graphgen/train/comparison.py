@@ -81,15 +81,18 @@ def _fit_one(name: str, hparams: Mapping[str, Any], data, task, config: TrainerC
     kind = str(hparams.pop("model", name))  # a named variant: {"model": "rwr", ...}
     if label_features is not None and kind.lower() not in GRAPH_ONLY:
         data = add_label_features(data, task, label_features)  # this split's training genes
+    def build():
+        if factory is None or kind.lower() in GRAPH_ONLY:
+            return build_model(kind, data.num_features, task.num_outputs, **hparams)
+        return factory(kind, hparams, data.num_features, task.num_outputs)
+
     seed_everything(config.seed)
-    model = (build_model(kind, data.num_features, task.num_outputs, **hparams)
-             if factory is None or kind.lower() in GRAPH_ONLY
-             else factory(kind, hparams, data.num_features, task.num_outputs))
+    model = build()
     checkpoint = None
     if checkpoint_dir is not None:
         checkpoint = checkpoint_dir / f"{name}-{split_name.replace(' ', '').replace(',', '-')}.pt"
     fitted = fit_model(model, data, task, trainer=config, description=f"{name} {split_name}",
-                       checkpoint=checkpoint, resume=resume)
+                       checkpoint=checkpoint, resume=resume, build=build)
     scores = fitted.scores(data)
     if fitted.fit is not None:
         fit = fitted.fit

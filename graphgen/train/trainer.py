@@ -57,6 +57,12 @@ class TrainerConfig:
         device: where to train: ``"auto"`` (default: the first GPU if CUDA is available,
             else the CPU), ``"cpu"``, ``"cuda"`` or ``"cuda:N"``. The model, the graph and
             the targets move there once; metrics are computed on the CPU.
+        refit: after the epoch count is chosen on the validation part, train a fresh model
+            on the training *and* validation labels for that many epochs (the fit path,
+            :func:`~graphgen.train.fitting.fit_model`, does it; the test part is never
+            used). Off by default.
+        ensemble: train this many models with seeds ``seed, seed + 1, ...`` and average
+            their probabilities (the fit path does it).
     """
 
     max_epochs: int = 300
@@ -69,6 +75,8 @@ class TrainerConfig:
     checkpoint_every: int = 10
     batch_size: int | None = None
     device: str = "auto"
+    refit: bool = False
+    ensemble: int = 1
 
     def __post_init__(self) -> None:
         if not isinstance(self.device, str) or not (
@@ -88,7 +96,7 @@ class TrainerConfig:
             raise ConfigError(
                 f"TrainerConfig: monitor must be one of {list(_MONITORS)}, got {self.monitor!r}"
             )
-        for name in ("max_epochs", "patience", "checkpoint_every"):
+        for name in ("max_epochs", "patience", "checkpoint_every", "ensemble"):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ConfigError(f"TrainerConfig: {name} must be an integer >= 1, got {value!r}")
@@ -178,6 +186,7 @@ class Trainer:
         checkpoint: str | os.PathLike | None = None,
         resume: bool = False,
         on_epoch_end: Callable[[int, dict[str, float]], None] | None = None,
+        restore_best: bool = True,
     ) -> FitResult:
         """Train ``model`` in place on ``data`` for ``task``; return what happened.
 
@@ -190,6 +199,8 @@ class Trainer:
             checkpoint: file to write the training state to (atomically).
             resume: continue from ``checkpoint`` if it exists (a fresh start otherwise).
             on_epoch_end: called with ``(epoch, record)`` after every epoch (e.g. to log).
+            restore_best: end with the weights of the best validation epoch (default), or
+                keep the last epoch's (a refit on all training labels runs a fixed count).
 
         Raises:
             DataFormatError: ``data`` has no node features ``x``, or NaN/inf in them.
@@ -274,7 +285,7 @@ class Trainer:
             if done:
                 break
         bar.close()
-        if state["best_state"] is not None:
+        if restore_best and state["best_state"] is not None:
             model.load_state_dict(state["best_state"])
         seconds = time.perf_counter() - start
         log.info("%s: best epoch %d of %d, val %s=%.4f", description, state["best_epoch"],
@@ -335,7 +346,7 @@ def _fingerprint(model: nn.Module, data: Data, task, cfg: TrainerConfig) -> str:
     for index in (task.train_index, task.val_index):
         digest.update(index.numpy().tobytes())
     settings = {k: v for k, v in asdict(cfg).items()
-                if k not in ("progress", "max_epochs", "device")}  # resumable anywhere
+                if k not in ("progress", "max_epochs", "device", "refit", "ensemble")}
     digest.update(repr(sorted(settings.items())).encode())
     return digest.hexdigest()
 
