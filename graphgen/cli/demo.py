@@ -1,5 +1,6 @@
 """``graphgen demo``: GCN and GAT beside the baselines (MLP and logistic regression on the
-features, label propagation on the graph) on the simulated organism, end to end."""
+features; label propagation, network propagation and node degree on the graph) on the
+simulated organism, end to end."""
 
 from __future__ import annotations
 
@@ -33,6 +34,9 @@ DEMO_MODELS: dict[str, dict] = {
     "mlp": {"hidden_channels": 64, "num_layers": 2, "dropout": 0.5},
     "logreg": {},
     "label_propagation": {},
+    "rwr": {},
+    "heat": {},
+    "degree": {},
 }
 
 
@@ -106,7 +110,8 @@ def run_demo(
 
 
 def _label(name: str) -> str:
-    return {"logreg": "LogReg", "label_propagation": "LabelProp"}.get(name, name.upper())
+    return {"logreg": "LogReg", "label_propagation": "LabelProp", "rwr": "RWR",
+            "heat": "Heat", "degree": "Degree"}.get(name, name.upper())
 
 
 def format_table(results: list[ModelResult]) -> str:

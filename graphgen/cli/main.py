@@ -30,8 +30,9 @@ def _build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser(
         "demo", help="train GCN and GAT beside the baselines on the simulated organism",
         description="Simulate an organism, train GCN and GAT beside an MLP, logistic "
-                    "regression and label propagation on one stratified split, print the "
-                    "comparison and write a run folder.")
+                    "regression, label propagation, network propagation (random walk with "
+                    "restart, heat diffusion) and node degree on one stratified split, print "
+                    "the comparison and write a run folder.")
     demo.add_argument("--out", type=Path, default=Path("graphgen-demo"),
                       help="run folder to write (default: ./graphgen-demo)")
     demo.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")

@@ -24,7 +24,7 @@ def test_demo_end_to_end(tmp_path):
     elapsed = time.perf_counter() - start
     assert proc.returncode == 0, proc.stderr
     assert elapsed < 120
-    for model in ("GCN", "GAT", "MLP", "LogReg", "LabelProp"):
+    for model in ("GCN", "GAT", "MLP", "LogReg", "LabelProp", "RWR", "Heat", "Degree"):
         assert model in proc.stdout
     assert {p.name for p in out.iterdir()} == {
         "config.toml", "metrics.json", "predictions.csv", "curves.png"}
@@ -34,7 +34,8 @@ def test_demo_end_to_end(tmp_path):
     predictions = pd.read_csv(out / "predictions.csv", index_col="gene_id")
     assert len(predictions) == 2000
     assert list(predictions.columns) == ["split", "label", "score_gcn", "score_gat", "score_mlp",
-                                         "score_logreg", "score_label_propagation"]
+                                         "score_logreg", "score_label_propagation",
+                                         "score_rwr", "score_heat", "score_degree"]
     assert predictions["split"].value_counts()["test"] == 400
     assert (out / "curves.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
