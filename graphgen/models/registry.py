@@ -9,6 +9,7 @@ from torch import nn
 
 from graphgen.exceptions import ConfigError
 from graphgen.models.appnp import APPNP
+from graphgen.models.correct_and_smooth import CorrectAndSmooth
 from graphgen.models.gat import GAT
 from graphgen.models.gcn import GCN
 from graphgen.models.gcnii import GCNII
@@ -20,12 +21,13 @@ from graphgen.models.propagation import DegreeScorer, HeatDiffusion, RandomWalkW
 from graphgen.models.sage import GraphSAGE
 from graphgen.models.sgc import SGC
 
-__all__ = ["FEATURE_ONLY", "GRAPH_ONLY", "MODELS", "build_model"]
+__all__ = ["FEATURE_ONLY", "GRAPH_ONLY", "MODELS", "POST_PROCESSING", "build_model"]
 
 #: Model classes by the name used in the CLI, TOML experiments and result tables.
 MODELS: dict[str, type] = {
     "gcn": GCN, "gat": GAT, "sage": GraphSAGE, "appnp": APPNP, "sgc": SGC, "gin": GIN,
     "gcnii": GCNII, "mlp": MLP, "logreg": LogisticRegression,
+    "correct_and_smooth": CorrectAndSmooth,
     "label_propagation": LabelPropagation, "rwr": RandomWalkWithRestart, "heat": HeatDiffusion,
     "degree": DegreeScorer,
 }
@@ -33,6 +35,8 @@ MODELS: dict[str, type] = {
 FEATURE_ONLY = frozenset({"mlp", "logreg"})
 #: Baselines that ignore the node features (graph only); they are not trained.
 GRAPH_ONLY = frozenset({"label_propagation", "rwr", "heat", "degree"})
+#: Post-processing around a trained base model (not an ``nn.Module`` itself).
+POST_PROCESSING = frozenset({"correct_and_smooth"})
 
 
 def build_model(name: str, in_channels: int, out_channels: int, **hparams: Any

@@ -23,6 +23,7 @@ from torch import nn
 
 from graphgen.exceptions import ConfigError
 from graphgen.models.base import GraphBaseline
+from graphgen.models.correct_and_smooth import CorrectAndSmooth
 from graphgen.train.seeding import seed_everything
 from graphgen.train.trainer import FitResult, Trainer, TrainerConfig
 
@@ -44,6 +45,8 @@ class FittedModel:
             probabilities are averaged.
         refit_task: with ``refit``, the task whose training part holds the training and
             validation genes the final model was trained on.
+        base: for Correct and Smooth, the fitted base model whose probabilities it
+            post-processes.
     """
 
     model: Any
@@ -52,6 +55,7 @@ class FittedModel:
     seconds: float
     members: list[Any] = field(default_factory=list)
     refit_task: Any = None
+    base: FittedModel | None = None
     _propagated: tuple[Any, np.ndarray] | None = field(default=None, repr=False)
 
     @property
@@ -76,6 +80,14 @@ class FittedModel:
             proba = proba[:, 1] if self.task.kind == "binary" else proba
             self._propagated = (data, proba)
             return proba
+        if isinstance(self.model, CorrectAndSmooth):
+            proba = self.base.scores(data)
+            if self.task.kind == "binary":
+                proba = np.stack([1.0 - proba, proba], axis=1)
+            mask = np.zeros(len(self.task.y), dtype=bool)
+            mask[self.task.train_index.cpu().numpy()] = True
+            out = self.model.apply(data, proba, self.task.target_matrix(), mask)
+            return out[:, 1] if self.task.kind == "binary" else out
         members = self.members or [self.model]
         return np.mean([self.task.scores(Trainer.predict(m, data, self.task))
                         for m in members], axis=0)
@@ -136,6 +148,15 @@ def fit_model(
         fitted.scores(data)  # the propagation is the fit (cached for scores(data))
         fitted.seconds = time.perf_counter() - start
         return fitted
+    if isinstance(model, CorrectAndSmooth):
+        if task.kind == "multilabel":
+            raise ConfigError("correct_and_smooth: single-label tasks only (binary or "
+                              "multi-class)")
+        base = fit_model(model.build_base(), data, task, trainer=config,
+                         description=f"{description} base", checkpoint=checkpoint,
+                         resume=resume, build=model.build_base)
+        return FittedModel(model=model, task=task, fit=base.fit,
+                           seconds=time.perf_counter() - start, base=base)
     if (config.refit or config.ensemble > 1) and build is None:
         raise ConfigError("fit_model: refit and ensemble need build=, a function that builds "
                           "a fresh model")
