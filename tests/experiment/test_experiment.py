@@ -207,3 +207,13 @@ missing = "zero"
         "sequence"][0] == 16
     assert result.graph.sequences.codes.shape[0] == result.graph.num_nodes
     assert result.cv.summary().loc["gcn", "auroc_mean"] > 0.6
+
+
+def test_every_example_experiment_parses():
+    from pathlib import Path
+
+    examples = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.toml"))
+    assert len(examples) >= 6
+    for path in examples:
+        config = load_experiment(path)
+        assert config.models and config.name
