@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from graphgen.models.registry import GRAPH_ONLY, build_model
 from graphgen.train.fitting import fit_model
 from graphgen.train.label_features import LabelFeatures, add_label_features
 from graphgen.train.metrics import degree_stratified_auprc
+from graphgen.train.search import TRAINER_SETTINGS, SearchConfig, search_hparams
 from graphgen.train.seeding import seed_everything
 from graphgen.train.splits import Split
 from graphgen.train.tasks import make_task
@@ -79,12 +80,24 @@ def _fit_one(name: str, hparams: Mapping[str, Any], data, task, config: TrainerC
              label_features: LabelFeatures | None = None) -> ModelResult:
     hparams = dict(hparams)
     kind = str(hparams.pop("model", name))  # a named variant: {"model": "rwr", ...}
+    search = hparams.pop("search", None)
     if label_features is not None and kind.lower() not in GRAPH_ONLY:
         data = add_label_features(data, task, label_features)  # this split's training genes
-    def build():
+
+    def make(params: dict[str, Any]):
         if factory is None or kind.lower() in GRAPH_ONLY:
-            return build_model(kind, data.num_features, task.num_outputs, **hparams)
-        return factory(kind, hparams, data.num_features, task.num_outputs)
+            return build_model(kind, data.num_features, task.num_outputs, **params)
+        return factory(kind, params, data.num_features, task.num_outputs)
+
+    if search is not None:  # nested: trials fit on train, are scored on val, never on test
+        found = search_hparams(lambda sampled: make({**hparams, **sampled}), data, task,
+                               SearchConfig.from_spec(search), trainer=config)
+        config = replace(config, **{k: v for k, v in found.best.items()
+                                    if k in TRAINER_SETTINGS})
+        hparams.update({k: v for k, v in found.best.items() if k not in TRAINER_SETTINGS})
+
+    def build():
+        return make(hparams)
 
     seed_everything(config.seed)
     model = build()
