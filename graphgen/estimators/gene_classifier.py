@@ -32,6 +32,7 @@ from graphgen.sequences.tokens import SequenceBatch
 from graphgen.train.fitting import FittedModel, fit_model
 from graphgen.train.label_features import LabelFeatures, add_label_features
 from graphgen.train.metrics import classification_metrics, multilabel_metrics
+from graphgen.train.search import TRAINER_SETTINGS, SearchConfig, search_hparams
 from graphgen.train.seeding import seed_everything
 from graphgen.train.splits import Split, train_val_split
 from graphgen.train.tasks import make_task
@@ -57,7 +58,9 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
     Args:
         model: registry name: ``"gcn"``, ``"gat"``, ``"sage"``, or a baseline ``"mlp"``,
             ``"logreg"`` (features only), ``"label_propagation"`` (graph only).
-        hparams: hyper-parameters of the model (e.g. ``{"hidden_channels": 32}``).
+        hparams: hyper-parameters of the model (e.g. ``{"hidden_channels": 32}``); a
+            ``"search"`` entry searches some of them with Optuna on the validation genes
+            first (see :mod:`graphgen.train.search`).
         trainer: every training setting in one :class:`~graphgen.train.TrainerConfig`
             (epochs, patience, learning rate, weight decay, monitor, ``seed``, which also
             seeds the validation hold-out, and ``progress``: ``None`` shows a bar on a
@@ -91,6 +94,8 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
         fit_result_: epochs, best epoch, validation metrics, history (``None`` for label
             propagation, which is not trained).
         fitted_: the :class:`~graphgen.train.fitting.FittedModel` (model, task, fit).
+        hparams_: the hyper-parameters the model was built with (after a search).
+        search_: the :class:`~graphgen.train.search.SearchResult`, or ``None``.
         threshold_: decision threshold of :meth:`predict`, chosen to maximise F1 on the
             validation genes (a float for binary tasks, a Series per label for multi-label
             tasks, ``None`` for multi-class tasks).
@@ -203,10 +208,21 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
         task = make_task(data, aligned.labels, split)
         if self.label_features is not None and name not in GRAPH_ONLY:
             data = add_label_features(data, task, self.label_features)
+        hparams = dict(self.hparams or {})
+        search = hparams.pop("search", None)
+        self.search_ = None
+        if search is not None:  # nested: trials fit on the training genes, scored on val
+            self.search_ = search_hparams(
+                lambda sampled: self._build(data, task.num_outputs, {**hparams, **sampled}),
+                data, task, SearchConfig.from_spec(search), trainer=config)
+            best = self.search_.best
+            config = replace(config, **{k: v for k, v in best.items() if k in TRAINER_SETTINGS})
+            hparams.update({k: v for k, v in best.items() if k not in TRAINER_SETTINGS})
+        self.hparams_ = hparams
         seed_everything(config.seed)
-        fitted = fit_model(self._build(data, task.num_outputs), data, task, trainer=config,
-                           description=name,
-                           build=lambda: self._build(data, task.num_outputs))
+        fitted = fit_model(self._build(data, task.num_outputs, hparams), data, task,
+                           trainer=config, description=name,
+                           build=lambda: self._build(data, task.num_outputs, hparams))
         self.fitted_ = fitted
         self.fit_result_ = fitted.fit
         model = fitted.model
@@ -234,13 +250,14 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
         return pd.Series([best_f1_threshold(y[:, j] == 1, scores[val, j])
                           for j in range(y.shape[1])], index=self.classes_, name="threshold")
 
-    def _build(self, data: Data, outputs: int):
+    def _build(self, data: Data, outputs: int, hparams: dict[str, Any] | None = None):
         name = str(self.model).lower()
+        hparams = dict(self.hparams or {}) if hparams is None else hparams
         if getattr(data, "sequences", None) is None:
-            return build_model(name, data.num_features, outputs, **(self.hparams or {}))
+            return build_model(name, data.num_features, outputs, **hparams)
         return build_fusion(name, data.num_features, outputs, encoder=self.sequence_encoder,
                             alphabet=self.alphabet, graph_channels=self.graph_channels,
-                            mode=self.fusion, graph_options=self.hparams,
+                            mode=self.fusion, graph_options=hparams,
                             encoder_options=self.sequence_options)
 
     def _scores(self, data: Data | None) -> tuple[np.ndarray, Data]:
@@ -420,6 +437,7 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
             "node_ids": list(data.node_ids),
             "feature_names": list(self.feature_names_in_),
             "num_features": int(data.num_features),
+            "fitted_hparams": dict(self.hparams_),
             "graph": graph,
             "task": {"y": self.task_.y, "train_index": self.task_.train_index,
                      "val_index": self.task_.val_index},
@@ -504,11 +522,14 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
                       val=pd.Index([node_ids[i] for i in task_data["val_index"]]),
                       test=pd.Index([], dtype=object))
         task = make_task(data, labels, split)
-        model = clf._build(data, task.num_outputs)
+        fitted_hparams = payload.get("fitted_hparams")
+        model = clf._build(data, task.num_outputs, fitted_hparams)
         if payload["state_dict"]:
             model.load_state_dict(payload["state_dict"])
         clf.model_, clf.task_, clf.data_ = model, task, data
         clf.fitted_ = FittedModel(model=model, task=task, fit=None, seconds=0.0)
+        clf.hparams_ = dict(fitted_hparams or clf.hparams or {})
+        clf.search_ = None
         clf.kind_, clf.classes_ = payload["kind"], classes
         threshold = payload.get("threshold")
         clf.threshold_ = (pd.Series(threshold, index=classes, name="threshold")

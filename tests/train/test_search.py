@@ -55,3 +55,15 @@ def test_search_inside_compare_models_and_bad_specs(setup):
         SearchConfig.from_spec({"space": {"dropout": [0.1]}, "budget": 3})
     with pytest.raises(ConfigError, match="names no hyper-parameter"):
         SearchConfig({})
+
+
+def test_gene_classifier_searches_on_its_validation_genes(setup, tmp_path):
+    data, labels, _ = setup
+    search = {"space": {"hidden_channels": [4, 8], "lr": {"low": 0.005, "high": 0.05}},
+              "trials": 3}
+    clf = graphgen.GeneClassifier("mlp", hparams={"dropout": 0.1, "search": search},
+                                  trainer=QUICK).fit(data, labels)
+    assert clf.hparams_["hidden_channels"] in (4, 8) and clf.hparams_["dropout"] == 0.1
+    assert "search" not in clf.hparams_ and len(clf.search_.trials) == 3
+    back = graphgen.GeneClassifier.load(clf.save(tmp_path / "searched.pt"))
+    pd.testing.assert_frame_equal(back.predict_proba(), clf.predict_proba())
