@@ -71,7 +71,7 @@ def test_bad_inputs_table_runs_without_unexpected_outcomes(capsys):
 
 
 def test_import_is_lazy():
-    """`import graphgen` loads neither torch nor PyG (measured: ~0.1 s instead of ~5 s)."""
+    """`import graphgen` loads neither torch nor PyG (timed by benchmarks/import_time.py)."""
     code = ("import sys, graphgen; heavy = [m for m in ('torch', 'torch_geometric', 'sklearn') "
             "if m in sys.modules]; print(heavy)")
     import subprocess

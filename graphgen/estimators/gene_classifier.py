@@ -32,7 +32,7 @@ from graphgen.sequences.tokens import SequenceBatch
 from graphgen.train.fitting import FittedModel, fit_model
 from graphgen.train.label_features import LabelFeatures, add_label_features
 from graphgen.train.metrics import classification_metrics, multilabel_metrics
-from graphgen.train.search import TRAINER_SETTINGS, SearchConfig, search_hparams
+from graphgen.train.search import tune
 from graphgen.train.seeding import seed_everything
 from graphgen.train.splits import Split, train_val_split
 from graphgen.train.tasks import make_task
@@ -212,12 +212,9 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
         search = hparams.pop("search", None)
         self.search_ = None
         if search is not None:  # nested: trials fit on the training genes, scored on val
-            self.search_ = search_hparams(
-                lambda sampled: self._build(data, task.num_outputs, {**hparams, **sampled}),
-                data, task, SearchConfig.from_spec(search), trainer=config)
-            best = self.search_.best
-            config = replace(config, **{k: v for k, v in best.items() if k in TRAINER_SETTINGS})
-            hparams.update({k: v for k, v in best.items() if k not in TRAINER_SETTINGS})
+            config, hparams, self.search_ = tune(
+                lambda params: self._build(data, task.num_outputs, params), hparams, data,
+                task, search, config)
         self.hparams_ = hparams
         seed_everything(config.seed)
         fitted = fit_model(self._build(data, task.num_outputs, hparams), data, task,

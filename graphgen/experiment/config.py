@@ -21,6 +21,7 @@ from graphgen.exceptions import ConfigError
 from graphgen.features.topology_block import TOPOLOGY_FEATURES
 from graphgen.models.registry import MODELS
 from graphgen.train.label_features import LabelFeatures
+from graphgen.train.seeding import check_seed
 from graphgen.train.trainer import TrainerConfig
 
 if sys.version_info >= (3, 11):
@@ -268,9 +269,7 @@ class ExperimentConfig:
     base: str = "."
 
     def __post_init__(self) -> None:
-        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or not (
-                0 <= self.seed < 2**32):
-            raise ConfigError(f"seed must be an integer in [0, 2**32), got {self.seed!r}")
+        check_seed(self.seed)
         allowed = sorted(MODELS) + (["none"] if self.sequences is not None else [])
         unknown = [m for m, spec in self.models.items()
                    if str(spec.get("model", m)).lower() not in allowed]

@@ -8,6 +8,7 @@ from torch_geometric.data import Data
 
 from graphgen.exceptions import DataFormatError
 from graphgen.models.base import GraphBaseline
+from graphgen.models.propagation import walk_matrix
 
 __all__ = ["LabelPropagation"]
 
@@ -77,7 +78,8 @@ class LabelPropagation(GraphBaseline):
         if not train.any():
             raise DataFormatError("LabelPropagation: no training node to propagate from")
         seeds = np.where(train[:, None], target, 0.0)
-        walk = self._walk_matrix(data, n)
+        weight = getattr(data, "edge_weight", None) if self.use_edge_weight else None
+        walk = walk_matrix(data.edge_index, weight, n, "row")
         if multilabel:
             positive = self._propagate(walk, seeds)
             negative = self._propagate(walk, np.where(train[:, None], 1.0 - target, 0.0))
@@ -88,16 +90,6 @@ class LabelPropagation(GraphBaseline):
         total = mass.sum(axis=1, keepdims=True)
         prior = np.broadcast_to(target[train].mean(axis=0), mass.shape)
         return np.where(total > 0, mass / np.maximum(total, 1e-300), prior)
-
-    def _walk_matrix(self, data: Data, n: int) -> sp.csr_matrix:
-        src, dst = data.edge_index.numpy()
-        weight = getattr(data, "edge_weight", None)
-        w = (weight.numpy().astype(np.float64) if self.use_edge_weight and weight is not None
-             else np.ones(len(src)))
-        adjacency = sp.csr_matrix((w, (dst, src)), shape=(n, n))  # row i gathers from i's sources
-        degree = np.asarray(adjacency.sum(axis=1)).ravel()
-        inverse = np.divide(1.0, degree, out=np.zeros(n), where=degree > 0)
-        return sp.diags(inverse) @ adjacency
 
     def _propagate(self, walk: sp.csr_matrix, seeds: np.ndarray) -> np.ndarray:
         values = seeds.copy()

@@ -41,9 +41,10 @@ from torch_geometric.data import Data
 
 from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.models.base import GraphBaseline
+from graphgen.models.sparse_conv import AdjacencyCache
 
 __all__ = ["DegreeScorer", "HeatDiffusion", "NetworkPropagation", "RandomWalkWithRestart",
-           "propagation_matrix"]
+           "propagation_matrix", "walk_matrix"]
 
 Seeds = Literal["positive", "signed", "classes"]
 
@@ -59,21 +60,28 @@ def propagation_matrix(data: Data, *, normalization: str = "column",
 
     Raises:
         ConfigError: an unknown normalisation.
-        DataFormatError: a graph without edges.
     """
     if normalization not in ("column", "symmetric"):
         raise ConfigError(f"propagation: normalization must be 'column' or 'symmetric', got "
                           f"{normalization!r}")
-    n = data.num_nodes
-    src, dst = data.edge_index.cpu().numpy()
-    if len(src) == 0:
-        raise DataFormatError("network propagation needs a graph with edges; this one has "
-                              f"{n} nodes and none")
-    weight = getattr(data, "edge_weight", None)
-    w = (weight.cpu().numpy().astype(np.float64) if use_edge_weight and weight is not None
+    weight = getattr(data, "edge_weight", None) if use_edge_weight else None
+    return walk_matrix(data.edge_index, weight, data.num_nodes, normalization)
+
+
+def walk_matrix(edge_index, edge_weight, n: int, normalization: str) -> sp.csr_matrix:
+    """The one builder of graphgen's propagation matrices (``W[i, j]``: from ``j`` to
+    ``i``): ``"column"`` :math:`A D^{-1}`, ``"symmetric"`` :math:`D^{-1/2} A D^{-1/2}` or
+    ``"row"`` :math:`D^{-1} A` (label propagation's walk), from an ``edge_index`` and
+    optional weights."""
+    src, dst = edge_index.cpu().numpy()
+    w = (edge_weight.cpu().numpy().astype(np.float64) if edge_weight is not None
          else np.ones(len(src)))
     adjacency = sp.csr_matrix((w, (dst, src)), shape=(n, n))
     adjacency.sum_duplicates()
+    if normalization == "row":
+        degree = np.asarray(adjacency.sum(axis=1)).ravel()
+        return (sp.diags(np.divide(1.0, degree, out=np.zeros(n), where=degree > 0))
+                @ adjacency).tocsr()
     degree = np.asarray(adjacency.sum(axis=0)).ravel()  # out-degree of each source column
     if normalization == "column":
         inverse = np.divide(1.0, degree, out=np.zeros(n), where=degree > 0)
@@ -125,6 +133,9 @@ class NetworkPropagation(GraphBaseline):
         self.method, self.restart, self.time = method, float(restart), float(time)
         self.normalization, self.seeds = normalization, seeds
         self.use_edge_weight, self.tol, self.max_iterations = use_edge_weight, tol, max_iterations
+        walk = "symmetric" if method == "heat" else normalization
+        self._walk = AdjacencyCache(lambda index, weight, n: walk_matrix(index, weight, n,
+                                                                         walk))
 
     # -- the propagation itself ------------------------------------------------------------
 
@@ -140,13 +151,14 @@ class NetworkPropagation(GraphBaseline):
         if seeds.shape[0] != data.num_nodes:
             raise DataFormatError(f"propagation: seeds have {seeds.shape[0]} rows for "
                                   f"{data.num_nodes} nodes")
+        if data.edge_index.shape[1] == 0:
+            raise DataFormatError("network propagation needs a graph with edges; this one has "
+                                  f"{data.num_nodes} nodes and none")
+        weight = getattr(data, "edge_weight", None) if self.use_edge_weight else None
+        walk = self._walk(data.edge_index, weight, data.num_nodes)  # built once per graph
         if self.method == "heat":
-            walk = propagation_matrix(data, normalization="symmetric",
-                                      use_edge_weight=self.use_edge_weight)
             laplacian = sp.identity(data.num_nodes, format="csr") - walk
             return np.asarray(expm_multiply(-self.time * laplacian, seeds))
-        walk = propagation_matrix(data, normalization=self.normalization,
-                                  use_edge_weight=self.use_edge_weight)
         r = self.restart
         p = seeds.copy()
         for _ in range(self.max_iterations):
@@ -183,19 +195,21 @@ class NetworkPropagation(GraphBaseline):
             total = mass.sum(axis=1, keepdims=True)
             prior = np.broadcast_to(known[train].mean(axis=0), mass.shape)
             return np.where(total > 0, mass / np.maximum(total, 1e-300), prior)
-        columns = range(target.shape[1]) if multilabel else [target.shape[1] - 1]
+        columns = list(range(target.shape[1])) if multilabel else [target.shape[1] - 1]
+        pos = known[:, columns]
+        empty = np.flatnonzero(pos.sum(axis=0) == 0)
+        if len(empty):
+            raise DataFormatError(f"propagation: label {columns[empty[0]]} has no positive "
+                                  "training gene")
+        seeds = pos / pos.sum(axis=0)
+        if self.seeds == "signed":
+            neg = train[:, None] & (target[:, columns] == 0)
+            seeds = seeds - neg / np.maximum(neg.sum(axis=0), 1)
+        scores = self.propagate(data, seeds)  # every column in one propagation
         out = np.zeros((n, target.shape[1]))
-        for j in columns:
-            pos = known[:, j]
-            if pos.sum() == 0:
-                raise DataFormatError(f"propagation: label {j} has no positive training gene")
-            seed = pos / pos.sum()
-            if self.seeds == "signed":
-                neg = train & (target[:, j] == 0)
-                if neg.any():
-                    seed = seed - neg / neg.sum()
-            score = self.propagate(data, seed)[:, 0]
-            out[:, j] = calibrate(score, train, prevalence=pos.sum() / train.sum())
+        for k, j in enumerate(columns):
+            out[:, j] = calibrate(scores[:, k], train,
+                                  prevalence=pos[:, k].sum() / train.sum())
         if not multilabel:
             out[:, 0] = 1.0 - out[:, 1]
         return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +21,12 @@ from torch_geometric.data import Data
 from graphgen.exceptions import DataFormatError
 from graphgen.graph.nodes import node_index
 from graphgen.labels import align_labels
+from graphgen.models.propagation import DegreeScorer
 from graphgen.models.registry import GRAPH_ONLY, build_model
 from graphgen.train.fitting import fit_model
 from graphgen.train.label_features import LabelFeatures, add_label_features
 from graphgen.train.metrics import degree_stratified_auprc
-from graphgen.train.search import TRAINER_SETTINGS, SearchConfig, search_hparams
+from graphgen.train.search import tune
 from graphgen.train.seeding import seed_everything
 from graphgen.train.splits import Split
 from graphgen.train.tasks import make_task
@@ -77,12 +78,12 @@ def _items(data) -> pd.Index:
 def _fit_one(name: str, hparams: Mapping[str, Any], data, task, config: TrainerConfig,
              split_name: str, checkpoint_dir: Path | None, resume: bool,
              factory: ModelFactory | None, items: pd.Index,
-             label_features: LabelFeatures | None = None) -> ModelResult:
+             with_labels=None) -> ModelResult:
     hparams = dict(hparams)
     kind = str(hparams.pop("model", name))  # a named variant: {"model": "rwr", ...}
     search = hparams.pop("search", None)
-    if label_features is not None and kind.lower() not in GRAPH_ONLY:
-        data = add_label_features(data, task, label_features)  # this split's training genes
+    if with_labels is not None and kind.lower() not in GRAPH_ONLY:
+        data = with_labels  # the features plus this split's propagated training labels
 
     def make(params: dict[str, Any]):
         if factory is None or kind.lower() in GRAPH_ONLY:
@@ -90,11 +91,7 @@ def _fit_one(name: str, hparams: Mapping[str, Any], data, task, config: TrainerC
         return factory(kind, params, data.num_features, task.num_outputs)
 
     if search is not None:  # nested: trials fit on train, are scored on val, never on test
-        found = search_hparams(lambda sampled: make({**hparams, **sampled}), data, task,
-                               SearchConfig.from_spec(search), trainer=config)
-        config = replace(config, **{k: v for k, v in found.best.items()
-                                    if k in TRAINER_SETTINGS})
-        hparams.update({k: v for k, v in found.best.items() if k not in TRAINER_SETTINGS})
+        config, hparams, _ = tune(make, hparams, data, task, search, config)
 
     def build():
         return make(hparams)
@@ -120,7 +117,7 @@ def _fit_one(name: str, hparams: Mapping[str, Any], data, task, config: TrainerC
     if (scores.ndim == 1 and isinstance(data, Data) and len(task.test_index)
             and getattr(data, "edge_index", None) is not None and len(scores) == data.num_nodes):
         # hubs look like disease genes: AUPRC among test genes of similar degree
-        degree = np.bincount(data.edge_index[1].cpu().numpy(), minlength=data.num_nodes)
+        degree = DegreeScorer().degree(data)
         test_index = task.test_index.cpu().numpy()
         test.update(degree_stratified_auprc(task.y[task.test_index].cpu().numpy(),
                                             scores[test_index], degree[test_index]))
@@ -175,8 +172,12 @@ def compare_on_task(
         if items is None or len(items) != len(task.y):
             items = pd.RangeIndex(len(task.y))
     folder = Path(checkpoint_dir) if checkpoint_dir is not None else None
+    trained = [n for n, h in models.items()
+               if str(dict(h).get("model", n)).lower() not in GRAPH_ONLY]
+    with_labels = (add_label_features(data, task, label_features)  # once per split
+                   if label_features is not None and trained else None)
     return [_fit_one(name, hparams, data, task, config, split_name, folder, resume,
-                     model_factory, items, label_features) for name, hparams in models.items()]
+                     model_factory, items, with_labels) for name, hparams in models.items()]
 
 
 def compare_models(

@@ -64,6 +64,12 @@ class FittedModel:
         it propagated over only)."""
         return isinstance(self.model, GraphBaseline)
 
+    def _train_mask(self) -> np.ndarray:
+        """The training genes as a boolean mask: all a graph baseline or C&S may read."""
+        mask = np.zeros(len(self.task.y), dtype=bool)
+        mask[self.task.train_index.cpu().numpy()] = True
+        return mask
+
     def scores(self, data) -> np.ndarray:
         """Probabilities of every item of ``data`` (genes, samples, pairs) in the task's
         shape: ``[N]`` (binary), ``[N, C]`` or ``[N, L]`` (averaged over an ensemble).
@@ -73,9 +79,7 @@ class FittedModel:
         if isinstance(self.model, GraphBaseline):
             if self._propagated is not None and self._propagated[0] is data:
                 return self._propagated[1]
-            mask = np.zeros(len(self.task.y), dtype=bool)
-            mask[self.task.train_index.cpu().numpy()] = True
-            proba = self.model.predict(data, self.task.target_matrix(), mask,
+            proba = self.model.predict(data, self.task.target_matrix(), self._train_mask(),
                                        multilabel=self.task.kind == "multilabel")
             proba = proba[:, 1] if self.task.kind == "binary" else proba
             self._propagated = (data, proba)
@@ -84,9 +88,7 @@ class FittedModel:
             proba = self.base.scores(data)
             if self.task.kind == "binary":
                 proba = np.stack([1.0 - proba, proba], axis=1)
-            mask = np.zeros(len(self.task.y), dtype=bool)
-            mask[self.task.train_index.cpu().numpy()] = True
-            out = self.model.apply(data, proba, self.task.target_matrix(), mask)
+            out = self.model.apply(data, proba, self.task.target_matrix(), self._train_mask())
             return out[:, 1] if self.task.kind == "binary" else out
         members = self.members or [self.model]
         return np.mean([self.task.scores(Trainer.predict(m, data, self.task))

@@ -34,7 +34,7 @@ from graphgen.train.fitting import fit_model
 from graphgen.train.seeding import seed_everything
 from graphgen.train.trainer import TrainerConfig
 
-__all__ = ["TRAINER_SETTINGS", "SearchConfig", "SearchResult", "search_hparams"]
+__all__ = ["TRAINER_SETTINGS", "SearchConfig", "SearchResult", "search_hparams", "tune"]
 
 log = logging.getLogger(__name__)
 #: Search-space names that tune the trainer rather than the model.
@@ -171,6 +171,24 @@ def search_hparams(build: Callable[[dict[str, Any]], Any], data, task,
     log.info("search: best %s=%.4f with %s", metric, study.best_value, study.best_params)
     return SearchResult(best=dict(study.best_params), value=float(study.best_value),
                         trials=trials)
+
+
+def tune(make: Callable[[dict[str, Any]], Any], hparams: Mapping[str, Any], data, task,
+         search: Mapping[str, Any] | SearchConfig, trainer: TrainerConfig
+         ) -> tuple[TrainerConfig, dict[str, Any], SearchResult]:
+    """Search ``search`` around the fixed ``hparams`` and apply the best setting.
+
+    Returns:
+        The trainer with the best trainer fields, the model hyper-parameters with the best
+        model fields, and the :class:`SearchResult`.
+    """
+    found = search_hparams(lambda sampled: make({**hparams, **sampled}), data, task,
+                           SearchConfig.from_spec(search), trainer=trainer)
+    best = found.best
+    config = dataclasses.replace(trainer, **{k: v for k, v in best.items()
+                                             if k in TRAINER_SETTINGS})
+    chosen = {**hparams, **{k: v for k, v in best.items() if k not in TRAINER_SETTINGS}}
+    return config, chosen, found
 
 
 def _suggest(trial, name: str, spec: Any):

@@ -7,7 +7,20 @@ import random
 import numpy as np
 import torch
 
-__all__ = ["seed_everything"]
+from graphgen.exceptions import ConfigError
+
+__all__ = ["check_seed", "seed_everything"]
+
+
+def check_seed(seed, *, what: str = "") -> None:
+    """Refuse a seed that is not an integer in ``[0, 2**32)`` (NumPy's and scikit-learn's
+    range), naming ``what`` holds it.
+
+    Raises:
+        ConfigError: a negative, too large, fractional or boolean seed.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**32:
+        raise ConfigError(f"{what}seed must be an integer in [0, 2**32), got {seed!r}")
 
 
 def seed_everything(seed: int) -> None:

@@ -22,7 +22,7 @@ from graphgen.graph.nodes import check_node_features
 from graphgen.io.atomic import atomic_write
 from graphgen.train.device import DEVICES, resolve_device, to_device
 from graphgen.train.metrics import METRICS, MULTILABEL_METRICS
-from graphgen.train.seeding import seed_everything
+from graphgen.train.seeding import check_seed, seed_everything
 from graphgen.train.tasks import node_logits
 
 __all__ = ["FitResult", "Trainer", "TrainerConfig"]
@@ -83,10 +83,7 @@ class TrainerConfig:
                 self.device in ("auto", "cpu", "cuda") or self.device.startswith("cuda:")):
             raise ConfigError(f"TrainerConfig: device must be one of {list(DEVICES)}, got "
                               f"{self.device!r}")
-        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or not (
-                0 <= self.seed < 2**32):
-            raise ConfigError(f"TrainerConfig: seed must be an integer in [0, 2**32), got "
-                              f"{self.seed!r}")
+        check_seed(self.seed, what="TrainerConfig: ")
         if self.batch_size is not None and (not isinstance(self.batch_size, int)
                                             or isinstance(self.batch_size, bool)
                                             or self.batch_size < 1):
