@@ -11,6 +11,7 @@ from torch_geometric.nn import APPNP as PygAPPNP
 
 from graphgen.models.base import GraphModel
 from graphgen.models.dropout import dropout
+from graphgen.models.sparse_conv import PygCacheGuard
 
 __all__ = ["APPNP"]
 
@@ -46,6 +47,7 @@ class APPNP(GraphModel):
         self.linears = nn.ModuleList(nn.Linear(a, b) for a, b in zip(sizes[:-1], sizes[1:]))
         self.propagate = PygAPPNP(K=K, alpha=alpha, cached=True)
         self.dropout = dropout
+        self._guard = PygCacheGuard()
 
     def forward(self, x: Tensor, edge_index: Tensor, edge_weight: Tensor | None = None
                 ) -> Tensor:
@@ -53,4 +55,5 @@ class APPNP(GraphModel):
             x = linear(dropout(x, self.dropout, self.training))
             if i < len(self.linears) - 1:
                 x = torch.relu(x)
+        self._guard([self.propagate], edge_index, edge_weight, x.shape[0])
         return self.propagate(x, edge_index, edge_weight)

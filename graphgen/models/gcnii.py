@@ -9,6 +9,7 @@ from torch_geometric.nn import GCN2Conv
 
 from graphgen.models.base import GraphModel
 from graphgen.models.dropout import dropout
+from graphgen.models.sparse_conv import PygCacheGuard
 
 __all__ = ["GCNII"]
 
@@ -46,9 +47,11 @@ class GCNII(GraphModel):
             for i in range(num_layers))
         self.head = nn.Linear(hidden_channels, out_channels)
         self.dropout = dropout
+        self._guard = PygCacheGuard()
 
     def forward(self, x: Tensor, edge_index: Tensor, edge_weight: Tensor | None = None
                 ) -> Tensor:
+        self._guard(self.convs, edge_index, edge_weight, x.shape[0])
         x = x0 = torch.relu(self.inp(dropout(x, self.dropout, self.training)))
         for conv in self.convs:
             x = torch.relu(conv(dropout(x, self.dropout, self.training), x0, edge_index,

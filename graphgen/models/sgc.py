@@ -7,6 +7,7 @@ from torch import Tensor
 from torch_geometric.nn import SGConv
 
 from graphgen.models.base import GraphModel
+from graphgen.models.sparse_conv import PygCacheGuard
 
 __all__ = ["SGC"]
 
@@ -36,7 +37,9 @@ class SGC(GraphModel):
                  ) -> None:
         super().__init__()
         self.conv = SGConv(in_channels, out_channels, K=K, cached=True)
+        self._guard = PygCacheGuard()
 
     def forward(self, x: Tensor, edge_index: Tensor, edge_weight: Tensor | None = None
                 ) -> Tensor:
+        self._guard([self.conv], edge_index, edge_weight, x.shape[0], x)
         return self.conv(x, edge_index, edge_weight)

@@ -129,6 +129,35 @@ class AdjacencyCache:
         return {"build": self.build, "_key": None, "_value": None}
 
 
+class PygCacheGuard:
+    """Clears the per-graph caches of PyG layers built with ``cached=True`` (APPNP, GCNII,
+    SGC) when the graph changes, so a model fitted on one graph predicts right on another
+    (PyG's own cache would silently reuse the first graph). With ``x`` (SGC caches the
+    smoothed features) the features count too, and a differentiable ``x`` is never cached."""
+
+    _ATTRIBUTES = ("_cached_edge_index", "_cached_adj_t", "_cached_x")
+
+    def __init__(self) -> None:
+        self._key: tuple | None = None
+
+    def __call__(self, layers, edge_index: Tensor, edge_weight: Tensor | None, num_nodes: int,
+                 x: Tensor | None = None) -> None:
+        key = (edge_index, edge_index._version, edge_weight,
+               None if edge_weight is None else edge_weight._version, num_nodes)
+        if x is not None:
+            key += (x, x._version)
+        if (self._key is None or not _same(self._key, key)
+                or (x is not None and x.requires_grad)):
+            for layer in layers:
+                for name in self._ATTRIBUTES:
+                    if hasattr(layer, name):
+                        setattr(layer, name, None)
+            self._key = key
+
+    def __getstate__(self) -> dict:
+        return {"_key": None}
+
+
 def _same(a: tuple, b: tuple) -> bool:
     return all(x is y if isinstance(x, Tensor) or x is None or y is None else x == y
                for x, y in zip(a, b))

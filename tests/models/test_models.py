@@ -64,3 +64,19 @@ def test_bad_model_config(name, kwargs, word):
 
 def test_names_are_case_insensitive():
     assert isinstance(build_model("GAT", 3, 2), GAT)
+
+
+@pytest.mark.parametrize("name", ["appnp", "gcnii", "sgc"])
+def test_pyg_cached_layers_follow_a_new_graph(name):
+    """PyG's ``cached=True`` would reuse the first graph's normalisation (and SGC its smoothed
+    features) on any later graph; graphgen's models rebuild when the graph or x changes."""
+    torch.manual_seed(0)
+    model = build_model(name, 4, 2).eval()
+    fresh = build_model(name, 4, 2).eval()
+    fresh.load_state_dict(model.state_dict())
+    x = torch.randn(5, 4)
+    first, second = torch.tensor([[0, 1, 2], [1, 2, 3]]), torch.tensor([[3, 4], [4, 0]])
+    model(x, first)
+    assert torch.allclose(model(x, second), fresh(x, second), atol=1e-6)
+    assert torch.allclose(model(2 * x, second), fresh(2 * x, second), atol=1e-6)
+    assert torch.allclose(model(x, first), fresh(x, first), atol=1e-6)
