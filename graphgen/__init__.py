@@ -42,6 +42,7 @@ _LAZY = {
     "TrainingError": "graphgen.exceptions",
     "build_model": "graphgen.models.registry",
     "coexpression_graph": "graphgen.graph.coexpression",
+    "enrich": "graphgen.explain.enrichment",
     "compare_models": "graphgen.train.comparison",
     "cross_validate": "graphgen.train.comparison",
     "from_networkx": "graphgen.graph.convert",
@@ -82,6 +83,8 @@ __all__ = [
     "build_model",
     "coexpression_graph",
     "compare_models",
+    "enrich",
+    "explain",
     "cross_validate",
     "from_networkx",
     "kfold_splits",
@@ -98,6 +101,10 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
+    if name == "explain":  # the subpackage, imported on first use
+        value = importlib.import_module("graphgen.explain")
+        globals()[name] = value
+        return value
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'graphgen' has no attribute {name!r}")
@@ -111,6 +118,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # static analysers and IDEs see the real names
+    from graphgen import explain  # noqa: F401
     from graphgen.datasets.synthetic import (
         Organism,  # noqa: F401
         make_organism,  # noqa: F401
@@ -128,6 +136,7 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real names
         OutputError,  # noqa: F401
         TrainingError,  # noqa: F401
     )
+    from graphgen.explain.enrichment import enrich  # noqa: F401
     from graphgen.features.blocks import stack_blocks  # noqa: F401
     from graphgen.graph.coexpression import coexpression_graph  # noqa: F401
     from graphgen.graph.convert import (

@@ -98,16 +98,26 @@ class FusionModel(GraphModel):
                 raise DataFormatError("FusionModel: data.sequences must hold one sequence per "
                                       "node (build it with graphgen.sequences.attach_sequences)")
             s = self.sequence_encoder.embed(sequences, batch_size=self.sequence_batch_size)
-            s = torch.relu(self.seq_proj(s))
-            if has_sequence is not None:
-                s = s * has_sequence[:, None].to(s.dtype)
-            out.append(s)
+            out.append(self.sequence_representation(s, has_sequence))
         return out
+
+    def sequence_representation(self, embedding: Tensor, has_sequence: Tensor | None = None
+                                ) -> Tensor:
+        """The sequence view's ``[N, hidden]`` from the encoder's embeddings (zero for genes
+        without a sequence)."""
+        s = torch.relu(self.seq_proj(embedding))
+        if has_sequence is not None:
+            s = s * has_sequence[:, None].to(s.dtype)
+        return s
 
     def forward(self, x: Tensor, edge_index: Tensor | None, edge_weight: Tensor | None = None,
                 *, sequences=None, has_sequence: Tensor | None = None) -> Tensor:
         views = self.view_representations(x, edge_index, edge_weight, sequences=sequences,
                                           has_sequence=has_sequence)
+        return self.fuse(views)
+
+    def fuse(self, views: list[Tensor]) -> Tensor:
+        """Logits from the views' ``[N, hidden]`` representations (graph first)."""
         if len(views) == 1:
             z = views[0]
         elif self.mode == "concat":

@@ -1,0 +1,143 @@
+"""Which genes drove a fitted :class:`~graphgen.subtyping.SubtypeClassifier`'s calls.
+
+:func:`explain_samples` attributes each sample's logit (of its predicted class, or of its
+known class) to the sample's gene values with Captum (Integrated Gradients by default): a
+samples x genes table. :func:`rank_genes` turns it into genes ranked per class: the mean
+attribution to class ``c`` over the samples of class ``c``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+import torch
+from tqdm.auto import tqdm
+
+from graphgen.exceptions import ConfigError, DataFormatError, NotFittedError
+from graphgen.explain.genes import _CAPTUM, _captum
+from graphgen.models.base import run_model
+from graphgen.subtyping.omics import align_omics
+from graphgen.subtyping.views import expression_graph_view, feature_view
+
+__all__ = ["explain_samples", "rank_genes"]
+
+
+class _Mean(torch.nn.Module):
+    def __init__(self, members, data) -> None:
+        super().__init__()
+        self.members = torch.nn.ModuleList(members)
+        self.data = data
+
+    def forward(self, x):
+        return torch.stack([run_model(m, self.data, x=x) for m in self.members]).mean(dim=0)
+
+
+def explain_samples(classifier, omics: Mapping[str, pd.DataFrame], *,
+                    labels: pd.Series | None = None, method: str = "integrated_gradients",
+                    steps: int = 32, batch_size: int = 16, progress: bool | None = None
+                    ) -> pd.DataFrame:
+    """Attributions of each sample's class logit to its genes.
+
+    Args:
+        classifier: a fitted ``SubtypeClassifier`` with the ``expression-graph`` view (samples
+            as graphs over a gene network) or the ``features`` view.
+        omics: the omics tables of the samples to explain (as for ``predict``).
+        labels: explain each sample's known class (default: its predicted class).
+        method: ``"integrated_gradients"`` (zero baseline: a sample whose values are all at
+            the training mean), ``"saliency"`` or ``"input_x_gradient"``.
+        steps: Integrated Gradients' steps.
+        batch_size: samples per pass.
+        progress: a progress bar (default: on a terminal).
+
+    Returns:
+        samples x genes (expression-graph view: summed over the omics channels of a gene) or
+        samples x feature columns (features view); ``attrs["target"]`` holds the explained
+        class per sample.
+
+    Raises:
+        NotFittedError: before ``fit``.
+        ConfigError: unknown method, the patient-graph view (a sample's call there also
+            reads its neighbours' profiles), labels naming an unknown class.
+        DataFormatError: omics that do not match the fitted ones.
+    """
+    if getattr(classifier, "fitted_", None) is None:
+        raise NotFittedError("SubtypeClassifier is not fitted yet: call fit() before "
+                             "explaining it")
+    if method not in _CAPTUM:
+        raise ConfigError(f"explain_samples: method must be one of {list(_CAPTUM)}, got "
+                          f"{method!r}")
+    if classifier.view == "patient-graph":
+        raise ConfigError("explain_samples: the patient-graph view is not supported (a "
+                          "sample's call also reads its neighbours' profiles); explain the "
+                          "'expression-graph' or 'features' view")
+    captum = _captum()
+    missing = [n for n in classifier.omics_names_ if n not in omics]
+    if missing:
+        raise DataFormatError(f"explain_samples: omics {missing} are missing (fitted on "
+                              f"{classifier.omics_names_})")
+    aligned = align_omics({n: omics[n] for n in classifier.omics_names_}, missing="error")
+    scaled = classifier.scaler_.transform(aligned.omics)
+    samples = aligned.samples
+    if classifier.view == "expression-graph":
+        data = expression_graph_view(scaled, classifier.network_, genes=classifier.genes_)
+        columns = list(classifier.genes_)
+    else:
+        data = feature_view(scaled)
+        columns = list(data.feature_names)
+    members = [m.eval() for m in (classifier.fitted_.members or [classifier.model_])]
+    model = _Mean(members, data).eval()
+    classes = [str(c) for c in classifier.classes_]
+    with torch.no_grad():
+        predicted = model(data.x).argmax(dim=-1).numpy()
+    if labels is None:
+        target = predicted
+    else:
+        known = labels.reindex(samples).astype(str)
+        unknown = sorted(set(known.dropna()) - set(classes))
+        if known.isna().any() or unknown:
+            raise ConfigError("explain_samples: labels must give a known class for every "
+                              f"sample; unknown: {unknown[:5]}, missing: "
+                              f"{known[known.isna()].index[:5].tolist()}")
+        target = np.array([classes.index(c) for c in known])
+    attribution = getattr(captum, _CAPTUM[method])(model)
+    out = []
+    for start in tqdm(range(0, len(samples), batch_size), desc=f"explain samples ({method})",
+                      disable=None if progress is None else not progress):
+        xb = data.x[start:start + batch_size].detach().requires_grad_()
+        kwargs = {"target": torch.as_tensor(target[start:start + batch_size])}
+        if method == "integrated_gradients":
+            kwargs.update(n_steps=steps, baselines=torch.zeros_like(xb).detach())
+        out.append(attribution.attribute(xb, **kwargs).detach())
+    values = torch.cat(out).numpy()
+    if values.ndim == 3:  # [samples, genes, channels]
+        values = values.sum(axis=2)
+    frame = pd.DataFrame(values, index=samples, columns=columns)
+    frame.attrs["target"] = pd.Series([classes[t] for t in target], index=samples).to_dict()
+    frame.attrs["method"] = method
+    return frame
+
+
+def rank_genes(attributions: pd.DataFrame, *, top: int | None = None) -> pd.DataFrame:
+    """Genes ranked per class from :func:`explain_samples`' table.
+
+    Returns:
+        One row per (class, gene): ``class``, ``gene``, ``attribution`` (mean attribution
+        to the class over the samples explained for it), ``rank`` (1 = strongest push
+        towards the class); ``top`` rows per class when given.
+    """
+    targets = attributions.attrs.get("target")
+    if not targets:
+        raise DataFormatError("rank_genes: the table has no 'target' attribute; pass the "
+                              "output of explain_samples")
+    target = pd.Series(targets).reindex(attributions.index)
+    rows = []
+    for cls, part in attributions.groupby(target.to_numpy(), sort=True):
+        mean = part.mean(axis=0).sort_values(ascending=False, kind="mergesort")
+        if top is not None:
+            mean = mean.head(top)
+        rows.append(pd.DataFrame({"class": cls, "gene": mean.index,
+                                  "attribution": mean.to_numpy(),
+                                  "rank": np.arange(1, len(mean) + 1)}))
+    return pd.concat(rows, ignore_index=True)
