@@ -76,7 +76,7 @@ def enrich(
         IdMappingError: no study gene has an annotation (ids of another type: give
             ``id_type`` and ``mapper``).
     """
-    study = _ids(genes, "genes")
+    study = _ids(genes, "gene")
     population = _ids(background, "background")
     namespaces = [str(ns).upper() for ns in namespaces]
     unknown = [ns for ns in namespaces if ns not in _NAMESPACES]
