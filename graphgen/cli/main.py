@@ -56,6 +56,29 @@ def _build_parser() -> argparse.ArgumentParser:
     run.add_argument("--device", default=None,
                      help="cpu, cuda, cuda:N or auto (default: [trainer] device, else auto)")
     run.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    explain = sub.add_parser(
+        "explain", help="explain a model of a run folder: one gene or one class",
+        description="Explain a trained model of a `graphgen run` folder. The model is fitted "
+                    "once on every labelled gene and kept in RUN_DIR/explain/; tables and PNG "
+                    "figures go to RUN_DIR/explain/gene_<GENE>_<MODEL>/ or "
+                    "class_<CLASS>_<MODEL>/.")
+    explain.add_argument("run_dir", type=Path, help="folder written by `graphgen run`")
+    target = explain.add_mutually_exclusive_group(required=True)
+    target.add_argument("--gene", help="gene id to explain (feature, block, node and edge "
+                        "importances, explanatory sub-graph as GraphML and PNG)")
+    target.add_argument("--class", dest="label", help="class or GO label to explain (its "
+                        "top predicted genes, their mean attributions, GO enrichment)")
+    explain.add_argument("--model", help="model name of the run (default: its first trained "
+                         "model)")
+    explain.add_argument("--method", default="integrated_gradients",
+                         choices=["integrated_gradients", "saliency", "input_x_gradient",
+                                  "gnnexplainer", "attention"],
+                         help="attribution method (default: integrated_gradients)")
+    explain.add_argument("--top-edges", type=int, default=25,
+                         help="interactions in the sub-graph (default: 25)")
+    explain.add_argument("--top-genes", type=int, default=50,
+                         help="genes kept for --class (default: 50)")
+    explain.add_argument("--no-progress", action="store_true", help="hide progress bars")
     return parser
 
 
@@ -75,6 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return datasets.run(args)
         if args.command == "run":
             return _run(args)
+        if args.command == "explain":
+            return _explain(args)
     except GraphgenError as exc:
         print(f"graphgen {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -108,4 +133,17 @@ def _run(args: argparse.Namespace) -> int:
              "labels_not_in_graph.txt)" if len(result.labels_not_in_graph) else ""))
     print(format_summary(result.cv))
     print(f"\nrun folder: {result.run.path}")
+    return 0
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from graphgen.experiment.explain_run import explain_run
+
+    result = explain_run(args.run_dir, gene=args.gene, label=args.label, model=args.model,
+                         method=args.method, top_edges=args.top_edges,
+                         top_genes=args.top_genes,
+                         progress=False if args.no_progress else None)
+    print(f"explained with model {result.model!r}; wrote {len(result.files)} files:")
+    for path in result.files:
+        print(f"  {path}")
     return 0

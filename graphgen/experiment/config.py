@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from graphgen.exceptions import ConfigError
+from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.features.topology_block import TOPOLOGY_FEATURES
 from graphgen.models.registry import MODELS
 from graphgen.train.label_features import LabelFeatures
@@ -331,6 +331,30 @@ def load_experiment(path: str | os.PathLike) -> ExperimentConfig:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: not a readable TOML file ({exc})") from None
     raw["base"] = str(path.resolve().parent)
+    return _build(ExperimentConfig, raw, where=str(path))
+
+
+def read_run_config(run_dir: str | Path) -> ExperimentConfig:
+    """The experiment of a ``graphgen run`` folder (its ``config.toml``).
+
+    Raises:
+        DataFormatError: not a run folder of ``graphgen run`` (no ``config.toml``, or one
+            written by another command or tool).
+    """
+    path = Path(run_dir) / "config.toml"
+    if not path.is_file():
+        raise DataFormatError(f"{run_dir}: not a graphgen run folder (no config.toml); give "
+                              "the folder `graphgen run` wrote")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise DataFormatError(f"{path}: not a readable TOML file ({exc})") from None
+    command = raw.pop("command", None)
+    raw.pop("versions", None)  # the package versions of the run, for the record
+    if command != "graphgen run":
+        raise DataFormatError(f"{path}: written by {command or 'another tool'!r}, not by "
+                              "`graphgen run`; graphgen explain reads run folders of "
+                              "`graphgen run` experiments")
     return _build(ExperimentConfig, raw, where=str(path))
 
 

@@ -95,17 +95,9 @@ def run_experiment(
     started = time.perf_counter()
     target = out or (config.resolve(config.out) if config.out else f"runs/{config.name}")
     run = RunFolder(target, exist_ok=resume or overwrite)
-    mapper = IdMapper.human(config.resolve(config.graph.id_table)) if config.graph.id_table \
-        else None
-    graph = _load_graph(config, mapper)
-    go_files = _GoFiles(config)
-    raw_labels, label_terms = _labels(config.labels, config, graph, mapper, go_files)
-    aligned = align_labels(raw_labels, graph.node_ids)
-    data = _features(config, graph, mapper, label_terms, go_files)
-    factory = None
-    if config.sequences is not None:
-        data, factory = _fusion(config, data)
-        aligned = align_labels(raw_labels, data.node_ids)
+    prepared = prepare_experiment(config)
+    data, aligned, factory = prepared.data, prepared.aligned, prepared.factory
+    graph, label_terms = prepared.graph, prepared.label_terms
     splits = _splits(config, aligned.labels)
     cv = cross_validate(data, aligned.labels, splits, config.models,
                         trainer=config.trainer_config(progress=progress, device=device),
@@ -114,6 +106,57 @@ def run_experiment(
     _write(run, config, cv, aligned, data, graph, label_terms, time.perf_counter() - started)
     return ExperimentResult(config=config, cv=cv, run=run, labels=aligned.labels,
                             labels_not_in_graph=aligned.not_in_graph, graph=data)
+
+
+@dataclass
+class PreparedExperiment:
+    """What an experiment trains on, before any split.
+
+    Attributes:
+        graph: the graph as loaded (before features).
+        data: the graph with the feature blocks (and sequences, with ``[sequences]``).
+        aligned: the labels aligned to the nodes (:func:`~graphgen.labels.align_labels`).
+        label_terms: the GO terms used as labels (GO label tasks), else empty.
+        factory: builds the fused model of a registry name (``[sequences]``), else ``None``.
+        sequences: the sequences per gene (``[sequences]``), else ``None``.
+        go: ``(obo, annotations)`` paths named by ``[labels.go]`` or ``[features.go]``, else
+            ``None``.
+        mapper: the id mapper of ``[graph] id_table``, else ``None``.
+        id_type: the id type of the graph's nodes.
+    """
+
+    graph: Data
+    data: Data
+    aligned: Any
+    label_terms: list[str]
+    factory: Callable | None = None
+    sequences: pd.Series | None = None
+    go: tuple[str, str] | None = None
+    mapper: IdMapper | None = None
+    id_type: str = "symbol"
+
+
+def prepare_experiment(config: ExperimentConfig) -> PreparedExperiment:
+    """Load the graph, labels and features an experiment names (``graphgen run`` and
+    ``graphgen explain`` share it)."""
+    mapper = IdMapper.human(config.resolve(config.graph.id_table)) if config.graph.id_table \
+        else None
+    graph = _load_graph(config, mapper)
+    go_files = _GoFiles(config)
+    raw_labels, label_terms = _labels(config.labels, config, graph, mapper, go_files)
+    aligned = align_labels(raw_labels, graph.node_ids)
+    data = _features(config, graph, mapper, label_terms, go_files)
+    factory = sequences = None
+    if config.sequences is not None:
+        spec = config.sequences
+        sequences = _read_sequences(config.resolve(spec.path), spec.format, spec.alphabet)
+        data, factory = _fusion(config, data, sequences)
+        aligned = align_labels(raw_labels, data.node_ids)
+    go_spec = config.labels.go or config.features.go
+    go = (config.resolve(go_spec.obo), config.resolve(go_spec.annotations)) if go_spec else None
+    return PreparedExperiment(graph=graph, data=data, aligned=aligned, label_terms=label_terms,
+                              factory=factory, sequences=sequences, go=go, mapper=mapper,
+                              id_type=config.graph.final_id_type)
 
 
 def _load_graph(config: ExperimentConfig, mapper: IdMapper | None) -> Data:
@@ -220,10 +263,9 @@ def _read_sequences(path: str, format: str, alphabet: str) -> pd.Series:
     return read_sequence_table(path, alphabet=alphabet, invalid="replace")
 
 
-def _fusion(config: ExperimentConfig, data: Data):
+def _fusion(config: ExperimentConfig, data: Data, sequences: pd.Series):
     """Attach the sequences and a factory that wraps every trained model in a FusionModel."""
     spec = config.sequences
-    sequences = _read_sequences(config.resolve(spec.path), spec.format, spec.alphabet)
     data = attach_sequences(data, sequences, alphabet=spec.alphabet, missing=spec.missing,
                             max_length=spec.max_length)
 

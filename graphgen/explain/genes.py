@@ -140,9 +140,23 @@ def _target(classifier, target, gene_scores: pd.Series | None = None) -> tuple[i
     return classes.index(str(target)), str(target)
 
 
+class _Named(nn.Module):
+    """Calls ``model`` with extra inputs given by name or by position in ``names`` order
+    (PyG's Captum wrapper passes them by position, its other explainers by name)."""
+
+    def __init__(self, model: nn.Module, names: list[str]) -> None:
+        super().__init__()
+        self.model, self.names = model, names
+
+    def forward(self, x: Tensor, edge_index: Tensor, *args, **kwargs) -> Tensor:
+        given = {**dict(zip(self.names, args)), **kwargs}
+        weight = given.pop("edge_weight", None)
+        return self.model(x, edge_index, weight, **given)
+
+
 def _model_config(classifier) -> dict:
-    if classifier.kind_ == "multilabel":
-        return dict(mode="binary_classification", task_level="node", return_type="raw")
+    if classifier.kind_ == "multilabel":  # one label's logit, as a score
+        return dict(mode="regression", task_level="node", return_type="raw")
     return dict(mode="multiclass_classification", task_level="node", return_type="raw")
 
 
@@ -206,16 +220,17 @@ def explain_gene(classifier, gene: str, *, method: str = "integrated_gradients",
         options = {"n_steps": steps} if method == "integrated_gradients" else {}
         algorithm = CaptumExplainer(_CAPTUM[method], **options)
     n = data.num_nodes
-    label = torch.full((n,), 1 if multilabel else column, dtype=torch.long)
-    if multilabel:
-        label = label.float().view(-1, 1)
-    kwargs = {k: v for k, v in _inputs(model, data).items() if v is not None}
+    label = torch.full((n,), column, dtype=torch.long)
+    kwargs = {}
     if getattr(data, "edge_weight", None) is not None:
         kwargs["edge_weight"] = data.edge_weight
+    kwargs.update({k: v for k, v in _inputs(model, data).items() if v is not None})
+    model = _Named(model, list(kwargs)).eval()
 
     def run(node_mask_type, edge_mask_type):
-        # attention reads the model's own coefficients: a "model" explanation, no target
-        kind = "model" if method == "attention" else "phenomenon"
+        # attention reads the model's own coefficients, and a multi-label logit is a score:
+        # "model" explanations (of the model's output), else of the target class
+        kind = "model" if method == "attention" or multilabel else "phenomenon"
         explainer = Explainer(model=model, algorithm=algorithm, explanation_type=kind,
                               node_mask_type=node_mask_type, edge_mask_type=edge_mask_type,
                               model_config=_model_config(classifier))

@@ -217,3 +217,98 @@ def test_every_example_experiment_parses():
     for path in examples:
         config = load_experiment(path)
         assert config.models and config.name
+
+
+def test_explain_a_run_folder(files, tmp_path, capsys):
+    pytest.importorskip("captum")
+    import networkx as nx
+
+    exp = _write(files, BASE + """
+[features.go]
+obo = "mini.obo"
+annotations = "gene2go.tsv"
+min_genes = 1
+[labels]
+table = "labels.csv"
+gene_column = "gene"
+label_column = "disease"
+[split]
+kind = "kfold"
+k = 2
+[models.rwr]
+[models.gcn]
+[models.mlp]
+""", "explain.toml")
+    run = tmp_path / "run"
+    assert main(["run", str(exp), "--out", str(run), "--no-progress"]) == 0
+    gene = pd.read_csv(files / "labels.csv").query("disease == 1")["gene"].iloc[0]
+    capsys.readouterr()
+    assert main(["explain", str(run), "--gene", gene, "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "model 'gcn'" in out  # the first trained model (rwr is graph-only)
+    folder = run / "explain" / f"gene_{gene}_gcn"
+    for name in ("features.csv", "blocks.csv", "nodes.csv", "edges.csv", "features.png",
+                 "subgraph.graphml", "subgraph.png", "enrichment.csv"):
+        assert (folder / name).is_file(), name
+    blocks = pd.read_csv(folder / "blocks.csv", index_col=0)["share"]
+    assert set(blocks.index) == {"topology", "expression", "go"}
+    assert blocks.sum() == pytest.approx(1.0, abs=1e-5)
+    assert gene in nx.read_graphml(folder / "subgraph.graphml")
+    enrichment = pd.read_csv(folder / "enrichment.csv")
+    assert {"term_id", "p_adjusted", "genes"} <= set(enrichment.columns)
+    stored = run / "explain" / "gcn.classifier"
+    assert stored.is_file()
+    before = pd.read_csv(folder / "features.csv", index_col=0)
+    assert main(["explain", str(run), "--gene", gene, "--no-progress"]) == 0
+    pd.testing.assert_frame_equal(before, pd.read_csv(folder / "features.csv", index_col=0))
+
+    assert main(["explain", str(run), "--class", "1", "--model", "mlp", "--top-genes", "10",
+                 "--no-progress"]) == 0
+    top = pd.read_csv(run / "explain" / "class_1_mlp" / "top_genes.csv", index_col=0)
+    assert len(top) == 10 and top["probability"].is_monotonic_decreasing
+    assert set(top["label"].dropna()) <= {0, 1}
+    capsys.readouterr()
+
+    for args, words in [
+        (["explain", str(tmp_path), "--gene", gene], "not a graphgen run folder"),
+        (["explain", str(run), "--gene", "NOT_A_GENE"], "NOT_A_GENE"),
+        (["explain", str(run), "--gene", gene, "--model", "gat"], "not a model of the run"),
+        (["explain", str(run), "--gene", gene, "--model", "rwr"], "not trained"),
+        (["explain", str(run), "--class", "7"], "not a class"),
+    ]:
+        assert main(args) == 2, args
+        err = capsys.readouterr().err
+        assert err.startswith("graphgen explain: error:") and words in err, err
+    demo = tmp_path / "demo"
+    demo.mkdir()
+    (demo / "config.toml").write_text('command = "graphgen demo"\nseed = 0\n')
+    assert main(["explain", str(demo), "--gene", gene]) == 2
+    assert "not by `graphgen run`" in capsys.readouterr().err
+
+
+def test_explain_a_fused_run_writes_the_sequence_track(files, tmp_path):
+    pytest.importorskip("captum")
+    from graphgen.experiment.explain_run import explain_run
+
+    exp = _write(files, BASE + """
+[labels]
+table = "labels.csv"
+gene_column = "gene"
+label_column = "disease"
+[split]
+kind = "kfold"
+k = 2
+[sequences]
+path = "promoters.fa"
+options = { filters = 8, kernel_size = 8 }
+missing = "zero"
+[models.mlp]
+""", "seq_explain.toml")
+    run_experiment(load_experiment(exp), out=tmp_path / "seq", progress=False)
+    gene = pd.read_csv(files / "labels.csv")["gene"].iloc[0]
+    result = explain_run(tmp_path / "seq", gene=gene, progress=False)
+    names = {p.name for p in result.files}
+    assert {"sequence.csv", "sequence.png", "features.csv"} <= names
+    track = pd.read_csv(result.folder / f"gene_{gene}_mlp" / "sequence.csv")
+    assert list(track.columns) == ["position", "letter", "attribution"]
+    assert track["attribution"].abs().sum() > 0
