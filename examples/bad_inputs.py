@@ -28,6 +28,8 @@ from graphgen.cli.demo import run_demo
 from graphgen.datasets.download import verify_cached
 from graphgen.datasets.manifest import load_manifest
 from graphgen.experiment import load_experiment
+from graphgen.experiment.explain_run import explain_run
+from graphgen.explain import explain_gene
 from graphgen.features import go, stack_blocks
 from graphgen.io import read_expression, read_fasta, read_string
 from graphgen.models import build_model
@@ -39,6 +41,12 @@ def _cases(tmp: Path) -> list[tuple[str, str, Callable[[], object]]]:
     org = graphgen.make_organism(n_genes=300, n_samples=5, seed=0)
     data = stack_blocks(org.ppi, {"attributes": org.features})
     quick = {"trainer": TrainerConfig(max_epochs=3, progress=False)}
+
+    def demo_run():
+        folder = tmp / "demo_run"
+        folder.mkdir(exist_ok=True)
+        (folder / "config.toml").write_text('command = "graphgen demo"\nseed = 0\n')
+        return folder
 
     def nan_features():
         broken = data.clone()
@@ -183,6 +191,21 @@ def _cases(tmp: Path) -> list[tuple[str, str, Callable[[], object]]]:
          lambda: f"threshold_ = {fitted.threshold_:.3f} (F1-best on validation genes): "
                  f"{int(fitted.predict().sum())} of 300 genes called positive, "
                  f"{int(org.labels.sum())} labelled positive"),
+        # -- explanations and enrichment (issue 14) --------------------------------------------
+        ("explanations", "explaining a gene that is not in the graph",
+         lambda: explain_gene(fitted, "NOT_A_GENE")),
+        ("explanations", "explaining an unfitted classifier",
+         lambda: explain_gene(GeneClassifier(), nodes[0])),
+        ("explanations", "explaining a graph-only model (network propagation)",
+         lambda: explain_gene(GeneClassifier("rwr").fit(data, org.labels), nodes[0])),
+        ("explanations", "`graphgen explain` on a folder that is not a run",
+         lambda: explain_run(tmp, gene=nodes[0])),
+        ("explanations", "`graphgen explain` on the run folder of `graphgen demo`",
+         lambda: explain_run(demo_run(), gene=nodes[0])),
+        ("enrichment", "an empty gene list",
+         lambda: graphgen.enrich([], nodes, obo=obo, annotations=entrez_ann)),
+        ("enrichment", "gene ids that are not in the annotation",
+         lambda: graphgen.enrich(["TP53", "MDM2"], nodes, obo=obo, annotations=entrez_ann)),
         # -- inputs that were already refused before issue 11 -----------------------------------
         ("models", "unknown model name", lambda: GeneClassifier("transformer").fit(data,
                                                                                   org.labels)),

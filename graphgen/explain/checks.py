@@ -63,7 +63,8 @@ def deletion_curve(classifier, explanation: GeneExplanation, *, kind: str = "edg
         kind: ``"edges"`` (remove interactions, both directions) or ``"features"`` (set
             feature columns to 0 for every gene).
         steps: how many items to remove at each point.
-        random: remove random items of the same kind instead (the reference curve).
+        random: remove the same items in random order instead (the reference curve: the
+            interactions that reach the gene, or the feature columns).
         seed: seeds the random order.
 
     Returns:
@@ -85,9 +86,8 @@ def deletion_curve(classifier, explanation: GeneExplanation, *, kind: str = "edg
         pairs = pd.MultiIndex.from_arrays([np.minimum(src, dst), np.maximum(src, dst)])
         ranked = list(zip(genes.get_indexer(explanation.edges["source"]),
                           genes.get_indexer(explanation.edges["target"])))
-        if random:
-            unique = pairs.unique()
-            ranked = [unique[i] for i in rng.permutation(len(unique))]
+        if random:  # the same interactions (those that reach the gene), in random order
+            ranked = [ranked[i] for i in rng.permutation(len(ranked))]
     else:
         ranked = list(explanation.features.abs().sort_values(
             ascending=False, kind="mergesort").index)

@@ -7,12 +7,15 @@ Two entry points:
   ``AttentionExplainer`` for GAT): feature attributions, a share per feature block, node and
   edge importances, and the explanatory sub-graph as a networkx graph (GraphML for
   Cytoscape).
-- :func:`explain_genes`: feature attributions of many genes at once (every gene of a 12k-gene
-  graph in minutes). Each gene's receptive field (its ``hops + 1``-hop in-neighbourhood, so
-  every degree inside the field is exact) is cut out, the fields of a batch are stacked as
-  one disjoint graph, and Captum attributes each field's centre output to the features of its
-  own field in one pass: the same numbers as :func:`explain_gene`'s per-gene call on the
-  whole graph (a test checks it), at a fraction of the cost.
+- :func:`explain_genes`: feature attributions of many genes at once. Each gene's receptive
+  field (the nodes within ``hops`` incoming hops, ``hops`` the model's number of graph
+  layers) is cut out, the fields of a batch are stacked as one disjoint graph, and Captum
+  attributes each field's centre output to the features of its own field in one pass: the
+  same numbers as :func:`explain_gene`'s per-gene call on the whole graph (a test checks it),
+  at a fraction of the cost. A field node that lost in-edges at the field's border gets a
+  self-loop carrying the lost weight, so every degree a normalisation reads (GCN, APPNP, SGC,
+  GCNII) is the whole graph's; a border node's own output never reaches the centre within
+  ``hops`` layers, so the loop changes nothing else.
 """
 
 from __future__ import annotations
@@ -165,8 +168,8 @@ def _inputs(model: nn.Module, data) -> dict:
 
 
 def explain_gene(classifier, gene: str, *, method: str = "integrated_gradients",
-                 target=None, steps: int = 50, epochs: int = 200, seed: int = 0
-                 ) -> GeneExplanation:
+                 target=None, steps: int = 50, epochs: int = 200, seed: int = 0,
+                 edges: bool = True) -> GeneExplanation:
     """Explain the classifier's score of one gene with PyG's ``Explainer``.
 
     Args:
@@ -182,6 +185,8 @@ def explain_gene(classifier, gene: str, *, method: str = "integrated_gradients",
         steps: Integrated Gradients' steps.
         epochs: GNNExplainer's optimisation steps.
         seed: seeds GNNExplainer's random mask initialisation.
+        edges: also attribute the interactions (the Captum methods run a second pass for
+            them; ``False`` leaves ``edges`` empty).
 
     Returns:
         A :class:`GeneExplanation`.
@@ -206,8 +211,11 @@ def explain_gene(classifier, gene: str, *, method: str = "integrated_gradients",
     members = [m.eval() for m in (fitted.members or [fitted.model])]
     multilabel = classifier.kind_ == "multilabel"
     model = message_passing_twin(_Explained(members, column if multilabel else None)).eval()
-    edges = has_message_passing(model)
+    edges = edges and has_message_passing(model)
     if method == "attention":
+        if not edges:
+            raise ConfigError("explain_gene: method='attention' explains interactions only; "
+                              "it needs edges=True")
         if not any(type(m).__name__ == "GATConv" for m in model.modules()):
             raise ConfigError("explain_gene: method='attention' needs a model with attention "
                               f"layers (gat), not {classifier.model!r}")
@@ -362,6 +370,9 @@ def explain_genes(classifier, genes=None, *, method: str = "integrated_gradients
                               "explain one gene at a time with explain_gene")
     incoming = sp.csr_matrix((np.ones(edge_index.shape[1], dtype=np.float32),
                               (edge_index[1], edge_index[0])), shape=(n, n))
+    weights = (np.ones(edge_index.shape[1], dtype=np.float64) if edge_weight is None
+               else edge_weight.detach().cpu().numpy().astype(np.float64))
+    in_degree = np.bincount(edge_index[1], weights=weights, minlength=n)
     outgoing = _out_edges(edge_index, n)
     x = data.x
     out = np.zeros((len(positions), data.num_features), dtype=np.float64)
@@ -369,13 +380,12 @@ def explain_genes(classifier, genes=None, *, method: str = "integrated_gradients
     bar = tqdm(total=len(positions), desc=f"explain ({method})",
                disable=None if progress is None else not progress)
     for rows in _batches(positions, incoming, hops, batch_nodes):
-        field_rows, field_nodes, centres, sub_edges, sub_edge_ids = _fields(
-            positions[rows], incoming, outgoing, hops)
+        field_rows, field_nodes, centres, sub_edges, sub_weights = _fields(
+            positions[rows], incoming, outgoing, hops, weights, in_degree)
         t = len(field_nodes)
         xb = x[torch.as_tensor(field_nodes, device=x.device)].detach().requires_grad_()
         eb = torch.as_tensor(sub_edges, dtype=torch.long, device=x.device)
-        wb = None if edge_weight is None else edge_weight[
-            torch.as_tensor(sub_edge_ids, device=x.device)]
+        wb = torch.as_tensor(sub_weights, dtype=x.dtype, device=x.device)
         ib = {k: v[torch.as_tensor(field_nodes, device=v.device)] for k, v in inputs.items()}
         mask = torch.zeros(t, 1, device=x.device)
         mask[torch.as_tensor(centres, device=x.device)] = 1.0
@@ -442,12 +452,12 @@ def _copies_forward(model, edge_index: Tensor, edge_weight, inputs: dict, mask: 
 
 
 def _reach(genes: np.ndarray, incoming: sp.csr_matrix, hops: int) -> sp.csr_matrix:
-    """Rows: the genes; columns: the nodes within ``hops + 1`` incoming hops (0 hops: the
-    gene alone)."""
+    """Rows: the genes; columns: the nodes within ``hops`` incoming hops (0: the gene
+    alone)."""
     n = incoming.shape[0]
     reach = sp.csr_matrix((np.ones(len(genes), dtype=np.float32),
                            (np.arange(len(genes)), genes)), shape=(len(genes), n))
-    for _ in range(hops + 1 if hops else 0):
+    for _ in range(hops):
         reach = reach + reach @ incoming
         reach.data[:] = 1.0
     reach.sort_indices()
@@ -471,12 +481,14 @@ def _batches(positions: np.ndarray, incoming, hops: int, batch_nodes: int, chunk
             yield np.array(group)
 
 
-def _fields(genes: np.ndarray, incoming, outgoing, hops: int):
+def _fields(genes: np.ndarray, incoming, outgoing, hops: int, weights: np.ndarray,
+            in_degree: np.ndarray):
     """The genes' receptive fields as one disjoint graph.
 
     Returns ``field_rows`` (which gene each field node belongs to), ``field_nodes`` (graph
     node of each), ``centres`` (field position of each gene), the fields' edges relabelled
-    and the original edge ids."""
+    and their weights, with a self-loop carrying the weight of the in-edges a node lost at
+    the field's border (plus the unit self-loop weight GCN normalisation adds)."""
     reach = _reach(genes, incoming, hops)
     n = reach.shape[1]
     field_rows = np.repeat(np.arange(len(genes)), np.diff(reach.indptr))
@@ -496,5 +508,10 @@ def _fields(genes: np.ndarray, incoming, outgoing, hops: int):
     found = np.searchsorted(keys, wanted)
     found = np.minimum(found, len(keys) - 1)
     inside = keys[found] == wanted
-    edges = np.stack([owner[inside], found[inside]])
-    return field_rows, field_nodes, centres, edges, edge_ids[inside]
+    src, dst, weight = owner[inside], found[inside], weights[edge_ids[inside]]
+    kept = np.bincount(dst, weights=weight, minlength=len(field_nodes))
+    lost = in_degree[field_nodes] - kept
+    border = np.flatnonzero(lost > 1e-6 * np.maximum(in_degree[field_nodes], 1.0))
+    edges = np.concatenate([np.stack([src, dst]), np.stack([border, border])], axis=1)
+    return (field_rows, field_nodes, centres, edges,
+            np.concatenate([weight, 1.0 + lost[border]]))

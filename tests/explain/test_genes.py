@@ -58,7 +58,7 @@ def test_receptive_hops():
     assert receptive_hops(build_model("mlp", 4, 2)) == 0
 
 
-@pytest.mark.parametrize("name", ["gcn", "gat", "appnp", "mlp"])
+@pytest.mark.parametrize("name", ["gcn", "gat", "appnp", "gcnii", "mlp"])
 def test_batched_attributions_equal_pyg_per_gene(name, graph, small_organism):
     clf = _fit(graph, small_organism.labels, name)
     genes = list(graph.node_ids[:4])
