@@ -19,6 +19,7 @@ from graphgen.explain.genes import (
     block_importance,
     explain_gene,
     explain_genes,
+    explain_pair,
 )
 from graphgen.explain.sequences import explain_sequence, filter_motifs, write_meme
 from graphgen.explain.subtypes import explain_samples, rank_genes
@@ -30,6 +31,7 @@ __all__ = [
     "enrich",
     "explain_gene",
     "explain_genes",
+    "explain_pair",
     "explain_samples",
     "explain_sequence",
     "filter_motifs",

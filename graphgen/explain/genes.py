@@ -37,7 +37,8 @@ from graphgen.graph.nodes import node_index, node_positions
 from graphgen.io.atomic import atomic_write
 from graphgen.models.base import GraphModel
 
-__all__ = ["GeneExplanation", "block_importance", "explain_gene", "explain_genes"]
+__all__ = ["GeneExplanation", "block_importance", "explain_gene", "explain_genes",
+           "explain_pair"]
 
 METHODS = ("integrated_gradients", "saliency", "input_x_gradient", "gnnexplainer",
            "attention")
@@ -82,6 +83,7 @@ class GeneExplanation:
             the GNNExplainer mask), non-zero entries only, largest first.
         edges: ``source``, ``target``, ``importance`` per undirected interaction (both
             directions summed), largest first; ``None`` for models without a graph.
+        explained: the explained genes (default: ``gene``; both genes of a pair).
     """
 
     gene: str
@@ -92,6 +94,7 @@ class GeneExplanation:
     blocks: pd.Series
     nodes: pd.Series
     edges: pd.DataFrame | None = field(default=None)
+    explained: tuple[str, ...] = ()
 
     def subgraph(self, top_edges: int = 25) -> nx.Graph:
         """The explanatory sub-graph: the ``top_edges`` most important interactions (or, for
@@ -100,13 +103,14 @@ class GeneExplanation:
         if top_edges < 1:
             raise ConfigError(f"subgraph: top_edges must be >= 1, got {top_edges!r}")
         graph = nx.Graph(gene=self.gene, target=self.target, method=self.method)
-        graph.add_node(self.gene)
+        focus = set(self.explained or (self.gene,))
+        graph.add_nodes_from(sorted(focus))
         if self.edges is not None:
             for row in self.edges.head(top_edges).itertuples(index=False):
                 graph.add_edge(row.source, row.target, importance=float(row.importance))
         for node in graph.nodes:
             graph.nodes[node]["importance"] = float(self.nodes.get(node, 0.0))
-            graph.nodes[node]["explained"] = node == self.gene
+            graph.nodes[node]["explained"] = node in focus
         return graph
 
     def write_graphml(self, path: str | os.PathLike, *, top_edges: int = 25) -> None:
@@ -157,12 +161,6 @@ class _Named(nn.Module):
         return self.model(x, edge_index, weight, **given)
 
 
-def _model_config(classifier) -> dict:
-    if classifier.kind_ == "multilabel":  # one label's logit, as a score
-        return dict(mode="regression", task_level="node", return_type="raw")
-    return dict(mode="multiclass_classification", task_level="node", return_type="raw")
-
-
 def _inputs(model: nn.Module, data) -> dict:
     return {name: getattr(data, name, None) for name in getattr(model, "inputs", ())}
 
@@ -197,9 +195,6 @@ def explain_gene(classifier, gene: str, *, method: str = "integrated_gradients",
         ConfigError: unknown method or target, a graph-only model, ``attention`` on a model
             without attention layers.
     """
-    from torch_geometric.explain import Explainer
-    from torch_geometric.explain.algorithm import AttentionExplainer, CaptumExplainer, GNNExplainer
-
     if method not in METHODS:
         raise ConfigError(f"explain_gene: method must be one of {list(METHODS)}, got "
                           f"{method!r}")
@@ -209,16 +204,75 @@ def explain_gene(classifier, gene: str, *, method: str = "integrated_gradients",
     proba = classifier.predict_proba([gene]).iloc[0]
     column, name = _target(classifier, target, proba)
     members = [m.eval() for m in (fitted.members or [fitted.model])]
-    multilabel = classifier.kind_ == "multilabel"
+    explanation = _explain_output(
+        members, data, index=position, column=column,
+        multilabel=classifier.kind_ == "multilabel", task_level="node", method=method,
+        steps=steps, epochs=epochs, seed=seed, edges=edges, extra={})
+    return GeneExplanation(gene=str(gene), target=name, score=float(proba.iloc[column]),
+                           method=method, **explanation)
+
+
+def explain_pair(model: nn.Module, data, pair: tuple[str, str], *, label: int,
+                 method: str = "integrated_gradients", steps: int = 50, epochs: int = 200,
+                 seed: int = 0, edges: bool = True) -> GeneExplanation:
+    """Explain a pair model's score of one interaction type for one pair of genes.
+
+    Args:
+        model: a trained :class:`~graphgen.models.pair_classifier.PairClassifier` (e.g. the
+            fitted model of the SHS27k example), or a list of ensemble members.
+        data: the graph it was trained on (``x``, ``edge_index``, ``node_ids``, and
+            ``sequences`` for a fused model).
+        pair: the two gene ids.
+        label: the output column (interaction type) to explain.
+        method, steps, epochs, seed, edges: as :func:`explain_gene`.
+
+    Returns:
+        A :class:`GeneExplanation` whose ``gene`` is ``"A|B"``, ``target`` the label column
+        and ``score`` the pair's probability of it; both genes are marked ``explained`` in
+        :meth:`~GeneExplanation.subgraph`.
+
+    Raises:
+        IdMappingError: a gene of the pair is not a node.
+        ConfigError: unknown method, a label outside the model's outputs.
+    """
+    if method not in METHODS:
+        raise ConfigError(f"explain_pair: method must be one of {list(METHODS)}, got "
+                          f"{method!r}")
+    members = [m.eval() for m in (model if isinstance(model, (list, tuple)) else [model])]
+    ends = node_positions(data, list(pair), what="genes of the pair")
+    pairs = torch.as_tensor(np.asarray(ends).reshape(1, 2), dtype=torch.long)
+    extra = {"pairs": pairs}
+    with torch.no_grad():
+        named = _Named(_Explained(members), ["edge_weight", "pairs", "sequences"])
+        logits = named(data.x, data.edge_index, getattr(data, "edge_weight", None), pairs,
+                       getattr(data, "sequences", None))
+    if not 0 <= int(label) < logits.shape[1]:
+        raise ConfigError(f"explain_pair: label must be an output column in [0, "
+                          f"{logits.shape[1]}), got {label!r}")
+    explanation = _explain_output(members, data, index=0, column=int(label), multilabel=True,
+                                  task_level="edge", method=method, steps=steps,
+                                  epochs=epochs, seed=seed, edges=edges, extra=extra)
+    score = float(torch.sigmoid(logits[0, int(label)]))
+    return GeneExplanation(gene="|".join(map(str, pair)), target=str(label), score=score,
+                           method=method, explained=tuple(map(str, pair)), **explanation)
+
+
+def _explain_output(members: list[nn.Module], data, *, index: int, column: int,
+                    multilabel: bool, task_level: str, method: str, steps: int, epochs: int,
+                    seed: int, edges: bool, extra: dict) -> dict:
+    """One output row of the members' mean logits explained with PyG's ``Explainer``: the
+    ``features``, ``blocks``, ``nodes`` and ``edges`` of a :class:`GeneExplanation`."""
+    from torch_geometric.explain import Explainer
+    from torch_geometric.explain.algorithm import AttentionExplainer, CaptumExplainer, GNNExplainer
+
     model = message_passing_twin(_Explained(members, column if multilabel else None)).eval()
     edges = edges and has_message_passing(model)
     if method == "attention":
         if not edges:
-            raise ConfigError("explain_gene: method='attention' explains interactions only; "
-                              "it needs edges=True")
+            raise ConfigError("method='attention' explains interactions only; it needs a "
+                              "graph model and edges=True")
         if not any(type(m).__name__ == "GATConv" for m in model.modules()):
-            raise ConfigError("explain_gene: method='attention' needs a model with attention "
-                              f"layers (gat), not {classifier.model!r}")
+            raise ConfigError("method='attention' needs a model with attention layers (gat)")
         algorithm = AttentionExplainer()
     elif method == "gnnexplainer":
         torch.manual_seed(seed)
@@ -228,22 +282,26 @@ def explain_gene(classifier, gene: str, *, method: str = "integrated_gradients",
         options = {"n_steps": steps} if method == "integrated_gradients" else {}
         algorithm = CaptumExplainer(_CAPTUM[method], **options)
     n = data.num_nodes
-    label = torch.full((n,), column, dtype=torch.long)
     kwargs = {}
     if getattr(data, "edge_weight", None) is not None:
         kwargs["edge_weight"] = data.edge_weight
     kwargs.update({k: v for k, v in _inputs(model, data).items() if v is not None})
+    kwargs.update(extra)
+    rows = 1 if task_level == "edge" else n
+    label = torch.full((rows,), column, dtype=torch.long)
     model = _Named(model, list(kwargs)).eval()
+    # attention reads the model's own coefficients, and a multi-label logit is a score:
+    # "model" explanations (of the model's output), else of the target class
+    kind = "model" if method == "attention" or multilabel else "phenomenon"
+    config = dict(mode="regression" if multilabel else "multiclass_classification",
+                  task_level=task_level, return_type="raw")
 
     def run(node_mask_type, edge_mask_type):
-        # attention reads the model's own coefficients, and a multi-label logit is a score:
-        # "model" explanations (of the model's output), else of the target class
-        kind = "model" if method == "attention" or multilabel else "phenomenon"
         explainer = Explainer(model=model, algorithm=algorithm, explanation_type=kind,
                               node_mask_type=node_mask_type, edge_mask_type=edge_mask_type,
-                              model_config=_model_config(classifier))
+                              model_config=config)
         given = {} if kind == "model" else {"target": label}
-        return explainer(data.x, data.edge_index, index=position, **given, **kwargs)
+        return explainer(data.x, data.edge_index, index=index, **given, **kwargs)
 
     if method in _CAPTUM:
         # features with the graph as it is, edges with the features as they are: two
@@ -273,9 +331,7 @@ def explain_gene(classifier, gene: str, *, method: str = "integrated_gradients",
     nodes = pd.Series(importance, index=genes, name="importance")
     nodes = nodes[nodes > 0].sort_values(ascending=False)
     blocks = _block_shares(features.abs().to_frame().T, data).iloc[0]
-    return GeneExplanation(gene=str(gene), target=name, score=float(proba.iloc[column]),
-                           method=method, features=features, blocks=blocks, nodes=nodes,
-                           edges=edge_table)
+    return {"features": features, "blocks": blocks, "nodes": nodes, "edges": edge_table}
 
 
 def _edge_table(data, mask: np.ndarray, genes: pd.Index) -> pd.DataFrame:

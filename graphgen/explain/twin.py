@@ -12,62 +12,62 @@ from __future__ import annotations
 
 import copy
 
-import torch
 from torch import Tensor, nn
 from torch_geometric.nn import GATConv, GCNConv, MessagePassing, SAGEConv
 
-from graphgen.models.base import GraphModel
-from graphgen.models.conv_stack import ConvStack
-from graphgen.models.gat import GAT
-from graphgen.models.sparse_conv import SparseGATConv, SparseGCNConv, SparseSAGEConv
+from graphgen.models.sparse_conv import (
+    AdjacencyCache,
+    SparseGATConv,
+    SparseGCNConv,
+    SparseSAGEConv,
+)
 
 __all__ = ["message_passing_twin", "receptive_hops", "has_message_passing"]
 
 
-class _TwinStack(GraphModel):
-    """A :class:`ConvStack` or :class:`GAT` on PyG's layers (evaluation only)."""
+class _PygLayer(nn.Module):
+    """A PyG layer called as graphgen's sparse layers are: ``layer(x, operator)``, where the
+    twin's operator is the graph itself, ``(edge_index, edge_weight)``."""
 
-    def __init__(self, convs: list[nn.Module], activation: str, uses_weight: bool) -> None:
+    def __init__(self, conv: MessagePassing, uses_weight: bool) -> None:
         super().__init__()
-        self.convs = nn.ModuleList(convs)
-        self.activation = activation
-        self.uses_weight = uses_weight
+        self.conv, self.uses_weight = conv, uses_weight
 
-    def forward(self, x: Tensor, edge_index: Tensor, edge_weight: Tensor | None = None) -> Tensor:
-        for i, conv in enumerate(self.convs):
-            x = (conv(x, edge_index, edge_weight) if self.uses_weight
-                 else conv(x, edge_index))
-            if i < len(self.convs) - 1:
-                x = torch.relu(x) if self.activation == "relu" else nn.functional.elu(x)
-        return x
+    def forward(self, x: Tensor, graph: tuple[Tensor, Tensor | None]) -> Tensor:
+        edge_index, edge_weight = graph
+        if self.uses_weight:
+            return self.conv(x, edge_index, edge_weight)
+        return self.conv(x, edge_index)
 
 
-def _twin_layer(conv: nn.Module) -> nn.Module:
+def _edges(edge_index: Tensor, edge_weight: Tensor | None, _num_nodes: int):
+    """The twin's "operator": the edges themselves (PyG's layers build their own)."""
+    return edge_index, edge_weight
+
+
+def _twin_layer(conv: nn.Module) -> _PygLayer:
     if isinstance(conv, SparseGCNConv):
         out, inp = conv.lin.weight.shape
         twin = GCNConv(inp, out)
     elif isinstance(conv, SparseSAGEConv):
         out, inp = conv.lin_l.weight.shape
         twin = SAGEConv(inp, out)
-    elif isinstance(conv, SparseGATConv):
+    else:
         twin = GATConv(conv.lin.weight.shape[1], conv.out_channels, heads=conv.heads,
                        concat=conv.concat, negative_slope=conv.negative_slope)
-    else:  # pragma: no cover - every ConvStack layer is one of the three
-        raise TypeError(f"no PyG twin for {type(conv).__name__}")
     twin.load_state_dict(conv.state_dict())
-    return twin.to(next(conv.parameters()).device)
-
-
-def _twin_stack(module: ConvStack | GAT) -> _TwinStack:
-    convs = [_twin_layer(c) for c in module.convs]
-    activation = "elu" if isinstance(module, GAT) else "relu"
-    uses_weight = isinstance(module.convs[0], SparseGCNConv)
-    return _TwinStack(convs, activation, uses_weight).eval()
+    twin = twin.to(next(conv.parameters()).device)
+    return _PygLayer(twin, uses_weight=isinstance(conv, SparseGCNConv))
 
 
 def message_passing_twin(model: nn.Module) -> nn.Module:
     """A copy of ``model`` whose graphgen sparse layers are PyG ``MessagePassing`` layers
     with the same weights (so PyG's explainers can mask edges). ``model`` is not changed.
+
+    Every ``SparseGCNConv``/``SparseSAGEConv``/``SparseGATConv`` becomes PyG's
+    ``GCNConv``/``SAGEConv``/``GATConv`` and every cached sparse operator passes the edges
+    through, so any model written on graphgen's layers (GCN, GraphSAGE, GAT, the pair
+    classifier, fused models) gets its twin without knowing its class.
 
     Example:
         >>> import torch
@@ -77,14 +77,14 @@ def message_passing_twin(model: nn.Module) -> nn.Module:
         >>> torch.allclose(model(x, ei), message_passing_twin(model)(x, ei), atol=1e-6)
         True
     """
-    if isinstance(model, (ConvStack, GAT)):
-        return _twin_stack(model)
     twin = copy.deepcopy(model).eval()
-    for name, module in list(twin.named_modules()):
-        if name and isinstance(module, (ConvStack, GAT)):
-            parent_name, _, attr = name.rpartition(".")
-            parent = twin.get_submodule(parent_name) if parent_name else twin
-            setattr(parent, attr, _twin_stack(module))
+    for module in list(twin.modules()):
+        for name, child in list(module.named_children()):
+            if isinstance(child, (SparseGCNConv, SparseSAGEConv, SparseGATConv)):
+                setattr(module, name, _twin_layer(child).eval())
+        for name, value in list(vars(module).items()):
+            if isinstance(value, AdjacencyCache):
+                setattr(module, name, AdjacencyCache(_edges))
     return twin
 
 

@@ -151,7 +151,7 @@ def test_attention_and_gnnexplainer_on_gat(graph, small_organism):
     attention = explain_gene(clf, gene, method="attention")
     assert attention.edges is not None and attention.edges["importance"].gt(0).any()
     assert (attention.features == 0).all()  # attention speaks of edges only
-    with pytest.raises(ConfigError, match="attention layers"):
+    with pytest.raises(ConfigError, match="method=.attention. explains interactions only"):
         explain_gene(_fit(graph, small_organism.labels, "mlp"), gene, method="attention")
 
 
@@ -169,3 +169,29 @@ def test_bad_inputs(gcn, graph, small_organism):
     rwr = GeneClassifier("rwr").fit(graph, small_organism.labels)
     with pytest.raises(ConfigError, match="graph-only"):
         explain_gene(rwr, graph.node_ids[0])
+
+
+def test_pair_explanation_is_complete(graph):
+    """Integrated Gradients' completeness: the feature attributions of a pair's logit sum to
+    the logit at x minus the logit at the zero baseline (graph fixed)."""
+    from graphgen.explain import explain_pair
+    from graphgen.models.pair_classifier import PairClassifier
+
+    torch.manual_seed(0)
+    model = PairClassifier(graph.num_features, 3, conv="gcn", hidden_channels=16).eval()
+    pair = (graph.node_ids[0], graph.node_ids[5])
+    explanation = explain_pair(model, graph, pair, label=2, steps=300)
+    ends = torch.tensor([[0, 5]])
+    at_x = model(graph.x, graph.edge_index, graph.edge_weight, pairs=ends)[0, 2]
+    at_zero = model(torch.zeros_like(graph.x), graph.edge_index, graph.edge_weight,
+                    pairs=ends)[0, 2]
+    assert explanation.features.sum() == pytest.approx(float(at_x - at_zero), rel=0.02,
+                                                       abs=1e-3)
+    assert explanation.score == pytest.approx(float(torch.sigmoid(at_x)), abs=1e-6)
+    assert explanation.edges is not None and len(explanation.edges)  # the twin masks edges
+    sub = explanation.subgraph(5)
+    assert all(sub.nodes[g]["explained"] for g in pair)
+    with pytest.raises(ConfigError, match="output column"):
+        explain_pair(model, graph, pair, label=3)
+    with pytest.raises(IdMappingError, match="NOPE"):
+        explain_pair(model, graph, (pair[0], "NOPE"), label=0)
