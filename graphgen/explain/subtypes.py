@@ -18,8 +18,6 @@ from tqdm.auto import tqdm
 from graphgen.exceptions import ConfigError, DataFormatError, NotFittedError
 from graphgen.explain.genes import _CAPTUM, _captum
 from graphgen.models.base import run_model
-from graphgen.subtyping.omics import align_omics
-from graphgen.subtyping.views import expression_graph_view, feature_view
 
 __all__ = ["explain_samples", "rank_genes"]
 
@@ -73,19 +71,9 @@ def explain_samples(classifier, omics: Mapping[str, pd.DataFrame], *,
                           "sample's call also reads its neighbours' profiles); explain the "
                           "'expression-graph' or 'features' view")
     captum = _captum()
-    missing = [n for n in classifier.omics_names_ if n not in omics]
-    if missing:
-        raise DataFormatError(f"explain_samples: omics {missing} are missing (fitted on "
-                              f"{classifier.omics_names_})")
-    aligned = align_omics({n: omics[n] for n in classifier.omics_names_}, missing="error")
-    scaled = classifier.scaler_.transform(aligned.omics)
-    samples = aligned.samples
-    if classifier.view == "expression-graph":
-        data = expression_graph_view(scaled, classifier.network_, genes=classifier.genes_)
-        columns = list(classifier.genes_)
-    else:
-        data = feature_view(scaled)
-        columns = list(data.feature_names)
+    samples, _, data = classifier.sample_view(omics, what="explain_samples")
+    columns = (list(classifier.genes_) if classifier.view == "expression-graph"
+               else list(data.feature_names))
     members = [m.eval() for m in (classifier.fitted_.members or [classifier.model_])]
     model = _Mean(members, data).eval()
     classes = [str(c) for c in classifier.classes_]

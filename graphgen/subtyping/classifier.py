@@ -232,20 +232,9 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
             DataFormatError: missing omics, features or samples.
         """
         self._check_fitted()
-        missing = [n for n in self.omics_names_ if n not in omics]
-        if missing:
-            raise DataFormatError(f"predict: omics {missing} are missing (fitted on "
-                                  f"{self.omics_names_})")
-        aligned = align_omics({n: omics[n] for n in self.omics_names_}, missing="error")
-        scaled = self.scaler_.transform(aligned.omics)
-        samples = aligned.samples
-        if self.view == "expression-graph":
-            data = expression_graph_view(scaled, self.network_, genes=self.genes_)
-            rows = slice(None)
-        elif self.view == "features":
-            data = feature_view(scaled)
-            rows = slice(None)
-        else:
+        samples, scaled, data = self.sample_view(omics)
+        rows = slice(None)
+        if data is None:  # the patient-graph view
             # the training samples plus the new ones; only training samples send edges
             joint = {n: pd.concat([self.train_omics_[n],
                                    scaled[n].set_axis([f"__new__{i}"
@@ -260,6 +249,29 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
         proba = np.mean([torch.softmax(Trainer.predict(m, data, task)[rows], dim=-1).numpy()
                          for m in members], axis=0)
         return pd.DataFrame(proba, index=samples, columns=self.classes_)
+
+    def sample_view(self, omics: Mapping[str, pd.DataFrame], *, what: str = "predict"
+                    ) -> tuple[pd.Index, dict[str, pd.DataFrame], Data | None]:
+        """New samples as the fitted model reads them: their ids, their omics scaled with
+        the training statistics, and the view's ``Data`` (``None`` for the patient-graph
+        view, whose graph joins them to the training samples).
+
+        Raises:
+            DataFormatError: missing omics, features or samples (``what`` names the caller).
+        """
+        missing = [n for n in self.omics_names_ if n not in omics]
+        if missing:
+            raise DataFormatError(f"{what}: omics {missing} are missing (fitted on "
+                                  f"{self.omics_names_})")
+        aligned = align_omics({n: omics[n] for n in self.omics_names_}, missing="error")
+        scaled = self.scaler_.transform(aligned.omics)
+        if self.view == "expression-graph":
+            data = expression_graph_view(scaled, self.network_, genes=self.genes_)
+        elif self.view == "features":
+            data = feature_view(scaled)
+        else:
+            data = None
+        return aligned.samples, scaled, data
 
     def predict(self, omics: Mapping[str, pd.DataFrame]) -> pd.Series:
         """The most probable class of each sample."""
