@@ -92,8 +92,9 @@ def test_graph_sequence_fusion_beats_both_views(tmp_path):
     org = graphgen.make_organism(n_genes=800, n_samples=5, seed=2)
     data = graphgen.stack_blocks(org.ppi, {"attributes": org.features})
     train, test = org.labels.iloc[:560], org.labels.iloc[560:]
+    # the views alone, without the propagated-label block (GeneClassifier's default)
     options = dict(trainer=TrainerConfig(max_epochs=80, patience=20, progress=False, seed=0),
-                   sequence_options={"filters": 16, "kernel_size": 12})
+                   sequence_options={"filters": 16, "kernel_size": 12}, label_features=None)
     graph_only = GeneClassifier("gcn", **options).fit(data, train)
     sequence_only = GeneClassifier("none", **options).fit(data, train, sequences=org.sequences)
     fused = GeneClassifier("gcn", **options).fit(data, train, sequences=org.sequences)
@@ -161,7 +162,9 @@ def test_bad_inputs_give_one_clear_error(data, small_organism, tmp_path):
     with pytest.raises(DataFormatError, match="sequences must be a pandas Series"):
         GeneClassifier("mlp", trainer=QUIET).fit(data, small_organism.labels,
                                                   sequences=["ACGT"] * data.num_nodes)
-    clf = GeneClassifier("mlp", trainer=quick(3)).fit(data, small_organism.labels)
+    # features only: a classifier without the propagated-label block predicts on other graphs
+    clf = GeneClassifier("mlp", trainer=quick(3), label_features=None).fit(
+        data, small_organism.labels)
     with pytest.raises(OutputError, match="is a folder"):
         clf.save(tmp_path)
     with pytest.raises(DataFormatError, match="NaN/inf"):
@@ -184,7 +187,8 @@ def test_light_file_and_sparse_features(data, small_organism, tmp_path):
     go_like = pd.DataFrame(np.eye(data.num_nodes, 200, dtype=np.float32),
                            index=list(data.node_ids))
     sparse = graphgen.stack_blocks(small_organism.ppi, {"go": go_like})
-    clf = GeneClassifier("gcn", trainer=quick(3)).fit(sparse, small_organism.labels)
+    clf = GeneClassifier("gcn", trainer=quick(3), label_features=None).fit(
+        sparse, small_organism.labels)
     full = clf.save(tmp_path / "full.pt")
     light = clf.save(tmp_path / "light.pt", include_graph=False)
     import torch
@@ -227,3 +231,17 @@ def test_compare_models_reports_labels_outside_the_graph(data, small_organism, c
                                   trainer=quick(3))
     assert "2 of 302 labelled genes are not nodes" in caplog.text
     assert np.isfinite(res[0].test["auroc"])
+
+
+def test_default_is_logistic_regression_on_propagated_labels(data, small_organism):
+    """GeneClassifier() is the configuration chosen on validation genes over the real tasks
+    (benchmarks/default_model.py): logistic regression + the propagated-label block."""
+    from graphgen.train.label_features import LabelFeatures
+
+    clf = GeneClassifier()
+    assert clf.model == "logreg" and clf.label_features == LabelFeatures()
+    clf.set_params(trainer=quick(30)).fit(data, small_organism.labels)
+    blocks = clf.data_.feature_blocks
+    assert list(blocks)[-1] not in dict(data.feature_blocks)  # the label block was added
+    assert clf.data_.num_features == data.num_features + 1
+    assert clf.score(small_organism.labels, metric="auroc") > 0.7
