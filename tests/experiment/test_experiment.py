@@ -74,6 +74,17 @@ patience = 10
 """
 
 
+LABELS = """
+[labels]
+table = "labels.csv"
+gene_column = "gene"
+label_column = "disease"
+[split]
+kind = "kfold"
+k = 2
+"""
+
+
 def _write(files, text, name="exp.toml"):
     path = files / name
     path.write_text(text)
@@ -228,13 +239,7 @@ def test_explain_a_run_folder(files, tmp_path, capsys):
 obo = "mini.obo"
 annotations = "gene2go.tsv"
 min_genes = 1
-[labels]
-table = "labels.csv"
-gene_column = "gene"
-label_column = "disease"
-[split]
-kind = "kfold"
-k = 2
+""" + LABELS + """
 [models.rwr]
 [models.gcn]
 [models.mlp]
@@ -290,14 +295,7 @@ def test_explain_a_fused_run_writes_the_sequence_track(files, tmp_path):
     pytest.importorskip("captum")
     from graphgen.experiment.explain_run import explain_run
 
-    exp = _write(files, BASE + """
-[labels]
-table = "labels.csv"
-gene_column = "gene"
-label_column = "disease"
-[split]
-kind = "kfold"
-k = 2
+    exp = _write(files, BASE + LABELS + """
 [sequences]
 path = "promoters.fa"
 options = { filters = 8, kernel_size = 8 }
