@@ -39,8 +39,11 @@ def explain_samples(classifier, omics: Mapping[str, pd.DataFrame], *,
     """Attributions of each sample's class logit to its genes.
 
     Args:
-        classifier: a fitted ``SubtypeClassifier`` with the ``expression-graph`` view (samples
-            as graphs over a gene network) or the ``features`` view.
+        classifier: a fitted ``SubtypeClassifier``: the ``expression-graph`` view (samples
+            as graphs over a gene network), the ``features`` view or the ``patient-graph``
+            view (each sample explained in its own pass, since its call also reads the
+            profiles of the training samples it is linked to; the attributions are to its
+            own values).
         omics: the omics tables of the samples to explain (as for ``predict``).
         labels: explain each sample's known class (default: its predicted class).
         method: ``"integrated_gradients"`` (zero baseline: a sample whose values are all at
@@ -56,8 +59,7 @@ def explain_samples(classifier, omics: Mapping[str, pd.DataFrame], *,
 
     Raises:
         NotFittedError: before ``fit``.
-        ConfigError: unknown method, the patient-graph view (a sample's call there also
-            reads its neighbours' profiles), labels naming an unknown class.
+        ConfigError: unknown method, labels naming an unknown class.
         DataFormatError: omics that do not match the fitted ones.
     """
     if getattr(classifier, "fitted_", None) is None:
@@ -66,19 +68,15 @@ def explain_samples(classifier, omics: Mapping[str, pd.DataFrame], *,
     if method not in _CAPTUM:
         raise ConfigError(f"explain_samples: method must be one of {list(_CAPTUM)}, got "
                           f"{method!r}")
-    if classifier.view == "patient-graph":
-        raise ConfigError("explain_samples: the patient-graph view is not supported (a "
-                          "sample's call also reads its neighbours' profiles); explain the "
-                          "'expression-graph' or 'features' view")
     captum = _captum()
-    samples, _, data = classifier.sample_view(omics, what="explain_samples")
+    samples, data, rows = classifier.sample_view(omics, what="explain_samples")
     columns = (list(classifier.genes_) if classifier.view == "expression-graph"
                else list(data.feature_names))
     members = [m.eval() for m in (classifier.fitted_.members or [classifier.model_])]
     model = _Mean(members, data).eval()
     classes = [str(c) for c in classifier.classes_]
     with torch.no_grad():
-        predicted = model(data.x).argmax(dim=-1).numpy()
+        predicted = model(data.x)[rows].argmax(dim=-1).numpy()
     if labels is None:
         target = predicted
     else:
@@ -89,6 +87,13 @@ def explain_samples(classifier, omics: Mapping[str, pd.DataFrame], *,
                               f"sample; unknown: {unknown[:5]}, missing: "
                               f"{known[known.isna()].index[:5].tolist()}")
         target = np.array([classes.index(c) for c in known])
+    if classifier.view == "patient-graph":
+        values = _patient_graph(captum, model, data, rows, target, method, steps, progress)
+        frame = pd.DataFrame(values, index=samples, columns=columns)
+        frame.attrs["target"] = pd.Series([classes[t] for t in target],
+                                          index=samples).to_dict()
+        frame.attrs["method"] = method
+        return frame
     attribution = getattr(captum, _CAPTUM[method])(model)
     out = []
     for start in tqdm(range(0, len(samples), batch_size), desc=f"explain samples ({method})",
@@ -105,6 +110,35 @@ def explain_samples(classifier, omics: Mapping[str, pd.DataFrame], *,
     frame.attrs["target"] = pd.Series([classes[t] for t in target], index=samples).to_dict()
     frame.attrs["method"] = method
     return frame
+
+
+def _patient_graph(captum, model, data, rows: slice, target: np.ndarray, method: str,
+                   steps: int, progress) -> np.ndarray:
+    """Patient-graph view: a sample's call also reads its neighbours' profiles, so each sample
+    is explained in its own pass (exact), and its row of the attributions (its own values)
+    is kept. The profiles of the training samples it is linked to stay as they are."""
+    first = rows.start or 0
+    x = data.x.detach()
+    out = np.zeros((len(target), x.shape[1]))
+    for i in tqdm(range(len(target)), desc=f"explain samples ({method})",
+                  disable=None if progress is None else not progress):
+        row = first + i
+
+        def forward(own: torch.Tensor, row: int = row) -> torch.Tensor:
+            # Captum stacks scaled copies of the sample's own profile: one pass per copy
+            outs = []
+            for copy in own:
+                full = torch.cat([x[:row], copy[None], x[row + 1:]])
+                outs.append(model(full)[row])
+            return torch.stack(outs)
+
+        attribution = getattr(captum, _CAPTUM[method])(forward)
+        own = x[row:row + 1].clone().requires_grad_()
+        kwargs = {"target": int(target[i])}
+        if method == "integrated_gradients":
+            kwargs.update(n_steps=steps, baselines=torch.zeros_like(own).detach())
+        out[i] = attribution.attribute(own, **kwargs).detach().numpy()[0]
+    return out
 
 
 def rank_genes(attributions: pd.DataFrame, *, top: int | None = None) -> pd.DataFrame:

@@ -232,18 +232,7 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
             DataFormatError: missing omics, features or samples.
         """
         self._check_fitted()
-        samples, scaled, data = self.sample_view(omics)
-        rows = slice(None)
-        if data is None:  # the patient-graph view
-            # the training samples plus the new ones; only training samples send edges
-            joint = {n: pd.concat([self.train_omics_[n],
-                                   scaled[n].set_axis([f"__new__{i}"
-                                                       for i in range(len(samples))])])
-                     for n in self.omics_names_}
-            train = np.zeros(len(next(iter(joint.values()))), dtype=bool)
-            train[: len(self.train_samples_)] = True
-            data = patient_graph_view(joint, train, k=self.k)
-            rows = slice(len(self.train_samples_), None)
+        samples, data, rows = self.sample_view(omics)
         task = self.task_ if self.view == "expression-graph" else None
         members = self.fitted_.members or [self.model_]
         proba = np.mean([torch.softmax(Trainer.predict(m, data, task)[rows], dim=-1).numpy()
@@ -251,10 +240,11 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
         return pd.DataFrame(proba, index=samples, columns=self.classes_)
 
     def sample_view(self, omics: Mapping[str, pd.DataFrame], *, what: str = "predict"
-                    ) -> tuple[pd.Index, dict[str, pd.DataFrame], Data | None]:
-        """New samples as the fitted model reads them: their ids, their omics scaled with
-        the training statistics, and the view's ``Data`` (``None`` for the patient-graph
-        view, whose graph joins them to the training samples).
+                    ) -> tuple[pd.Index, Data, slice]:
+        """New samples as the fitted model reads them: their ids, the view's ``Data`` (omics
+        scaled with the training statistics) and the rows of the model's output that are
+        theirs. The patient-graph view joins them to the training samples (only training
+        samples send edges), so their rows come after the training rows.
 
         Raises:
             DataFormatError: missing omics, features or samples (``what`` names the caller).
@@ -265,13 +255,19 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
                                   f"{self.omics_names_})")
         aligned = align_omics({n: omics[n] for n in self.omics_names_}, missing="error")
         scaled = self.scaler_.transform(aligned.omics)
+        samples = aligned.samples
         if self.view == "expression-graph":
-            data = expression_graph_view(scaled, self.network_, genes=self.genes_)
-        elif self.view == "features":
-            data = feature_view(scaled)
-        else:
-            data = None
-        return aligned.samples, scaled, data
+            return samples, expression_graph_view(scaled, self.network_, genes=self.genes_), \
+                slice(None)
+        if self.view == "features":
+            return samples, feature_view(scaled), slice(None)
+        joint = {n: pd.concat([self.train_omics_[n],
+                               scaled[n].set_axis([f"__new__{i}" for i in range(len(samples))])])
+                 for n in self.omics_names_}
+        train = np.zeros(len(next(iter(joint.values()))), dtype=bool)
+        train[: len(self.train_samples_)] = True
+        return samples, patient_graph_view(joint, train, k=self.k), \
+            slice(len(self.train_samples_), None)
 
     def predict(self, omics: Mapping[str, pd.DataFrame]) -> pd.Series:
         """The most probable class of each sample."""

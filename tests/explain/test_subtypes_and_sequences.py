@@ -71,6 +71,33 @@ def test_expression_graph_view_and_bad_inputs(small_organism):
         rank_genes(pd.DataFrame({"g": [1.0]}))
 
 
+def test_patient_graph_view_explained_per_sample(small_organism):
+    """A patient-graph call reads linked training patients too: each sample is explained in
+    its own pass, and Integrated Gradients' completeness holds for its own profile."""
+    import torch
+
+    org = small_organism
+    labels = org.samples["subtype"]
+    train, new = labels.index[:30], labels.index[30:34]
+    clf = SubtypeClassifier("patient-graph", k=5, trainer=replace(
+        SUBTYPE_TRAINER, max_epochs=20, progress=False))
+    clf.fit({"rna": org.expression.loc[train]}, labels.loc[train])
+    attributions = explain_samples(clf, {"rna": org.expression.loc[new]}, steps=64)
+    assert attributions.shape == (4, org.expression.shape[1])
+    _, data, rows = clf.sample_view({"rna": org.expression.loc[new]})
+    model = clf.model_.eval()
+    row = rows.start
+    target = [str(c) for c in clf.classes_].index(attributions.attrs["target"][new[0]])
+    zeroed = data.x.clone()
+    zeroed[row] = 0.0
+    with torch.no_grad():
+        gap = (model(data.x, None, feature_blocks=data.feature_blocks,
+                     omics_graphs=data.omics_graphs)[row, target]
+               - model(zeroed, None, feature_blocks=data.feature_blocks,
+                       omics_graphs=data.omics_graphs)[row, target])
+    assert attributions.iloc[0].sum() == pytest.approx(float(gap), rel=0.05, abs=1e-3)
+
+
 @pytest.fixture(scope="module")
 def fused():
     from graphgen import make_organism
