@@ -64,9 +64,12 @@ def _choose_model(config: ExperimentConfig, model: str | None) -> tuple[str, dic
 def _classifier(config: ExperimentConfig, prepared: PreparedExperiment, name: str,
                 spec: dict, folder: Path, progress: bool | None) -> GeneClassifier:
     stored = folder / f"{_safe(name)}.classifier"
+    # a classifier with the propagated-label block keeps its graph (the block holds its
+    # training labels); one without is stored light and takes the run's graph
+    with_graph = config.features.labels is not None
     if stored.is_file():
         try:
-            return GeneClassifier.load(stored, data=prepared.data)
+            return GeneClassifier.load(stored, data=None if with_graph else prepared.data)
         except GraphgenError as exc:
             log.warning("refitting %s: the stored classifier does not load (%s)", name, exc)
     registry_name = str(spec.pop("model", name)).lower()
@@ -81,7 +84,7 @@ def _classifier(config: ExperimentConfig, prepared: PreparedExperiment, name: st
                          **options)
     clf.fit(prepared.data, prepared.aligned.labels)
     try:
-        clf.save(stored, include_graph=False)
+        clf.save(stored, include_graph=with_graph)
     except GraphgenError as exc:  # the explanation does not depend on the stored copy
         log.warning("could not keep the fitted classifier (%s)", exc)
     return clf
