@@ -18,6 +18,16 @@ def organism():
 
 
 @pytest.fixture(scope="session")
+def organism_split(organism):
+    """The default organism's graph with its attributes, its labels and one stratified split."""
+    from graphgen.features.blocks import stack_blocks
+    from graphgen.train.splits import stratified_split
+
+    data = stack_blocks(organism.ppi, {"a": organism.features})
+    return data, organism.labels, stratified_split(organism.labels, seed=0)
+
+
+@pytest.fixture(scope="session")
 def small_organism():
     return make_organism(n_genes=300, n_samples=40, seed=3)
 

@@ -141,14 +141,15 @@ def _ids(genes: Iterable[str], what: str) -> pd.Index:
 def _namespace_associations(ann: pd.DataFrame, dag, namespaces: list[str]
                             ) -> dict[str, dict[str, set[str]]]:
     wanted = {_NAMESPACES[ns]: ns for ns in namespaces}
-    main = {t: dag[t].id for t in ann["term_id"].unique() if t in dag}
-    ns_of = {t: wanted.get(dag[m].namespace) for t, m in main.items()}
-    out: dict[str, dict[str, set[str]]] = {ns: {} for ns in namespaces}
-    for gene, term in zip(ann["gene_id"], ann["term_id"]):
-        ns = ns_of.get(term)
-        if ns is not None:
-            out[ns].setdefault(gene, set()).add(main[term])
-    return {ns: assoc for ns, assoc in out.items() if assoc}
+    terms = pd.Series([t for t in ann["term_id"].unique() if t in dag], dtype=object)
+    main = dict(zip(terms, (dag[t].id for t in terms)))  # alternative ids -> main term
+    pairs = pd.DataFrame({"gene_id": ann["gene_id"].to_numpy(),
+                          "term_id": ann["term_id"].map(main).to_numpy()}).dropna()
+    pairs["ns"] = pairs["term_id"].map({m: wanted.get(dag[m].namespace)
+                                        for m in set(main.values())})
+    pairs = pairs.dropna()
+    return {ns: {str(g): set(t) for g, t in part.groupby("gene_id")["term_id"]}
+            for ns, part in pairs.groupby("ns") if len(part)}
 
 
 def _row(record, method: str) -> dict:

@@ -161,6 +161,14 @@ class _Named(nn.Module):
         return self.model(x, edge_index, weight, **given)
 
 
+def _targets(classifier, target, positions: np.ndarray) -> np.ndarray:
+    """:func:`_target` for many genes at once: the named class, the positive class of a
+    binary task, or each gene's most probable class or label."""
+    if target is not None or classifier.kind_ == "binary":
+        return np.full(len(positions), _target(classifier, target)[0])
+    return classifier.predict_proba().to_numpy()[positions].argmax(axis=1)
+
+
 def _inputs(model: nn.Module, data) -> dict:
     return {name: getattr(data, name, None) for name in getattr(model, "inputs", ())}
 
@@ -411,8 +419,7 @@ def explain_genes(classifier, genes=None, *, method: str = "integrated_gradients
     index = node_index(data)
     positions = (np.arange(data.num_nodes) if genes is None else
                  node_positions(data, list(genes), what="genes to explain"))
-    proba = classifier.predict_proba()
-    columns = np.array([_target(classifier, target, proba.iloc[p])[0] for p in positions])
+    columns = _targets(classifier, target, positions)
     members = [m.eval() for m in (fitted.members or [fitted.model])]
     model = _Explained(members).eval()
     hops = receptive_hops(model)
@@ -435,9 +442,9 @@ def explain_genes(classifier, genes=None, *, method: str = "integrated_gradients
     algorithm = getattr(captum, _CAPTUM[method])
     bar = tqdm(total=len(positions), desc=f"explain ({method})",
                disable=None if progress is None else not progress)
-    for rows in _batches(positions, incoming, hops, batch_nodes):
+    for rows, reach in _batches(positions, incoming, hops, batch_nodes):
         field_rows, field_nodes, centres, sub_edges, sub_weights = _fields(
-            positions[rows], incoming, outgoing, hops, weights, in_degree)
+            positions[rows], reach, outgoing, weights, in_degree)
         t = len(field_nodes)
         xb = x[torch.as_tensor(field_nodes, device=x.device)].detach().requires_grad_()
         eb = torch.as_tensor(sub_edges, dtype=torch.long, device=x.device)
@@ -522,30 +529,28 @@ def _reach(genes: np.ndarray, incoming: sp.csr_matrix, hops: int) -> sp.csr_matr
 
 def _batches(positions: np.ndarray, incoming, hops: int, batch_nodes: int, chunk: int = 256):
     """Row groups of ``positions`` whose fields hold at most ``batch_nodes`` nodes together
-    (a larger field alone)."""
+    (a larger field alone), each with its rows of :func:`_reach`."""
     for start in range(0, len(positions), chunk):
         rows = np.arange(start, min(start + chunk, len(positions)))
-        sizes = np.diff(_reach(positions[rows], incoming, hops).indptr)
-        group, total = [], 0
-        for row, size in zip(rows, sizes):
-            if group and total + size > batch_nodes:
-                yield np.array(group)
-                group, total = [], 0
-            group.append(row)
-            total += size
-        if group:
-            yield np.array(group)
+        reach = _reach(positions[rows], incoming, hops)
+        totals = np.cumsum(np.diff(reach.indptr))
+        first = 0
+        while first < len(rows):
+            # the largest group from `first` whose fields fit (at least one gene)
+            base = totals[first - 1] if first else 0
+            last = max(first + 1, int(np.searchsorted(totals, base + batch_nodes, "right")))
+            yield rows[first:last], reach[first:last]
+            first = last
 
 
-def _fields(genes: np.ndarray, incoming, outgoing, hops: int, weights: np.ndarray,
+def _fields(genes: np.ndarray, reach: sp.csr_matrix, outgoing, weights: np.ndarray,
             in_degree: np.ndarray):
-    """The genes' receptive fields as one disjoint graph.
+    """The genes' receptive fields (``reach``: one row per gene) as one disjoint graph.
 
     Returns ``field_rows`` (which gene each field node belongs to), ``field_nodes`` (graph
     node of each), ``centres`` (field position of each gene), the fields' edges relabelled
     and their weights, with a self-loop carrying the weight of the in-edges a node lost at
     the field's border (plus the unit self-loop weight GCN normalisation adds)."""
-    reach = _reach(genes, incoming, hops)
     n = reach.shape[1]
     field_rows = np.repeat(np.arange(len(genes)), np.diff(reach.indptr))
     field_nodes = reach.indices.astype(np.int64)

@@ -118,8 +118,7 @@ class AdjacencyCache:
         self._value: object = None
 
     def __call__(self, edge_index: Tensor, edge_weight: Tensor | None, num_nodes: int):
-        key = (edge_index, edge_index._version, edge_weight,
-               None if edge_weight is None else edge_weight._version, num_nodes)
+        key = _graph_key(edge_index, edge_weight, num_nodes)
         if self._key is None or not _same(self._key, key):
             self._value = self.build(edge_index, edge_weight, num_nodes)
             self._key = key
@@ -142,8 +141,7 @@ class PygCacheGuard:
 
     def __call__(self, layers, edge_index: Tensor, edge_weight: Tensor | None, num_nodes: int,
                  x: Tensor | None = None) -> None:
-        key = (edge_index, edge_index._version, edge_weight,
-               None if edge_weight is None else edge_weight._version, num_nodes)
+        key = _graph_key(edge_index, edge_weight, num_nodes)
         if x is not None:
             key += (x, x._version)
         if (self._key is None or not _same(self._key, key)
@@ -156,6 +154,13 @@ class PygCacheGuard:
 
     def __getstate__(self) -> dict:
         return {"_key": None}
+
+
+def _graph_key(edge_index: Tensor, edge_weight: Tensor | None, num_nodes: int) -> tuple:
+    """What identifies a graph for the caches: the tensors themselves and their versions (an
+    in-place change counts as a new graph)."""
+    return (edge_index, edge_index._version, edge_weight,
+            None if edge_weight is None else edge_weight._version, num_nodes)
 
 
 def _same(a: tuple, b: tuple) -> bool:

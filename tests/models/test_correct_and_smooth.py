@@ -4,23 +4,15 @@ carries the labels."""
 import numpy as np
 import pytest
 
-import graphgen
 from graphgen import ConfigError, TrainerConfig
 from graphgen.models import build_model
-from graphgen.train import fit_model, make_task, seed_everything, stratified_split
+from graphgen.train import fit_model, make_task, seed_everything
 
 QUICK = TrainerConfig(max_epochs=60, progress=False)
 
 
-@pytest.fixture(scope="module")
-def setup(organism):
-    data = graphgen.stack_blocks(organism.ppi, {"a": organism.features})
-    split = stratified_split(organism.labels, seed=0)
-    return data, organism.labels, split
-
-
-def test_smooths_a_feature_model_with_the_graph(setup):
-    data, labels, split = setup
+def test_smooths_a_feature_model_with_the_graph(organism_split):
+    data, labels, split = organism_split
     task = make_task(data, labels, split)
     seed_everything(0)
     base = fit_model(build_model("logreg", data.num_features, 2), data, task, trainer=QUICK)
@@ -33,8 +25,8 @@ def test_smooths_a_feature_model_with_the_graph(setup):
     np.testing.assert_allclose(cs.base.scores(data), base.scores(data), atol=1e-6)
 
 
-def test_no_validation_or_test_label_is_used(setup):
-    data, labels, split = setup
+def test_no_validation_or_test_label_is_used(organism_split):
+    data, labels, split = organism_split
     model = build_model("correct_and_smooth", data.num_features, 2, base="logreg")
     task = make_task(data, labels, split)
     scores = fit_model(model, data, task, trainer=QUICK).scores(data)

@@ -5,19 +5,12 @@ import pytest
 
 import graphgen
 from graphgen import ConfigError, TrainerConfig
-from graphgen.train import make_task, stratified_split
+from graphgen.train import make_task
 from graphgen.train.label_features import LabelFeatures, add_label_features, propagated_labels
 
 
-@pytest.fixture(scope="module")
-def setup(organism):
-    data = graphgen.stack_blocks(organism.ppi, {"a": organism.features})
-    split = stratified_split(organism.labels, seed=0)
-    return data, organism.labels, split
-
-
-def test_no_label_of_a_validation_or_test_gene_reaches_the_block(setup):
-    data, labels, split = setup
+def test_no_label_of_a_validation_or_test_gene_reaches_the_block(organism_split):
+    data, labels, split = organism_split
     block = propagated_labels(data, make_task(data, labels, split))
     flipped = labels.copy()
     held_out = split.val.append(split.test)
@@ -30,8 +23,8 @@ def test_no_label_of_a_validation_or_test_gene_reaches_the_block(setup):
                                                                        split)))
 
 
-def test_training_genes_do_not_see_their_own_label(setup):
-    data, labels, split = setup
+def test_training_genes_do_not_see_their_own_label(organism_split):
+    data, labels, split = organism_split
     spec = LabelFeatures(folds=4)
     task = make_task(data, labels, split)
     block = propagated_labels(data, task, spec, standardize=False)
@@ -44,8 +37,8 @@ def test_training_genes_do_not_see_their_own_label(setup):
     assert not np.array_equal(again, block)  # the other parts' genes do see it
 
 
-def test_block_is_informative_and_wired_into_comparisons_and_the_estimator(setup):
-    data, labels, split = setup
+def test_block_is_informative_and_wired_into_comparisons_and_the_estimator(organism_split):
+    data, labels, split = organism_split
     task = make_task(data, labels, split)
     out = add_label_features(data, task)
     assert out.feature_names[-1] == "labels:1" and out.feature_blocks["labels"][1] == out.x.shape[1]
