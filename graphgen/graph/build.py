@@ -78,61 +78,61 @@ def edges_to_data(
     sign = _column(edges, "sign", np.int8, source)
     evidence = _column(edges, "evidence", np.int64, source)
 
+    n = len(node_ids)
+    # The merge runs on torch tensors: its sort is a radix sort and its element-wise steps
+    # use every core (4-5x numpy on a 12M-line STRING file).
+    src, dst = torch.from_numpy(src), torch.from_numpy(dst)
+    columns = {name: torch.from_numpy(values) for name, values in
+               (("weight", weight), ("sign", sign), ("evidence", evidence)) if values is not None}
     loops = src == dst
     n_loops = int(loops.sum())
     if n_loops:
         keep = ~loops
         src, dst = src[keep], dst[keep]
-        weight, sign, evidence = (None if a is None else a[keep] for a in (weight, sign, evidence))
-    n = len(node_ids)
+        columns = {k: v[keep] for k, v in columns.items()}
     # One integer key per (source, target); int32 while n * n fits, to halve the memory.
-    key_type = np.int32 if n * n < 2**31 else np.int64
+    key_type = torch.int32 if n * n < 2**31 else torch.int64
     if directed:
-        key = src.astype(key_type) * key_type(n) + dst
+        key = src.to(key_type) * n + dst
     else:
-        key = np.minimum(src, dst).astype(key_type) * key_type(n) + np.maximum(src, dst)
+        key = torch.minimum(src, dst).to(key_type) * n + torch.maximum(src, dst)
     del src, dst
-    order = np.argsort(key, kind="stable")
-    key = key[order]
-    starts = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]])) if len(key) else (
-        np.zeros(0, dtype=np.int64))
-    unique = key[starts]
+    key, order = torch.sort(key, stable=True)
+    first = torch.ones(len(key), dtype=torch.bool)
+    if len(key):
+        torch.ne(key[1:], key[:-1], out=first[1:])
+    group = torch.cumsum(first, 0) - 1  # merged edge of every sorted line
+    unique = key[first]
     del key
+    n_pairs = len(unique)
     src, dst = (unique // n, unique % n) if n else (unique, unique)
-    merged: dict[str, np.ndarray] = {}
-    if weight is not None:
-        merged["edge_weight"] = np.maximum.reduceat(weight[order], starts) if len(starts) else (
-            weight[:0])
-    if sign is not None:
-        s = sign[order]
-        if len(starts):
-            pos = np.logical_or.reduceat(s > 0, starts)
-            neg = np.logical_or.reduceat(s < 0, starts)
-            merged["edge_sign"] = pos.astype(np.int64) - neg.astype(np.int64)
-        else:
-            merged["edge_sign"] = s[:0].astype(np.int64)
-    if evidence is not None:
-        merged["edge_evidence"] = np.add.reduceat(evidence[order], starts) if len(starts) else (
-            evidence[:0])
-
-    del order
-    if not directed:
-        both = np.argsort(np.concatenate([unique, dst * key_type(n) + src]), kind="stable")
-        src, dst = np.concatenate([src, dst])[both], np.concatenate([dst, src])[both]
-        merged = {k: np.concatenate([v, v])[both] for k, v in merged.items()}
-        del both
-
-    edge_index = np.empty((2, len(src)), dtype=np.int64)
-    edge_index[0], edge_index[1] = src, dst
+    del unique
+    merged: dict[str, torch.Tensor] = {}
+    if "weight" in columns:
+        merged["edge_weight"] = torch.full((n_pairs,), -torch.inf, dtype=torch.float64
+                                           ).scatter_reduce_(0, group, columns["weight"][order],
+                                                             "amax")
+    if "sign" in columns:
+        s = columns["sign"][order]
+        pos = torch.zeros(n_pairs, dtype=torch.int64).index_add_(0, group, (s > 0).long()) > 0
+        neg = torch.zeros(n_pairs, dtype=torch.int64).index_add_(0, group, (s < 0).long()) > 0
+        merged["edge_sign"] = pos.long() - neg.long()
+    if "evidence" in columns:
+        merged["edge_evidence"] = torch.zeros(n_pairs, dtype=torch.int64).index_add_(
+            0, group, columns["evidence"][order].long())
+    del order, group, columns
+    if directed:
+        edge_index = torch.stack([src.long(), dst.long()])
+    else:
+        edge_index, merged = _both_directions(src.long(), dst.long(), merged, n)
     del src, dst
-    data = Data(edge_index=torch.from_numpy(edge_index), num_nodes=n, node_ids=list(node_ids))
+    data = Data(edge_index=edge_index, num_nodes=n, node_ids=list(node_ids))
     if "edge_weight" in merged:
-        data.edge_weight = torch.from_numpy(merged["edge_weight"].astype(np.float32))
+        data.edge_weight = merged["edge_weight"].float()
     if "edge_sign" in merged:
-        data.edge_sign = torch.from_numpy(merged["edge_sign"].astype(np.int64))
+        data.edge_sign = merged["edge_sign"]
     if "edge_evidence" in merged:
-        data.edge_evidence = torch.from_numpy(merged["edge_evidence"].astype(np.int64))
-    n_pairs = len(starts)
+        data.edge_evidence = merged["edge_evidence"]
     data.load_report = {
         "source": source,
         "lines": int(n_lines),
@@ -149,6 +149,35 @@ def edges_to_data(
     return data
 
 
+def _both_directions(lo: torch.Tensor, hi: torch.Tensor, merged: dict[str, torch.Tensor],
+                     n: int) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+    """``edge_index [2, 2m]`` of the pairs ``lo < hi`` (sorted by ``lo``, then ``hi``) in both
+    directions, sorted by source then target, and the merged columns doubled alike, without
+    sorting the doubled list: node ``u`` lists first its neighbours below it (pairs with
+    ``hi == u``, ``lo`` ascending after a stable sort by ``hi``), then those above it (pairs
+    with ``lo == u``, already in order)."""
+    m = len(lo)
+    below = torch.bincount(hi, minlength=n)   # neighbours listed before u's own pairs
+    above = torch.bincount(lo, minlength=n)
+    ptr = torch.cumsum(below + above, 0) - below - above  # first slot of every node
+    reverse = torch.sort(hi, stable=True)[1]
+    rank = torch.arange(m)
+    slot_rev = (ptr - (torch.cumsum(below, 0) - below)).index_select(
+        0, hi.index_select(0, reverse)) + rank
+    slot_fwd = (ptr + below - (torch.cumsum(above, 0) - above)).index_select(0, lo) + rank
+    del rank
+
+    def spread(forward: torch.Tensor, backward: torch.Tensor, out: torch.Tensor) -> torch.Tensor:
+        out.index_copy_(0, slot_fwd, forward)
+        return out.index_copy_(0, slot_rev, backward.index_select(0, reverse))
+
+    edge_index = torch.empty((2, 2 * m), dtype=torch.int64)
+    spread(lo, hi, edge_index[0])
+    spread(hi, lo, edge_index[1])
+    return edge_index, {name: spread(values, values, torch.empty(2 * m, dtype=values.dtype))
+                        for name, values in merged.items()}
+
+
 def _codes(
     source_ids: pd.Series, target_ids: pd.Series, nodes: Iterable[str] | None, what: str
 ) -> tuple[pd.Index, np.ndarray, np.ndarray]:
@@ -157,12 +186,17 @@ def _codes(
     for column, values in (("source", source_ids), ("target", target_ids)):
         cat = values if isinstance(values.dtype, pd.CategoricalDtype) else values.astype(
             "category")
-        cat = cat.cat.remove_unused_categories()  # ids of filtered-out lines are not nodes
-        if cat.isna().any():
-            line = cat.index[np.argmax(cat.isna().to_numpy())]
+        raw = cat.cat.codes.to_numpy()
+        if (raw < 0).any():
+            line = cat.index[np.argmax(raw < 0)]
             raise DataFormatError(f"{what}, line {line}: edge has no {column} id")
-        categories = pd.Index(cat.cat.categories.astype(str).str.strip())
-        parts.append((categories, cat.cat.codes.to_numpy()))
+        # Ids of filtered-out lines are not nodes (one counting pass, not a sort).
+        used = np.bincount(raw, minlength=len(cat.cat.categories)) > 0
+        if not used.all():
+            renumber = np.cumsum(used, dtype=np.int64) - 1
+            raw = renumber[raw]
+        categories = pd.Index(cat.cat.categories[used].astype(str).str.strip())
+        parts.append((categories, raw))
     extra = pd.Index([str(n) for n in nodes]) if nodes is not None else pd.Index([], dtype=str)
     node_ids = parts[0][0].union(parts[1][0]).union(extra).unique().sort_values()
     node_ids = node_ids[node_ids != ""]

@@ -141,7 +141,7 @@ def read_string(
         score = score / 1000.0
     edges = pd.DataFrame(
         {"source": table["protein1"], "target": table["protein2"], "weight": score},
-        index=table.index,
+        index=table.index, copy=False,
     )
     if threshold is not None:
         edges = edges[score >= threshold - 1e-12]

@@ -1,0 +1,168 @@
+"""The columnar engines (polars, pyarrow) give the pandas engine's tables and errors."""
+
+import gzip
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from graphgen.exceptions import ConfigError, DataFormatError
+from graphgen.graph.load import load_ppi
+from graphgen.io import delimited
+from graphgen.io.delimited import read_delimited
+from graphgen.io.string import read_string
+
+COLUMNAR = [e for e in ("polars", "pyarrow") if delimited._importable(e)]
+pytestmark = pytest.mark.skipif(not COLUMNAR, reason="neither polars nor pyarrow installed")
+
+STRING = ("protein1 protein2 combined_score\n"
+          "9606.P1 9606.P2 900\n9606.P2 9606.P1 900\n9606.P1 9606.P3 150\n"
+          "9606.P3 9606.P1 150\n9606.P4 9606.P2 420\n")
+
+
+def _same(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    assert list(a.columns) == list(b.columns)
+    assert a.index.tolist() == b.index.tolist() and a.index.name == b.index.name
+    for column in a.columns:
+        left, right = a[column], b[column]
+        assert isinstance(left.dtype, pd.CategoricalDtype) == isinstance(
+            right.dtype, pd.CategoricalDtype), column
+        np.testing.assert_array_equal(left.astype(object).to_numpy(),
+                                      right.astype(object).to_numpy())
+
+
+def _string_file(tmp_path, n_proteins=300, n_pairs=4000, seed=0, compress=True):
+    rng = np.random.default_rng(seed)
+    a = rng.integers(0, n_proteins, n_pairs)
+    b = rng.integers(0, n_proteins, n_pairs)
+    score = rng.integers(150, 1000, n_pairs)
+    lines = ["protein1 protein2 combined_score"] + [
+        f"9606.ENSP{x:05d} 9606.ENSP{y:05d} {s}" for x, y, s in zip(a, b, score)]
+    text = "\n".join(lines) + "\n"
+    path = tmp_path / ("links.txt.gz" if compress else "links.txt")
+    path.write_bytes(gzip.compress(text.encode()) if compress else text.encode())
+    return path
+
+
+@pytest.mark.parametrize("engine", COLUMNAR)
+@pytest.mark.parametrize("compress", [True, False])
+def test_string_file_same_table_and_graph(tmp_path, engine, compress):
+    path = _string_file(tmp_path, compress=compress)
+    _same(read_string(path), _pandas(read_string, path))
+    kwargs = dict(what="x", required=["protein1", "protein2", "combined_score"],
+                  numeric=["combined_score"], categorical=["protein1", "protein2"])
+    _same(read_delimited(path, engine=engine, **kwargs),
+          read_delimited(path, engine="pandas", **kwargs))
+    ours, theirs = load_ppi(path), _pandas(load_ppi, path)
+    assert ours.node_ids == theirs.node_ids
+    assert ours.edge_index.equal(theirs.edge_index)
+    assert ours.edge_weight.equal(theirs.edge_weight)
+    assert ours.load_report == theirs.load_report
+
+
+def _pandas(function, *args, **kwargs):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GRAPHGEN_CSV_ENGINE", "pandas")
+        return function(*args, **kwargs)
+
+
+@pytest.mark.parametrize("engine", COLUMNAR)
+def test_columnar_engine_reads_regular_file_without_pandas(tmp_path, engine, monkeypatch):
+    path = tmp_path / "links.txt"
+    path.write_text(STRING)
+
+    def no_pandas(*args, **kwargs):
+        raise AssertionError("the pandas parser ran on a regular file")
+
+    monkeypatch.setattr(delimited, "_read_chunks", no_pandas)
+    table = read_delimited(path, engine=engine, what="x",
+                           required=["protein1", "protein2", "combined_score"],
+                           numeric=["combined_score"])
+    assert table["combined_score"].tolist() == [900, 900, 150, 150, 420]
+    assert table.index.tolist() == [2, 3, 4, 5, 6]
+
+
+@pytest.mark.parametrize("engine", COLUMNAR)
+@pytest.mark.parametrize("text, sep, names, skip", [
+    ('"",score,protein1,protein2\n1,0.5,A,B\n2,0.25,B,C\n', None, None, 0),  # quoted header
+    ("# comment\n# more\na\tb\tw\nA\tB\t1.5\nC\tD\t2\n", None, None, 2),
+    ("A B 1\nB C 2\nC A 3\n", None, ["a", "b", "w"], 0),  # no header line
+    ("a,b,w\n\"A, x\",B,1\nC,D,2\n", None, None, 0),  # quoted field with the separator
+    ("a b w\nNA B 1\nC null 2\n", None, None, 0),  # NA and null are ids, not missing
+])
+def test_layouts_same_table(tmp_path, engine, text, sep, names, skip):
+    path = tmp_path / "t.txt"
+    path.write_text(text)
+    columns = names or None
+    required = (["a", "b", "w"] if columns else
+                [c for c in ("protein1", "protein2", "a", "b") if c in text.splitlines()[skip]])
+    numeric = [c for c in ("w", "score") if c in (columns or text.splitlines()[skip])]
+    kwargs = dict(what="t", required=required, numeric=numeric, names=names,
+                  skip_lines=skip, sep=sep)
+    _same(read_delimited(path, engine=engine, **kwargs),
+          read_delimited(path, engine="pandas", **kwargs))
+
+
+MALFORMED = {
+    "extra field": "protein1 protein2 combined_score\nA B 900\nB A 900 7\n",
+    "missing field": "protein1 protein2 combined_score\nA B 900\nB A\n",
+    "not a number": "protein1 protein2 combined_score\nA B 900\nB A high\n",
+    "blank line": "protein1 protein2 combined_score\nA B 900\n\nB A 900\n",
+    "double space": "protein1 protein2 combined_score\nA  B 900\nB A 900\n",
+    "NaN score": "protein1 protein2 combined_score\nA B nan\nB A 900\n",
+    "out of range": "protein1 protein2 combined_score\nA B 900\nB A 1900\n",
+    "mixed scales": "protein1 protein2 combined_score\nA B 900\nB A 0.5\n",
+}
+
+
+@pytest.mark.parametrize("engine", COLUMNAR)
+@pytest.mark.parametrize("case", sorted(MALFORMED))
+def test_malformed_lines_same_outcome(tmp_path, engine, case, monkeypatch):
+    path = tmp_path / "links.txt"
+    path.write_text(MALFORMED[case])
+    outcomes = []
+    for name in (engine, "pandas"):
+        monkeypatch.setenv("GRAPHGEN_CSV_ENGINE", name)
+        try:
+            outcomes.append(("table", read_string(path).astype(object).values.tolist()))
+        except DataFormatError as exc:
+            outcomes.append(("error", str(exc)))
+    assert outcomes[0] == outcomes[1]
+    if case in ("extra field", "missing field", "not a number", "out of range",
+                "mixed scales"):
+        assert outcomes[0][0] == "error" and "line 3" in outcomes[0][1]
+
+
+@pytest.mark.parametrize("engine", COLUMNAR)
+def test_broken_files_same_error(tmp_path, engine, monkeypatch):
+    truncated = tmp_path / "cut.txt.gz"
+    truncated.write_bytes(gzip.compress(STRING.encode() * 200)[:-40])
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes(STRING.encode() + "9606.P\xe9 9606.P1 300\n".encode("latin-1"))
+    for path in (truncated, latin):
+        errors = []
+        for name in (engine, "pandas"):
+            monkeypatch.setenv("GRAPHGEN_CSV_ENGINE", name)
+            with pytest.raises(DataFormatError) as caught:
+                read_string(path)
+            errors.append(str(caught.value))
+        assert errors[0] == errors[1]
+
+
+def test_engine_checked():
+    with pytest.raises(ConfigError, match="engine must be one of"):
+        read_delimited("x", engine="spark", what="x", required=["a"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", COLUMNAR)
+def test_real_string_and_trrust_same_table(shared_data, engine, monkeypatch):
+    from graphgen.io.trrust import read_trrust
+
+    string = shared_data / "string" / "string_human_score900_symbols.csv.gz"
+    trrust = next((shared_data / "trrust").glob("*.tsv*"))
+    for reader, path in ((read_string, string), (read_trrust, trrust)):
+        monkeypatch.setenv("GRAPHGEN_CSV_ENGINE", engine)
+        ours = reader(path)
+        monkeypatch.setenv("GRAPHGEN_CSV_ENGINE", "pandas")
+        _same(ours, reader(path))
