@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from graphgen.cli import datasets
-from graphgen.exceptions import GraphgenError
+from graphgen.exceptions import ConfigError, GraphgenError
 
 __all__ = ["main"]
 
@@ -56,6 +57,13 @@ def _build_parser() -> argparse.ArgumentParser:
     run.add_argument("--device", default=None,
                      help="cpu, cuda, cuda:N or auto (default: [trainer] device, else auto)")
     run.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    run.add_argument("--nproc", type=int, default=1,
+                     help="train on N local processes with torch.distributed (DDP; gloo on "
+                          "CPUs, nccl on GPUs). Across machines, start `graphgen run` with "
+                          "torchrun instead (docs/scale.md). Default: 1")
+    run.add_argument("--max-restarts", type=int, default=0,
+                     help="with --nproc: restart the group this many times when a process "
+                          "fails; the restart resumes from the checkpoints (default: 0)")
     explain = sub.add_parser(
         "explain", help="explain a model of a run folder: one gene or one class",
         description="Explain a trained model of a `graphgen run` folder. The model is fitted "
@@ -97,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "datasets":
             return datasets.run(args)
         if args.command == "run":
-            return _run(args)
+            return _run(args, sys.argv[1:] if argv is None else argv)
         if args.command == "explain":
             return _explain(args)
     except GraphgenError as exc:
@@ -121,19 +129,49 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from graphgen.experiment import format_summary, load_experiment, run_experiment
+    from graphgen.train import distributed
 
-    config = load_experiment(args.experiment)
+    if args.nproc < 1 or args.max_restarts < 0:
+        raise ConfigError(f"--nproc must be >= 1 and --max-restarts >= 0, got {args.nproc} and "
+                          f"{args.max_restarts}")
+    config = load_experiment(args.experiment)  # a bad file fails here, before any launch
+    if args.nproc > 1 and "WORLD_SIZE" not in os.environ:
+        return distributed.launch(args.nproc, _without_launch_options(argv),
+                                  max_restarts=args.max_restarts)
+    rank, _ = distributed.init_from_env(args.device or config.trainer.get("device", "auto"))
+    if rank != 0:  # one voice: the other ranks only report errors
+        logging.getLogger().setLevel(logging.ERROR)
     result = run_experiment(config, out=args.out, progress=False if args.no_progress else None,
-                            resume=args.resume, overwrite=args.overwrite,
+                            resume=args.resume or distributed.restarted(),
+                            overwrite=args.overwrite and not distributed.restarted(),
                             device=args.device)
+    if rank != 0:
+        return 0
     print(f"{config.name}: {len(result.labels)} labelled genes in the graph"
           + (f" ({len(result.labels_not_in_graph)} labelled genes not in the graph, listed in "
              "labels_not_in_graph.txt)" if len(result.labels_not_in_graph) else ""))
     print(format_summary(result.cv))
     print(f"\nrun folder: {result.run.path}")
     return 0
+
+
+def _without_launch_options(argv: Sequence[str]) -> list[str]:
+    """The command line for the launched processes: ``--nproc`` and ``--max-restarts``
+    removed (each process is one rank)."""
+    out, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+            continue
+        if arg in ("--nproc", "--max-restarts"):
+            skip = True
+            continue
+        if arg.startswith(("--nproc=", "--max-restarts=")):
+            continue
+        out.append(arg)
+    return out
 
 
 def _explain(args: argparse.Namespace) -> int:

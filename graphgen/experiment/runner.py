@@ -43,6 +43,7 @@ from graphgen.plot.curves import plot_roc_pr
 from graphgen.sequences.attach import attach_sequences
 from graphgen.train.comparison import CVResult, cross_validate
 from graphgen.train.comparison import format_summary as format_metrics
+from graphgen.train.distributed import rank_and_world
 from graphgen.train.run_folder import RunFolder
 from graphgen.train.splits import kfold_splits, splits_from_folds, stratified_split
 
@@ -58,7 +59,8 @@ class ExperimentResult:
     Attributes:
         config: the experiment settings.
         cv: per-split results and out-of-fold scores of every model.
-        run: the run folder.
+        run: the run folder (``None`` on the ranks other than 0 of a distributed run, which
+            write nothing).
         labels: the labels used (genes that are nodes).
         labels_not_in_graph: labelled genes that are not nodes (reported, not used).
         graph: the graph with its stacked features.
@@ -66,7 +68,7 @@ class ExperimentResult:
 
     config: ExperimentConfig
     cv: CVResult
-    run: RunFolder
+    run: RunFolder | None
     labels: pd.Series | pd.DataFrame
     labels_not_in_graph: pd.Index
     graph: Data
@@ -87,6 +89,10 @@ def run_experiment(
     already holds a run is an error unless ``resume`` or ``overwrite``. ``device`` overrides
     ``[trainer] device`` (``"cpu"``, ``"cuda"``, ``"cuda:N"``, ``"auto"``).
 
+    Inside a ``torch.distributed`` run (``graphgen run --nproc N`` or ``torchrun``;
+    :mod:`graphgen.train.distributed`) every rank trains its share of each epoch and rank 0
+    alone writes the folder and the checkpoints.
+
     Raises:
         ConfigError, DataFormatError, IdMappingError, DataNotAvailableError: bad settings or
             inputs, with messages naming the key, file or gene.
@@ -94,16 +100,20 @@ def run_experiment(
     """
     started = time.perf_counter()
     target = out or (config.resolve(config.out) if config.out else f"runs/{config.name}")
-    run = RunFolder(target, exist_ok=resume or overwrite)
+    rank, _ = rank_and_world()
+    # In a distributed run every rank trains; rank 0 alone writes the run folder.
+    run = RunFolder(target, exist_ok=resume or overwrite) if rank == 0 else None
+    checkpoints = Path(target) / "checkpoints"
     prepared = prepare_experiment(config)
     data, aligned, factory = prepared.data, prepared.aligned, prepared.factory
     graph, label_terms = prepared.graph, prepared.label_terms
     splits = _splits(config, aligned.labels)
     cv = cross_validate(data, aligned.labels, splits, config.models,
                         trainer=config.trainer_config(progress=progress, device=device),
-                        checkpoint_dir=run.path / "checkpoints", resume=resume,
+                        checkpoint_dir=checkpoints, resume=resume,
                         model_factory=factory, label_features=config.features.labels)
-    _write(run, config, cv, aligned, data, graph, label_terms, time.perf_counter() - started)
+    if run is not None:
+        _write(run, config, cv, aligned, data, graph, label_terms, time.perf_counter() - started)
     return ExperimentResult(config=config, cv=cv, run=run, labels=aligned.labels,
                             labels_not_in_graph=aligned.not_in_graph, graph=data)
 

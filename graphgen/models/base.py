@@ -63,7 +63,8 @@ def run_model(model: nn.Module, data: Any, *, x: Tensor | None = None, **given: 
         >>> run_model(GCN(4, 2), g).shape
         torch.Size([3, 2])
     """
-    names = model.inputs if isinstance(model, GraphModel) else ()
+    inner = getattr(model, "module", model)  # a DistributedDataParallel wrapper's model
+    names = inner.inputs if isinstance(inner, GraphModel) else ()
     extra = {name: given[name] if name in given else getattr(data, name, None)
              for name in names}
     return model(data.x if x is None else x, getattr(data, "edge_index", None),

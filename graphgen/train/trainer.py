@@ -19,11 +19,15 @@ from tqdm.auto import tqdm
 
 from graphgen.exceptions import ConfigError, DataFormatError, TrainingError
 from graphgen.graph.nodes import check_node_features
+from graphgen.graph.sampling import NeighborSampler, check_fanout
 from graphgen.io.atomic import atomic_write
+from graphgen.models.base import GraphModel, run_model
+from graphgen.models.layerwise import layerwise_logits
 from graphgen.train.device import DEVICES, resolve_device, to_device
+from graphgen.train.distributed import rank_and_world
 from graphgen.train.metrics import METRICS, MULTILABEL_METRICS
 from graphgen.train.seeding import check_seed, seed_everything
-from graphgen.train.tasks import node_logits
+from graphgen.train.tasks import MultiLabelTask, NodeClassificationTask, node_logits
 
 __all__ = ["FitResult", "Trainer", "TrainerConfig"]
 
@@ -63,6 +67,13 @@ class TrainerConfig:
             used). Off by default.
         ensemble: train this many models with seeds ``seed, seed + 1, ...`` and average
             their probabilities (the fit path does it).
+        fanout: neighbour-sampled mini-batches for node tasks: at most ``fanout[l]``
+            in-neighbours per node at hop ``l`` (e.g. ``(10, 10)`` for two layers; ``-1``
+            takes all), drawn anew for every batch of ``batch_size`` training genes by
+            :class:`~graphgen.graph.sampling.NeighborSampler`; the model runs on the sampled
+            sub-graph only. Validation runs layer-wise over all nodes
+            (:func:`~graphgen.models.layerwise.layerwise_logits`), exactly. ``None``
+            (default): every step sees the whole graph.
     """
 
     max_epochs: int = 300
@@ -77,8 +88,12 @@ class TrainerConfig:
     device: str = "auto"
     refit: bool = False
     ensemble: int = 1
+    fanout: tuple[int, ...] | None = None
 
     def __post_init__(self) -> None:
+        if self.fanout is not None:
+            object.__setattr__(self, "fanout", check_fanout(self.fanout,
+                                                            what="TrainerConfig: fanout"))
         if not isinstance(self.device, str) or not (
                 self.device in ("auto", "cpu", "cuda") or self.device.startswith("cuda:")):
             raise ConfigError(f"TrainerConfig: device must be one of {list(DEVICES)}, got "
@@ -215,31 +230,45 @@ class Trainer:
         cfg = self.config
         monitor = self.monitor_for(task)
         device = resolve_device(cfg.device)
+        rank, world = rank_and_world()
         seed_everything(cfg.seed)
         model.to(device)
         on_device, task_on_device = to_device(data, device), to_device(task, device)
+        sampler = self._sampler(model, data, task) if cfg.fanout is not None else None
+        stepped = model
+        if world > 1:
+            from torch.nn.parallel import DistributedDataParallel
+
+            stepped = DistributedDataParallel(
+                model, device_ids=[device.index] if device.type == "cuda" else None)
         optimiser = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
         sign = -1.0 if monitor == "loss" else 1.0
         state = {"epoch": 0, "best_value": -float("inf"), "best_state": None, "best_epoch": 0,
                  "best_val": {}, "history": []}
-        fingerprint = _fingerprint(model, data, task, cfg)
+        fingerprint = _fingerprint(model, data, task, cfg, world)
         path = Path(checkpoint) if checkpoint is not None else None
         if resume and path is not None and path.exists():
             state = _load_checkpoint(path, fingerprint, model, optimiser)
         resumed_from = state["epoch"]
         start = time.perf_counter()
         bar = tqdm(range(state["epoch"] + 1, cfg.max_epochs + 1), desc=description,
-                   disable=None if cfg.progress is None else not cfg.progress, leave=False,
-                   dynamic_ncols=True, mininterval=0.5,
+                   disable=(None if cfg.progress is None else not cfg.progress) if rank == 0
+                   else True, leave=False, dynamic_ncols=True, mininterval=0.5,
                    initial=state["epoch"], total=cfg.max_epochs)
         stopped = state["epoch"] - state["best_epoch"] >= cfg.patience and state["epoch"] > 0
         for epoch in ([] if stopped else bar):
             model.train()
             losses, weights = [], []
-            for batch in self._batches(task_on_device.train_index):
+            if sampler is not None:  # a fixed draw per (seed, epoch, rank): exact resume
+                sampler.generator.manual_seed(_mix(cfg.seed, epoch, rank))
+            for batch in self._batches(task_on_device.train_index, epoch, rank, world):
                 optimiser.zero_grad()
-                loss = task_on_device.loss(task_on_device.forward(model, on_device, batch),
-                                           batch)
+                if sampler is None:
+                    logits = task_on_device.forward(stepped, on_device, batch)
+                else:
+                    sub = to_device(sampler.sample(batch.cpu()), device)
+                    logits = run_model(stepped, sub)[: len(batch)]
+                loss = task_on_device.loss(logits, batch)
                 loss.backward()
                 optimiser.step()
                 losses.append(loss.item())
@@ -248,14 +277,19 @@ class Trainer:
             model.eval()
             with torch.no_grad():
                 val_index = task_on_device.val_index
-                logits = task_on_device.forward(model, on_device, val_index)
+                if sampler is None:
+                    logits = task_on_device.forward(model, on_device, val_index)
+                else:
+                    logits = layerwise_logits(
+                        model, data, csr=sampler.csr, chunk_size=_chunk(cfg.batch_size),
+                        distributed=world > 1).to(device).index_select(0, val_index)
                 val_loss = float(task_on_device.loss(logits, val_index))
                 logits = logits.cpu()  # metrics on the CPU, one move per evaluation
                 # Each epoch scores the monitored metric only; all metrics at a new best.
                 val = {} if monitor == "loss" else task.evaluate(logits, task.val_index,
                                                                  which=(monitor,))
                 val["loss"] = val_loss
-                value = sign * val[monitor]
+                value = _from_rank0(sign * val[monitor], world)
                 if value > state["best_value"]:
                     val = {**task.evaluate(logits, task.val_index), "loss": val["loss"]}
             train_loss = float(sum(loss * w for loss, w in zip(losses, weights)) / sum(weights))
@@ -275,7 +309,8 @@ class Trainer:
             bar.set_postfix({"train_loss": f"{train_loss:.3f}",
                              f"val_{monitor}": f"{val[monitor]:.3f}"}, refresh=False)
             done = epoch - state["best_epoch"] >= cfg.patience or epoch == cfg.max_epochs
-            if path is not None and (epoch % cfg.checkpoint_every == 0 or done):
+            if (path is not None and rank == 0
+                    and (epoch % cfg.checkpoint_every == 0 or done)):
                 _save_checkpoint(path, fingerprint, state, model, optimiser)
             if on_epoch_end is not None:
                 on_epoch_end(epoch, record)
@@ -291,8 +326,33 @@ class Trainer:
                          best_val=state["best_val"], history=state["history"],
                          resumed_from=resumed_from)
 
-    def _batches(self, index: torch.Tensor) -> list[torch.Tensor]:
+    def _sampler(self, model: nn.Module, data: Data, task) -> NeighborSampler:
+        """The neighbour sampler of a ``fanout`` run (node tasks, models without extra
+        inputs)."""
+        if not isinstance(task, (NodeClassificationTask, MultiLabelTask)):
+            raise ConfigError(f"fanout (neighbour sampling) applies to node tasks, not to a "
+                              f"{type(task).__name__}; leave fanout unset")
+        if isinstance(model, GraphModel) and model.inputs:
+            raise ConfigError(f"fanout: {type(model).__name__} reads {list(model.inputs)} "
+                              "besides the graph; train it without neighbour sampling")
+        return NeighborSampler(data, self.config.fanout, seed=self.config.seed)
+
+    def _batches(self, index: torch.Tensor, epoch: int = 1, rank: int = 0,
+                 world: int = 1) -> list[torch.Tensor]:
+        """This rank's training batches of one epoch. One process: all items in one batch,
+        or shuffled batches of ``batch_size``. Several: the items shuffled with a seed of
+        the epoch shared by every rank and dealt out (rank ``r`` takes ``r, r + W, ...``;
+        the ``len % W`` left over sit out that epoch), so every rank takes as many steps."""
         size = self.config.batch_size
+        if world > 1:
+            shared = torch.Generator().manual_seed(_mix(self.config.seed, epoch, -1))
+            order = index[torch.randperm(len(index), generator=shared).to(index.device)]
+            share = len(index) // world
+            if share == 0:
+                raise ConfigError(f"{len(index)} training items cannot be shared by {world} "
+                                  "processes; use fewer processes")
+            mine = order[rank::world][:share]
+            return list(mine.split(size or share))
         if size is None or size >= len(index):
             return [index]
         order = index[torch.randperm(len(index)).to(index.device)]
@@ -317,7 +377,26 @@ class Trainer:
             return node_logits(model, data).cpu()
 
 
-def _fingerprint(model: nn.Module, data: Data, task, cfg: TrainerConfig) -> str:
+def _mix(seed: int, epoch: int, rank: int) -> int:
+    """One generator seed per (seed, epoch, rank)."""
+    return (seed * 1_000_003 + epoch * 7_919 + (rank + 1) * 104_729) % (2**63)
+
+
+def _chunk(batch_size: int | None) -> int:
+    """Target nodes per step of layer-wise inference."""
+    return max(batch_size or 0, 8192)
+
+
+def _from_rank0(value: float, world: int) -> float:
+    """Rank 0's value on every rank, so all ranks stop at the same epoch."""
+    if world == 1:
+        return value
+    tensor = torch.tensor([value], dtype=torch.float64)
+    torch.distributed.broadcast(tensor, src=0)
+    return float(tensor.item())
+
+
+def _fingerprint(model: nn.Module, data: Data, task, cfg: TrainerConfig, world: int = 1) -> str:
     """What a checkpoint must match to be resumed.
 
     The model's class, parameter shapes and settings (every plain attribute of every
@@ -345,6 +424,8 @@ def _fingerprint(model: nn.Module, data: Data, task, cfg: TrainerConfig) -> str:
     settings = {k: v for k, v in asdict(cfg).items()
                 if k not in ("progress", "max_epochs", "device", "refit", "ensemble")}
     digest.update(repr(sorted(settings.items())).encode())
+    if world > 1:
+        digest.update(f"world:{world}".encode())
     return digest.hexdigest()
 
 

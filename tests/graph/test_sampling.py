@@ -1,0 +1,115 @@
+"""Neighbour sampling: real edges only, the fan-out respected, uniform draws, PyG's layout."""
+
+import numpy as np
+import pytest
+import torch
+from torch_geometric.data import Data
+
+from graphgen.exceptions import ConfigError
+from graphgen.graph.sampling import CSRGraph, NeighborSampler, check_fanout
+
+
+def _graph(n=300, e=6000, seed=0, weight=True):
+    g = torch.Generator().manual_seed(seed)
+    # heavy-tailed in-degrees: some nodes far above the fan-out, some below, some isolated
+    dst = (torch.rand(e, generator=g) ** 3 * (n - 20)).long()
+    src = torch.randint(0, n, (e,), generator=g)
+    data = Data(edge_index=torch.stack([src, dst]), num_nodes=n, x=torch.randn(n, 4, generator=g))
+    if weight:
+        data.edge_weight = torch.rand(e, generator=g)
+    return data
+
+
+def test_csr_lists_every_in_edge():
+    data = _graph()
+    csr = CSRGraph.from_edge_index(data.edge_index, data.num_nodes)
+    assert int(csr.ptr[-1]) == data.edge_index.shape[1]
+    for v in (0, 5, 150, 299):
+        cols = csr.col[csr.ptr[v]:csr.ptr[v + 1]].long()
+        ids = csr.edge_id[csr.ptr[v]:csr.ptr[v + 1]].long()
+        assert torch.equal(data.edge_index[1, ids], torch.full_like(ids, v))
+        assert torch.equal(data.edge_index[0, ids], cols)
+        assert len(ids) == int((data.edge_index[1] == v).sum())
+
+
+@pytest.mark.parametrize("fanout", [[5], [4, 3], [10, -1], [-1]])
+def test_sampled_edges_are_real_and_respect_fanout(fanout):
+    data = _graph()
+    sampler = NeighborSampler(data, fanout, seed=1, engine="torch")
+    seeds = torch.tensor([0, 3, 7, 250, 299])
+    batch = sampler.sample(seeds)
+    n_id, local = batch.n_id, batch.edge_index
+    assert batch.batch_size == 5 and torch.equal(n_id[:5], seeds)
+    assert len(torch.unique(n_id)) == len(n_id)
+    # every local edge is the graph's edge e_id, relabelled
+    assert torch.equal(n_id[local[0]], data.edge_index[0, batch.e_id])
+    assert torch.equal(n_id[local[1]], data.edge_index[1, batch.e_id])
+    assert len(torch.unique(batch.e_id)) == len(batch.e_id)  # no edge drawn twice
+    assert torch.equal(batch.x, data.x[n_id])
+    assert torch.equal(batch.edge_weight, data.edge_weight[batch.e_id])
+    # fan-out: hop h targets are the nodes reached at hop h - 1; at most k in-edges each
+    indegree = torch.bincount(data.edge_index[1], minlength=data.num_nodes)
+    counts = torch.bincount(local[1], minlength=len(n_id))
+    frontier = torch.arange(5)
+    for k in fanout:
+        got = counts[frontier]
+        want = indegree[n_id[frontier]] if k < 0 else indegree[n_id[frontier]].clamp(max=k)
+        assert torch.equal(got, want)
+        reached = torch.unique(local[0][torch.isin(local[1], frontier)])
+        frontier = reached[reached >= frontier.max() + 1]
+
+
+def test_draws_are_uniform_and_reproducible():
+    n = 60
+    # node 0 has 50 in-neighbours; draw 5 of them many times
+    data = Data(edge_index=torch.stack([torch.arange(1, 51), torch.zeros(50, dtype=torch.long)]),
+                num_nodes=n)
+    sampler = NeighborSampler(data, [5], seed=0, engine="torch")
+    counts = np.zeros(n)
+    for _ in range(2000):
+        batch = sampler.sample(torch.tensor([0]))
+        counts[batch.n_id[1:].numpy()] += 1
+    freq = counts[1:51] / 2000
+    assert np.allclose(freq, 0.1, atol=0.03)  # each neighbour with probability 5/50
+    again = NeighborSampler(data, [5], seed=0, engine="torch").sample(torch.tensor([0]))
+    first = NeighborSampler(data, [5], seed=0, engine="torch").sample(torch.tensor([0]))
+    assert torch.equal(again.n_id, first.n_id)
+
+
+def test_small_degrees_use_exact_floyd():
+    data = _graph(n=50, e=400)
+    sampler = NeighborSampler(data, [3], seed=2, engine="torch")
+    degree = torch.tensor([4, 5, 7, 11, 100])
+    for _ in range(50):
+        chosen = sampler._distinct_offsets(degree, 3)
+        assert (chosen >= 0).all() and (chosen < degree.unsqueeze(1)).all()
+        assert all(len(set(row.tolist())) == 3 for row in chosen)
+
+
+def test_bad_inputs():
+    data = _graph()
+    with pytest.raises(ConfigError, match="fanout"):
+        NeighborSampler(data, [])
+    with pytest.raises(ConfigError, match="integer >= 1 or -1"):
+        check_fanout([10, 0])
+    with pytest.raises(ConfigError, match="engine"):
+        NeighborSampler(data, [2], engine="dgl")
+    sampler = NeighborSampler(data, [2], engine="torch")
+    with pytest.raises(ConfigError, match="distinct"):
+        sampler.sample(torch.tensor([1, 1]))
+    with pytest.raises(ConfigError, match="seed nodes must be in"):
+        sampler.sample(torch.tensor([300]))
+    assert sampler.sample(torch.tensor([1, 2])).batch_size == 2  # state reset after errors
+
+
+def test_pyg_lib_engine_when_installed():
+    import torch_geometric.typing
+
+    if not torch_geometric.typing.WITH_PYG_LIB:
+        with pytest.raises(ConfigError, match="pyg-lib"):
+            NeighborSampler(_graph(), [2], engine="pyg-lib")
+        assert NeighborSampler(_graph(), [2]).engine == "torch"
+        return
+    data = _graph()  # pragma: no cover - only where pyg-lib is installed
+    batch = NeighborSampler(data, [4, 3], engine="pyg-lib").sample(torch.tensor([0, 3]))
+    assert torch.equal(batch.n_id[batch.edge_index[0]], data.edge_index[0, batch.e_id])
