@@ -34,6 +34,7 @@ from graphgen.exceptions import ConfigError
 __all__ = ["CSRGraph", "NeighborSampler", "check_fanout"]
 
 _ENGINES = ("auto", "torch", "pyg-lib")
+_PART = 1 << 22  # edges per part of the CSR build
 
 
 def check_fanout(fanout: object, *, what: str = "fanout") -> tuple[int, ...]:
@@ -90,12 +91,28 @@ class CSRGraph:
             raise ConfigError(f"edge_index names nodes outside 0..{num_nodes - 1}")
         node_type = torch.int32 if num_nodes < 2**31 else torch.int64
         edge_type = torch.int32 if edge_index.shape[1] < 2**31 else torch.int64
-        dst, order = torch.sort(edge_index[1].to(node_type), stable=True)
-        counts = torch.bincount(dst.long(), minlength=num_nodes)
+        # A counting sort by target in parts of 4M edges (each part sorted on its own and
+        # placed after the earlier parts' edges of the same target): memory holds the two
+        # results and one part, not a sort of all E edges with its buffers.
+        src, dst = edge_index[0], edge_index[1]
+        n_edges = edge_index.shape[1]
         ptr = torch.zeros(num_nodes + 1, dtype=torch.int64)
-        torch.cumsum(counts, 0, out=ptr[1:])
-        col = edge_index[0].to(node_type).index_select(0, order)
-        return cls(ptr=ptr, col=col, edge_id=order.to(edge_type), num_nodes=num_nodes)
+        torch.cumsum(torch.bincount(dst, minlength=num_nodes), 0, out=ptr[1:])
+        filled = ptr[:-1].clone()  # next free slot of every target
+        edge_id = torch.empty(n_edges, dtype=edge_type)
+        col = torch.empty(n_edges, dtype=node_type)
+        step = _PART
+        for lo in range(0, n_edges, step):
+            part, order = torch.sort(dst[lo:lo + step], stable=True)
+            new = torch.ones(len(part), dtype=torch.bool)
+            torch.ne(part[1:], part[:-1], out=new[1:])
+            index = torch.arange(len(part))
+            rank = index - torch.where(new, index, 0).cummax(0).values
+            slot = filled.index_select(0, part) + rank
+            edge_id[slot] = (order + lo).to(edge_type)
+            col[slot] = src[lo:lo + step].index_select(0, order).to(node_type)
+            filled.index_add_(0, part, torch.ones(len(part), dtype=torch.int64))
+        return cls(ptr=ptr, col=col, edge_id=edge_id, num_nodes=num_nodes)
 
     @property
     def in_degree(self) -> Tensor:

@@ -17,13 +17,15 @@ graph without gradients instead.
 
 from __future__ import annotations
 
+import warnings
+
 import torch
 from torch import Tensor, nn
 
 from graphgen.graph.sampling import CSRGraph
 from graphgen.models.base import run_model
 from graphgen.models.conv_stack import ConvStack
-from graphgen.models.sparse_conv import _operator, gcn_adjacency
+from graphgen.models.sparse_conv import gcn_adjacency, mean_adjacency_of
 
 __all__ = ["layerwise_logits"]
 
@@ -49,36 +51,29 @@ def layerwise_logits(model: nn.Module, data, *, csr: CSRGraph | None = None,
     was_training = model.training
     model.eval()
     try:
-        if not isinstance(model, ConvStack) or _has_self_loops(data.edge_index):
-            return run_model(model, data).cpu()
+        build = model._operator.build if isinstance(model, ConvStack) else None
+        gcn = build is gcn_adjacency
+        if build not in (gcn_adjacency, mean_adjacency_of) or (
+                gcn and _has_self_loops(data.edge_index)):
+            return run_model(model, data).cpu()  # GCN keeps a graph's own self-loop weights
         num_nodes = data.x.shape[0]
         csr = csr or CSRGraph.from_edge_index(data.edge_index, num_nodes)
         device = next(model.parameters()).device
         weight = getattr(data, "edge_weight", None)
-        weight = weight.cpu() if weight is not None else None
-        gcn = model._operator.build is gcn_adjacency
-        degree = _gcn_degree(csr, weight) if gcn else None
+        weight = weight.cpu() if weight is not None and gcn else None
+        degree = _gcn_degree(csr, weight) if gcn else csr.in_degree.clamp_min(1).float()
+        lookup = torch.full((num_nodes,), -1, dtype=torch.int64)
+        seen = torch.zeros(num_nodes, dtype=torch.bool)
         h = data.x.cpu()
         rank, world = _rank_and_world() if distributed else (0, 1)
         bounds = [num_nodes * r // world for r in range(world + 1)]
         for i, conv in enumerate(model.convs):
             out = []
             for first in range(bounds[rank], bounds[rank + 1], chunk_size):
-                targets = torch.arange(first, min(first + chunk_size, bounds[rank + 1]))
-                positions, owner = csr.in_edges(targets)
-                sources = csr.col.index_select(0, positions).long()
-                n_local = len(targets) + len(sources)
-                x_local = torch.cat([h.index_select(0, targets), h.index_select(0, sources)])
-                src_local = torch.arange(len(targets), n_local)
-                if gcn:
-                    w = (torch.ones(len(positions)) if weight is None else
-                         weight.index_select(0, csr.edge_id.index_select(0, positions).long()))
-                    operator = _gcn_chunk(src_local, owner, w.float(), degree, targets, sources,
-                                          n_local, device)
-                else:
-                    edge_index = torch.stack([src_local, owner]).to(device)
-                    operator = model._operator.build(edge_index, None, n_local)
-                y = conv(x_local.to(device), operator)[: len(targets)]
+                last = min(first + chunk_size, bounds[rank + 1])
+                operator, rows = _chunk(csr, first, last, degree, weight, gcn, lookup, seen)
+                x_local = torch.cat([h[first:last], h.index_select(0, rows)])
+                y = conv(x_local.to(device), operator.to(device))[: last - first]
                 if i < len(model.convs) - 1:
                     y = torch.relu(y)
                 out.append(y.cpu())
@@ -88,6 +83,57 @@ def layerwise_logits(model: nn.Module, data, *, csr: CSRGraph | None = None,
         return h
     finally:
         model.train(was_training)
+
+
+class _ChunkOperator:
+    """The rows of a chunk's targets of a layer's operator, over the local nodes (targets
+    first, then their distinct sources); rows of the sources are zero (sliced off)."""
+
+    def __init__(self, matrix: Tensor, loop: Tensor | None, n_local: int) -> None:
+        self.matrix, self.loop, self.n_local = matrix, loop, n_local
+
+    def to(self, device) -> _ChunkOperator:
+        return _ChunkOperator(self.matrix.to(device), None if self.loop is None
+                              else self.loop.to(device), self.n_local)
+
+    def __matmul__(self, h: Tensor) -> Tensor:
+        out = self.matrix @ h
+        if self.loop is not None:
+            out = out + self.loop.unsqueeze(1) * h[: len(self.loop)]
+        return torch.cat([out, h.new_zeros((self.n_local - out.shape[0], h.shape[1]))])
+
+
+def _chunk(csr: CSRGraph, first: int, last: int, degree: Tensor, weight: Tensor | None,
+           gcn: bool, lookup: Tensor, seen: Tensor) -> tuple[_ChunkOperator, Tensor]:
+    """The operator of targets ``first..last-1`` from all their in-edges, and the distinct
+    source nodes (in O(edges): the chunk's edges are one CSR slice, already by target)."""
+    lo, hi = int(csr.ptr[first]), int(csr.ptr[last])
+    sources = csr.col[lo:hi].long()
+    seen.index_fill_(0, sources, True)
+    rows = seen.nonzero().squeeze(1)
+    seen.index_fill_(0, rows, False)
+    lookup.index_copy_(0, rows, torch.arange(len(rows)) + (last - first))
+    src_local = lookup.index_select(0, sources)
+    targets = torch.arange(first, last)
+    per_target = (csr.ptr[first + 1:last + 1] - csr.ptr[first:last])
+    owner = torch.repeat_interleave(targets, per_target)
+    if gcn:
+        w = (torch.ones(hi - lo) if weight is None else
+             weight.index_select(0, csr.edge_id[lo:hi].long()).float())
+        inv = degree.rsqrt()
+        values = inv.index_select(0, sources) * w * inv.index_select(0, owner)
+        loop = 1.0 / degree[first:last]
+    else:
+        values = (1.0 / degree).index_select(0, owner)
+        loop = None
+    crow = csr.ptr[first:last + 1] - lo
+    n_local = (last - first) + len(rows)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Sparse CSR tensor support is in beta")
+        warnings.filterwarnings("ignore", message="Sparse invariant checks")
+        matrix = torch.sparse_csr_tensor(crow, src_local, values.float(),
+                                         (last - first, n_local))
+    return _ChunkOperator(matrix, loop, n_local), rows
 
 
 def _conv_out(conv: nn.Module) -> int:
@@ -125,16 +171,3 @@ def _gcn_degree(csr: CSRGraph, weight: Tensor | None) -> Tensor:
     targets = torch.repeat_interleave(torch.arange(csr.num_nodes), csr.in_degree)
     w = weight.index_select(0, csr.edge_id.long()).float()
     return torch.ones(csr.num_nodes).index_add_(0, targets, w)
-
-
-def _gcn_chunk(src_local: Tensor, owner: Tensor, weight: Tensor, degree: Tensor,
-               targets: Tensor, sources: Tensor, n_local: int, device):
-    """The rows of the chunk's targets of ``D^-1/2 (A + I) D^-1/2`` with the graph's degrees."""
-    inv = degree.rsqrt()
-    values = inv.index_select(0, sources) * weight * inv.index_select(0, targets).index_select(
-        0, owner)
-    loops = torch.arange(len(targets))
-    rows = torch.cat([owner, loops])
-    cols = torch.cat([src_local, loops])
-    values = torch.cat([values, 1.0 / degree.index_select(0, targets)])
-    return _operator(rows.to(device), cols.to(device), values.to(device), n_local)

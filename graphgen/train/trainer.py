@@ -417,7 +417,7 @@ def _fingerprint(model: nn.Module, data: Data, task, cfg: TrainerConfig, world: 
         tensor = getattr(data, key, None)
         if isinstance(tensor, torch.Tensor):
             digest.update(f"{key}:{tuple(tensor.shape)}:{tensor.dtype}".encode())
-            digest.update(tensor.detach().cpu().contiguous().numpy().tobytes())
+            digest.update(tensor.detach().cpu().contiguous().numpy().data)  # no copy
     digest.update(task.y.detach().cpu().contiguous().numpy().tobytes())
     for index in (task.train_index, task.val_index):
         digest.update(index.numpy().tobytes())

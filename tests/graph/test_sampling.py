@@ -6,6 +6,7 @@ import torch
 from torch_geometric.data import Data
 
 from graphgen.exceptions import ConfigError
+from graphgen.graph import sampling
 from graphgen.graph.sampling import CSRGraph, NeighborSampler, check_fanout
 
 
@@ -20,7 +21,9 @@ def _graph(n=300, e=6000, seed=0, weight=True):
     return data
 
 
-def test_csr_lists_every_in_edge():
+@pytest.mark.parametrize("part", [7, 1 << 22])
+def test_csr_lists_every_in_edge(part, monkeypatch):
+    monkeypatch.setattr(sampling, "_PART", part)  # built in parts: same as one stable sort
     data = _graph()
     csr = CSRGraph.from_edge_index(data.edge_index, data.num_nodes)
     assert int(csr.ptr[-1]) == data.edge_index.shape[1]
@@ -30,6 +33,7 @@ def test_csr_lists_every_in_edge():
         assert torch.equal(data.edge_index[1, ids], torch.full_like(ids, v))
         assert torch.equal(data.edge_index[0, ids], cols)
         assert len(ids) == int((data.edge_index[1] == v).sum())
+    assert torch.equal(csr.edge_id.long(), torch.sort(data.edge_index[1], stable=True)[1])
 
 
 @pytest.mark.parametrize("fanout", [[5], [4, 3], [10, -1], [-1]])

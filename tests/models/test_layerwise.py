@@ -34,3 +34,18 @@ def test_layerwise_equals_full_forward(name, weighted, chunk):
     got = layerwise_logits(model, data, chunk_size=chunk)
     assert model.training  # the mode is restored
     torch.testing.assert_close(got, full, atol=1e-5, rtol=1e-5)
+
+
+@pytest.mark.parametrize("name", ["gcn", "sage"])
+def test_layerwise_with_self_loops_equals_full_forward(name):
+    torch.manual_seed(0)
+    data = _graph()
+    loops = torch.arange(0, 120, 7)
+    data.edge_index = torch.cat([data.edge_index, torch.stack([loops, loops])], 1)
+    data.edge_weight = torch.cat([data.edge_weight, torch.full((len(loops),), 2.0)])
+    model = build_model(name, 6, 3)
+    model.eval()
+    with torch.no_grad():
+        full = model(data.x, data.edge_index, data.edge_weight)
+    torch.testing.assert_close(layerwise_logits(model, data, chunk_size=16), full,
+                               atol=1e-5, rtol=1e-5)
