@@ -32,7 +32,7 @@ __all__ = ["layerwise_logits"]
 
 @torch.no_grad()
 def layerwise_logits(model: nn.Module, data, *, csr: CSRGraph | None = None,
-                     chunk_size: int = 8192, distributed: bool = False) -> Tensor:
+                     chunk_size: int = 4096, distributed: bool = False) -> Tensor:
     """Logits of ``model`` on every node of ``data``, on the CPU.
 
     Args:
@@ -57,10 +57,12 @@ def layerwise_logits(model: nn.Module, data, *, csr: CSRGraph | None = None,
                 gcn and _has_self_loops(data.edge_index)):
             return run_model(model, data).cpu()  # GCN keeps a graph's own self-loop weights
         num_nodes = data.x.shape[0]
-        csr = csr or CSRGraph.from_edge_index(data.edge_index, num_nodes)
         device = next(model.parameters()).device
         weight = getattr(data, "edge_weight", None)
         weight = weight.cpu() if weight is not None and gcn else None
+        if csr is None or (weight is not None and csr.edge_id is None):
+            csr = CSRGraph.from_edge_index(data.edge_index, num_nodes,
+                                           edge_ids=weight is not None)
         degree = _gcn_degree(csr, weight) if gcn else csr.in_degree.clamp_min(1).float()
         lookup = torch.full((num_nodes,), -1, dtype=torch.int64)
         seen = torch.zeros(num_nodes, dtype=torch.bool)

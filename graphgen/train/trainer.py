@@ -384,7 +384,7 @@ def _mix(seed: int, epoch: int, rank: int) -> int:
 
 def _chunk(batch_size: int | None) -> int:
     """Target nodes per step of layer-wise inference."""
-    return max(batch_size or 0, 8192)
+    return max(batch_size or 0, 4096)
 
 
 def _from_rank0(value: float, world: int) -> float:

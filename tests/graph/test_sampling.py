@@ -117,3 +117,15 @@ def test_pyg_lib_engine_when_installed():
     data = _graph()  # pragma: no cover - only where pyg-lib is installed
     batch = NeighborSampler(data, [4, 3], engine="pyg-lib").sample(torch.tensor([0, 3]))
     assert torch.equal(batch.n_id[batch.edge_index[0]], data.edge_index[0, batch.e_id])
+
+
+def test_edge_ids_kept_only_when_needed():
+    data = _graph(weight=False)
+    lean = NeighborSampler(data, [3, 3], seed=0, engine="torch")
+    assert lean.csr.edge_id is None
+    batch = lean.sample(torch.tensor([4, 9]))
+    assert "e_id" not in batch and "edge_weight" not in batch
+    full = NeighborSampler(data, [3, 3], seed=0, engine="torch", edge_ids=True).sample(
+        torch.tensor([4, 9]))
+    assert torch.equal(full.edge_index, batch.edge_index)  # the same draw
+    assert torch.equal(full.n_id[full.edge_index[0]], data.edge_index[0, full.e_id])
