@@ -110,16 +110,16 @@ def edges_to_data(
     merged: dict[str, torch.Tensor] = {}
     if "weight" in columns:
         merged["edge_weight"] = torch.full((n_pairs,), -torch.inf, dtype=torch.float64
-                                           ).scatter_reduce_(0, group, columns["weight"][order],
+                                           ).scatter_reduce_(0, group, columns["weight"].index_select(0, order),
                                                              "amax")
     if "sign" in columns:
-        s = columns["sign"][order]
+        s = columns["sign"].index_select(0, order)
         pos = torch.zeros(n_pairs, dtype=torch.int64).index_add_(0, group, (s > 0).long()) > 0
         neg = torch.zeros(n_pairs, dtype=torch.int64).index_add_(0, group, (s < 0).long()) > 0
         merged["edge_sign"] = pos.long() - neg.long()
     if "evidence" in columns:
         merged["edge_evidence"] = torch.zeros(n_pairs, dtype=torch.int64).index_add_(
-            0, group, columns["evidence"][order].long())
+            0, group, columns["evidence"].index_select(0, order).long())
     del order, group, columns
     if directed:
         edge_index = torch.stack([src.long(), dst.long()])
@@ -192,20 +192,23 @@ def _codes(
             raise DataFormatError(f"{what}, line {line}: edge has no {column} id")
         # Ids of filtered-out lines are not nodes (one counting pass, not a sort).
         used = np.bincount(raw, minlength=len(cat.cat.categories)) > 0
-        if not used.all():
-            renumber = np.cumsum(used, dtype=np.int64) - 1
-            raw = renumber[raw]
         categories = pd.Index(cat.cat.categories[used].astype(str).str.strip())
-        parts.append((categories, raw))
+        parts.append((categories, used, raw))
     extra = pd.Index([str(n) for n in nodes]) if nodes is not None else pd.Index([], dtype=str)
     node_ids = parts[0][0].union(parts[1][0]).union(extra).unique().sort_values()
     node_ids = node_ids[node_ids != ""]
+    code_type = torch.int32 if len(node_ids) < 2**31 else torch.int64
     codes = []
-    for categories, raw in parts:
+    for categories, used, raw in parts:
         lookup = node_ids.get_indexer(categories)
         if (lookup < 0).any():
             raise DataFormatError(f"{what}: an edge has an empty id")
-        codes.append(lookup.astype(np.int32 if len(node_ids) < 2**31 else np.int64)[raw])
+        # category -> node position in one table, then one (multi-threaded) gather
+        table = np.full(len(used), -1, dtype=np.int64)
+        table[used] = lookup
+        raw = raw.astype(np.int64, copy=not raw.flags.writeable)  # torch wants it writable
+        codes.append(torch.from_numpy(table).to(code_type).index_select(
+            0, torch.from_numpy(raw)).numpy())
     return node_ids, codes[0], codes[1]
 
 
@@ -214,8 +217,8 @@ def _column(edges: pd.DataFrame, name: str, dtype: type, what: str) -> np.ndarra
         return None
     values = edges[name].to_numpy()
     if name == "weight":
-        values = values.astype(np.float64)
-        if not np.isfinite(values).all():
+        values = np.asarray(values, dtype=np.float64)  # no copy when already float64
+        if not bool(torch.isfinite(torch.from_numpy(values)).all()):
             line = edges.index[np.argmax(~np.isfinite(values))]
             raise DataFormatError(f"{what}, line {line}: edge weight is missing or not finite")
         return values

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import torch
 
 from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.io.delimited import read_delimited, table_columns
@@ -121,17 +122,20 @@ def read_string(
         sep=sep, numeric=[score_column], categorical=["protein1", "protein2"],
     )
     score = table[score_column].to_numpy(dtype=np.float64)
-    high = float(score.max()) if len(score) else 0.0
-    bad = (score < 0) | (score > 1000)
-    if bad.any():
+    if not score.flags.writeable:
+        score = score.copy()
+    values = torch.from_numpy(score)  # the checks below on all cores
+    high = float(values.max()) if len(score) else 0.0
+    if len(score) and (float(values.min()) < 0 or high > 1000):
+        bad = (score < 0) | (score > 1000)
         line = int(table.index[np.argmax(bad)])
         raise DataFormatError(
             f"{path}, line {line}: STRING score {float(score[np.argmax(bad)])!r} in column "
             f"{score_column!r} is outside 0-1000"
         )
     if high > 1:
-        fractional = score != np.round(score)
-        if fractional.any():
+        if bool((torch.frac(values) != 0).any()):
+            fractional = score != np.round(score)
             line = int(table.index[np.argmax(fractional)])
             raise DataFormatError(
                 f"{path}, line {line}: STRING score {float(score[np.argmax(fractional)])!r} in "

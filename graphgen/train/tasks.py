@@ -27,8 +27,8 @@ from graphgen.train.metrics import (
 )
 from graphgen.train.splits import Split
 
-__all__ = ["MultiLabelTask", "NodeClassificationTask", "PairMultiLabelTask", "SampleGraphTask",
-           "Task", "make_task", "node_logits"]
+__all__ = ["GraphSet", "GraphSetTask", "MultiLabelTask", "NodeClassificationTask",
+           "PairMultiLabelTask", "SampleGraphTask", "Task", "make_task", "node_logits"]
 
 
 @runtime_checkable
@@ -363,6 +363,72 @@ class SampleGraphTask(NodeClassificationTask):
             return run_model(model, data, x=data.x[index])
         return torch.cat([run_model(model, data, x=data.x[part])
                           for part in index.split(self.eval_batch_size)])
+
+
+@dataclass(eq=False)
+class GraphSet:
+    """Graphs of different shapes to classify (one ``Data`` each), as the trainer's data.
+
+    ``x`` and ``edge_index`` are the graphs stacked as one disjoint graph (what the trainer
+    checks and fingerprints); models see PyG ``Batch`` objects of the graphs a step needs.
+    """
+
+    graphs: list
+    x: Tensor = None
+    edge_index: Tensor = None
+
+    def __post_init__(self) -> None:
+        if not self.graphs:
+            raise DataFormatError("no graphs to classify")
+        if self.x is None:
+            from torch_geometric.data import Batch
+
+            whole = Batch.from_data_list(self.graphs)
+            self.x, self.edge_index = whole.x, whole.edge_index
+        if self.x is None:
+            raise DataFormatError("the graphs have no node features x")
+
+    def batch(self, index: Tensor):
+        """The graphs at ``index`` as one PyG ``Batch`` (on the CPU)."""
+        from torch_geometric.data import Batch
+
+        return Batch.from_data_list([self.graphs[i] for i in index.tolist()])
+
+
+class GraphSetTask(NodeClassificationTask):
+    """Classification of whole graphs (:class:`GraphSet`): targets, loss, scores and metrics
+    of :class:`NodeClassificationTask` with graphs in place of nodes; the forward pass runs
+    the model on PyG ``Batch`` objects of the indexed graphs (``eval_batch_size`` graphs at a
+    time in evaluation, through PyG's ``DataLoader``)."""
+
+    eval_batch_size: int = 256
+
+    @classmethod
+    def from_labels(cls, data: GraphSet, labels: pd.Series, split: Split) -> GraphSetTask:
+        """Labels and a split indexed by graph position (``0..len(graphs)-1``)."""
+        ids = [str(i) for i in range(len(data.graphs))]
+        proxy = Data(num_nodes=len(ids), node_ids=ids)
+        labels = labels.copy()
+        labels.index = labels.index.astype(str)
+        split = Split(train=[str(i) for i in split.train], val=[str(i) for i in split.val],
+                      test=[str(i) for i in split.test])
+        base = NodeClassificationTask.from_labels(proxy, labels, split)
+        return cls(y=base.y, classes=base.classes, train_index=base.train_index,
+                   val_index=base.val_index, test_index=base.test_index,
+                   class_weight=base.class_weight)
+
+    def forward(self, model, data: GraphSet, index: Tensor | None = None) -> Tensor:
+        """Logits ``[len(index), C]``, one row per graph."""
+        from torch_geometric.loader import DataLoader
+
+        if index is None:
+            index = torch.arange(len(data.graphs))
+        device = data.x.device
+        if model.training or len(index) <= self.eval_batch_size:
+            return run_model(model, data.batch(index.cpu()).to(device))
+        loader = DataLoader([data.graphs[i] for i in index.tolist()],
+                            batch_size=self.eval_batch_size, shuffle=False)
+        return torch.cat([run_model(model, batch.to(device)) for batch in loader])
 
 
 @dataclass(frozen=True, eq=False)
