@@ -109,9 +109,9 @@ def edges_to_data(
     del unique
     merged: dict[str, torch.Tensor] = {}
     if "weight" in columns:
+        weight = columns["weight"].index_select(0, order)
         merged["edge_weight"] = torch.full((n_pairs,), -torch.inf, dtype=torch.float64
-                                           ).scatter_reduce_(0, group, columns["weight"].index_select(0, order),
-                                                             "amax")
+                                           ).scatter_reduce_(0, group, weight, "amax")
     if "sign" in columns:
         s = columns["sign"].index_select(0, order)
         pos = torch.zeros(n_pairs, dtype=torch.int64).index_add_(0, group, (s > 0).long()) > 0
