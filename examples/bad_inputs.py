@@ -21,17 +21,22 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
+from torch_geometric.data import Data
 
 import graphgen
 from graphgen import GeneClassifier, GraphgenError, IdMapper, TrainerConfig
 from graphgen.cli.demo import run_demo
+from graphgen.cli.main import main as cli_main
 from graphgen.datasets.download import verify_cached
 from graphgen.datasets.manifest import load_manifest
+from graphgen.estimators.graph_classifier import GraphClassifier
 from graphgen.experiment import load_experiment
 from graphgen.experiment.explain_run import explain_run
 from graphgen.explain import explain_gene
 from graphgen.features import go, stack_blocks
+from graphgen.graph import NeighborSampler
 from graphgen.io import read_expression, read_fasta, read_string
+from graphgen.io.tu import read_tu
 from graphgen.models import build_model
 from graphgen.train import NodeClassificationTask, Trainer, stratified_split
 from graphgen.train.run_folder import RunFolder
@@ -111,6 +116,28 @@ def _cases(tmp: Path) -> list[tuple[str, str, Callable[[], object]]]:
         return pd.Series(values, index=index)
 
     nodes = list(data.node_ids)
+
+    def sampled_with_inputs():
+        from graphgen.models.fusion import build_fusion  # a graph + sequence model
+        from graphgen.sequences.attach import attach_sequences
+
+        fused = attach_sequences(data, org.sequences)
+        model = build_fusion("gcn", data.num_features, 2, encoder="kmer", alphabet="dna")
+        task = NodeClassificationTask.from_labels(fused, org.labels,
+                                                  stratified_split(org.labels, seed=0))
+        return Trainer(TrainerConfig(fanout=(5,), max_epochs=1, progress=False)).fit(
+            model, fused, task)
+
+    def tu_folder(a="1, 2\n2, 1\n", indicator="1\n1\n2\n"):
+        folder = tmp / "tu"
+        folder.mkdir(exist_ok=True)
+        (folder / "T_A.txt").write_text(a)
+        (folder / "T_graph_indicator.txt").write_text(indicator)
+        (folder / "T_graph_labels.txt").write_text("0\n1\n")
+        return folder
+
+    ok_toml = ('name = "x"\n[graph]\npath = "ppi.tsv"\nformat = "edgelist"\n'
+               '[labels]\ntable = "labels.csv"\n[models.gcn]\n')
     fit = lambda y, model="gcn": GeneClassifier(model, **quick).fit(data, y)  # noqa: E731
     return [
         # -- silent wrong results and data loss (issue 11, items 1-9) --------------------------
@@ -206,6 +233,24 @@ def _cases(tmp: Path) -> list[tuple[str, str, Callable[[], object]]]:
          lambda: graphgen.enrich([], nodes, obo=obo, annotations=entrez_ann)),
         ("enrichment", "gene ids that are not in the annotation",
          lambda: graphgen.enrich(["TP53", "MDM2"], nodes, obo=obo, annotations=entrez_ann)),
+        # -- scale and graph classification (issues 15 and 13) ---------------------------------
+        ("sampling", "`fanout` with a zero", lambda: TrainerConfig(fanout=[10, 0])),
+        ("sampling", "`fanout` for a model that reads sequences besides the graph",
+         sampled_with_inputs),
+        ("sampling", "a repeated seed node", lambda: NeighborSampler(data, [3]).sample(
+            torch.tensor([1, 1]))),
+        ("distributed", "`graphgen run --nproc 0`",
+         lambda: "exit code {} and one line: `graphgen run: error: --nproc must be an "
+                 "integer >= 1, got 0`".format(
+                     cli_main(["run", str(file("ok.toml", ok_toml)), "--nproc", "0"]))),
+        ("TU datasets", "an edge that joins two graphs",
+         lambda: read_tu(tu_folder(a="1, 2\n2, 3\n"))),
+        ("TU datasets", "a graph indicator with a word in it",
+         lambda: read_tu(tu_folder(indicator="1\n1\nx\n"))),
+        ("graph classification", "graphs with node features of different widths",
+         lambda: GraphClassifier().fit([Data(x=torch.ones(2, 3), edge_index=torch.zeros(
+             2, 0, dtype=torch.long)), Data(x=torch.ones(2, 4), edge_index=torch.zeros(
+                 2, 0, dtype=torch.long))], [0, 1])),
         # -- inputs that were already refused before issue 11 -----------------------------------
         ("models", "unknown model name", lambda: GeneClassifier("transformer").fit(data,
                                                                                   org.labels)),

@@ -28,6 +28,7 @@ _LAZY = {
     "DorotheaFormat": "graphgen.io.dorothea",
     "EdgeListFormat": "graphgen.io.edgelist",
     "GeneClassifier": "graphgen.estimators.gene_classifier",
+    "GraphClassifier": "graphgen.estimators.graph_classifier",
     "GraphgenError": "graphgen.exceptions",
     "IdMapper": "graphgen.ids.mapper",
     "IdMappingError": "graphgen.exceptions",
@@ -68,6 +69,7 @@ __all__ = [
     "DorotheaFormat",
     "EdgeListFormat",
     "GeneClassifier",
+    "GraphClassifier",
     "GraphgenError",
     "IdMapper",
     "IdMappingError",
@@ -124,6 +126,7 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real names
         make_organism,  # noqa: F401
     )
     from graphgen.estimators.gene_classifier import GeneClassifier  # noqa: F401
+    from graphgen.estimators.graph_classifier import GraphClassifier  # noqa: F401
     from graphgen.exceptions import (
         ChecksumError,  # noqa: F401
         ConfigError,  # noqa: F401

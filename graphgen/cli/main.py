@@ -61,9 +61,6 @@ def _build_parser() -> argparse.ArgumentParser:
                      help="train on N local processes with torch.distributed (DDP; gloo on "
                           "CPUs, nccl on GPUs). Across machines, start `graphgen run` with "
                           "torchrun instead (docs/scale.md). Default: 1")
-    run.add_argument("--max-restarts", type=int, default=0,
-                     help="with --nproc: restart the group this many times when a process "
-                          "fails; the restart resumes from the checkpoints (default: 0)")
     explain = sub.add_parser(
         "explain", help="explain a model of a run folder: one gene or one class",
         description="Explain a trained model of a `graphgen run` folder. The model is fitted "
@@ -131,21 +128,21 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from graphgen.experiment import format_summary, load_experiment, run_experiment
+    from graphgen.experiment.config import GraphExperimentConfig
     from graphgen.train import distributed
 
-    if args.nproc < 1 or args.max_restarts < 0:
-        raise ConfigError(f"--nproc must be >= 1 and --max-restarts >= 0, got {args.nproc} and "
-                          f"{args.max_restarts}")
+    if args.nproc < 1:
+        raise ConfigError(f"--nproc must be an integer >= 1, got {args.nproc}")
     config = load_experiment(args.experiment)  # a bad file fails here, before any launch
+    if isinstance(config, GraphExperimentConfig):
+        return _run_graphs(args, config)
     if args.nproc > 1 and "WORLD_SIZE" not in os.environ:
-        return distributed.launch(args.nproc, _without_launch_options(argv),
-                                  max_restarts=args.max_restarts)
+        return distributed.launch(args.nproc, _without_launch_options(argv))
     rank, _ = distributed.init_from_env(args.device or config.trainer.get("device", "auto"))
     if rank != 0:  # one voice: the other ranks only report errors
         logging.getLogger().setLevel(logging.ERROR)
     result = run_experiment(config, out=args.out, progress=False if args.no_progress else None,
-                            resume=args.resume or distributed.restarted(),
-                            overwrite=args.overwrite and not distributed.restarted(),
+                            resume=args.resume, overwrite=args.overwrite,
                             device=args.device)
     if rank != 0:
         return 0
@@ -157,18 +154,32 @@ def _run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     return 0
 
 
+def _run_graphs(args: argparse.Namespace, config) -> int:
+    from graphgen.experiment.graph_runner import format_graph_summary, run_graph_experiment
+
+    if args.nproc != 1 or args.resume:
+        raise ConfigError("graph classification experiments run on one process and from the "
+                          "start (no --nproc, no --resume)")
+    result = run_graph_experiment(config, out=args.out, overwrite=args.overwrite,
+                                  progress=False if args.no_progress else None)
+    print(f"{config.name}: {result.graphs} graphs")
+    print(format_graph_summary(result))
+    print(f"\nrun folder: {result.run.path}")
+    return 0
+
+
 def _without_launch_options(argv: Sequence[str]) -> list[str]:
-    """The command line for the launched processes: ``--nproc`` and ``--max-restarts``
-    removed (each process is one rank)."""
+    """The command line for the launched processes: ``--nproc`` removed (each process is
+    one rank)."""
     out, skip = [], False
     for arg in argv:
         if skip:
             skip = False
             continue
-        if arg in ("--nproc", "--max-restarts"):
+        if arg == "--nproc":
             skip = True
             continue
-        if arg.startswith(("--nproc=", "--max-restarts=")):
+        if arg.startswith("--nproc="):
             continue
         out.append(arg)
     return out

@@ -30,9 +30,10 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 __all__ = [
-    "ExperimentConfig", "ExpressionFeatures", "FeaturesConfig", "GoFeatures", "GoLabels",
-    "GraphConfig", "LabelsConfig", "SequenceFeatures", "SequencesConfig", "SplitConfig",
-    "TopologyFeatures", "load_experiment",
+    "AssessmentConfig", "ExperimentConfig", "ExpressionFeatures", "FeaturesConfig",
+    "GoFeatures", "GoLabels", "GraphConfig", "GraphExperimentConfig", "GraphSetConfig",
+    "LabelsConfig", "SequenceFeatures", "SequencesConfig", "SplitConfig", "TopologyFeatures",
+    "load_experiment",
 ]
 
 
@@ -308,8 +309,98 @@ class ExperimentConfig:
         return dataclasses.asdict(self)
 
 
-def load_experiment(path: str | os.PathLike) -> ExperimentConfig:
-    """Read an experiment TOML file into an :class:`ExperimentConfig`.
+@dataclass(frozen=True)
+class GraphSetConfig:
+    """``[graphs]``: the graphs to classify.
+
+    Attributes:
+        path: folder of a TU dataset's raw files (``DS_A.txt`` ...).
+        format: ``"tu"``.
+        name: the file prefix (``"PROTEINS"``; default: found in the folder).
+        node_attributes: append the node attributes to the one-hot node labels.
+    """
+
+    path: str
+    format: Literal["tu"] = "tu"
+    name: str | None = None
+    node_attributes: bool = False
+
+
+@dataclass(frozen=True)
+class AssessmentConfig:
+    """``[assessment]``: Errica et al.'s protocol (see
+    :func:`~graphgen.estimators.graph_classifier.assess`).
+
+    Attributes:
+        folds: stratified outer folds.
+        inner_val: share of each outer training part held out for model selection.
+        final_runs: retrainings of the selected configuration per fold.
+    """
+
+    folds: int = 10
+    inner_val: float = 0.1
+    final_runs: int = 3
+
+    def __post_init__(self) -> None:
+        if self.folds < 2 or self.final_runs < 1 or not 0 < self.inner_val < 1:
+            raise ConfigError("[assessment]: folds >= 2, final_runs >= 1 and 0 < inner_val < 1")
+
+
+@dataclass(frozen=True)
+class GraphExperimentConfig:
+    """A graph classification experiment (``task = "graphs"``): a set of graphs of different
+    shapes, models with a grid of hyper-parameters each, and the assessment protocol.
+
+    Attributes:
+        name: name of the experiment.
+        graphs: ``[graphs]``.
+        models: ``[models.<name>]``: :class:`~graphgen.estimators.GraphClassifier` parameters
+            (``conv``, ``readout``, ``hidden_channels``, ``num_layers``, ``dropout``); a list
+            is a grid searched on the inner hold-outs.
+        assessment: ``[assessment]``.
+        trainer: ``[trainer]`` settings (:class:`~graphgen.train.TrainerConfig` fields).
+        task: ``"graphs"``.
+        seed, out, description, base: as in :class:`ExperimentConfig`.
+    """
+
+    name: str
+    graphs: GraphSetConfig
+    models: dict[str, dict[str, Any]]
+    task: Literal["graphs"] = "graphs"
+    assessment: AssessmentConfig = field(default_factory=AssessmentConfig)
+    trainer: dict[str, Any] = field(default_factory=dict)
+    description: str = ""
+    seed: int = 0
+    out: str | None = None
+    base: str = "."
+
+    def __post_init__(self) -> None:
+        if not self.models:
+            raise ConfigError("[models] lists no model")
+        allowed = ["conv", "readout", "hidden_channels", "num_layers", "dropout"]
+        for name, params in self.models.items():
+            bad = [k for k in params if k not in allowed]
+            if bad:
+                raise ConfigError(f"[models.{name}]: unknown key(s) {bad}; allowed keys are "
+                                  f"{allowed}")
+        allowed = [f.name for f in dataclasses.fields(TrainerConfig)
+                   if f.name not in ("seed", "progress")]
+        bad = [k for k in self.trainer if k not in allowed]
+        if bad:
+            raise ConfigError(f"[trainer]: unknown key(s) {bad}; allowed keys are {allowed}")
+
+    def resolve(self, path: str) -> str:
+        """A path of the TOML file made absolute."""
+        return str(Path(self.base) / path)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict of every setting (for ``config.toml`` of the run folder)."""
+        return dataclasses.asdict(self)
+
+
+def load_experiment(path: str | os.PathLike) -> ExperimentConfig | GraphExperimentConfig:
+    """Read an experiment TOML file into an :class:`ExperimentConfig` (gene tasks) or, with
+    ``task = "graphs"``, a :class:`GraphExperimentConfig`.
 
     Raises:
         ConfigError: not TOML, an unknown key (the message names it, its table and the
@@ -331,6 +422,8 @@ def load_experiment(path: str | os.PathLike) -> ExperimentConfig:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: not a readable TOML file ({exc})") from None
     raw["base"] = str(path.resolve().parent)
+    if isinstance(raw, dict) and raw.get("task") == "graphs":
+        return _build(GraphExperimentConfig, raw, where=str(path))
     return _build(ExperimentConfig, raw, where=str(path))
 
 

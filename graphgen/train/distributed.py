@@ -8,7 +8,8 @@ shared by all ranks and dealt out, rank ``r`` taking items ``r, r + W, r + 2W, .
 rank steps on its own share (and, with ``fanout``, samples its own sub-graphs). Validation
 logits are computed on every rank (layer-wise inference splits the nodes over the ranks and
 gathers them), the metrics and the stop decision come from rank 0, and only rank 0 writes
-checkpoints and run folders.
+checkpoints and run folders. When a rank dies the group stops; ``--resume`` carries the run
+on from the checkpoints.
 
 Start it with ``graphgen run exp.toml --nproc N`` (one machine) or with ``torchrun``
 (several machines; ``docs/scale.md``): both set ``RANK``, ``WORLD_SIZE`` and the rendezvous
@@ -27,7 +28,7 @@ import torch
 
 from graphgen.exceptions import ConfigError
 
-__all__ = ["init_from_env", "is_main", "launch", "rank_and_world", "restarted"]
+__all__ = ["init_from_env", "is_main", "launch", "rank_and_world"]
 
 log = logging.getLogger(__name__)
 
@@ -43,12 +44,6 @@ def rank_and_world() -> tuple[int, int]:
 def is_main() -> bool:
     """Whether this process writes files and logs (rank 0, or not distributed)."""
     return rank_and_world()[0] == 0
-
-
-def restarted() -> bool:
-    """Whether this process is a restart of a group whose rank failed (torchrun's
-    ``--max-restarts``): the run then resumes from its checkpoints."""
-    return int(os.environ.get("TORCHELASTIC_RESTART_COUNT", "0") or 0) > 0
 
 
 def init_from_env(device: str = "auto") -> tuple[int, int]:
@@ -87,12 +82,12 @@ def init_from_env(device: str = "auto") -> tuple[int, int]:
     return rank, world
 
 
-def launch(nproc: int, argv: Sequence[str], *, max_restarts: int = 0) -> int:
+def launch(nproc: int, argv: Sequence[str]) -> int:
     """Run ``graphgen ARGV`` on ``nproc`` local processes with torchrun (standalone
     rendezvous on this machine) and return the exit status.
 
-    ``max_restarts`` restarts the whole group that many times when a rank fails; the
-    restarted ranks resume from the run's checkpoints.
+    When a rank fails, torchrun stops the whole group; rerunning the command with
+    ``--resume`` continues from rank 0's checkpoints and ends as an uninterrupted run would.
 
     Raises:
         ConfigError: ``nproc`` < 1.
@@ -103,8 +98,7 @@ def launch(nproc: int, argv: Sequence[str], *, max_restarts: int = 0) -> int:
 
     threads = max(1, (os.cpu_count() or 1) // nproc)
     os.environ.setdefault("OMP_NUM_THREADS", str(threads))  # no oversubscription
-    args = ["--standalone", f"--nproc-per-node={nproc}", f"--max-restarts={max_restarts}",
-            "-m", "graphgen", *argv]
+    args = ["--standalone", f"--nproc-per-node={nproc}", "-m", "graphgen", *argv]
     try:
         torchrun.main(args)
     except SystemExit as exc:  # pragma: no cover - torchrun's own exit

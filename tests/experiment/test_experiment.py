@@ -264,3 +264,39 @@ missing = "zero"
     track = pd.read_csv(result.folder / f"gene_{gene}_mlp" / "sequence.csv")
     assert list(track.columns) == ["position", "letter", "attribution"]
     assert track["attribution"].abs().sum() > 0
+
+
+def test_graph_classification_experiment(tmp_path):
+    import torch
+
+    folder = tmp_path / "tu"
+    folder.mkdir()
+    g = torch.Generator().manual_seed(0)
+    a, indicator, labels, node_labels, offset = [], [], [], [], 0
+    for i in range(24):  # rings (class 1) and paths (class 2) of 4-7 nodes
+        n = int(torch.randint(4, 8, (1,), generator=g))
+        for j in range(n - 1 + (i % 2 == 0)):
+            u, v = offset + j + 1, offset + (j + 1) % n + 1
+            a += [f"{u}, {v}", f"{v}, {u}"]
+        indicator += [str(i + 1)] * n
+        node_labels += [str(int(torch.randint(0, 2, (1,), generator=g))) for _ in range(n)]
+        labels.append("1" if i % 2 == 0 else "2")
+        offset += n
+    for part, lines in (("A", a), ("graph_indicator", indicator), ("graph_labels", labels),
+                        ("node_labels", node_labels)):
+        (folder / f"TOY_{part}.txt").write_text("\n".join(lines) + "\n")
+    exp = tmp_path / "graphs.toml"
+    exp.write_text('name = "toy_graphs"\ntask = "graphs"\n[graphs]\npath = "tu"\n'
+                   '[assessment]\nfolds = 3\nfinal_runs = 1\n[trainer]\nmax_epochs = 5\n'
+                   'batch_size = 8\n[models.gin]\nconv = "gin"\nhidden_channels = [8, 16]\n'
+                   '[models.baseline]\nconv = "none"\n')
+    assert main(["run", str(exp), "--out", str(tmp_path / "run"), "--no-progress"]) == 0
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    assert list(metrics["summary"]) == ["gin", "baseline"] and metrics["graphs"] == 24
+    assert len(metrics["folds"]["gin"]) == 3
+    candidates = pd.read_csv(tmp_path / "run" / "candidates.csv")
+    assert len(candidates[candidates.model == "gin"]) == 6  # 2 configurations x 3 folds
+    with pytest.raises(ConfigError, match="unknown key"):
+        exp.write_text('name = "x"\ntask = "graphs"\n[graphs]\npath = "tu"\n'
+                       '[models.gin]\nlayers = 3\n')
+        load_experiment(exp)
