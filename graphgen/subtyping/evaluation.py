@@ -19,6 +19,7 @@ from sklearn.metrics import accuracy_score, f1_score
 from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.subtyping.classifier import SUBTYPE_TRAINER, SubtypeClassifier
 from graphgen.subtyping.omics import OmicsScaler, align_omics
+from graphgen.subtyping.mogonet import MogonetConfig, mogonet_proba
 from graphgen.train.comparison import format_summary, summary_table
 from graphgen.train.metrics import roc_auc
 from graphgen.train.run_folder import RunFolder
@@ -137,7 +138,10 @@ def compare_subtyping(
             :class:`~graphgen.train.TrainerConfig` fields such as ``max_epochs`` or ``lr``,
             which go into its ``trainer`` over :data:`SUBTYPE_TRAINER`) or a
             scikit-learn baseline on the concatenated, training-standardised omics:
-            ``logreg`` (``C``) or ``random_forest`` (``n_estimators``).
+            ``logreg`` (``C``) or ``random_forest`` (``n_estimators``), or ``mogonet``:
+            MOGONET's own recipe on the omics as given
+            (:func:`~graphgen.subtyping.mogonet.mogonet_proba`; parameters of
+            :class:`~graphgen.subtyping.mogonet.MogonetConfig`).
         seeds: one seed per split (default ``0, 1, ...``): initialisation, validation hold-out
             and forests change with it.
         progress: progress bars while training.
@@ -161,12 +165,15 @@ def compare_subtyping(
             if kind in _VIEWS:
                 clf = SubtypeClassifier(kind, **_with_trainer(params, seed, progress))
                 proba = clf.fit(train_omics, y.loc[train]).predict_proba(test_omics)
+            elif kind == "mogonet":
+                proba = mogonet_proba(train_omics, y.loc[train], test_omics,
+                                      config=MogonetConfig(**params), seed=seed)
             elif kind in _SKLEARN:
                 proba = _sklearn_baseline(kind, params, train_omics, y.loc[train], test_omics,
                                           seed)
             else:
                 raise ConfigError(f"compare_subtyping: model {name!r} has unknown kind {kind!r}; "
-                                  f"use one of {list(_VIEWS) + list(_SKLEARN)}")
+                                  f"use one of {[*_VIEWS, *_SKLEARN, 'mogonet']}")
             seconds = time.perf_counter() - start
             truth = y.loc[proba.index]
             rows.append({"model": name, "split": split.name, "seed": seed,
