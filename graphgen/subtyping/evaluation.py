@@ -18,8 +18,8 @@ from sklearn.metrics import accuracy_score, f1_score
 
 from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.subtyping.classifier import SUBTYPE_TRAINER, SubtypeClassifier
-from graphgen.subtyping.omics import OmicsScaler, align_omics
 from graphgen.subtyping.mogonet import MogonetConfig, mogonet_proba
+from graphgen.subtyping.omics import OmicsScaler, align_omics
 from graphgen.train.comparison import format_summary, summary_table
 from graphgen.train.metrics import roc_auc
 from graphgen.train.run_folder import RunFolder
