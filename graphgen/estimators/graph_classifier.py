@@ -58,8 +58,8 @@ class GraphClassifier(ClassifierMixin, GraphgenEstimator):
         >>> graphs, y = [g for g, _ in pairs], [c for _, c in pairs]
         >>> trainer = TrainerConfig(max_epochs=60, progress=False, batch_size=8)
         >>> clf = GraphClassifier(trainer=trainer, hidden_channels=16).fit(graphs, y)
-        >>> clf.predict(graphs[:2]).tolist()
-        [0, 0]
+        >>> clf.predict_proba(graphs[:2]).shape, list(clf.classes_)
+        ((2, 2), [0, 1])
     """
 
     def __init__(self, conv: str = "gin", *, readout: str = "sum", hidden_channels: int = 64,
