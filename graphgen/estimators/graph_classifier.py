@@ -58,7 +58,7 @@ class GraphClassifier(ClassifierMixin, GraphgenEstimator):
         >>> graphs, y = [g for g, _ in pairs], [c for _, c in pairs]
         >>> trainer = TrainerConfig(max_epochs=60, progress=False, batch_size=8)
         >>> clf = GraphClassifier(trainer=trainer, hidden_channels=16).fit(graphs, y)
-        >>> clf.predict_proba(graphs[:2]).shape, list(clf.classes_)
+        >>> clf.predict_proba(graphs[:2]).shape, clf.classes_.tolist()
         ((2, 2), [0, 1])
     """
 
