@@ -80,7 +80,7 @@ def edges_to_data(
 
     n = len(node_ids)
     # The merge runs on torch tensors: its sort is a radix sort and its element-wise steps
-    # use every core (4-5x numpy on a 12M-line STRING file).
+    # use every core.
     src, dst = torch.from_numpy(src), torch.from_numpy(dst)
     columns = {name: torch.from_numpy(values) for name, values in
                (("weight", weight), ("sign", sign), ("evidence", evidence)) if values is not None}

@@ -225,8 +225,6 @@ class NeighborSampler:
     def _sample_torch(self, seeds: Tensor) -> tuple[Tensor, Tensor, Tensor]:
         local = self._local
         order = torch.arange(len(seeds))
-        if (local.index_select(0, seeds) >= 0).any():
-            raise ConfigError("seed nodes must be distinct")  # pragma: no cover - reset below
         local.index_copy_(0, seeds, order)
         if not torch.equal(local.index_select(0, seeds), order):  # a repeated seed
             local.index_fill_(0, seeds, -1)

@@ -16,8 +16,8 @@ Two engines parse the text:
 * pandas' C parser, chunk by chunk, which names the line of every problem.
 
 Both give the same table (``tests/io/test_columnar.py``); ``engine="pandas"`` forces the
-second one. ``benchmarks/load_graph.py`` measured polars first on a 12M-line STRING file
-(1.1 s against pyarrow's 1.3 s and pandas' 6.5 s, 2 cores).
+second one. ``benchmarks/load_graph.py`` times the bare reads of both on a 12M-line STRING file
+(polars 1.0 s, pyarrow 2.5 s on 2 cores), hence polars first.
 """
 
 from __future__ import annotations
@@ -318,17 +318,21 @@ def _polars_table(layout: _Layout, columns: list[str], numeric: Sequence[str]) -
             continue
         # Physical ids of a categorical may be global (shared by every column and file);
         # renumber this column's own values 0..k-1 in one counting pass.
-        physical = series.to_physical().to_numpy()
-        used = np.flatnonzero(np.bincount(physical)) if len(physical) else physical[:0]
-        if len(used) and int(used[-1]) + 1 == len(used):  # already 0..k-1
-            codes = physical.view(np.int32) if physical.dtype == np.uint32 else (
-                physical.astype(np.int32))
-        else:
-            lookup = np.full(len(used) and int(used[-1]) + 1, -1, np.int32)
-            lookup[used] = np.arange(len(used), dtype=np.int32)
-            codes = lookup[physical]
+        codes, used = _compact(series.to_physical().to_numpy())
         out[column] = (codes, _polars_names(series, used))
     return out
+
+
+def _compact(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(codes renumbered 0..k-1, the old ids in use)``, in one counting pass: category ids
+    of a columnar engine may number values of other columns or files too."""
+    used = np.flatnonzero(np.bincount(codes)) if len(codes) else codes[:0].astype(np.int64)
+    if not len(used) or int(used[-1]) + 1 == len(used):  # already 0..k-1
+        return (codes.view(np.int32) if codes.dtype == np.uint32
+                else codes.astype(np.int32, copy=False)), used
+    lookup = np.full(int(used[-1]) + 1, -1, np.int32)
+    lookup[used] = np.arange(len(used), dtype=np.int32)
+    return lookup[codes], used
 
 
 def _polars_names(series, used: np.ndarray) -> np.ndarray:
@@ -371,12 +375,8 @@ def _arrow_table(layout: _Layout, columns: list[str], numeric: Sequence[str]) ->
         else:
             array = array.unify_dictionaries().combine_chunks() if array.num_chunks > 1 else (
                 array.combine_chunks())
-            codes = array.indices.to_numpy(zero_copy_only=False).astype(np.int32)
-            names = np.asarray(array.dictionary.to_pylist(), dtype=object)
-            used = np.zeros(len(names), bool)
-            used[codes] = True
-            lookup = np.cumsum(used).astype(np.int32) - 1
-            out[column] = (lookup[codes], names[used])
+            codes, used = _compact(array.indices.to_numpy(zero_copy_only=False))
+            out[column] = (codes, np.asarray(array.dictionary.to_pylist(), dtype=object)[used])
     return out
 
 

@@ -329,7 +329,7 @@ class Trainer:
     def _sampler(self, model: nn.Module, data: Data, task) -> NeighborSampler:
         """The neighbour sampler of a ``fanout`` run (node tasks, models without extra
         inputs)."""
-        if not isinstance(task, (NodeClassificationTask, MultiLabelTask)):
+        if type(task) not in (NodeClassificationTask, MultiLabelTask):  # not their subclasses
             raise ConfigError(f"fanout (neighbour sampling) applies to node tasks, not to a "
                               f"{type(task).__name__}; leave fanout unset")
         if isinstance(model, GraphModel) and model.inputs:

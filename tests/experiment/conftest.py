@@ -4,6 +4,32 @@ import numpy as np
 import pandas as pd
 import pytest
 
+#: The organism's graph and feature sections of an experiment TOML.
+GRAPH_AND_FEATURES = """
+name = "toy"
+seed = 0
+[graph]
+path = "ppi.csv"
+format = "edgelist"
+source = "a"
+target = "b"
+weight = "w"
+[features.topology]
+[features.expression]
+path = "expression.csv"
+"""
+
+#: Binary disease labels and a 2-fold split.
+LABELS = """
+[labels]
+table = "labels.csv"
+gene_column = "gene"
+label_column = "disease"
+[split]
+kind = "kfold"
+k = 2
+"""
+
 MINI_OBO = """format-version: 1.2
 
 [Term]

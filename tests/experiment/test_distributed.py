@@ -11,28 +11,12 @@ import torch
 
 from graphgen.cli.main import main
 
+from .conftest import GRAPH_AND_FEATURES, LABELS
+
 pytestmark = pytest.mark.skipif(not torch.distributed.is_available(),
                                 reason="this torch build has no torch.distributed")
 
-EXPERIMENT = """
-name = "ddp"
-seed = 0
-[graph]
-path = "ppi.csv"
-format = "edgelist"
-source = "a"
-target = "b"
-weight = "w"
-[features.topology]
-[features.expression]
-path = "expression.csv"
-[labels]
-table = "labels.csv"
-gene_column = "gene"
-label_column = "disease"
-[split]
-kind = "kfold"
-k = 2
+EXPERIMENT = GRAPH_AND_FEATURES.replace('"toy"', '"ddp"') + LABELS + """
 [trainer]
 max_epochs = 40
 patience = 40

@@ -10,32 +10,11 @@ from graphgen import ConfigError
 from graphgen.cli.main import main
 from graphgen.experiment import load_experiment, run_experiment, runner
 
-BASE = """
-name = "toy"
-seed = 0
-[graph]
-path = "ppi.csv"
-format = "edgelist"
-source = "a"
-target = "b"
-weight = "w"
-[features.topology]
-[features.expression]
-path = "expression.csv"
-[trainer]
+from .conftest import GRAPH_AND_FEATURES, LABELS
+
+BASE = GRAPH_AND_FEATURES + """[trainer]
 max_epochs = 30
 patience = 10
-"""
-
-
-LABELS = """
-[labels]
-table = "labels.csv"
-gene_column = "gene"
-label_column = "disease"
-[split]
-kind = "kfold"
-k = 2
 """
 
 
@@ -46,14 +25,7 @@ def _write(files, text, name="exp.toml"):
 
 
 def test_binary_kfold_run_folder(files, tmp_path):
-    exp = _write(files, BASE + """
-[labels]
-table = "labels.csv"
-gene_column = "gene"
-label_column = "disease"
-[split]
-kind = "kfold"
-k = 3
+    exp = _write(files, BASE + LABELS.replace("k = 2", "k = 3") + """
 [models.gcn]
 [models.logreg]
 [models.label_propagation]

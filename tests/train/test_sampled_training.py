@@ -84,3 +84,21 @@ def test_fanout_refused_for_models_with_extra_inputs(organism_task):
     with pytest.raises(ConfigError, match="reads \\['sequences'\\]"):
         Trainer(TrainerConfig(fanout=(5,), progress=False, max_epochs=1)).fit(
             WithSequences(), data, task)
+
+
+def test_fanout_refused_for_tasks_over_other_items():
+    import pandas as pd
+    from torch_geometric.data import Data
+
+    from graphgen.models.graph_net import GraphNet
+    from graphgen.split import Split
+    from graphgen.train.tasks import GraphSet, GraphSetTask
+
+    graphs = [Data(x=torch.ones(3, 2), edge_index=torch.tensor([[0, 1], [1, 2]]))] * 6
+    data = GraphSet(graphs)
+    ids = pd.Index([str(i) for i in range(6)])
+    task = GraphSetTask.from_labels(data, pd.Series([0, 1] * 3, index=ids),
+                                    Split(train=ids[:4], val=ids[4:], test=pd.Index([])))
+    with pytest.raises(ConfigError, match="applies to node tasks, not to a GraphSetTask"):
+        Trainer(TrainerConfig(fanout=(5,), progress=False, max_epochs=1)).fit(
+            GraphNet(2, 2, hidden_channels=4), data, task)
