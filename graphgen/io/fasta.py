@@ -20,7 +20,7 @@ from graphgen.exceptions import DataFormatError
 from graphgen.io.delimited import read_delimited
 
 __all__ = ["ALPHABETS", "check_alphabet", "infer_alphabet", "read_fasta",
-           "read_sequence_table"]
+           "read_residue_vectors", "read_sequence_table"]
 
 _UPPER = bytes.maketrans(b"abcdefghijklmnopqrstuvwxyz", b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
@@ -122,6 +122,58 @@ def read_sequence_table(
         dup = series.index[series.index.duplicated()].unique()[:5].tolist()
         raise DataFormatError(f"{path}: sequence ids repeat, e.g. {dup}")
     return check_alphabet(series, alphabet, invalid=invalid, what=str(path))
+
+
+def read_residue_vectors(path: str | os.PathLike) -> pd.DataFrame:
+    """Read a residue embedding table: ``letter<TAB>v1 v2 ... vd`` per line, no header
+    (GNN-PPI's ``vec5_CTC.txt``: 5 continuous dimensions and a 7-class one-hot per amino acid).
+
+    Returns:
+        A letters x ``d`` float table (letters upper-cased), e.g. for
+        :class:`~graphgen.sequences.encoders.CNNBiGRUEncoder`'s ``residues``.
+
+    Raises:
+        DataFormatError: a missing file, a line without the tab, a letter that is not one
+            character or repeats, a value that is not a finite number, or a line whose
+            width differs from the first one, naming the line.
+
+    Example:
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     path = Path(tmp) / "vec.txt"
+        ...     _ = path.write_text("A\t0.5 1.0\nC\t-1 0\n")
+        ...     read_residue_vectors(path).to_numpy().tolist()
+        [[0.5, 1.0], [-1.0, 0.0]]
+    """
+    path = Path(path)
+    text = _read_bytes(path).decode("utf-8", "replace")
+    letters, rows = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        letter, tab, values = line.partition("\t")
+        letter = letter.strip().upper()
+        if not tab or len(letter) != 1:
+            raise DataFormatError(f"{path}, line {number}: expected 'letter<TAB>values', got "
+                                  f"{line[:40]!r}")
+        if letter in letters:
+            raise DataFormatError(f"{path}, line {number}: residue {letter!r} repeats")
+        try:
+            row = np.array([float(v) for v in values.split()], dtype=np.float32)
+        except ValueError:
+            raise DataFormatError(f"{path}, line {number}: residue {letter!r} has a value that "
+                                  "is not a number") from None
+        if not len(row) or not np.isfinite(row).all():
+            raise DataFormatError(f"{path}, line {number}: residue {letter!r} needs finite "
+                                  "values")
+        if rows and len(row) != len(rows[0]):
+            raise DataFormatError(f"{path}, line {number}: residue {letter!r} has {len(row)} "
+                                  f"values, the first line {len(rows[0])}")
+        letters.append(letter)
+        rows.append(row)
+    if not rows:
+        raise DataFormatError(f"{path}: no residue vectors")
+    return pd.DataFrame(np.stack(rows), index=pd.Index(letters, name="residue"))
 
 
 def infer_alphabet(sequences: pd.Series) -> str:

@@ -23,7 +23,7 @@ from graphgen.models.sparse_conv import (
 )
 from graphgen.sequences.encoders import SequenceEncoder
 
-__all__ = ["PairClassifier"]
+__all__ = ["GNNPPI", "PairClassifier"]
 
 
 class PairClassifier(GraphModel):
@@ -96,3 +96,103 @@ class PairClassifier(GraphModel):
         # index_select: its backward is deterministic on the CPU (advanced indexing's is not)
         product = h.index_select(0, pairs[:, 0]) * h.index_select(0, pairs[:, 1])
         return self.head(dropout(product, self.dropout, self.training))
+
+
+class GNNPPI(GraphModel):
+    """GNN-PPI (Lv et al., IJCAI 2021): sequence encoding, GIN over the known interactions,
+    and a linear head on the product of the two proteins' embeddings.
+
+    The layers follow GNN-PPI's ``GIN_Net2``: GIN layers whose MLP is ``Linear, ReLU, Linear,
+    ReLU, BatchNorm`` with a learned ``eps``, then ``Linear, ReLU, dropout, Linear``, the
+    element-wise product of the two proteins and one linear layer to the ``L`` types.
+    ``conv=None`` removes the GIN layers (the sequence view: the same model without the
+    graph).
+
+    **Isolated proteins.** Every protein of a training pair has a neighbour in the training
+    graph, but on a BFS split most test proteins have none: the GIN then sees inputs unlike
+    any it was trained on. ``isolate`` (a fraction, 0 by default as in GNN-PPI) cuts every
+    edge of that share of the proteins at each training step, so the model also learns to
+    score proteins without neighbours.
+
+    Args:
+        out_channels: interaction types ``L``.
+        sequence_encoder: the protein encoder over ``data.sequences`` (GNN-PPI:
+            :class:`~graphgen.sequences.encoders.CNNBiGRUEncoder`).
+        conv: ``"gin"`` or ``None``.
+        hidden_channels: width of the GIN layers and the head (GNN-PPI: 512).
+        num_layers: GIN layers (GNN-PPI: 1).
+        dropout: dropout before the last node layer (GNN-PPI: 0.5).
+        isolate: share of proteins cut from the graph at each training step.
+        sequence_batch_size: sequences per encoder call (all at once by default, so batch
+            normalisation sees every protein, as in GNN-PPI).
+
+    Shapes:
+        - input: ``x`` (unused; may be empty ``[N, 0]``), ``edge_index [2, E]`` of the
+          training pairs (both directions), keyword inputs ``pairs [P, 2]`` and
+          ``sequences``
+        - output: logits ``[P, L]``
+
+    Example:
+        >>> from graphgen.sequences.encoders import CNNBiGRUEncoder
+        >>> from graphgen.sequences.tokens import encode
+        >>> seqs = encode(["MKVLAT", "MRRE", "MKKW"], alphabet="protein")
+        >>> model = GNNPPI(7, sequence_encoder=CNNBiGRUEncoder(max_length=12, out_channels=8),
+        ...                hidden_channels=16)
+        >>> edges = torch.tensor([[0, 1], [1, 0]])
+        >>> model(torch.zeros(3, 0), edges, pairs=torch.tensor([[0, 2]]), sequences=seqs).shape
+        torch.Size([1, 7])
+    """
+
+    inputs = ("pairs", "sequences")
+
+    def __init__(self, out_channels: int, *, sequence_encoder: SequenceEncoder,
+                 conv: str | None = "gin", hidden_channels: int = 512, num_layers: int = 1,
+                 dropout: float = 0.5, isolate: float = 0.0,
+                 sequence_batch_size: int = 1_000_000) -> None:
+        super().__init__()
+        from torch_geometric.nn import GINConv
+
+        if conv not in ("gin", None):
+            raise ConfigError(f"GNNPPI: conv must be 'gin' or None, got {conv!r}")
+        if not 0.0 <= isolate < 1.0:
+            raise ConfigError(f"GNNPPI: isolate must be in [0, 1), got {isolate!r}")
+        self.sequence_encoder, self.conv = sequence_encoder, conv
+        self.dropout, self.isolate = dropout, isolate
+        self.sequence_batch_size = sequence_batch_size
+        width = sequence_encoder.out_channels
+        layers = []
+        for _ in range(num_layers if conv else 0):
+            layers.append(GINConv(nn.Sequential(
+                nn.Linear(width, hidden_channels), nn.ReLU(),
+                nn.Linear(hidden_channels, hidden_channels), nn.ReLU(),
+                nn.BatchNorm1d(hidden_channels)), train_eps=True))
+            width = hidden_channels
+        self.layers = nn.ModuleList(layers)
+        self.lin1 = nn.Linear(width, hidden_channels)
+        self.lin2 = nn.Linear(hidden_channels, hidden_channels)
+        self.head = nn.Linear(hidden_channels, out_channels)
+
+    def node_embeddings(self, edge_index: Tensor | None, *, sequences) -> Tensor:
+        """``[N, hidden]`` embedding of every protein."""
+        if sequences is None:
+            raise DataFormatError("GNNPPI: data.sequences is missing "
+                                  "(graphgen.sequences.attach_sequences)")
+        h = self.sequence_encoder.embed(sequences, batch_size=self.sequence_batch_size)
+        if self.layers:
+            if edge_index is None:
+                raise DataFormatError("GNNPPI: conv='gin' needs the training pairs' edge_index")
+            if self.training and self.isolate > 0:
+                cut = torch.rand(h.shape[0], device=h.device) < self.isolate
+                edge_index = edge_index[:, ~(cut[edge_index[0]] | cut[edge_index[1]])]
+            for layer in self.layers:
+                h = layer(h, edge_index)
+        h = dropout(torch.relu(self.lin1(h)), self.dropout, self.training)
+        return self.lin2(h)
+
+    def forward(self, x: Tensor, edge_index: Tensor | None, edge_weight: Tensor | None = None,
+                *, pairs: Tensor, sequences=None) -> Tensor:
+        if pairs is None:
+            raise DataFormatError("GNNPPI: give the pairs to score (pairs=[P, 2])")
+        h = self.node_embeddings(edge_index, sequences=sequences)
+        product = h.index_select(0, pairs[:, 0]) * h.index_select(0, pairs[:, 1])
+        return self.head(product)

@@ -69,3 +69,31 @@ def test_letters_checked_by_default(tmp_path):
     protein = tmp_path / "p.fa"
     protein.write_text(">p1\nMKVLAAGIVGLLLAQ\n")
     assert read_fasta(protein).attrs["alphabet"] == "protein"
+
+
+def test_real_gnn_ppi_residue_vectors(shared_data):
+    from graphgen.io.fasta import read_residue_vectors
+
+    table = read_residue_vectors(shared_data / "string_shs" / "vec5_CTC.txt")
+    assert table.shape == (26, 13)
+    assert set("ACDEFGHIKLMNPQRSTVWYX") <= set(table.index)
+    # the last 8 columns are one-hot classes (7 classes + none)
+    assert ((table.iloc[:, 5:] == 0) | (table.iloc[:, 5:] == 1)).all().all()
+
+
+@pytest.mark.parametrize("text, message", [
+    ("A\t1 2\nC 3 4\n", "line 2: expected 'letter<TAB>values'"),
+    ("A\t1 2\nAC\t3 4\n", "line 2: expected 'letter<TAB>values'"),
+    ("A\t1 2\nC\t3\n", "line 2: residue 'C' has 1 values, the first line 2"),
+    ("A\t1 2\nC\t3 x\n", "line 2: residue 'C' has a value that is not a number"),
+    ("A\t1 2\na\t3 4\n", "line 2: residue 'A' repeats"),
+    ("A\t1 nan\n", "line 1: residue 'A' needs finite values"),
+    ("\n\n", "no residue vectors"),
+])
+def test_residue_vector_errors_name_the_line(tmp_path, text, message):
+    from graphgen.io.fasta import read_residue_vectors
+
+    path = tmp_path / "vec.txt"
+    path.write_text(text)
+    with pytest.raises(DataFormatError, match=message):
+        read_residue_vectors(path)

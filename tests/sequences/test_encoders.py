@@ -32,7 +32,8 @@ def _padded(batch: SequenceBatch, extra: int) -> SequenceBatch:
 def test_padding_never_changes_an_embedding(name, alphabet, sequences):
     torch.manual_seed(0)
     small = {"deepbind": {"filters": 8}, "basset": {"filters": (8, 8, 8)},
-             "danq": {"filters": 8, "hidden": 4}, "kmer": {"k": 2, "hidden": 8}}[name]
+             "danq": {"filters": 8, "hidden": 4}, "kmer": {"k": 2, "hidden": 8},
+             "cnn_bigru": {"max_length": 400, "out_channels": 8}}[name]
     encoder = build_encoder(name, alphabet=alphabet, **small).eval()
     batch = encode(sequences, alphabet=alphabet)
     with torch.no_grad():
@@ -75,3 +76,48 @@ def test_tokens():
         reverse_complement(encode(["ACD"], alphabet="protein"))
     with pytest.raises(ConfigError, match="unknown sequence encoder"):
         build_encoder("transformer")
+
+
+def test_cnn_bigru_lookup_convolution_equals_conv1d_and_its_gradients():
+    """GNN-PPI's convolution over residue vectors, computed as three table lookups, equals
+    ``nn.Conv1d`` on the embedded sequences, values and gradients."""
+    from graphgen.sequences.encoders import CNNBiGRUEncoder
+
+    torch.manual_seed(0)
+    encoder = CNNBiGRUEncoder(max_length=50, filters=3, hidden=2, out_channels=4)
+    batch = encode(PROTEIN, alphabet="protein")
+    codes = torch.nn.functional.pad(batch.codes[:, :50].long(),
+                                    (0, max(0, 50 - batch.codes.shape[1])), value=batch.pad)
+
+    def reference():
+        h = encoder.norm(encoder.conv(encoder.residues(codes).transpose(1, 2)))
+        h = torch.nn.functional.max_pool1d(h, 3)
+        h, _ = encoder.gru(h.transpose(1, 2))
+        return encoder.linear(torch.nn.functional.pad(h.mean(2), (0, 16 - h.shape[1])))
+
+    expected = reference()
+    expected.square().sum().backward()
+    grads = [p.grad.clone() for p in encoder.parameters()]
+    encoder.zero_grad()
+    got = encoder(batch)
+    got.square().sum().backward()
+    assert torch.allclose(got, expected, atol=1e-5)
+    for want, parameter in zip(grads, encoder.parameters()):
+        assert torch.allclose(parameter.grad, want, atol=1e-4)
+
+
+def test_cnn_bigru_fixed_residue_vectors_stay_fixed_and_need_every_letter():
+    import pandas as pd
+
+    from graphgen.sequences.encoders import CNNBiGRUEncoder
+
+    letters = list("ACDEFGHIKLMNPQRSTVWYX")
+    table = pd.DataFrame(np.random.default_rng(1).normal(size=(21, 5)), index=letters)
+    encoder = CNNBiGRUEncoder(residues=table, max_length=40, out_channels=4)
+    assert not encoder.residues.weight.requires_grad
+    # rows in the alphabet's code order, the padding code zero
+    assert torch.allclose(encoder.residues.weight[3], torch.tensor(table.loc["E"].to_numpy(),
+                                                                   dtype=torch.float32))
+    assert encoder.residues.weight[-1].abs().sum() == 0
+    with pytest.raises(ConfigError, match=r"lack the protein letters \['W'\]"):
+        CNNBiGRUEncoder(residues=table.drop(index="W"), max_length=40)
