@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 #: Metrics of :func:`subtype_metrics` (``f1``: F1 of the positive class, binary tasks only).
 SUBTYPE_METRICS = ("accuracy", "f1", "macro_f1", "weighted_f1", "auroc")
 _SKLEARN = ("logreg", "random_forest")
-_VIEWS = ("expression-graph", "patient-graph", "features")
+_VIEWS = ("expression-graph", "patient-graph", "propagation", "features")
 
 
 def subtype_metrics(y_true: pd.Series, proba: pd.DataFrame) -> dict[str, float]:
@@ -134,7 +134,7 @@ def compare_subtyping(
             their own validation samples for early stopping) and is scored on test.
         models: name -> spec. A spec's ``kind`` is a view of
             :class:`~graphgen.subtyping.SubtypeClassifier` (``expression-graph``,
-            ``patient-graph``, ``features``; the other keys are its parameters, and
+            ``patient-graph``, ``propagation``, ``features``; the other keys are its parameters, and
             :class:`~graphgen.train.TrainerConfig` fields such as ``max_epochs`` or ``lr``,
             which go into its ``trainer`` over :data:`SUBTYPE_TRAINER`) or a
             scikit-learn baseline on the concatenated, training-standardised omics:

@@ -122,3 +122,73 @@ def test_compare_subtyping_with_baselines():
     assert list(summary.index) == ["patient", "mlp", "logreg", "forest"]
     assert (summary["accuracy_mean"] > 0.5).all()
     assert set(result.predictions["sample"]) == set(split.test)
+
+
+def _path_graph(names):
+    from torch_geometric.data import Data
+
+    n = len(names)
+    src = list(range(n - 1)) + list(range(1, n))
+    dst = list(range(1, n)) + list(range(n - 1))
+    return Data(edge_index=torch.tensor([src, dst]), num_nodes=n, node_ids=list(names))
+
+
+def test_profile_propagation_is_the_walk_with_restart_and_latent_genes_fill_in():
+    from graphgen.subtyping.views import ProfilePropagation
+
+    network = _path_graph("ABCDE")  # A-B-C-D-E; B and D unmeasured
+    rna = pd.DataFrame({"A": [1.0, 0.0], "C": [0.0, 2.0], "E": [3.0, 1.0], "X": [5.0, 6.0]},
+                       index=["p1", "p2"])
+    out = ProfilePropagation(network, restart=0.4, latent=2).fit({"rna": rna}).transform(
+        {"rna": rna})["rna"]
+    assert out.columns.tolist() == ["A", "C", "E", "B", "D", "X"]  # measured, latent, outside
+    # closed form r (I - (1 - r) W)^-1 with the symmetric walk on the path
+    adjacency = np.diag(np.ones(4), 1) + np.diag(np.ones(4), -1)
+    root = 1 / np.sqrt(adjacency.sum(0))
+    walk = root[:, None] * adjacency * root[None, :]
+    kernel = 0.4 * np.linalg.inv(np.eye(5) - 0.6 * walk)
+    f0 = np.zeros((2, 5))
+    f0[:, [0, 2, 4]] = rna[["A", "C", "E"]].to_numpy()
+    expected = f0 @ kernel.T
+    assert np.allclose(out[["A", "C", "E", "B", "D"]].to_numpy(), expected[:, [0, 2, 4, 1, 3]],
+                       atol=1e-6)
+    assert out["X"].tolist() == [5.0, 6.0]  # not a network gene: unchanged
+    same = ProfilePropagation(network, restart=1.0).fit({"rna": rna}).transform({"rna": rna})
+    assert np.allclose(same["rna"][["A", "C", "E"]], rna[["A", "C", "E"]])
+
+
+def test_profile_propagation_learns_nothing_from_patients():
+    """The operator depends on the columns alone: other patients' values (test patients)
+    change no one else's smoothed profile."""
+    from graphgen.subtyping.views import ProfilePropagation
+
+    network = _path_graph("ABCDEF")
+    rng = np.random.default_rng(0)
+    rna = pd.DataFrame(rng.normal(size=(6, 3)), columns=["A", "C", "F"])
+    prop = ProfilePropagation(network, latent=3).fit({"rna": rna})
+    other = rna.copy()
+    other.iloc[3:] = rng.normal(size=(3, 3)) * 100
+    refit = ProfilePropagation(network, latent=3).fit({"rna": other})
+    for a, b in zip(prop.operators_["rna"], refit.operators_["rna"]):
+        assert np.array_equal(np.asarray(a), np.asarray(b))
+    assert np.allclose(prop.transform({"rna": rna})["rna"].iloc[:3],
+                       prop.transform({"rna": other})["rna"].iloc[:3])
+
+
+def test_propagation_view_scales_with_training_samples_only(small_organism):
+    expression = small_organism.expression
+    labels = small_organism.samples["subtype"]
+    trainer = replace(SUBTYPE_TRAINER, max_epochs=3, progress=False)
+    clf = SubtypeClassifier("propagation", network=small_organism.ppi, latent=20,
+                            trainer=trainer).fit({"rna": expression}, labels)
+    changed = expression.astype("float64")
+    test = changed.index.difference(clf.train_samples_)
+    changed.loc[test] = np.random.default_rng(0).normal(size=(len(test), changed.shape[1])) * 9
+    again = SubtypeClassifier("propagation", network=small_organism.ppi, latent=20,
+                              trainer=trainer).fit({"rna": changed}, labels)
+    first, second = clf.smoothed_scaler_, again.smoothed_scaler_
+    assert np.allclose(first.mean_["rna"], second.mean_["rna"])
+    proba = clf.predict_proba({"rna": expression.iloc[:5]})
+    assert proba.shape == (5, labels.nunique()) and np.allclose(proba.sum(axis=1), 1.0)
+    with pytest.raises(ConfigError, match="propagation view needs a gene network"):
+        SubtypeClassifier("propagation").fit({"rna": expression}, labels)
