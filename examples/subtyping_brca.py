@@ -6,9 +6,13 @@ No split ships with it: each seed draws a stratified 70/30 train/test split
 (``sklearn.model_selection.train_test_split(..., test_size=0.3, stratify=labels,
 random_state=seed)``), 5 seeds. Models: the expression-graph view over the STRING PPI
 (combined score >= 0.9) restricted to the measured genes (channels: mRNA and methylation;
-miRNAs are not PPI nodes), the patient-graph view (cosine kNN graph per omics from training
-samples only, GCN per omics, VCDN fusion), an MLP on the concatenated omics, logistic
-regression and random forest.
+miRNAs are not PPI nodes) and over a co-expression network of the training patients, the
+propagation view (each patient's mRNA and methylation profiles smoothed over the whole STRING
+graph, 12k genes, unmeasured genes as latent nodes), the patient-graph view (cosine kNN graph
+per omics from training samples only, GCN per omics, VCDN fusion), an MLP on the concatenated
+omics, logistic regression (plain and with class-balanced weights) and random forest. The
+propagation and logistic-regression settings were chosen on validation samples
+(``benchmarks/brca_network_views.py``).
 
     python examples/subtyping_brca.py [--data ../shared/data] [--out runs/subtyping-brca]
 
@@ -38,12 +42,19 @@ MODELS = {
     "expression_graph_gcn": {"kind": "expression-graph", "conv": "gcn", "pooling": "flatten",
                              "num_layers": 1, "hidden_channels": 8, "max_epochs": 200,
                              "patience": 30},
+    "expression_graph_coexpression": {"kind": "expression-graph", "network": "coexpression",
+                                      "pooling": "flatten", "num_layers": 1,
+                                      "hidden_channels": 8, "max_epochs": 200, "patience": 30},
+    "propagation_string": {"kind": "propagation", "restart": 0.8, "latent": 0,
+                           "hidden_channels": 64, "dropout": 0.5, "max_epochs": 300,
+                           "patience": 50},
     "patient_graph_vcdn": {"kind": "patient-graph", "fusion": "vcdn", "k": 10,
                            "hidden_channels": 64, "dropout": 0.5, "max_epochs": 300,
                            "patience": 50},
     "mlp": {"kind": "features", "hidden_channels": 64, "dropout": 0.5, "max_epochs": 300,
             "patience": 50},
     "logreg": {"kind": "logreg", "C": 0.1},
+    "logreg_balanced": {"kind": "logreg", "C": 0.1, "class_weight": "balanced"},
     "random_forest": {"kind": "random_forest", "n_estimators": 500},
 }
 
@@ -75,8 +86,13 @@ def main() -> None:
                                        stratify=labels.to_numpy(), random_state=seed)
         splits.append(Split(train=pd.Index(train), val=pd.Index([], dtype=object),
                             test=pd.Index(test), name=f"70/30 seed {seed}"))
-    models = {name: ({**spec, "network": network} if spec["kind"] == "expression-graph"
-                     else spec) for name, spec in MODELS.items()}
+    models = {}
+    for name, spec in MODELS.items():
+        if spec["kind"] == "expression-graph" and "network" not in spec:
+            spec = {**spec, "network": network}  # STRING over the measured genes
+        elif spec["kind"] == "propagation":
+            spec = {**spec, "network": ppi}  # the whole STRING graph
+        models[name] = spec
     comparison = compare_subtyping(omics, labels, splits, models, seeds=seeds)
     print(f"TCGA BRCA PAM50 ({len(labels)} patients), stratified 70/30 x {len(seeds)} seeds; "
           f"expression graph: {network.num_nodes} measured genes, "

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -43,6 +43,9 @@ class GraphClassifier(ClassifierMixin, GraphgenEstimator):
         readout: ``"sum"`` (default), ``"mean"`` or ``"attention"``.
         hidden_channels, num_layers, dropout: see :class:`~graphgen.models.graph_net.GraphNet`.
         val_size: share of the training graphs held out (stratified) to choose the epoch.
+        ensemble: train this many models, each with its own seed (``seed, seed + 1, ...``)
+            and so its own validation hold-out, and average their probabilities (every
+            training graph then trains most members; a bagging-like average).
         trainer: training settings (default: 300 epochs, patience 50, lr 0.01, weight decay
             0, batches of 32 graphs, as Errica et al.'s GIN search space allows).
         seed: seeds the validation split and the initialisation.
@@ -64,21 +67,23 @@ class GraphClassifier(ClassifierMixin, GraphgenEstimator):
 
     def __init__(self, conv: str = "gin", *, readout: str = "sum", hidden_channels: int = 64,
                  num_layers: int = 3, dropout: float = 0.5, val_size: float = 0.1,
-                 trainer: TrainerConfig | None = None, seed: int = 0) -> None:
+                 ensemble: int = 1, trainer: TrainerConfig | None = None,
+                 seed: int = 0) -> None:
         self.conv = conv
         self.readout = readout
         self.hidden_channels = hidden_channels
         self.num_layers = num_layers
         self.dropout = dropout
         self.val_size = val_size
+        self.ensemble = ensemble
         self.trainer = trainer
         self.seed = seed
 
-    def _trainer_config(self) -> TrainerConfig:
+    def _trainer_config(self, seed: int) -> TrainerConfig:
         if self.trainer is not None:
-            return self.trainer
+            return replace(self.trainer, seed=seed) if seed != self.seed else self.trainer
         return TrainerConfig(max_epochs=300, patience=50, lr=0.01, weight_decay=0.0,
-                             batch_size=32, monitor="accuracy", seed=self.seed)
+                             batch_size=32, monitor="accuracy", seed=seed)
 
     def fit(self, graphs: Sequence, y: Sequence | None = None) -> GraphClassifier:
         """Train on ``graphs`` (PyG ``Data`` with ``x`` and ``edge_index``) with classes
@@ -92,23 +97,31 @@ class GraphClassifier(ClassifierMixin, GraphgenEstimator):
         graphs, labels = _check(graphs, y)
         if not 0 < self.val_size < 1:
             raise ConfigError(f"val_size must be in (0, 1), got {self.val_size!r}")
+        if (not isinstance(self.ensemble, int) or isinstance(self.ensemble, bool)
+                or self.ensemble < 1):
+            raise ConfigError(f"ensemble must be an integer >= 1, got {self.ensemble!r}")
         self.classes_ = np.unique(labels)
         if len(self.classes_) < 2:
             raise DataFormatError(f"fit needs two classes or more, got {list(self.classes_)}")
-        seed_everything(self.seed)
-        model = GraphNet(graphs[0].x.shape[1], len(self.classes_), conv=self.conv,
-                         readout=self.readout, hidden_channels=self.hidden_channels,
-                         num_layers=self.num_layers, dropout=self.dropout)
         ids = pd.Index([str(i) for i in range(len(graphs))])
         series = pd.Series(labels, index=ids)
-        train, val = _stratified_holdout(series, self.val_size, self.seed)
         data = GraphSet(graphs)
-        task = GraphSetTask.from_labels(data, series, Split(train=train, val=val,
-                                                             test=pd.Index([])))
-        self.result_ = Trainer(self._trainer_config()).fit(model, data, task,
-                                                           description=f"graphs-{self.conv}")
-        self.model_ = model
-        self.task_ = task
+        self.models_, self.results_ = [], []
+        for member in range(self.ensemble):
+            seed = self.seed + member
+            seed_everything(seed)
+            model = GraphNet(graphs[0].x.shape[1], len(self.classes_), conv=self.conv,
+                             readout=self.readout, hidden_channels=self.hidden_channels,
+                             num_layers=self.num_layers, dropout=self.dropout)
+            train, val = _stratified_holdout(series, self.val_size, seed)
+            task = GraphSetTask.from_labels(data, series, Split(train=train, val=val,
+                                                                 test=pd.Index([])))
+            self.results_.append(Trainer(self._trainer_config(seed)).fit(
+                model, data, task, description=f"graphs-{self.conv}"))
+            self.models_.append(model)
+            if member == 0:
+                self.task_ = task
+        self.model_, self.result_ = self.models_[0], self.results_[0]
         return self
 
     def predict_proba(self, graphs: Sequence) -> np.ndarray:
@@ -116,8 +129,8 @@ class GraphClassifier(ClassifierMixin, GraphgenEstimator):
         self._check_fitted()
         graphs, _ = _check(graphs, None, need_labels=False)
         data = GraphSet(graphs)
-        logits = Trainer.predict(self.model_, data, self.task_)
-        return torch.softmax(logits, dim=1).numpy()
+        return np.mean([torch.softmax(Trainer.predict(model, data, self.task_), dim=1).numpy()
+                        for model in self.models_], axis=0)
 
     def predict(self, graphs: Sequence) -> np.ndarray:
         """The most probable class of every graph."""

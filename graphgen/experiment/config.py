@@ -355,8 +355,8 @@ class GraphExperimentConfig:
         name: name of the experiment.
         graphs: ``[graphs]``.
         models: ``[models.<name>]``: :class:`~graphgen.estimators.GraphClassifier` parameters
-            (``conv``, ``readout``, ``hidden_channels``, ``num_layers``, ``dropout``); a list
-            is a grid searched on the inner hold-outs.
+            (``conv``, ``readout``, ``hidden_channels``, ``num_layers``, ``dropout``,
+            ``ensemble``); a list is a grid searched on the inner hold-outs.
         assessment: ``[assessment]``.
         trainer: ``[trainer]`` settings (:class:`~graphgen.train.TrainerConfig` fields).
         task: ``"graphs"``.
@@ -377,7 +377,7 @@ class GraphExperimentConfig:
     def __post_init__(self) -> None:
         if not self.models:
             raise ConfigError("[models] lists no model")
-        allowed = ["conv", "readout", "hidden_channels", "num_layers", "dropout"]
+        allowed = ["conv", "readout", "hidden_channels", "num_layers", "dropout", "ensemble"]
         for name, params in self.models.items():
             bad = [k for k in params if k not in allowed]
             if bad:

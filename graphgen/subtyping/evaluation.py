@@ -138,7 +138,8 @@ def compare_subtyping(
             :class:`~graphgen.train.TrainerConfig` fields such as ``max_epochs`` or ``lr``,
             which go into its ``trainer`` over :data:`SUBTYPE_TRAINER`) or a
             scikit-learn baseline on the concatenated, training-standardised omics:
-            ``logreg`` (``C``) or ``random_forest`` (``n_estimators``), or ``mogonet``:
+            ``logreg`` (``C``; ``class_weight="balanced"`` weighs classes by their inverse
+            frequency) or ``random_forest`` (``n_estimators``), or ``mogonet``:
             MOGONET's own recipe on the omics as given
             (:func:`~graphgen.subtyping.mogonet.mogonet_proba`; parameters of
             :class:`~graphgen.subtyping.mogonet.MogonetConfig`).
@@ -205,8 +206,9 @@ def _sklearn_baseline(kind: str, params: dict, train: dict[str, pd.DataFrame],
     x_train = pd.concat(list(scaler.transform(train).values()), axis=1).to_numpy()
     x_test = pd.concat(list(scaler.transform(test).values()), axis=1).to_numpy()
     if kind == "logreg":
-        unknown = set(params) - {"C"}
-        model = LogisticRegression(C=params.get("C", 1.0), max_iter=5000)
+        unknown = set(params) - {"C", "class_weight"}
+        model = LogisticRegression(C=params.get("C", 1.0), max_iter=5000,
+                                   class_weight=params.get("class_weight"))
     else:
         unknown = set(params) - {"n_estimators"}
         model = RandomForestClassifier(n_estimators=params.get("n_estimators", 500),

@@ -74,6 +74,10 @@ class TrainerConfig:
             sub-graph only. Validation runs layer-wise over all nodes
             (:func:`~graphgen.models.layerwise.layerwise_logits`), exactly. ``None``
             (default): every step sees the whole graph.
+        lr_plateau: multiply the learning rate by ``lr_factor`` after this many epochs
+            without a lower training loss (PyTorch's ``ReduceLROnPlateau`` on the epoch's
+            training loss, as GNN-PPI trains); ``None`` (default): a constant rate.
+        lr_factor: the factor of ``lr_plateau``, in (0, 1).
     """
 
     max_epochs: int = 300
@@ -89,8 +93,18 @@ class TrainerConfig:
     refit: bool = False
     ensemble: int = 1
     fanout: tuple[int, ...] | None = None
+    lr_plateau: int | None = None
+    lr_factor: float = 0.5
 
     def __post_init__(self) -> None:
+        if self.lr_plateau is not None and (not isinstance(self.lr_plateau, int)
+                                            or isinstance(self.lr_plateau, bool)
+                                            or self.lr_plateau < 1):
+            raise ConfigError(f"TrainerConfig: lr_plateau must be None or an integer >= 1, got "
+                              f"{self.lr_plateau!r}")
+        if not 0.0 < self.lr_factor < 1.0:
+            raise ConfigError(f"TrainerConfig: lr_factor must be in (0, 1), got "
+                              f"{self.lr_factor!r}")
         if self.fanout is not None:
             object.__setattr__(self, "fanout", check_fanout(self.fanout,
                                                             what="TrainerConfig: fanout"))
@@ -242,13 +256,16 @@ class Trainer:
             stepped = DistributedDataParallel(
                 model, device_ids=[device.index] if device.type == "cuda" else None)
         optimiser = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+        scheduler = (torch.optim.lr_scheduler.ReduceLROnPlateau(
+            optimiser, mode="min", factor=cfg.lr_factor, patience=cfg.lr_plateau)
+            if cfg.lr_plateau is not None else None)
         sign = -1.0 if monitor == "loss" else 1.0
         state = {"epoch": 0, "best_value": -float("inf"), "best_state": None, "best_epoch": 0,
                  "best_val": {}, "history": []}
         fingerprint = _fingerprint(model, data, task, cfg, world)
         path = Path(checkpoint) if checkpoint is not None else None
         if resume and path is not None and path.exists():
-            state = _load_checkpoint(path, fingerprint, model, optimiser)
+            state = _load_checkpoint(path, fingerprint, model, optimiser, scheduler)
         resumed_from = state["epoch"]
         start = time.perf_counter()
         bar = tqdm(range(state["epoch"] + 1, cfg.max_epochs + 1), desc=description,
@@ -301,6 +318,9 @@ class Trainer:
                     "or standardise the features")
             record = {"epoch": epoch, "train_loss": train_loss,
                       **{f"val_{k}": v for k, v in val.items()}}
+            if scheduler is not None:  # the rate this epoch trained with, then the step
+                record["lr"] = optimiser.param_groups[0]["lr"]
+                scheduler.step(_from_rank0(train_loss, world))
             state["history"].append(record)
             state["epoch"] = epoch
             if value > state["best_value"]:
@@ -311,7 +331,7 @@ class Trainer:
             done = epoch - state["best_epoch"] >= cfg.patience or epoch == cfg.max_epochs
             if (path is not None and rank == 0
                     and (epoch % cfg.checkpoint_every == 0 or done)):
-                _save_checkpoint(path, fingerprint, state, model, optimiser)
+                _save_checkpoint(path, fingerprint, state, model, optimiser, scheduler)
             if on_epoch_end is not None:
                 on_epoch_end(epoch, record)
             if done:
@@ -430,13 +450,14 @@ def _fingerprint(model: nn.Module, data: Data, task, cfg: TrainerConfig, world: 
 
 
 def _save_checkpoint(path: Path, fingerprint: str, state: dict, model: nn.Module,
-                     optimiser: torch.optim.Optimizer) -> None:
+                     optimiser: torch.optim.Optimizer, scheduler=None) -> None:
     payload = {
         "fingerprint": fingerprint, "epoch": state["epoch"],
         "best_value": state["best_value"], "best_epoch": state["best_epoch"],
         "best_val": state["best_val"], "history": state["history"],
         "best_state": state["best_state"], "model": model.state_dict(),
         "optimiser": optimiser.state_dict(), "rng": torch.get_rng_state(),
+        "scheduler": scheduler.state_dict() if scheduler is not None else None,
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_write(path, "wb") as handle:
@@ -444,7 +465,7 @@ def _save_checkpoint(path: Path, fingerprint: str, state: dict, model: nn.Module
 
 
 def _load_checkpoint(path: Path, fingerprint: str, model: nn.Module,
-                     optimiser: torch.optim.Optimizer) -> dict:
+                     optimiser: torch.optim.Optimizer, scheduler=None) -> dict:
     try:
         payload = torch.load(path, weights_only=True)
     except Exception as exc:  # a corrupt or foreign file
@@ -455,6 +476,8 @@ def _load_checkpoint(path: Path, fingerprint: str, model: nn.Module,
                           "delete it (or run without resume) or use another checkpoint path")
     model.load_state_dict(payload["model"])
     optimiser.load_state_dict(payload["optimiser"])
+    if scheduler is not None and payload.get("scheduler") is not None:
+        scheduler.load_state_dict(payload["scheduler"])
     torch.set_rng_state(payload["rng"])
     log.info("resumed from %s at epoch %d", path, payload["epoch"])
     return {k: payload[k] for k in ("epoch", "best_value", "best_epoch", "best_val", "history",

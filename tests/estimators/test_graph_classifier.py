@@ -71,6 +71,26 @@ def test_classifier_learns_topology():
     assert (baseline.predict(graphs[60:]) == labels[60:]).mean() < 0.8
 
 
+def test_ensemble_averages_members_with_their_own_holdouts():
+    graphs, labels = _graphs(40)
+    trainer = TrainerConfig(max_epochs=5, progress=False, batch_size=16, monitor="accuracy")
+    clf = GraphClassifier("gin", trainer=trainer, hidden_channels=8, ensemble=3).fit(graphs,
+                                                                                      labels)
+    assert len(clf.models_) == 3 and clf.model_ is clf.models_[0]
+    members = []
+    for model in clf.models_:
+        clf_one = GraphClassifier("gin", trainer=trainer, hidden_channels=8)
+        clf_one.classes_, clf_one.models_, clf_one.task_ = clf.classes_, [model], clf.task_
+        clf_one.model_ = model
+        members.append(clf_one.predict_proba(graphs))
+    assert np.allclose(clf.predict_proba(graphs), np.mean(members, axis=0), atol=1e-6)
+    assert not np.allclose(members[0], members[1])
+    single = GraphClassifier("gin", trainer=trainer, hidden_channels=8).fit(graphs, labels)
+    assert np.allclose(single.predict_proba(graphs), members[0], atol=1e-6)  # member 0 = seed
+    with pytest.raises(ConfigError, match="ensemble must be an integer >= 1"):
+        GraphClassifier(ensemble=0).fit(graphs, labels)
+
+
 def test_bad_inputs():
     graphs, labels = _graphs(10)
     with pytest.raises(ConfigError, match="conv must be one of"):

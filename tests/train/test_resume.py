@@ -24,11 +24,12 @@ def _model(data, task, name="gat"):
     return build_model(name, data.num_features, task.num_classes)
 
 
-@pytest.mark.parametrize("name", ["gat", "gcn"])
-def test_resume_after_interruption_equals_uninterrupted(setup, tmp_path, name):
+@pytest.mark.parametrize("name, plateau", [("gat", None), ("gcn", None), ("gcn", 1)])
+def test_resume_after_interruption_equals_uninterrupted(setup, tmp_path, name, plateau):
+    """Also with a learning-rate schedule, whose counters the checkpoint keeps."""
     data, task = setup
     config = TrainerConfig(max_epochs=40, patience=100, seed=5, progress=False,
-                           checkpoint_every=7)
+                           checkpoint_every=7, lr_plateau=plateau, lr=0.05)
     reference = _model(data, task, name)
     full = Trainer(config).fit(reference, data, task)
 
@@ -52,6 +53,10 @@ def test_resume_after_interruption_equals_uninterrupted(setup, tmp_path, name):
                           atol=1e-6)
     assert [h["train_loss"] for h in resumed.history] == pytest.approx(
         [h["train_loss"] for h in full.history], abs=1e-6)
+    if plateau is not None:
+        rates = [h["lr"] for h in full.history]
+        assert len(set(rates)) >= 3 and rates == sorted(rates, reverse=True)
+        assert [h["lr"] for h in resumed.history] == rates
 
 
 def test_foreign_checkpoint_refused(setup, tmp_path):
