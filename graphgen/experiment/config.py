@@ -318,12 +318,22 @@ class GraphSetConfig:
         format: ``"tu"``.
         name: the file prefix (``"PROTEINS"``; default: found in the folder).
         node_attributes: append the node attributes to the one-hot node labels.
+        topology: node topology features to append to every graph's ``x``
+            (:data:`~graphgen.features.topology_block.TOPOLOGY_FEATURES`, unscaled, e.g.
+            ``["log_degree", "clustering"]``; empty by default).
     """
 
     path: str
     format: Literal["tu"] = "tu"
     name: str | None = None
     node_attributes: bool = False
+    topology: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        unknown = [f for f in self.topology if f not in TOPOLOGY_FEATURES]
+        if unknown:
+            raise ConfigError(f"[graphs] topology: unknown feature(s) {unknown}; choose from "
+                              f"{list(TOPOLOGY_FEATURES)}")
 
 
 @dataclass(frozen=True)

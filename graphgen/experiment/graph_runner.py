@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from graphgen.estimators.graph_classifier import GraphAssessment, assess
+from graphgen.features.topology_block import append_topology
 from graphgen.experiment.config import GraphExperimentConfig
 from graphgen.io.atomic import atomic_write
 from graphgen.io.tu import read_tu
@@ -56,6 +57,7 @@ def run_graph_experiment(config: GraphExperimentConfig, *, out: str | Path | Non
     run = RunFolder(target, exist_ok=overwrite)
     spec = config.graphs
     data = read_tu(config.resolve(spec.path), spec.name, node_attributes=spec.node_attributes)
+    graphs = append_topology(data.graphs, spec.topology) if spec.topology else data.graphs
     trainer = TrainerConfig(**{"max_epochs": 300, "patience": 50, "lr": 0.001,
                                "weight_decay": 0.0, "batch_size": 32, "monitor": "accuracy",
                                **config.trainer},
@@ -63,7 +65,7 @@ def run_graph_experiment(config: GraphExperimentConfig, *, out: str | Path | Non
     results = {}
     for name, params in config.models.items():
         grid = {k: v if isinstance(v, list) else [v] for k, v in params.items()}
-        results[name] = assess(data.graphs, grid=grid, folds=config.assessment.folds,
+        results[name] = assess(graphs, grid=grid, folds=config.assessment.folds,
                                inner_val=config.assessment.inner_val,
                                final_runs=config.assessment.final_runs, seed=config.seed,
                                trainer=trainer, progress=bool(progress))

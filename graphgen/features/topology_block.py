@@ -9,12 +9,13 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+import torch
 from torch_geometric.data import Data
 
 from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.graph.nodes import node_index
 
-__all__ = ["TOPOLOGY_FEATURES", "topology"]
+__all__ = ["TOPOLOGY_FEATURES", "append_topology", "topology"]
 
 #: Every feature :func:`topology` can compute.
 TOPOLOGY_FEATURES = ("degree", "log_degree", "in_degree", "out_degree", "weighted_degree",
@@ -115,6 +116,37 @@ def topology(
         sd = frame.std(ddof=0).replace(0.0, 1.0)
         frame = (frame - frame.mean()) / sd
     return frame.astype(np.float32)
+
+
+def append_topology(graphs: Sequence[Data], features: Sequence[str]) -> list[Data]:
+    """Copies of ``graphs`` (a set of small graphs: proteins, molecules) with the raw
+    :func:`topology` features of each node appended to its ``x``.
+
+    Values are not standardised within a graph (``scale="none"``), so graphs stay comparable:
+    a readout over ``log_degree`` then counts edges, over ``clustering`` triangles.
+
+    Raises:
+        ConfigError: an unknown feature.
+        DataFormatError: a graph without ``x``.
+
+    Example:
+        >>> import torch
+        >>> tri = Data(x=torch.ones(3, 1), edge_index=torch.tensor([[0, 1, 2, 1, 2, 0],
+        ...                                                        [1, 2, 0, 0, 1, 2]]))
+        >>> append_topology([tri], ["degree", "clustering"])[0].x[0].tolist()
+        [1.0, 2.0, 1.0]
+    """
+    out = []
+    for position, graph in enumerate(graphs):
+        if getattr(graph, "x", None) is None:
+            raise DataFormatError(f"append_topology: graph {position} has no node features x")
+        named = Data(edge_index=graph.edge_index, num_nodes=graph.num_nodes,
+                     node_ids=list(range(graph.num_nodes)))
+        extra = topology(named, features=features, scale="none").to_numpy()
+        copy = graph.clone()
+        copy.x = torch.cat([graph.x, torch.from_numpy(extra).to(graph.x.dtype)], dim=1)
+        out.append(copy)
+    return out
 
 
 def _pagerank(adjacency: sp.csr_matrix, damping: float, tol: float = 1e-10,

@@ -272,3 +272,16 @@ def test_graph_classification_experiment(tmp_path):
         exp.write_text('name = "x"\ntask = "graphs"\n[graphs]\npath = "tu"\n'
                        '[models.gin]\nlayers = 3\n')
         load_experiment(exp)
+    with pytest.raises(ConfigError, match=r"topology: unknown feature\(s\) \['wiener'\]"):
+        exp.write_text('name = "x"\ntask = "graphs"\n[graphs]\npath = "tu"\n'
+                       'topology = ["degree", "wiener"]\n[models.gin]\n')
+        load_experiment(exp)
+    # rings and paths differ only in structure: the structure-agnostic baseline, given each
+    # node's degree, counts the two end nodes of a path
+    exp.write_text('name = "toy_graphs"\ntask = "graphs"\n[graphs]\npath = "tu"\n'
+                   'topology = ["degree"]\n[assessment]\nfolds = 3\nfinal_runs = 1\n'
+                   '[trainer]\nmax_epochs = 150\npatience = 150\nmonitor = "loss"\nlr = 0.01\nbatch_size = 8\n'
+                   '[models.baseline]\nconv = "none"\nhidden_channels = 16\n')
+    assert main(["run", str(exp), "--out", str(tmp_path / "topo"), "--no-progress"]) == 0
+    metrics = json.loads((tmp_path / "topo" / "metrics.json").read_text())
+    assert metrics["summary"]["baseline"]["accuracy_mean"] >= 0.9

@@ -37,3 +37,19 @@ def test_directed_degrees(small_organism):
 def test_standard_scaling(small_organism):
     block = topology(small_organism.ppi)
     assert np.allclose(block.mean(), 0, atol=1e-5) and np.allclose(block.std(ddof=0), 1, atol=1e-4)
+
+
+def test_append_topology_keeps_each_graph_raw_and_its_features_first():
+    import torch
+    from torch_geometric.data import Data
+
+    from graphgen.features.topology_block import append_topology
+
+    triangle = torch.tensor([[0, 1, 2, 1, 2, 0], [1, 2, 0, 0, 1, 2]])
+    path = torch.tensor([[0, 1, 1, 2], [1, 0, 2, 1]])
+    graphs = [Data(x=torch.full((3, 1), 7.0), edge_index=triangle, y=torch.tensor([1])),
+              Data(x=torch.full((3, 1), 7.0), edge_index=path, y=torch.tensor([0]))]
+    out = append_topology(graphs, ["degree", "clustering"])
+    assert out[0].x.tolist() == [[7.0, 2.0, 1.0]] * 3
+    assert out[1].x.tolist() == [[7.0, 1.0, 0.0], [7.0, 2.0, 0.0], [7.0, 1.0, 0.0]]
+    assert graphs[0].x.shape == (3, 1) and out[0].y.tolist() == [1]  # inputs untouched
