@@ -16,8 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from graphgen.estimators.graph_classifier import GraphAssessment, assess
-from graphgen.features.topology_block import append_topology
 from graphgen.experiment.config import GraphExperimentConfig
+from graphgen.features.topology_block import append_topology
 from graphgen.io.atomic import atomic_write
 from graphgen.io.tu import read_tu
 from graphgen.train.run_folder import RunFolder

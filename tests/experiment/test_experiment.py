@@ -280,7 +280,8 @@ def test_graph_classification_experiment(tmp_path):
     # node's degree, counts the two end nodes of a path
     exp.write_text('name = "toy_graphs"\ntask = "graphs"\n[graphs]\npath = "tu"\n'
                    'topology = ["degree"]\n[assessment]\nfolds = 3\nfinal_runs = 1\n'
-                   '[trainer]\nmax_epochs = 150\npatience = 150\nmonitor = "loss"\nlr = 0.01\nbatch_size = 8\n'
+                   '[trainer]\nmax_epochs = 150\npatience = 150\nmonitor = "loss"\n'
+                   'lr = 0.01\nbatch_size = 8\n'
                    '[models.baseline]\nconv = "none"\nhidden_channels = 16\n')
     assert main(["run", str(exp), "--out", str(tmp_path / "topo"), "--no-progress"]) == 0
     metrics = json.loads((tmp_path / "topo" / "metrics.json").read_text())
