@@ -22,7 +22,10 @@ training loss. Views:
 * ``sequence``: the same model without the GIN layer;
 * ``fused_isolate``: the whole model trained with 20 % of the proteins cut from the graph at
   each step (``GNNPPI(isolate=0.2)``), so it also learns proteins without neighbours, which
-  is what a BFS test set holds.
+  is what a BFS test set holds;
+* ``fused_fallback``: the whole model with a sequence branch that scores every pair with a
+  protein without training neighbours (``GNNPPI(isolate=0.2, fallback=True)``: the cut
+  proteins' pairs train that branch).
 
 Two protocols per run, in separate columns: the epoch chosen on the validation pairs (ours),
 and the epoch chosen on the test pairs (GNN-PPI's published protocol: its "valid" set is its
@@ -57,7 +60,8 @@ from graphgen.train.tasks import PairMultiLabelTask
 
 MAX_LENGTH = 2000  # residues kept per protein, as GNN-PPI
 VIEWS = {"sequence": {"conv": None}, "fused": {"conv": "gin"},
-         "fused_isolate": {"conv": "gin", "isolate": 0.2}}
+         "fused_isolate": {"conv": "gin", "isolate": 0.2},
+         "fused_fallback": {"conv": "gin", "isolate": 0.2, "fallback": True}}
 SPLITS = {"random": lambda pairs, seed: random_pair_split(len(pairs), seed=seed),
           "bfs": lambda pairs, seed: bfs_pair_split(pairs, seed=seed)}
 
@@ -107,7 +111,7 @@ def main() -> None:
     parser.add_argument("--max-epochs", type=int, default=300)
     parser.add_argument("--splits", nargs="+", choices=sorted(SPLITS), default=["random", "bfs"])
     parser.add_argument("--views", nargs="+", choices=list(VIEWS),
-                        default=["sequence", "fused", "fused_isolate"])
+                        default=list(VIEWS))
     args = parser.parse_args()
     folder = args.data / "string_shs"
     targets = read_string_actions(folder / "protein.actions.SHS27k.STRING.txt.gz")

@@ -108,11 +108,18 @@ class GNNPPI(GraphModel):
     ``conv=None`` removes the GIN layers (the sequence view: the same model without the
     graph).
 
-    **Isolated proteins.** Every protein of a training pair has a neighbour in the training
-    graph, but on a BFS split most test proteins have none: the GIN then sees inputs unlike
-    any it was trained on. ``isolate`` (a fraction, 0 by default as in GNN-PPI) cuts every
-    edge of that share of the proteins at each training step, so the model also learns to
-    score proteins without neighbours.
+    **Proteins without training neighbours.** Every protein of a training pair has a
+    neighbour in the training graph, but on a BFS split most test proteins have none: the
+    GIN then sees inputs unlike any it was trained on. Two remedies, off by default as in
+    GNN-PPI:
+
+    * ``isolate`` (a fraction) cuts every edge of that share of the proteins at each training
+      step, so the GIN also learns proteins without neighbours;
+    * ``fallback=True`` adds a sequence branch (the same encoder, its own ``Linear, ReLU,
+      dropout, Linear`` and head, no GIN) and scores a pair with it whenever one of its
+      proteins has no neighbour in the graph; the GIN branch scores the others. While
+      training, the proteins cut by ``isolate`` (required, > 0) count as having none, so each
+      step trains both branches on the pairs each would score at test time.
 
     Args:
         out_channels: interaction types ``L``.
@@ -123,6 +130,7 @@ class GNNPPI(GraphModel):
         num_layers: GIN layers (GNN-PPI: 1).
         dropout: dropout before the last node layer (GNN-PPI: 0.5).
         isolate: share of proteins cut from the graph at each training step.
+        fallback: score pairs with a protein without neighbours by the sequence branch.
         sequence_batch_size: sequences per encoder call (all at once by default, so batch
             normalisation sees every protein, as in GNN-PPI).
 
@@ -147,7 +155,7 @@ class GNNPPI(GraphModel):
 
     def __init__(self, out_channels: int, *, sequence_encoder: SequenceEncoder,
                  conv: str | None = "gin", hidden_channels: int = 512, num_layers: int = 1,
-                 dropout: float = 0.5, isolate: float = 0.0,
+                 dropout: float = 0.5, isolate: float = 0.0, fallback: bool = False,
                  sequence_batch_size: int = 1_000_000) -> None:
         super().__init__()
         from torch_geometric.nn import GINConv
@@ -156,8 +164,11 @@ class GNNPPI(GraphModel):
             raise ConfigError(f"GNNPPI: conv must be 'gin' or None, got {conv!r}")
         if not 0.0 <= isolate < 1.0:
             raise ConfigError(f"GNNPPI: isolate must be in [0, 1), got {isolate!r}")
+        if fallback and (conv is None or isolate == 0.0):
+            raise ConfigError("GNNPPI: fallback needs the GIN (conv='gin') and isolate > 0, "
+                              "which trains the sequence branch on the cut proteins' pairs")
         self.sequence_encoder, self.conv = sequence_encoder, conv
-        self.dropout, self.isolate = dropout, isolate
+        self.dropout, self.isolate, self.fallback = dropout, isolate, fallback
         self.sequence_batch_size = sequence_batch_size
         width = sequence_encoder.out_channels
         layers = []
@@ -171,13 +182,27 @@ class GNNPPI(GraphModel):
         self.lin1 = nn.Linear(width, hidden_channels)
         self.lin2 = nn.Linear(hidden_channels, hidden_channels)
         self.head = nn.Linear(hidden_channels, out_channels)
+        if fallback:
+            self.sequence_branch = nn.ModuleList([
+                nn.Linear(sequence_encoder.out_channels, hidden_channels),
+                nn.Linear(hidden_channels, hidden_channels),
+                nn.Linear(hidden_channels, out_channels)])
 
-    def node_embeddings(self, edge_index: Tensor | None, *, sequences) -> Tensor:
-        """``[N, hidden]`` embedding of every protein."""
+    def _pair_logits(self, h: Tensor, pairs: Tensor, first: nn.Linear, second: nn.Linear,
+                     head: nn.Linear) -> Tensor:
+        h = second(dropout(torch.relu(first(h)), self.dropout, self.training))
+        # index_select: its backward is deterministic on the CPU (advanced indexing's is not)
+        return head(h.index_select(0, pairs[:, 0]) * h.index_select(0, pairs[:, 1]))
+
+    def forward(self, x: Tensor, edge_index: Tensor | None, edge_weight: Tensor | None = None,
+                *, pairs: Tensor, sequences=None) -> Tensor:
+        if pairs is None:
+            raise DataFormatError("GNNPPI: give the pairs to score (pairs=[P, 2])")
         if sequences is None:
             raise DataFormatError("GNNPPI: data.sequences is missing "
                                   "(graphgen.sequences.attach_sequences)")
-        h = self.sequence_encoder.embed(sequences, batch_size=self.sequence_batch_size)
+        encoded = self.sequence_encoder.embed(sequences, batch_size=self.sequence_batch_size)
+        h = encoded
         if self.layers:
             if edge_index is None:
                 raise DataFormatError("GNNPPI: conv='gin' needs the training pairs' edge_index")
@@ -186,13 +211,11 @@ class GNNPPI(GraphModel):
                 edge_index = edge_index[:, ~(cut[edge_index[0]] | cut[edge_index[1]])]
             for layer in self.layers:
                 h = layer(h, edge_index)
-        h = dropout(torch.relu(self.lin1(h)), self.dropout, self.training)
-        return self.lin2(h)
-
-    def forward(self, x: Tensor, edge_index: Tensor | None, edge_weight: Tensor | None = None,
-                *, pairs: Tensor, sequences=None) -> Tensor:
-        if pairs is None:
-            raise DataFormatError("GNNPPI: give the pairs to score (pairs=[P, 2])")
-        h = self.node_embeddings(edge_index, sequences=sequences)
-        product = h.index_select(0, pairs[:, 0]) * h.index_select(0, pairs[:, 1])
-        return self.head(product)
+        logits = self._pair_logits(h, pairs, self.lin1, self.lin2, self.head)
+        if not self.fallback:
+            return logits
+        known = torch.zeros(h.shape[0], dtype=torch.bool, device=h.device)
+        known[edge_index.reshape(-1)] = True
+        alone = ~(known[pairs[:, 0]] & known[pairs[:, 1]])
+        fallback = self._pair_logits(encoded, pairs, *self.sequence_branch)
+        return torch.where(alone[:, None], fallback, logits)

@@ -51,9 +51,27 @@ def test_isolation_cuts_edges_while_training_only():
         assert not torch.allclose(cut_logits, _logits(plain, EDGES), atol=1e-4)
 
 
+def test_fallback_scores_pairs_with_an_isolated_protein_by_the_sequence_branch():
+    model = _model(isolate=0.2, fallback=True).eval()
+    # proteins 0-6 have neighbours in EDGES; 7-11 have none: pair (7, 8) falls back
+    with torch.no_grad():
+        logits = _logits(model, EDGES)
+        plain = _model(isolate=0.2)
+        plain.load_state_dict({k: v for k, v in model.state_dict().items()
+                               if not k.startswith("sequence_branch")})
+        gin = _logits(plain.eval(), EDGES)
+        encoded = model.sequence_encoder.embed(SEQUENCES)
+        alone = model._pair_logits(encoded, PAIRS, *model.sequence_branch)
+    assert torch.allclose(logits[:2], gin[:2], atol=1e-6)  # both proteins have neighbours
+    assert torch.allclose(logits[2], alone[2], atol=1e-6)
+    assert not torch.allclose(logits[2], gin[2], atol=1e-4)
+
+
 @pytest.mark.parametrize("options, message", [
     ({"conv": "sage"}, "conv must be 'gin' or None"),
     ({"isolate": 1.0}, r"isolate must be in \[0, 1\)"),
+    ({"fallback": True}, "fallback needs the GIN"),
+    ({"fallback": True, "isolate": 0.2, "conv": None}, "fallback needs the GIN"),
 ])
 def test_bad_settings_are_refused(options, message):
     with pytest.raises(ConfigError, match=message):
