@@ -8,7 +8,9 @@ held out, so test pairs involve proteins rarely or never seen in training); 10 %
 remaining pairs are the validation pairs, drawn the way the test pairs are (at random for the
 random split, grown breadth-first from another root for the BFS split, so that the epoch is
 chosen on proteins training does not see, as the test set's are). The GIN runs over the
-training pairs only (GNN-PPI's "GCT" graph).
+training pairs only (GNN-PPI's "GCT" graph) or, with ``--graph all``, over every pair, the
+test pairs included with their types unknown (GNN-PPI's "GCA" graph, the setting of its
+published figures: its code also evaluates its GCT models over all pairs).
 
 The model is GNN-PPI's ``GIN_Net2`` (:class:`graphgen.models.pair_classifier.GNNPPI`):
 GNN-PPI's 13-d residue vectors (``vec5_CTC.txt``), 2,000 residues, a 1-filter convolution,
@@ -25,7 +27,10 @@ training loss. Views:
   is what a BFS test set holds;
 * ``fused_fallback``: the whole model with a sequence branch that scores every pair with a
   protein without training neighbours (``GNNPPI(isolate=0.2, fallback=True)``: the cut
-  proteins' pairs train that branch).
+  proteins' pairs train that branch);
+* ``fused_routed`` (printed when ``fused`` and ``sequence`` both run): the two trained models
+  combined, every pair with a protein that has no training neighbour taking the sequence
+  view's prediction (:func:`graphgen.models.pair_classifier.route_pairs`).
 
 Two protocols per run, in separate columns: the epoch chosen on the validation pairs (ours),
 and the epoch chosen on the test pairs (GNN-PPI's published protocol: its "valid" set is its
@@ -50,7 +55,7 @@ import torch
 from graphgen.graph.build import edges_to_data
 from graphgen.io.fasta import read_residue_vectors, read_sequence_table
 from graphgen.io.string_actions import read_string_actions
-from graphgen.models.pair_classifier import GNNPPI
+from graphgen.models.pair_classifier import GNNPPI, route_pairs
 from graphgen.sequences import attach_sequences
 from graphgen.sequences.encoders import CNNBiGRUEncoder
 from graphgen.train import Trainer, TrainerConfig
@@ -66,10 +71,11 @@ SPLITS = {"random": lambda pairs, seed: random_pair_split(len(pairs), seed=seed)
           "bfs": lambda pairs, seed: bfs_pair_split(pairs, seed=seed)}
 
 
-def build_data(proteins: pd.Index, pairs: np.ndarray, train: np.ndarray, sequences):
-    """Graph of the training pairs over all proteins, with the sequences (``x``: one
+def build_data(proteins: pd.Index, pairs: np.ndarray, edges_of: np.ndarray, sequences):
+    """Graph of the pairs ``edges_of`` over all proteins, with the sequences (``x``: one
     constant column; the model reads the sequences only)."""
-    edges = pd.DataFrame({"source": proteins[pairs[train, 0]], "target": proteins[pairs[train, 1]]})
+    edges = pd.DataFrame({"source": proteins[pairs[edges_of, 0]],
+                          "target": proteins[pairs[edges_of, 1]]})
     graph = edges_to_data(edges, directed=False, nodes=proteins)
     assert list(graph.node_ids) == list(proteins)
     graph.x = torch.ones(len(proteins), 1)
@@ -95,10 +101,22 @@ def run(data, task, view: str, residues: pd.DataFrame, seed: int, max_epochs: in
                              ["micro_f1"])
 
     fit = trainer.fit(model, data, task, on_epoch_end=score_test, description=view)
-    test = task.evaluate(Trainer.predict(model, data, task)[task.test_index], task.test_index)
+    logits = Trainer.predict(model, data, task)[task.test_index]
+    test = task.evaluate(logits, task.test_index)
     return {"micro_f1": test["micro_f1"], "test_chosen_micro_f1": max(test_by_epoch),
             "best_epoch": fit.best_epoch, "test_chosen_epoch": int(np.argmax(test_by_epoch)) + 1,
-            "seconds": fit.seconds}
+            "seconds": fit.seconds}, logits
+
+
+def routed(data, task, logits: dict) -> dict:
+    """The fused model with a fall-back: pairs with a protein that has no training neighbour
+    take the sequence view's prediction (:func:`route_pairs`), the others the fused model's;
+    both at their validation-chosen epochs."""
+    pairs = task.pairs[task.test_index]
+    combined = route_pairs(logits["fused"], logits["sequence"], pairs, data.edge_index)
+    share = float((combined != logits["fused"]).any(dim=1).float().mean())
+    return {"micro_f1": task.evaluate(combined, task.test_index)["micro_f1"],
+            "test_chosen_micro_f1": float("nan"), "pairs_to_sequence_view": share}
 
 
 def main() -> None:
@@ -112,6 +130,14 @@ def main() -> None:
     parser.add_argument("--splits", nargs="+", choices=sorted(SPLITS), default=["random", "bfs"])
     parser.add_argument("--views", nargs="+", choices=list(VIEWS),
                         default=list(VIEWS))
+    parser.add_argument("--logits", type=Path, default=None,
+                        help="folder to save each view's test logits in and to read the other "
+                             "view's from, so two processes can train the fused and sequence "
+                             "views side by side and the later one prints fused_routed")
+    parser.add_argument("--graph", choices=["train", "all"], default="train",
+                        help="the GIN's graph: the training pairs (default; GNN-PPI's 'GCT') "
+                             "or every pair, validation and test pairs included, their types "
+                             "unknown (GNN-PPI's published 'GCA' setting)")
     args = parser.parse_args()
     folder = args.data / "string_shs"
     targets = read_string_actions(folder / "protein.actions.SHS27k.STRING.txt.gz")
@@ -126,15 +152,33 @@ def main() -> None:
     for kind in args.splits:
         for seed in range(args.first_seed, args.first_seed + args.seeds):
             split = SPLITS[kind](pairs, seed)
-            data = build_data(proteins, pairs, split.train.to_numpy(), sequences)
+            graph = (split.train.to_numpy() if args.graph == "train"
+                     else np.arange(len(pairs)))
+            data = build_data(proteins, pairs, graph, sequences)
             task = PairMultiLabelTask.from_pairs(pairs, targets, split, balance=False)
+            logits = {}
             for view in args.views:
-                row = {"split": kind, "seed": seed, "view": view,
-                       **run(data, task, view, residues, seed, args.max_epochs)}
+                result, logits[view] = run(data, task, view, residues, seed, args.max_epochs)
+                if args.logits is not None:  # for a fall-back combined by another process
+                    args.logits.mkdir(parents=True, exist_ok=True)
+                    torch.save(logits[view], args.logits / f"{kind}_{seed}_{args.graph}_{view}.pt")
+                row = {"split": kind, "seed": seed, "view": view, "graph": args.graph, **result}
                 rows.append(row)
                 print(f"{kind} seed {seed} {view}: micro-F1 {row['micro_f1']:.4f} (epoch "
                       f"{row['best_epoch']}), test-chosen {row['test_chosen_micro_f1']:.4f} "
                       f"(epoch {row['test_chosen_epoch']}), {row['seconds']:.0f} s", flush=True)
+            for view in ("fused", "sequence"):
+                saved = (args.logits / f"{kind}_{seed}_{args.graph}_{view}.pt"
+                         if args.logits is not None else None)
+                if view not in logits and saved is not None and saved.exists():
+                    logits[view] = torch.load(saved)
+            if {"fused", "sequence"} <= set(logits):
+                row = {"split": kind, "seed": seed, "view": "fused_routed", "graph": args.graph,
+                       **routed(data, task, logits)}
+                rows.append(row)
+                print(f"{kind} seed {seed} fused_routed: micro-F1 {row['micro_f1']:.4f} "
+                      f"({row['pairs_to_sequence_view']:.0%} of the test pairs from the "
+                      "sequence view)", flush=True)
     table = pd.DataFrame(rows)
     summary = table.groupby(["split", "view"], sort=False)[
         ["micro_f1", "test_chosen_micro_f1"]].agg(["mean", "std"])
@@ -144,7 +188,8 @@ def main() -> None:
     run_folder = RunFolder(args.out, exist_ok=True)  # the example's folder holds its last run
     run_folder.write_config({"task": "SHS27k interaction types", "model": "GNN-PPI GIN_Net2",
                              "max_length": MAX_LENGTH, "views": VIEWS, "seeds": args.seeds,
-                             "first_seed": args.first_seed, "max_epochs": args.max_epochs})
+                             "first_seed": args.first_seed, "max_epochs": args.max_epochs,
+                             "graph": args.graph})
     run_folder.write_metrics({"per_run": table.to_dict(orient="records")})
 
 

@@ -141,7 +141,7 @@ def read_residue_vectors(path: str | os.PathLike) -> pd.DataFrame:
         >>> import tempfile
         >>> with tempfile.TemporaryDirectory() as tmp:
         ...     path = Path(tmp) / "vec.txt"
-        ...     _ = path.write_text("A\t0.5 1.0\nC\t-1 0\n")
+        ...     _ = path.write_text("A\\t0.5 1.0\\nC\\t-1 0\\n")
         ...     read_residue_vectors(path).to_numpy().tolist()
         [[0.5, 1.0], [-1.0, 0.0]]
     """

@@ -23,7 +23,7 @@ from graphgen.models.sparse_conv import (
 )
 from graphgen.sequences.encoders import SequenceEncoder
 
-__all__ = ["GNNPPI", "PairClassifier"]
+__all__ = ["GNNPPI", "PairClassifier", "route_pairs"]
 
 
 class PairClassifier(GraphModel):
@@ -219,3 +219,24 @@ class GNNPPI(GraphModel):
         alone = ~(known[pairs[:, 0]] & known[pairs[:, 1]])
         fallback = self._pair_logits(encoded, pairs, *self.sequence_branch)
         return torch.where(alone[:, None], fallback, logits)
+
+
+def route_pairs(graph_logits: Tensor, sequence_logits: Tensor, pairs: Tensor,
+                edge_index: Tensor) -> Tensor:
+    """Fall back to a sequence model for pairs the graph model cannot place: the logits of
+    ``sequence_logits`` where a protein of the pair has no neighbour in ``edge_index`` (the
+    training graph), those of ``graph_logits`` elsewhere.
+
+    Example:
+        >>> graph, sequence = torch.zeros(2, 1), torch.ones(2, 1)
+        >>> route_pairs(graph, sequence, torch.tensor([[0, 1], [1, 2]]),
+        ...             torch.tensor([[0, 1], [1, 0]])).tolist()
+        [[0.0], [1.0]]
+    """
+    size = int(pairs.max()) + 1
+    if edge_index.numel():
+        size = max(size, int(edge_index.max()) + 1)
+    known = torch.zeros(size, dtype=torch.bool, device=pairs.device)
+    known[edge_index.reshape(-1)] = True
+    alone = ~(known[pairs[:, 0]] & known[pairs[:, 1]])
+    return torch.where(alone[:, None], sequence_logits, graph_logits)
