@@ -290,8 +290,8 @@ def residue_table(residues: pd.DataFrame, alphabet: str) -> Tensor:
 
 
 class _Lookup(torch.autograd.Function):
-    """``table[codes]`` whose backward sums the gradient per code with ``index_add_`` (5x
-    faster on the CPU than the accumulating ``index_put`` of advanced indexing)."""
+    """``table[codes]`` whose backward sums the gradient per code with ``index_add_`` (faster
+    on the CPU than the accumulating ``index_put`` of advanced indexing)."""
 
     @staticmethod
     def forward(ctx, table: Tensor, codes: Tensor) -> Tensor:
