@@ -45,7 +45,7 @@ MODELS = {
     "expression_graph_coexpression": {"kind": "expression-graph", "network": "coexpression",
                                       "pooling": "flatten", "num_layers": 1,
                                       "hidden_channels": 8, "max_epochs": 200, "patience": 30},
-    "propagation_string": {"kind": "propagation", "restart": 0.8, "latent": 0,
+    "propagation_string": {"kind": "propagation", "restart": 0.8, "latent": 500,
                            "hidden_channels": 64, "dropout": 0.5, "max_epochs": 300,
                            "patience": 50},
     "patient_graph_vcdn": {"kind": "patient-graph", "fusion": "vcdn", "k": 10,

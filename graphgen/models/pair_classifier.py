@@ -214,11 +214,8 @@ class GNNPPI(GraphModel):
         logits = self._pair_logits(h, pairs, self.lin1, self.lin2, self.head)
         if not self.fallback:
             return logits
-        known = torch.zeros(h.shape[0], dtype=torch.bool, device=h.device)
-        known[edge_index.reshape(-1)] = True
-        alone = ~(known[pairs[:, 0]] & known[pairs[:, 1]])
         fallback = self._pair_logits(encoded, pairs, *self.sequence_branch)
-        return torch.where(alone[:, None], fallback, logits)
+        return route_pairs(logits, fallback, pairs, edge_index)
 
 
 def route_pairs(graph_logits: Tensor, sequence_logits: Tensor, pairs: Tensor,

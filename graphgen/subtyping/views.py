@@ -16,7 +16,7 @@ from graphgen.features.blocks import stack_blocks
 from graphgen.graph.nodes import node_index
 from graphgen.graph.patient_similarity import patient_graph
 from graphgen.graph.subgraph import subgraph
-from graphgen.models.propagation import propagation_matrix
+from graphgen.models.propagation import RandomWalkWithRestart
 from graphgen.models.sample_graph import SampleGraphs
 
 __all__ = ["ProfilePropagation", "expression_graph_view", "feature_view", "patient_graph_view"]
@@ -141,36 +141,33 @@ class ProfilePropagation:
 
     def __init__(self, network: Data, *, restart: float = 0.5, latent: int = 0,
                  use_edge_weight: bool = True) -> None:
-        if not 0.0 < float(restart) <= 1.0:
-            raise ConfigError(f"ProfilePropagation: restart must be in (0, 1], got {restart!r}")
         if int(latent) != latent or latent < 0:
             raise ConfigError(f"ProfilePropagation: latent must be an integer >= 0, got "
                               f"{latent!r}")
         self.network, self.restart, self.latent = network, float(restart), int(latent)
         self.use_edge_weight = use_edge_weight
+        # the walk of graphgen's propagation baseline (it checks the restart)
+        self._walk = RandomWalkWithRestart(restart=restart, normalization="symmetric",
+                                           use_edge_weight=use_edge_weight, tol=1e-9)
 
     def fit(self, omics: Mapping[str, pd.DataFrame]) -> ProfilePropagation:
-        """Build each omics' propagation operator from its columns (no values are read)."""
+        """Build each omics' propagation operator from its columns (no values are read).
+
+        Raises:
+            DataFormatError: no omics column is a network gene, a network without edges.
+        """
         index = node_index(self.network)
-        walk = propagation_matrix(self.network, normalization="symmetric",
-                                  use_edge_weight=self.use_edge_weight)
         self.operators_ = {}
         for name, table in omics.items():
             measured = index[index.isin(table.columns)]
             if not len(measured):
                 continue
             rows = index.get_indexer(measured)
-            # columns of (I - (1 - r) W)^-1 for the measured genes, by power iteration
-            seed = np.zeros((len(index), len(rows)))
-            seed[rows, np.arange(len(rows))] = self.restart
-            spread = seed.copy()
-            for _ in range(1000):
-                new = (1.0 - self.restart) * (walk @ spread) + seed
-                done = np.abs(new - spread).max() < 1e-9
-                spread = new
-                if done:
-                    break
-            reach = spread.sum(axis=1)
+            # columns of r (I - (1 - r) W)^-1 for the measured genes
+            seeds = np.zeros((len(index), len(rows)))
+            seeds[rows, np.arange(len(rows))] = 1.0
+            spread = self._walk.propagate(self.network, seeds)
+            reach = np.round(spread.sum(axis=1), 9)  # equal reach: network order decides
             reach[rows] = -np.inf
             hidden = np.argsort(-reach, kind="stable")[: self.latent]
             hidden = hidden[np.isfinite(reach[hidden]) & (reach[hidden] > 0)]

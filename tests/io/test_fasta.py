@@ -5,7 +5,7 @@ import gzip
 import pytest
 
 from graphgen import DataFormatError
-from graphgen.io.fasta import read_fasta, read_sequence_table
+from graphgen.io.fasta import read_fasta, read_residue_vectors, read_sequence_table
 
 FASTA = ">g1 first gene\nacgtNN\nGGCA\n>g2\nACXGT\nA\n>g3\nTTTT\n"
 
@@ -32,17 +32,26 @@ def test_invalid_letters_counted_reported_or_replaced(tmp_path):
     assert protein.attrs["invalid_counts"].empty
 
 
-@pytest.mark.parametrize("text, message", [
-    ("", "empty"),
-    ("ACGT\n>g\nAC\n", "must start with a '>'"),
-    (">g\nAC\n>g\nTT\n", "ids repeat"),
-    (">g\n>h\nAC\n", "'g' has no sequence"),
+@pytest.mark.parametrize("reader, text, message", [
+    (read_fasta, "", "empty"),
+    (read_fasta, "ACGT\n>g\nAC\n", "must start with a '>'"),
+    (read_fasta, ">g\nAC\n>g\nTT\n", "ids repeat"),
+    (read_fasta, ">g\n>h\nAC\n", "'g' has no sequence"),
+    (read_residue_vectors, "A\t1 2\nC 3 4\n", "line 2: expected 'letter<TAB>values'"),
+    (read_residue_vectors, "A\t1 2\nAC\t3 4\n", "line 2: expected 'letter<TAB>values'"),
+    (read_residue_vectors, "A\t1 2\nC\t3\n", "line 2: residue 'C' has 1 values, the first "
+                                             "line 2"),
+    (read_residue_vectors, "A\t1 2\nC\t3 x\n", "line 2: residue 'C' has a value that is not "
+                                               "a number"),
+    (read_residue_vectors, "A\t1 2\na\t3 4\n", "line 2: residue 'A' repeats"),
+    (read_residue_vectors, "A\t1 nan\n", "line 1: residue 'A' needs finite values"),
+    (read_residue_vectors, "\n\n", "no residue vectors"),
 ])
-def test_bad_fasta(tmp_path, text, message):
-    f = tmp_path / "bad.fa"
+def test_bad_files_name_the_problem(tmp_path, reader, text, message):
+    f = tmp_path / "bad.txt"
     f.write_text(text)
     with pytest.raises(DataFormatError, match=message):
-        read_fasta(f)
+        reader(f)
 
 
 def test_sequence_table(tmp_path):
@@ -72,28 +81,9 @@ def test_letters_checked_by_default(tmp_path):
 
 
 def test_real_gnn_ppi_residue_vectors(shared_data):
-    from graphgen.io.fasta import read_residue_vectors
-
     table = read_residue_vectors(shared_data / "string_shs" / "vec5_CTC.txt")
     assert table.shape == (26, 13)
     assert set("ACDEFGHIKLMNPQRSTVWYX") <= set(table.index)
     # the last 8 columns are one-hot classes (7 classes + none)
     assert ((table.iloc[:, 5:] == 0) | (table.iloc[:, 5:] == 1)).all().all()
 
-
-@pytest.mark.parametrize("text, message", [
-    ("A\t1 2\nC 3 4\n", "line 2: expected 'letter<TAB>values'"),
-    ("A\t1 2\nAC\t3 4\n", "line 2: expected 'letter<TAB>values'"),
-    ("A\t1 2\nC\t3\n", "line 2: residue 'C' has 1 values, the first line 2"),
-    ("A\t1 2\nC\t3 x\n", "line 2: residue 'C' has a value that is not a number"),
-    ("A\t1 2\na\t3 4\n", "line 2: residue 'A' repeats"),
-    ("A\t1 nan\n", "line 1: residue 'A' needs finite values"),
-    ("\n\n", "no residue vectors"),
-])
-def test_residue_vector_errors_name_the_line(tmp_path, text, message):
-    from graphgen.io.fasta import read_residue_vectors
-
-    path = tmp_path / "vec.txt"
-    path.write_text(text)
-    with pytest.raises(DataFormatError, match=message):
-        read_residue_vectors(path)
