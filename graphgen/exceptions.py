@@ -20,6 +20,7 @@ __all__ = [
     "DataNotAvailableError",
     "ChecksumError",
     "TrainingError",
+    "ConfoundedDesignError",
 ]
 
 
@@ -64,3 +65,7 @@ class ChecksumError(GraphgenError, OSError):
 
 class TrainingError(GraphgenError, RuntimeError):
     """Training cannot go on: the loss became NaN or infinite (diverged)."""
+
+
+class ConfoundedDesignError(DataFormatError):
+    """A correction or evaluation cannot tell a covariate (batch) apart from the label."""
