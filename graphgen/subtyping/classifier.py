@@ -19,6 +19,7 @@ from graphgen.graph.coexpression import coexpression_graph
 from graphgen.models.mlp import MLP
 from graphgen.models.multiomics_gcn import MultiOmicsGCN
 from graphgen.models.sample_graph import SampleGraphNet
+from graphgen.subtyping.combat import ComBat
 from graphgen.subtyping.omics import OmicsScaler, align_omics
 from graphgen.subtyping.views import (
     ProfilePropagation,
@@ -26,10 +27,11 @@ from graphgen.subtyping.views import (
     feature_view,
     patient_graph_view,
 )
+from graphgen.train.confounding import confounding_table
 from graphgen.train.fitting import fit_model
 from graphgen.train.metrics import classification_metrics
 from graphgen.train.seeding import seed_everything
-from graphgen.train.splits import train_val_split
+from graphgen.train.splits import check_groups, train_val_split
 from graphgen.train.tasks import NodeClassificationTask, SampleGraphTask
 from graphgen.train.trainer import Trainer, TrainerConfig
 
@@ -68,7 +70,16 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
     * ``"features"``: an MLP on the concatenated omics, no graph (the baseline).
 
     Every omics is standardised with the training samples' mean and sd. ``fit`` holds out
-    ``val_size`` of the samples (stratified) to choose the epoch.
+    ``val_size`` of the samples (stratified; by whole groups when ``groups`` are given) to
+    choose the epoch.
+
+    Groups and batches: ``fit(..., groups=)`` (patient, site or batch of each sample) keeps
+    every group on one side of the validation hold-out; ``fit(..., batch=)`` is the processing
+    batch that ``batch_correction="combat"`` corrects with
+    :class:`~graphgen.subtyping.combat.ComBat` fitted on the training samples only (it then
+    needs ``batch`` in ``predict_proba`` too). Either is checked for confounding before
+    training (:func:`~graphgen.train.confounding.confounding_table` warns when it alone
+    predicts the label).
 
     Args:
         view: ``"expression-graph"``, ``"patient-graph"``, ``"propagation"`` or
@@ -100,10 +111,15 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
         val_size: share of training samples for early stopping.
         device: ``"cpu"``, ``"cuda"``, ``"cuda:N"`` or ``"auto"``; ``None`` (default) keeps
             the trainer's.
+        batch_correction: ``None`` (default: no correction; the confounding check and a
+            group-aware evaluation show whether one is needed) or ``"combat"`` (ComBat per
+            omics, fitted on the training samples with ``batch``; refused when a training
+            batch holds a single class).
 
     Attributes (after ``fit``):
         classes_, model_, scaler_, fit_result_, samples_dropped_ (sample -> reason),
-        genes_ (expression-graph genes), train_samples_.
+        genes_ (expression-graph genes), train_samples_, confounding_ (confounding table
+        of the groups and batch, or ``None``), combat_ (omics -> fitted ComBat, or ``None``).
 
     Example:
         >>> import graphgen
@@ -135,6 +151,7 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
         trainer: TrainerConfig | None = None,
         val_size: float = 0.2,
         device: str | None = None,
+        batch_correction: Literal["combat"] | None = None,
     ) -> None:
         self.view = view
         self.network = network
@@ -152,6 +169,7 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
         self.trainer = trainer
         self.val_size = val_size
         self.device = device
+        self.batch_correction = batch_correction
 
     def _trainer_config(self) -> TrainerConfig:
         config = SUBTYPE_TRAINER if self.trainer is None else self.trainer
@@ -162,18 +180,24 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
             config = replace(config, batch_size=None)  # patient graphs train full-batch
         return config if self.device is None else replace(config, device=self.device)
 
-    def fit(self, omics: Mapping[str, pd.DataFrame], labels: pd.Series) -> SubtypeClassifier:
+    def fit(self, omics: Mapping[str, pd.DataFrame], labels: pd.Series,
+            groups: pd.Series | None = None, batch: pd.Series | None = None
+            ) -> SubtypeClassifier:
         """Train on the labelled samples shared by every omics table.
 
         Args:
             omics: name -> samples x features table (sample ids as index). For the
                 expression-graph view, the columns of at least one table are gene ids.
             labels: class per sample id.
+            groups: group per sample id (patient, site, batch): the validation hold-out
+                keeps groups apart (:func:`~graphgen.train.splits.check_groups`).
+            batch: processing batch per sample id, corrected by ``batch_correction``.
 
         Raises:
-            ConfigError: unknown view or option, a missing network.
+            ConfigError: unknown view or option, a missing network, ComBat without groups.
             DataFormatError: samples or genes that do not match (the message names them), a
-                single class, NaN values.
+                single class, NaN values, bad groups.
+            ConfoundedDesignError: ComBat asked for where a training batch holds one class.
         """
         if self.view not in _VIEWS:
             raise ConfigError(f"SubtypeClassifier: view must be one of {list(_VIEWS)}, got "
@@ -187,13 +211,32 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
         if not isinstance(labels, pd.Series):
             raise DataFormatError("SubtypeClassifier.fit: labels must be a pandas Series "
                                   "indexed by sample id")
+        if self.batch_correction not in (None, "combat"):
+            raise ConfigError(f"SubtypeClassifier: batch_correction must be None or 'combat', "
+                              f"got {self.batch_correction!r}")
+        if self.batch_correction is not None and batch is None:
+            raise ConfigError("SubtypeClassifier: batch_correction='combat' needs batch= (the "
+                              "processing batch of each sample) in fit and in predict_proba")
         config = self._trainer_config()
         aligned = align_omics(omics, labels)
         y = aligned.labels
-        split = train_val_split(y, val_size=self.val_size, seed=config.seed)
+        checked = {name: check_groups(value, y.index, what=f"SubtypeClassifier.fit: {name}")
+                   for name, value in (("groups", groups), ("batch", batch))
+                   if value is not None}
+        self.confounding_ = confounding_table(pd.DataFrame(checked), y, seed=config.seed) \
+            if checked else None
+        batch = checked.get("batch")
+        split = train_val_split(y, val_size=self.val_size, seed=config.seed,
+                                groups=checked.get("groups"))
         train = y.index.isin(split.train)
-        self.scaler_ = OmicsScaler().fit({n: t[train] for n, t in aligned.omics.items()})
-        scaled = self.scaler_.transform(aligned.omics)
+        values = aligned.omics
+        self.combat_ = None
+        if self.batch_correction == "combat":
+            self.combat_ = {n: ComBat().fit(t[train], batch[train], y[train])
+                            for n, t in values.items()}
+            values = {n: self.combat_[n].transform(t, batch) for n, t in values.items()}
+        self.scaler_ = OmicsScaler().fit({n: t[train] for n, t in values.items()})
+        scaled = self.scaler_.transform(values)
         self.classes_ = sorted(y.unique().tolist())
         self.train_samples_ = list(split.train)
         self.samples_dropped_ = aligned.dropped
@@ -247,11 +290,14 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
         self.task_ = task
         return self
 
-    def predict_proba(self, omics: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    def predict_proba(self, omics: Mapping[str, pd.DataFrame],
+                      batch: pd.Series | None = None) -> pd.DataFrame:
         """Class probabilities of new (or the same) samples.
 
         Args:
             omics: the same omics as in ``fit`` (same feature columns), samples as rows.
+            batch: batch per sample, needed with ``batch_correction="combat"`` (a batch
+                unseen in ``fit`` is estimated from its own samples); ignored otherwise.
 
         Returns:
             ``DataFrame`` samples x ``classes_``.
@@ -261,15 +307,15 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
             DataFormatError: missing omics, features or samples.
         """
         self._check_fitted()
-        samples, data, rows = self.sample_view(omics)
+        samples, data, rows = self.sample_view(omics, batch=batch)
         task = self.task_ if self.view == "expression-graph" else None
         members = self.fitted_.members or [self.model_]
         proba = np.mean([torch.softmax(Trainer.predict(m, data, task)[rows], dim=-1).numpy()
                          for m in members], axis=0)
         return pd.DataFrame(proba, index=samples, columns=self.classes_)
 
-    def sample_view(self, omics: Mapping[str, pd.DataFrame], *, what: str = "predict"
-                    ) -> tuple[pd.Index, Data, slice]:
+    def sample_view(self, omics: Mapping[str, pd.DataFrame], *, what: str = "predict",
+                    batch: pd.Series | None = None) -> tuple[pd.Index, Data, slice]:
         """New samples as the fitted model reads them: their ids, the view's ``Data`` (omics
         scaled with the training statistics) and the rows of the model's output that are
         theirs. The patient-graph view joins them to the training samples (only training
@@ -283,7 +329,14 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
             raise DataFormatError(f"{what}: omics {missing} are missing (fitted on "
                                   f"{self.omics_names_})")
         aligned = align_omics({n: omics[n] for n in self.omics_names_}, missing="error")
-        scaled = self.scaler_.transform(aligned.omics)
+        values = aligned.omics
+        if getattr(self, "combat_", None) is not None:
+            if batch is None:
+                raise DataFormatError(f"{what}: the classifier corrects batches (ComBat); give "
+                                      "batch= with the batch of each sample")
+            batch = check_groups(batch, aligned.samples, what=f"{what}: batch", min_groups=1)
+            values = {n: self.combat_[n].transform(t, batch) for n, t in values.items()}
+        scaled = self.scaler_.transform(values)
         samples = aligned.samples
         if self.view == "expression-graph":
             return samples, expression_graph_view(scaled, self.network_, genes=self.genes_), \
@@ -312,18 +365,19 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
             return self.smoothed_scaler_.transform(smoothed)
         return self.smoothed_scaler_.transform(self.propagation_.transform(scaled))
 
-    def predict(self, omics: Mapping[str, pd.DataFrame]) -> pd.Series:
-        """The most probable class of each sample."""
-        return self.predict_proba(omics).idxmax(axis=1).rename("prediction")
+    def predict(self, omics: Mapping[str, pd.DataFrame],
+                batch: pd.Series | None = None) -> pd.Series:
+        """The most probable class of each sample (``batch`` as in :meth:`predict_proba`)."""
+        return self.predict_proba(omics, batch).idxmax(axis=1).rename("prediction")
 
-    def score(self, omics: Mapping[str, pd.DataFrame], labels: pd.Series, *,
-              metric: str = "accuracy") -> float:
+    def score(self, omics: Mapping[str, pd.DataFrame], labels: pd.Series,
+              batch: pd.Series | None = None, *, metric: str = "accuracy") -> float:
         """A metric (``accuracy``, ``macro_f1``, ``auroc``, ``auprc``) on labelled samples.
 
         Raises:
             DataFormatError: labels of classes not seen in ``fit``.
         """
-        proba = self.predict_proba(omics)
+        proba = self.predict_proba(omics, batch)
         labels = labels.loc[proba.index]
         unseen = sorted(_plain(c) for c in set(labels.unique()) - set(self.classes_))
         if unseen:

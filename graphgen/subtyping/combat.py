@@ -73,10 +73,11 @@ class ComBat:
 
         Raises:
             DataFormatError: bad batches (:func:`~graphgen.train.splits.check_groups`), NaN
-                or non-numeric values, a batch of one sample.
+                or non-numeric values, a batch of one sample. A single batch is accepted: it
+                is then the reference that new batches are aligned to.
             ConfoundedDesignError: (with ``labels``) a batch that holds a single class.
         """
-        values, groups = _checked(table, batch, "ComBat.fit")
+        values, groups = _checked(table, batch, "ComBat.fit")  # one batch: the reference
         if labels is not None:
             check_correctable(groups, labels.reindex(groups.index) if isinstance(
                 labels, pd.Series) else pd.Series(np.asarray(labels), index=groups.index))
@@ -116,7 +117,7 @@ class ComBat:
             raise DataFormatError(f"ComBat.transform: the table lacks {len(missing)} features "
                                   f"seen in fit, e.g. {missing[:5].tolist()}")
         table = table[self.features_]
-        values, groups = _checked(table, batch, "ComBat.transform", min_groups=1)
+        values, groups = _checked(table, batch, "ComBat.transform")
         standard = self._standardise(values)
         out = np.empty_like(standard)
         known = {b: i for i, b in enumerate(self.batches_)}
@@ -207,8 +208,7 @@ def check_correctable(batch: pd.Series, labels: pd.Series) -> None:
             "several classes)")
 
 
-def _checked(table: pd.DataFrame, batch, what: str, *, min_groups: int = 2
-             ) -> tuple[np.ndarray, pd.Series]:
+def _checked(table: pd.DataFrame, batch, what: str) -> tuple[np.ndarray, pd.Series]:
     if not isinstance(table, pd.DataFrame):
         raise DataFormatError(f"{what}: give a samples x features DataFrame, got "
                               f"{type(table).__name__}")
@@ -220,7 +220,7 @@ def _checked(table: pd.DataFrame, batch, what: str, *, min_groups: int = 2
         rows, cols = np.nonzero(np.isnan(values))
         raise DataFormatError(f"{what}: NaN values, e.g. sample {table.index[rows[0]]!r}, "
                               f"feature {table.columns[cols[0]]!r}")
-    groups = check_groups(batch, table.index, what=f"{what}: batch", min_groups=min_groups)
+    groups = check_groups(batch, table.index, what=f"{what}: batch", min_groups=1)
     return values, groups
 
 

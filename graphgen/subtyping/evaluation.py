@@ -6,6 +6,7 @@ import dataclasses
 import logging
 import math
 import time
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,12 +19,19 @@ from sklearn.metrics import accuracy_score, f1_score
 
 from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.subtyping.classifier import SUBTYPE_TRAINER, SubtypeClassifier
+from graphgen.subtyping.combat import ComBat
 from graphgen.subtyping.mogonet import MogonetConfig, mogonet_proba
 from graphgen.subtyping.omics import OmicsScaler, align_omics
 from graphgen.train.comparison import format_summary, summary_table
+from graphgen.train.confounding import (
+    ConfoundingWarning,
+    confounding_table,
+    contingency,
+    covariate_proba,
+)
 from graphgen.train.metrics import roc_auc
 from graphgen.train.run_folder import RunFolder
-from graphgen.train.splits import Split
+from graphgen.train.splits import Split, check_groups, check_groups_apart
 from graphgen.train.trainer import TrainerConfig
 
 __all__ = ["SUBTYPE_METRICS", "SubtypeComparison", "compare_subtyping", "subtype_metrics"]
@@ -84,15 +92,35 @@ class SubtypeComparison:
         per_split: one row per (model, split): the :data:`SUBTYPE_METRICS` and seconds.
         predictions: one row per (model, split, sample): true class and probabilities.
         dropped: samples left out by the omics alignment (sample -> reason).
+        confounding: how well each covariate alone predicts the label
+            (:func:`~graphgen.train.confounding.confounding_table`), or ``None``.
+        contingency: label by group counts when groups were given, or ``None``.
     """
 
     per_split: pd.DataFrame
     predictions: pd.DataFrame = field(repr=False)
     dropped: dict[str, str] = field(default_factory=dict)
+    confounding: pd.DataFrame | None = None
+    contingency: pd.DataFrame | None = None
 
     def summary(self) -> pd.DataFrame:
         """Mean and sd of every metric per model (rows in the order the models were given)."""
         return summary_table(self.per_split, [*SUBTYPE_METRICS, "seconds"])
+
+    def pooled(self) -> pd.DataFrame:
+        """The metrics of every model over its test predictions pooled across splits.
+
+        For cross-validation in which each sample is tested once (k-fold, leave one group
+        out), this is the out-of-fold score; it is the one that exists when a test part holds
+        a single class (a batch of normal samples), where per-split AUROC does not.
+        """
+        rows = {}
+        for model, frame in self.predictions.groupby("model", sort=False):
+            proba = frame.filter(like="p_").rename(columns=lambda c: c[2:])
+            proba.columns = [_restore(c, frame["label"]) for c in proba.columns]
+            rows[model] = subtype_metrics(frame["label"].reset_index(drop=True),
+                                          proba.reset_index(drop=True))
+        return pd.DataFrame.from_dict(rows, orient="index")
 
     def format(self, metrics: Sequence[str] = ("accuracy", "macro_f1", "weighted_f1",
                                                  "auroc")) -> str:
@@ -113,7 +141,19 @@ class SubtypeComparison:
                            "per_split": self.per_split.to_dict(orient="records"),
                            "samples_dropped": self.dropped})
         run.write_predictions(self.predictions.set_index("sample"))
+        if self.confounding is not None:
+            run.write_table("confounding.csv", self.confounding)
+        if self.contingency is not None:
+            run.write_table("label_by_group.csv", self.contingency)
         return run
+
+
+def _restore(column: str, labels: pd.Series):
+    """A probability column's class as the labels spell it (``p_1`` -> 1 for integer labels)."""
+    for value in labels.unique():
+        if str(value) == column:
+            return value
+    return column
 
 
 def compare_subtyping(
@@ -124,8 +164,20 @@ def compare_subtyping(
     *,
     seeds: Sequence[int] | None = None,
     progress: bool = False,
+    groups: pd.Series | None = None,
+    batch: pd.Series | None = None,
+    covariates: pd.DataFrame | pd.Series | None = None,
+    batch_correction: str | None = None,
 ) -> SubtypeComparison:
     """Fit every model on every split's training samples and score its test samples.
+
+    With ``groups`` (batch, patient, site per sample), every split is checked to keep each
+    group on one side (make them with ``kfold_splits(..., groups=)`` or
+    :func:`~graphgen.train.splits.leave_one_group_out`) and the graph views hold out whole
+    groups for early stopping. ``groups`` and ``batch`` count as covariates: each covariate
+    gets a row ``"<covariate> only"`` (:func:`~graphgen.train.confounding.covariate_proba`,
+    fitted on the training samples) beside the models, and the confounding table is computed
+    (and warns) before any model trains.
 
     Args:
         omics: name -> samples x features tables.
@@ -146,26 +198,61 @@ def compare_subtyping(
         seeds: one seed per split (default ``0, 1, ...``): initialisation, validation hold-out
             and forests change with it.
         progress: progress bars while training.
+        groups: group per sample id that splits must keep apart
+            (:func:`~graphgen.train.splits.check_groups`); a covariate ``"group"``.
+        batch: processing batch per sample id, the batch ``batch_correction`` corrects (it
+            may straddle splits: random cross-validation); a covariate ``"batch"``.
+        covariates: samples x covariates (or one as a Series) to report and to give a
+            covariate-only row each (a column equal to ``groups`` or ``batch`` is kept once).
+        batch_correction: ``"combat"``: ComBat per omics, fitted on each split's training
+            samples with ``batch`` and applied to its test samples (a batch unseen in
+            training is estimated from its own samples), before every model.
 
     Raises:
-        ConfigError: an unknown kind or parameter.
+        ConfigError: an unknown kind or parameter, ComBat without a batch.
+        DataFormatError: bad groups or covariates, a split with a group on two sides.
+        ConfoundedDesignError: ComBat where a training batch holds a single class.
     """
     aligned = align_omics(omics, labels)
     y = aligned.labels
     seeds = list(range(len(splits))) if seeds is None else list(seeds)
+    if batch_correction not in (None, "combat"):
+        raise ConfigError(f"compare_subtyping: batch_correction must be None or 'combat', got "
+                          f"{batch_correction!r}")
+    group = None if groups is None else check_groups(groups, y.index,
+                                                     what="compare_subtyping: groups")
+    batch = None if batch is None else check_groups(batch, y.index,
+                                                    what="compare_subtyping: batch")
+    if batch_correction is not None and batch is None:
+        raise ConfigError("compare_subtyping: batch_correction='combat' needs batch= (the "
+                          "processing batch of each sample)")
+    covariate_table = _covariates(covariates, {"group": group, "batch": batch}, y.index)
+    confounding = None if covariate_table is None else confounding_table(covariate_table, y)
+    for split in splits if group is not None else ():
+        check_groups_apart(split, group)
     rows, predictions = [], []
     for split, seed in zip(splits, seeds):
         train = split.train.append(split.val)
         test = split.test
+        train_omics = {n: t.loc[train] for n, t in aligned.omics.items()}
+        test_omics = {n: t.loc[test] for n, t in aligned.omics.items()}
+        if batch_correction == "combat":
+            fitted = {n: ComBat().fit(t, batch.loc[train], y.loc[train])
+                      for n, t in train_omics.items()}
+            train_omics = {n: fitted[n].transform(t, batch.loc[train])
+                           for n, t in train_omics.items()}
+            test_omics = {n: fitted[n].transform(t, batch.loc[test]) for n, t in test_omics.items()}
         for name, spec in models.items():
             params = dict(spec)
             kind = params.pop("kind", name)
             start = time.perf_counter()
-            train_omics = {n: t.loc[train] for n, t in aligned.omics.items()}
-            test_omics = {n: t.loc[test] for n, t in aligned.omics.items()}
             if kind in _VIEWS:
                 clf = SubtypeClassifier(kind, **_with_trainer(params, seed, progress))
-                proba = clf.fit(train_omics, y.loc[train]).predict_proba(test_omics)
+                with warnings.catch_warnings():  # the confounding was reported above, once
+                    warnings.simplefilter("ignore", ConfoundingWarning)
+                    clf.fit(train_omics, y.loc[train],
+                            None if group is None else group.loc[train])
+                proba = clf.predict_proba(test_omics)
             elif kind == "mogonet":
                 proba = mogonet_proba(train_omics, y.loc[train], test_omics,
                                       config=MogonetConfig(**params), seed=seed)
@@ -175,19 +262,68 @@ def compare_subtyping(
             else:
                 raise ConfigError(f"compare_subtyping: model {name!r} has unknown kind {kind!r}; "
                                   f"use one of {[*_VIEWS, *_SKLEARN, 'mogonet']}")
-            seconds = time.perf_counter() - start
-            truth = y.loc[proba.index]
-            rows.append({"model": name, "split": split.name, "seed": seed,
-                         **subtype_metrics(truth, proba), "seconds": seconds})
-            frame = proba.add_prefix("p_").reset_index(names="sample")
-            frame.insert(1, "model", name)
-            frame.insert(2, "split", split.name)
-            frame.insert(3, "label", truth.to_numpy())
-            predictions.append(frame)
-            log.info("%s %s: accuracy %.3f", name, split.name, rows[-1]["accuracy"])
-    return SubtypeComparison(per_split=pd.DataFrame(rows),
-                             predictions=pd.concat(predictions, ignore_index=True),
-                             dropped=aligned.dropped)
+            _record(rows, predictions, name, split, seed, y, proba,
+                    time.perf_counter() - start)
+        for column in () if covariate_table is None else covariate_table.columns:
+            start = time.perf_counter()
+            values = covariate_table[column]
+            proba = covariate_proba(values.loc[train], y.loc[train], values.loc[test])
+            _record(rows, predictions, f"{column} only", split, seed, y, proba,
+                    time.perf_counter() - start)
+    return SubtypeComparison(
+        per_split=pd.DataFrame(rows), predictions=pd.concat(predictions, ignore_index=True),
+        dropped=aligned.dropped, confounding=confounding,
+        contingency=_contingency(y, group, batch))
+
+
+def _record(rows: list, predictions: list, name: str, split: Split, seed: int, y: pd.Series,
+            proba: pd.DataFrame, seconds: float) -> None:
+    truth = y.loc[proba.index]
+    rows.append({"model": name, "split": split.name, "seed": seed,
+                 **subtype_metrics(truth, proba), "seconds": seconds})
+    frame = proba.add_prefix("p_").reset_index(names="sample")
+    frame.insert(1, "model", name)
+    frame.insert(2, "split", split.name)
+    frame.insert(3, "label", truth.to_numpy())
+    predictions.append(frame)
+    log.info("%s %s: accuracy %.3f", name, split.name, rows[-1]["accuracy"])
+
+
+def _covariates(covariates: pd.DataFrame | pd.Series | None,
+                named: dict[str, pd.Series | None], samples: pd.Index) -> pd.DataFrame | None:
+    """The covariates on the labelled samples, with the groups and the batch added (each
+    distinct series once)."""
+    table = pd.DataFrame(index=samples)
+    if covariates is not None:
+        frame = covariates.to_frame(covariates.name or "covariate") if isinstance(
+            covariates, pd.Series) else covariates
+        frame = frame.set_axis([str(i) for i in frame.index])
+        missing = samples.difference(frame.index, sort=False)
+        if len(missing):
+            raise DataFormatError(f"compare_subtyping: covariates lack {len(missing)} samples, "
+                                  f"e.g. {missing[:5].tolist()}")
+        table = frame.loc[samples].copy()
+    for name, series in named.items():
+        if series is None:
+            continue
+        same = [c for c in table.columns
+                if table[c].astype(str).map(_strip_zero).equals(series.loc[samples])]
+        if not same:
+            table[name if name not in table.columns else f"{name} (argument)"] = \
+                series.loc[samples]
+    return table if len(table.columns) else None
+
+
+def _strip_zero(value: str) -> str:
+    return value[:-2] if value.endswith(".0") else value
+
+
+def _contingency(y: pd.Series, group: pd.Series | None, batch: pd.Series | None
+                 ) -> pd.DataFrame | None:
+    """Label by group (or by batch) counts for the run folder."""
+    by = group if group is not None else batch
+    return None if by is None else contingency(y, by.rename("group" if group is not None
+                                                           else "batch"))
 
 
 def _with_trainer(params: dict, seed: int, progress: bool | None) -> dict:
@@ -195,8 +331,12 @@ def _with_trainer(params: dict, seed: int, progress: bool | None) -> dict:
     ``trainer=TrainerConfig(...)`` over :data:`SUBTYPE_TRAINER`, seeded for this split."""
     fields = {f.name for f in dataclasses.fields(TrainerConfig)}
     trainer = {k: params.pop(k) for k in list(params) if k in fields}
-    return {**params, "trainer": dataclasses.replace(SUBTYPE_TRAINER, **trainer, seed=seed,
-                                                     progress=progress)}
+    if "seed" in trainer:
+        raise ConfigError("compare_subtyping: a model spec cannot set seed (each split's seed "
+                          "comes from seeds=)")
+    return {**params, "trainer": dataclasses.replace(SUBTYPE_TRAINER,
+                                                     **{"progress": progress, **trainer},
+                                                     seed=seed)}
 
 
 def _sklearn_baseline(kind: str, params: dict, train: dict[str, pd.DataFrame],

@@ -14,7 +14,6 @@ label lets a model score well for the wrong reason, and random cross-validation 
 
 from __future__ import annotations
 
-import logging
 import warnings
 
 import numpy as np
@@ -29,8 +28,6 @@ from graphgen.train.splits import check_groups
 
 __all__ = ["CONFOUNDING_AUROC", "ConfoundingWarning", "confounding_table", "contingency",
            "covariate_proba", "is_categorical"]
-
-log = logging.getLogger(__name__)
 
 #: Cross-validated AUROC of a covariate alone from which :func:`confounding_table` warns. A
 #: covariate independent of the label scores about 0.5; 0.7 means it ranks a random positive
@@ -99,7 +96,8 @@ def contingency(labels: pd.Series, groups: pd.Series) -> pd.DataFrame:
         array([[1, 1],
                [1, 0]])
     """
-    table = pd.crosstab(groups.to_numpy(), labels.to_numpy())
+    names = check_groups(groups, groups.index, what="contingency: groups", min_groups=1)
+    table = pd.crosstab(names.to_numpy(), labels.to_numpy())
     table.index.name, table.columns.name = groups.name or "group", "label"
     return table
 
@@ -120,7 +118,7 @@ def confounding_table(
         labels: class per sample id (NaN: left out).
         k: stratified folds (fewer when the smallest class is smaller).
         seed: seed of the folds.
-        warn: issue a :class:`ConfoundingWarning` (and a log warning) for every covariate
+        warn: issue a :class:`ConfoundingWarning` for every covariate
             whose cross-validated AUROC reaches :data:`CONFOUNDING_AUROC`.
 
     Returns:
@@ -172,7 +170,6 @@ def confounding_table(
                        f"{row['auroc']:.2f}, balanced accuracy {row['balanced_accuracy']:.2f}): "
                        "random splits may reward a model for learning it; compare with its "
                        "covariate-only row and split by it (groups=, leave_one_group_out)")
-            log.warning(message)
             warnings.warn(message, ConfoundingWarning, stacklevel=2)
     return table
 

@@ -101,9 +101,13 @@ class RunFolder:
 
     def write_predictions(self, predictions: pd.DataFrame) -> Path:
         """``predictions.csv`` (the frame's index is written as the first column)."""
-        with atomic_write(self.path / "predictions.csv", newline="") as handle:
-            predictions.to_csv(handle, float_format="%.6g")
-        return self.path / "predictions.csv"
+        return self.write_table("predictions.csv", predictions)
+
+    def write_table(self, name: str, table: pd.DataFrame) -> Path:
+        """A CSV file of the run (index as the first column), written atomically."""
+        with atomic_write(self.path / name, newline="") as handle:
+            table.to_csv(handle, float_format="%.6g")
+        return self.path / name
 
     def file(self, name: str) -> Path:
         """Path of a file in the run folder (for plots and other artefacts)."""
