@@ -216,15 +216,21 @@ class SplitConfig:
 
     Attributes:
         kind: ``stratified`` (one train/val/test split), ``kfold`` (stratified k-fold CV,
-            ``repeats`` times) or ``folds`` (a published fold table).
+            ``repeats`` times), ``folds`` (a published fold table) or
+            ``leave_one_group_out`` (each group of ``groups`` tested once).
         val_size: share held out for early stopping (of the non-test genes for CV).
         test_size: share of the test part (``stratified``).
         k, repeats: folds and repetitions (``kfold``).
         folds_path, folds_gene_column, folds_prefix: the fold table, its gene id column, and
             the prefix of its fold columns (one per repeat; ``folds``).
+        groups, groups_gene_column, groups_column: a table of one group per gene (gene
+            family, batch), its gene id column and its group column. With it, ``stratified``
+            and ``kfold`` keep each group on one side of every split (stratified group
+            k-fold), the run reports whether the group alone predicts the label
+            (``confounding.csv``, a ``group only`` row, ``label_by_group.csv``).
     """
 
-    kind: Literal["stratified", "kfold", "folds"] = "stratified"
+    kind: Literal["stratified", "kfold", "folds", "leave_one_group_out"] = "stratified"
     val_size: float = 0.2
     test_size: float = 0.2
     k: int = 5
@@ -232,10 +238,20 @@ class SplitConfig:
     folds_path: str | None = None
     folds_gene_column: str = "gene"
     folds_prefix: str = "repeat"
+    groups: str | None = None
+    groups_gene_column: str = "gene"
+    groups_column: str = "group"
 
     def __post_init__(self) -> None:
         if self.kind == "folds" and self.folds_path is None:
             raise ConfigError("[split] kind = 'folds' needs folds_path")
+        if self.kind == "leave_one_group_out" and self.groups is None:
+            raise ConfigError("[split] kind = 'leave_one_group_out' needs groups (a table of "
+                              "one group per gene)")
+        if self.kind == "folds" and self.groups is not None:
+            raise ConfigError("[split] groups cannot be combined with kind = 'folds' (a "
+                              "published fold table fixes the splits); check them with "
+                              "graphgen.train.check_groups_apart")
 
 
 @dataclass(frozen=True)

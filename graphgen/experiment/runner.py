@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from torch_geometric.data import Data
 
-from graphgen.exceptions import ConfigError
+from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.experiment.config import ExperimentConfig, LabelsConfig
 from graphgen.features.blocks import stack_blocks
 from graphgen.features.expression_block import expression
@@ -43,9 +43,16 @@ from graphgen.plot.curves import plot_roc_pr
 from graphgen.sequences.attach import attach_sequences
 from graphgen.train.comparison import CVResult, cross_validate
 from graphgen.train.comparison import format_summary as format_metrics
+from graphgen.train.confounding import contingency
 from graphgen.train.distributed import rank_and_world
 from graphgen.train.run_folder import RunFolder
-from graphgen.train.splits import kfold_splits, splits_from_folds, stratified_split
+from graphgen.train.splits import (
+    check_groups,
+    kfold_splits,
+    leave_one_group_out,
+    splits_from_folds,
+    stratified_split,
+)
 
 __all__ = ["ExperimentResult", "format_summary", "run_experiment"]
 
@@ -107,13 +114,17 @@ def run_experiment(
     prepared = prepare_experiment(config)
     data, aligned, factory = prepared.data, prepared.aligned, prepared.factory
     graph, label_terms = prepared.graph, prepared.label_terms
-    splits = _splits(config, aligned.labels)
+    groups = _groups(config, aligned.labels)
+    splits = _splits(config, aligned.labels, groups)
     cv = cross_validate(data, aligned.labels, splits, config.models,
                         trainer=config.trainer_config(progress=progress, device=device),
                         checkpoint_dir=checkpoints, resume=resume,
-                        model_factory=factory, label_features=config.features.labels)
+                        model_factory=factory, label_features=config.features.labels,
+                        groups=groups)
     if run is not None:
         _write(run, config, cv, aligned, data, graph, label_terms, time.perf_counter() - started)
+        if groups is not None:
+            _write_groups(run, cv, aligned.labels, groups)
     return ExperimentResult(config=config, cv=cv, run=run, labels=aligned.labels,
                             labels_not_in_graph=aligned.not_in_graph, graph=data)
 
@@ -288,17 +299,45 @@ def _fusion(config: ExperimentConfig, data: Data, sequences: pd.Series):
     return data, factory
 
 
-def _splits(config: ExperimentConfig, labels: pd.Series | pd.DataFrame):
+def _groups(config: ExperimentConfig, labels: pd.Series | pd.DataFrame) -> pd.Series | None:
+    """``[split] groups``: one group per labelled gene, from its table."""
     s = config.split
+    if s.groups is None:
+        return None
+    path = config.resolve(s.groups)
+    table = read_delimited(path, what="group table",
+                           required=[s.groups_gene_column, s.groups_column])
+    genes = table[s.groups_gene_column].astype(str)
+    repeated = genes[genes.duplicated()].unique()
+    if len(repeated):
+        raise DataFormatError(f"group table {path}: genes {repeated[:5].tolist()} appear more "
+                              "than once; give each gene one group")
+    groups = pd.Series(table[s.groups_column].astype(str).to_numpy(), index=genes)
+    return check_groups(groups, labels.index, what=f"group table {path}")
+
+
+def _write_groups(run: RunFolder, cv: CVResult, labels, groups: pd.Series) -> None:
+    """``confounding.csv`` and ``label_by_group.csv`` beside the metrics."""
+    if cv.confounding is not None:
+        run.write_table("confounding.csv", cv.confounding)
+    if isinstance(labels, pd.Series):
+        run.write_table("label_by_group.csv", contingency(labels, groups.loc[labels.index]))
+
+
+def _splits(config: ExperimentConfig, labels: pd.Series | pd.DataFrame,
+            groups: pd.Series | None = None):
+    s = config.split
+    if s.kind == "leave_one_group_out":
+        return leave_one_group_out(labels, groups, val_size=s.val_size, seed=config.seed)
     if s.kind == "stratified":
-        if isinstance(labels, pd.DataFrame):
+        if isinstance(labels, pd.DataFrame) or groups is not None:
             return kfold_splits(labels, k=round(1 / s.test_size), val_size=s.val_size,
-                                seed=config.seed)[:1]
+                                seed=config.seed, groups=groups)[:1]
         return [stratified_split(labels, val_size=s.val_size, test_size=s.test_size,
                                  seed=config.seed)]
     if s.kind == "kfold":
         return kfold_splits(labels, k=s.k, repeats=s.repeats, val_size=s.val_size,
-                            seed=config.seed)
+                            seed=config.seed, groups=groups)
     path = config.resolve(s.folds_path)
     _, columns = table_columns(path, what="fold table")
     fold_columns = [c for c in columns if c.startswith(s.folds_prefix)]

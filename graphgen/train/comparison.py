@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,18 +19,19 @@ import numpy as np
 import pandas as pd
 from torch_geometric.data import Data
 
-from graphgen.exceptions import DataFormatError
+from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.graph.nodes import node_index
 from graphgen.labels import align_labels
 from graphgen.models.propagation import DegreeScorer
 from graphgen.models.registry import GRAPH_ONLY, build_model
+from graphgen.train.confounding import confounding_table, covariate_proba, covariate_values
 from graphgen.train.fitting import fit_model
 from graphgen.train.label_features import LabelFeatures, add_label_features
 from graphgen.train.metrics import degree_stratified_auprc
 from graphgen.train.search import tune
 from graphgen.train.seeding import seed_everything
-from graphgen.train.splits import Split
-from graphgen.train.tasks import make_task
+from graphgen.train.splits import Split, check_groups, check_groups_apart
+from graphgen.train.tasks import NodeClassificationTask, make_task
 from graphgen.train.trainer import TrainerConfig
 
 __all__ = ["CVResult", "ModelResult", "compare_models", "compare_on_task", "cross_validate",
@@ -138,6 +140,8 @@ def compare_on_task(
     checkpoint_dir: str | Path | None = None,
     resume: bool = False,
     label_features: LabelFeatures | None = None,
+    groups: pd.Series | None = None,
+    covariates: pd.DataFrame | None = None,
 ) -> list[ModelResult]:
     """The one comparison engine: every model fitted on the same task through
     :func:`~graphgen.train.fitting.fit_model`, scored on its test part.
@@ -159,9 +163,14 @@ def compare_on_task(
         label_features: append the propagated training labels of this split to the
             features of every trained model (out-of-fold within the training genes; see
             :mod:`graphgen.train.label_features`). Graph-only baselines are unaffected.
+        groups: group per item id (gene family, batch): the task's train, validation and
+            test parts must keep every group on one side (checked, or DataFormatError).
+        covariates: items x covariates: each adds a result ``"<covariate> only"``, what the
+            covariate alone predicts (:func:`~graphgen.train.confounding.covariate_proba`,
+            fitted on the training part; single-label tasks).
 
     Returns:
-        One :class:`ModelResult` per model, in the order given.
+        One :class:`ModelResult` per model, in the order given, then one per covariate.
     """
     config = trainer or TrainerConfig()
     if items is None:  # genes or samples when the task scores them, else positions (pairs)
@@ -172,12 +181,56 @@ def compare_on_task(
         if items is None or len(items) != len(task.y):
             items = pd.RangeIndex(len(task.y))
     folder = Path(checkpoint_dir) if checkpoint_dir is not None else None
+    if groups is not None:
+        check_groups_apart(_task_split(task, items, split_name),
+                           check_groups(groups, _labelled(task, items), what="groups"))
+    if covariates is not None and not isinstance(task, NodeClassificationTask):
+        raise ConfigError("covariates: covariate-only rows need a single-label task (one "
+                          "class per gene or sample)")
     trained = [n for n, h in models.items()
                if str(dict(h).get("model", n)).lower() not in GRAPH_ONLY]
     with_labels = (add_label_features(data, task, label_features)  # once per split
                    if label_features is not None and trained else None)
-    return [_fit_one(name, hparams, data, task, config, split_name, folder, resume,
-                     model_factory, items, with_labels) for name, hparams in models.items()]
+    results = [_fit_one(name, hparams, data, task, config, split_name, folder, resume,
+                        model_factory, items, with_labels) for name, hparams in models.items()]
+    for column in () if covariates is None else covariates.columns:
+        results.append(_covariate_result(covariates[column], task, items, split_name))
+    return results
+
+
+def _task_split(task, items: pd.Index, name: str) -> Split:
+    """The task's parts as item ids."""
+    return Split(*(items[getattr(task, part).cpu().numpy()]
+                   for part in ("train_index", "val_index", "test_index")), name=name)
+
+
+def _labelled(task, items: pd.Index) -> pd.Index:
+    split = _task_split(task, items, "")
+    return split.train.append(split.val).append(split.test)
+
+
+def _covariate_result(column: pd.Series, task, items: pd.Index, split_name: str
+                      ) -> ModelResult:
+    """What one covariate alone predicts: fitted on the training part, scored like a model."""
+    start = time.perf_counter()
+    labelled = _labelled(task, items)
+    values = covariate_values(column, labelled, str(column.name))
+    train = task.train_index.cpu().numpy()
+    y = task.y.cpu().numpy()
+    proba = covariate_proba(values.loc[items[train]], pd.Series(y[train], index=items[train]),
+                            values)
+    proba = proba.reindex(columns=range(len(task.classes)), fill_value=0.0)
+    full = np.full((len(items), len(task.classes)), np.nan)
+    full[items.get_indexer(labelled)] = proba.to_numpy()
+    scores = full[:, 1] if len(task.classes) == 2 else full
+    name = f"{column.name} only"
+    if scores.ndim == 1:
+        frame = pd.Series(scores, index=items, name=name)
+    else:
+        frame = pd.DataFrame(scores, index=items, columns=[str(c) for c in task.classes])
+    return ModelResult(name=name, test=task.metrics(scores, task.test_index),
+                       val=task.metrics(scores, task.val_index), epochs=0, best_epoch=0,
+                       seconds=time.perf_counter() - start, scores=frame, split=split_name)
 
 
 def compare_models(
@@ -191,6 +244,8 @@ def compare_models(
     resume: bool = False,
     model_factory: ModelFactory | None = None,
     label_features: LabelFeatures | None = None,
+    groups: pd.Series | None = None,
+    covariates: pd.DataFrame | None = None,
 ) -> list[ModelResult]:
     """Train each model with the same trainer settings, features and split.
 
@@ -211,9 +266,11 @@ def compare_models(
             around the registry's GNNs); graph-only baselines always come from the registry.
         label_features: append this split's propagated training labels to the features of
             the trained models (see :func:`compare_on_task`).
+        groups, covariates: groups the split must keep apart, covariates that each get a
+            covariate-only result (see :func:`compare_on_task`).
 
     Returns:
-        One :class:`ModelResult` per model, in the order given.
+        One :class:`ModelResult` per model, in the order given, then one per covariate.
 
     Example:
         >>> from graphgen.datasets.synthetic import make_organism
@@ -233,7 +290,8 @@ def compare_models(
     task = make_task(data, labels, _within(split, labels.index))
     return compare_on_task(data, task, models, trainer=trainer, model_factory=model_factory,
                            items=items, split_name=split.name, checkpoint_dir=checkpoint_dir,
-                           resume=resume, label_features=label_features)
+                           resume=resume, label_features=label_features, groups=groups,
+                           covariates=covariates)
 
 
 def _within(split: Split, genes: pd.Index) -> Split:
@@ -258,10 +316,13 @@ class CVResult:
         results: one :class:`ModelResult` per (split, model), splits in order.
         out_of_fold: per model, each gene's test score averaged over the splits where it was
             a test gene (a Series, or a DataFrame for multi-class/multi-label tasks).
+        confounding: how well each covariate (and the groups) alone predicts the label
+            (:func:`~graphgen.train.confounding.confounding_table`), or ``None``.
     """
 
     results: list[ModelResult]
     out_of_fold: dict[str, pd.Series | pd.DataFrame] = field(repr=False)
+    confounding: pd.DataFrame | None = None
 
     def per_split(self) -> pd.DataFrame:
         """Test metrics, one row per (model, split)."""
@@ -285,8 +346,16 @@ def cross_validate(
     resume: bool = False,
     model_factory: ModelFactory | None = None,
     label_features: LabelFeatures | None = None,
+    groups: pd.Series | None = None,
+    covariates: pd.DataFrame | None = None,
 ) -> CVResult:
     """:func:`compare_models` over every split; metrics as mean +- sd across splits.
+
+    With ``groups`` (gene family, batch per id) every split must keep each group on one side
+    (make them with ``kfold_splits(..., groups=)`` or
+    :func:`~graphgen.train.splits.leave_one_group_out`); the groups become the covariate
+    ``"group"``. Each covariate gets a covariate-only row beside the models, and the
+    confounding table (:attr:`CVResult.confounding`) is computed, and warns, before training.
 
     Example:
         >>> from graphgen.datasets.synthetic import make_organism
@@ -301,6 +370,10 @@ def cross_validate(
         True
     """
     labels = align_labels(labels, _items(data)).labels
+    table = _covariate_table(covariates, groups, labels)
+    multilabel = isinstance(labels, pd.DataFrame)
+    confounding = None if table is None or multilabel else confounding_table(table, labels)
+    rows = table if not multilabel or covariates is not None else None  # rows: single-label
     results: list[ModelResult] = []
     sums: dict[str, Any] = {}
     counts: dict[str, np.ndarray] = {}
@@ -309,7 +382,8 @@ def cross_validate(
         for result in compare_models(data, labels, split, models, trainer=trainer,
                                      checkpoint_dir=checkpoint_dir, resume=resume,
                                      model_factory=model_factory,
-                                     label_features=label_features):
+                                     label_features=label_features, groups=groups,
+                                     covariates=rows):
             results.append(result)
             test = result.scores.index.isin(split.test)
             values = np.where(test[:, None] if result.scores.ndim == 2 else test,
@@ -317,7 +391,7 @@ def cross_validate(
             sums[result.name] = sums.get(result.name, 0.0) + values
             counts[result.name] = counts.get(result.name, 0) + test
     out_of_fold = {}
-    for result in results[: len(models)]:
+    for result in results[: len(models) + (0 if rows is None else rows.shape[1])]:
         name = result.name
         with np.errstate(invalid="ignore", divide="ignore"):
             denominator = counts[name][:, None] if result.scores.ndim == 2 else counts[name]
@@ -327,7 +401,20 @@ def cross_validate(
         else:
             frame = pd.Series(mean, index=result.scores.index, name=name)
         out_of_fold[name] = frame[counts[name] > 0]
-    return CVResult(results=results, out_of_fold=out_of_fold)
+    return CVResult(results=results, out_of_fold=out_of_fold, confounding=confounding)
+
+
+def _covariate_table(covariates: pd.DataFrame | None, groups: pd.Series | None,
+                     labels: pd.Series | pd.DataFrame) -> pd.DataFrame | None:
+    """The covariates on the labelled ids, with the groups as ``"group"``."""
+    if covariates is None and groups is None:
+        return None
+    table = pd.DataFrame(index=labels.index) if covariates is None else \
+        covariates.set_axis([str(i) for i in covariates.index])
+    if groups is not None and "group" not in table.columns:
+        table = table.assign(group=check_groups(groups, labels.index,
+                                                what="groups").reindex(table.index))
+    return table
 
 
 def results_table(results: list[ModelResult]) -> pd.DataFrame:

@@ -27,7 +27,7 @@ from graphgen.train.metrics import roc_auc
 from graphgen.train.splits import check_groups
 
 __all__ = ["CONFOUNDING_AUROC", "ConfoundingWarning", "confounding_table", "contingency",
-           "covariate_proba", "is_categorical"]
+           "covariate_proba", "covariate_values", "is_categorical"]
 
 #: Cross-validated AUROC of a covariate alone from which :func:`confounding_table` warns. A
 #: covariate independent of the label scores about 0.5; 0.7 means it ranks a random positive
@@ -148,7 +148,7 @@ def confounding_table(
     y = labels.map({c: i for i, c in enumerate(classes)}).to_numpy()
     rows = []
     for name in covariates.columns:
-        values = _values(covariates[name], labels.index, str(name))
+        values = covariate_values(covariates[name], labels.index, str(name))
         proba = np.zeros((len(labels), len(classes)))
         for train, test in parts:
             fold = covariate_proba(values.iloc[train], labels.iloc[train], values.iloc[test])
@@ -174,12 +174,14 @@ def confounding_table(
     return table
 
 
-def _values(column: pd.Series, ids: pd.Index, name: str) -> pd.Series:
-    """One covariate on the labelled samples, checked (missing ids, NaN) as groups are."""
+def covariate_values(column: pd.Series, ids: pd.Index, name: str) -> pd.Series:
+    """One covariate on the given ids (as strings), checked as groups are (missing ids,
+    NaN: :func:`~graphgen.train.splits.check_groups`); categories as strings, continuous
+    values as floats."""
     checked = check_groups(column, ids, what=f"covariate {name!r}", min_groups=1)
     if is_categorical(column):
         return checked
-    return column.set_axis([str(i) for i in column.index]).loc[ids].astype(np.float64)
+    return column.set_axis([str(i) for i in column.index]).loc[checked.index].astype(np.float64)
 
 
 def _cramers_v(values: pd.Series, labels: pd.Series) -> float:

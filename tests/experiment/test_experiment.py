@@ -286,3 +286,33 @@ def test_graph_classification_experiment(tmp_path):
     assert main(["run", str(exp), "--out", str(tmp_path / "topo"), "--no-progress"]) == 0
     metrics = json.loads((tmp_path / "topo" / "metrics.json").read_text())
     assert metrics["summary"]["baseline"]["accuracy_mean"] >= 0.9
+
+
+def test_groups_in_toml_keep_families_apart_and_report_confounding(files, tmp_path):
+    labels = pd.read_csv(files / "labels.csv")
+    family = [f"family{i % 6}" for i in range(len(labels))]
+    pd.DataFrame({"gene": labels["gene"], "family": family}).to_csv(files / "families.csv",
+                                                                    index=False)
+    exp = _write(files, BASE + LABELS.replace('kind = "kfold"\nk = 2', """kind = "leave_one_group_out"
+groups = "families.csv"
+groups_column = "family"
+""") + "[models.logreg]\n", "groups.toml")
+    result = run_experiment(load_experiment(exp), out=tmp_path / "run", progress=False)
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    assert list(metrics["summary"]) == ["logreg", "group only"] and metrics["splits"] == 6
+    groups = pd.Series(family, index=labels["gene"].astype(str))
+    # each family was tested once, from the other families' label shares alone (the run
+    # checked every split against the groups: a family on two sides would be an error)
+    only = result.cv.out_of_fold["group only"]
+    assert only.groupby(groups.loc[only.index]).nunique().max() == 1
+    assert len(only) == len(result.labels)
+    by_group = pd.read_csv(tmp_path / "run" / "label_by_group.csv", index_col=0)
+    assert by_group.index.tolist() == [f"family{i}" for i in range(6)]
+    assert by_group.to_numpy().sum() == len(result.labels)
+    confounding = pd.read_csv(tmp_path / "run" / "confounding.csv", index_col=0)
+    assert confounding.index.tolist() == ["group"] and not confounding.loc["group", "confounded"]
+    bad = _write(files, BASE + LABELS.replace('kind = "kfold"\nk = 2',
+                                              'kind = "leave_one_group_out"') + "[models.mlp]\n",
+                 "groups_bad.toml")
+    with pytest.raises(ConfigError, match="leave_one_group_out' needs groups"):
+        load_experiment(bad)
