@@ -293,10 +293,9 @@ def test_groups_in_toml_keep_families_apart_and_report_confounding(files, tmp_pa
     family = [f"family{i % 6}" for i in range(len(labels))]
     pd.DataFrame({"gene": labels["gene"], "family": family}).to_csv(files / "families.csv",
                                                                     index=False)
-    exp = _write(files, BASE + LABELS.replace('kind = "kfold"\nk = 2', """kind = "leave_one_group_out"
-groups = "families.csv"
-groups_column = "family"
-""") + "[models.logreg]\n", "groups.toml")
+    grouped = 'kind = "leave_one_group_out"\ngroups = "families.csv"\ngroups_column = "family"\n'
+    exp = _write(files, BASE + LABELS.replace('kind = "kfold"\nk = 2', grouped)
+                 + "[models.logreg]\n", "groups.toml")
     result = run_experiment(load_experiment(exp), out=tmp_path / "run", progress=False)
     metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
     assert list(metrics["summary"]) == ["logreg", "group only"] and metrics["splits"] == 6
