@@ -46,6 +46,8 @@ def _cases(tmp: Path) -> list[tuple[str, str, Callable[[], object]]]:
     org = graphgen.make_organism(n_genes=300, n_samples=5, seed=0)
     data = stack_blocks(org.ppi, {"attributes": org.features})
     quick = {"trainer": TrainerConfig(max_epochs=3, progress=False)}
+    arrays = pd.DataFrame(np.random.default_rng(0).normal(size=(8, 6)),
+                          index=[f"array{i}" for i in range(8)])
 
     def demo_run():
         folder = tmp / "demo_run"
@@ -251,6 +253,30 @@ def _cases(tmp: Path) -> list[tuple[str, str, Callable[[], object]]]:
          lambda: GraphClassifier().fit([Data(x=torch.ones(2, 3), edge_index=torch.zeros(
              2, 0, dtype=torch.long)), Data(x=torch.ones(2, 4), edge_index=torch.zeros(
                  2, 0, dtype=torch.long))], [0, 1])),
+        # -- groups, batches and confounders (issue 26) ---------------------------------------
+        ("groups", "`groups` of another length than the labelled genes",
+         lambda: graphgen.kfold_splits(org.labels, k=3, groups=np.zeros(5))),
+        ("groups", "`groups` indexed by other ids than the genes",
+         lambda: graphgen.kfold_splits(org.labels, k=3, groups=pd.Series(
+             0, index=[f"X{i}" for i in range(len(org.labels))]))),
+        ("groups", "one group only",
+         lambda: graphgen.leave_one_group_out(org.labels, pd.Series("b1", index=org.labels.index))),
+        ("groups", "a NaN group",
+         lambda: graphgen.kfold_splits(org.labels, k=3, groups=pd.Series(
+             np.where(np.arange(len(org.labels)) == 7, np.nan, np.arange(len(org.labels)) % 4),
+             index=org.labels.index))),
+        ("groups", "a split that puts a group on both sides",
+         lambda: graphgen.cross_validate(data, org.labels, graphgen.kfold_splits(org.labels, k=3),
+                                         {"logreg": {}}, groups=pd.Series(
+                                             np.arange(len(org.labels)) % 3,
+                                             index=org.labels.index), **quick)),
+        ("batch correction", "ComBat where a batch holds a single class",
+         lambda: graphgen.ComBat().fit(arrays, pd.Series(["a"] * 4 + ["b"] * 4,
+                                                         index=arrays.index),
+                                       pd.Series(["x", "y", "x", "y", "x", "x", "x", "x"],
+                                                 index=arrays.index))),
+        ("batch correction", "ComBat with a batch of one sample",
+         lambda: graphgen.ComBat().fit(arrays, pd.Series(["a"] * 7 + ["b"], index=arrays.index))),
         # -- inputs that were already refused before issue 11 -----------------------------------
         ("models", "unknown model name", lambda: GeneClassifier("transformer").fit(data,
                                                                                   org.labels)),

@@ -22,7 +22,9 @@ from graphgen.settings import settings
 _LAZY = {
     "BiogridFormat": "graphgen.io.biogrid",
     "ChecksumError": "graphgen.exceptions",
+    "ComBat": "graphgen.subtyping.combat",
     "ConfigError": "graphgen.exceptions",
+    "ConfoundedDesignError": "graphgen.exceptions",
     "DataFormatError": "graphgen.exceptions",
     "DataNotAvailableError": "graphgen.exceptions",
     "DorotheaFormat": "graphgen.io.dorothea",
@@ -45,10 +47,12 @@ _LAZY = {
     "coexpression_graph": "graphgen.graph.coexpression",
     "enrich": "graphgen.explain.enrichment",
     "compare_models": "graphgen.train.comparison",
+    "confounding_table": "graphgen.train.confounding",
     "cross_validate": "graphgen.train.comparison",
     "from_networkx": "graphgen.graph.convert",
     "kfold_splits": "graphgen.train.splits",
     "largest_component": "graphgen.graph.subgraph",
+    "leave_one_group_out": "graphgen.train.splits",
     "load_grn": "graphgen.graph.load",
     "load_ppi": "graphgen.graph.load",
     "make_organism": "graphgen.datasets.synthetic",
@@ -63,7 +67,9 @@ __version__ = "0.1.0"
 __all__ = [
     "BiogridFormat",
     "ChecksumError",
+    "ComBat",
     "ConfigError",
+    "ConfoundedDesignError",
     "DataFormatError",
     "DataNotAvailableError",
     "DorotheaFormat",
@@ -85,12 +91,14 @@ __all__ = [
     "build_model",
     "coexpression_graph",
     "compare_models",
+    "confounding_table",
     "enrich",
     "explain",
     "cross_validate",
     "from_networkx",
     "kfold_splits",
     "largest_component",
+    "leave_one_group_out",
     "load_grn",
     "load_ppi",
     "make_organism",
@@ -130,6 +138,7 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real names
     from graphgen.exceptions import (
         ChecksumError,  # noqa: F401
         ConfigError,  # noqa: F401
+        ConfoundedDesignError,  # noqa: F401
         DataFormatError,  # noqa: F401
         DataNotAvailableError,  # noqa: F401
         GraphgenError,  # noqa: F401
@@ -161,12 +170,15 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real names
     from graphgen.io.string import StringFormat  # noqa: F401
     from graphgen.models.registry import build_model  # noqa: F401
     from graphgen.subtyping.classifier import SubtypeClassifier  # noqa: F401
+    from graphgen.subtyping.combat import ComBat  # noqa: F401
     from graphgen.train.comparison import (
         compare_models,  # noqa: F401
         cross_validate,  # noqa: F401
     )
+    from graphgen.train.confounding import confounding_table  # noqa: F401
     from graphgen.train.splits import (
         kfold_splits,  # noqa: F401
+        leave_one_group_out,  # noqa: F401
         stratified_split,  # noqa: F401
     )
     from graphgen.train.trainer import (

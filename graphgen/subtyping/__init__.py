@@ -2,6 +2,7 @@
 comparison of views with baselines."""
 
 from graphgen.subtyping.classifier import SUBTYPE_TRAINER, SubtypeClassifier
+from graphgen.subtyping.combat import ComBat, check_correctable
 from graphgen.subtyping.evaluation import (
     SUBTYPE_METRICS,
     SubtypeComparison,
@@ -11,7 +12,8 @@ from graphgen.subtyping.evaluation import (
 from graphgen.subtyping.omics import AlignedOmics, OmicsScaler, align_omics
 from graphgen.subtyping.views import expression_graph_view, feature_view, patient_graph_view
 
-__all__ = ["SUBTYPE_METRICS", "SUBTYPE_TRAINER", "AlignedOmics", "OmicsScaler",
+__all__ = ["SUBTYPE_METRICS", "SUBTYPE_TRAINER", "AlignedOmics", "ComBat", "OmicsScaler",
            "SubtypeClassifier", "SubtypeComparison",
-           "align_omics", "compare_subtyping", "expression_graph_view", "feature_view",
+           "align_omics", "check_correctable", "compare_subtyping", "expression_graph_view",
+           "feature_view",
            "patient_graph_view", "subtype_metrics"]

@@ -11,13 +11,22 @@ from graphgen.train.comparison import (
     results_table,
     summary_table,
 )
+from graphgen.train.confounding import (
+    ConfoundingWarning,
+    confounding_table,
+    contingency,
+    covariate_proba,
+)
 from graphgen.train.fitting import FittedModel, fit_model
 from graphgen.train.metrics import classification_metrics, multilabel_metrics
 from graphgen.train.run_folder import RunFolder
 from graphgen.train.seeding import seed_everything
 from graphgen.train.splits import (
     Split,
+    check_groups,
+    check_groups_apart,
     kfold_splits,
+    leave_one_group_out,
     splits_from_folds,
     stratification_key,
     stratified_split,
@@ -35,6 +44,7 @@ from graphgen.train.trainer import FitResult, Trainer, TrainerConfig
 
 __all__ = [
     "CVResult",
+    "ConfoundingWarning",
     "FitResult",
     "FittedModel",
     "ModelResult",
@@ -47,13 +57,19 @@ __all__ = [
     "Task",
     "Trainer",
     "TrainerConfig",
+    "check_groups",
+    "check_groups_apart",
     "classification_metrics",
     "compare_models",
     "compare_on_task",
+    "confounding_table",
+    "contingency",
+    "covariate_proba",
     "cross_validate",
     "fit_model",
     "format_summary",
     "kfold_splits",
+    "leave_one_group_out",
     "make_task",
     "multilabel_metrics",
     "results_table",
