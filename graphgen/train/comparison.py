@@ -370,6 +370,10 @@ def cross_validate(
         True
     """
     labels = align_labels(labels, _items(data)).labels
+    if groups is not None:  # every split first: fail before anything trains
+        checked = check_groups(groups, labels.index, what="groups")
+        for split in splits:
+            check_groups_apart(split, checked)
     table = _covariate_table(covariates, groups, labels)
     multilabel = isinstance(labels, pd.DataFrame)
     confounding = None if table is None or multilabel else confounding_table(table, labels)

@@ -43,7 +43,7 @@ def test_equals_reference_implementation(mean_only):
 @pytest.mark.slow
 def test_equals_reference_on_bladderbatch(shared_data):
     folder = shared_data / "bladderbatch"
-    x = pd.read_csv(folder / "bladder_expression.csv.gz", index_col=0).iloc[:, :3000]
+    x = pd.read_csv(folder / "bladder_expression.csv.gz", index_col=0)
     batch = pd.read_csv(folder / "bladder_samples.csv", index_col=0)["batch"].loc[x.index]
     ours = ComBat().fit_transform(x, batch)
     np.testing.assert_allclose(ours.to_numpy(), _reference(x, batch), atol=1e-6)
