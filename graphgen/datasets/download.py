@@ -14,7 +14,6 @@ import hashlib
 import logging
 import os
 import shutil
-import tempfile
 import urllib.error
 import urllib.request
 import zipfile
@@ -24,7 +23,7 @@ from tqdm.auto import tqdm
 
 from graphgen.datasets.manifest import DataFile, Manifest
 from graphgen.exceptions import ChecksumError, DataNotAvailableError, OutputError
-from graphgen.io.atomic import atomic_write
+from graphgen.io.atomic import atomic_write, temporary_file
 
 __all__ = ["cache_folder", "download_file", "recorded_checksums", "sha256_of", "verify_cached"]
 
@@ -93,7 +92,7 @@ def download_file(
     except OSError as exc:
         raise OutputError(f"cannot create data cache folder {folder}: {exc.strerror or exc}; "
                           "set GRAPHGEN_DATA to a writable folder") from exc
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{entry.name}.", suffix=".part", dir=folder)
+    fd, tmp_name = temporary_file(folder, prefix=f".{entry.name}.", suffix=".part")
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as out:
@@ -178,8 +177,7 @@ def _stream(url: str, out, label: str, progress: bool, manifest: Manifest, folde
 def _extract_member(archive: Path, member: str, folder: Path, url: str) -> Path:
     try:
         with zipfile.ZipFile(archive) as zf, zf.open(member) as src:
-            fd, name = tempfile.mkstemp(prefix=f".{Path(member).name}.", suffix=".part",
-                                        dir=folder)
+            fd, name = temporary_file(folder, prefix=f".{Path(member).name}.", suffix=".part")
             with os.fdopen(fd, "wb") as dst:
                 shutil.copyfileobj(src, dst, _BLOCK)
     except KeyError:

@@ -11,7 +11,32 @@ from typing import IO
 
 from graphgen.exceptions import OutputError
 
-__all__ = ["atomic_write"]
+__all__ = ["atomic_write", "temporary_file"]
+
+
+def temporary_file(folder: str | os.PathLike, *, prefix: str, suffix: str) -> tuple[int, str]:
+    """A new temporary file in ``folder`` with the permissions a plain ``open`` would give.
+
+    ``tempfile.mkstemp`` creates files readable by their owner only (0600); renamed into
+    place, a run folder or model file would then be private on a shared server. Here the
+    mode is set from the user's umask (0644 under the usual umask 022), as ``open`` does.
+
+    Returns:
+        The open file descriptor and the path, as ``tempfile.mkstemp``.
+
+    Raises:
+        OSError: the folder cannot be written.
+    """
+    fd, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)
+    with contextlib.suppress(OSError):  # a file system without permissions: its default
+        os.fchmod(fd, 0o666 & ~_umask())
+    return fd, name
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)  # reading the umask means setting it; put it straight back
+    os.umask(mask)
+    return mask
 
 
 @contextlib.contextmanager
@@ -42,7 +67,7 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", **open_kwargs) -> Ite
     if mode == "w":
         open_kwargs.setdefault("encoding", "utf-8")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp = temporary_file(path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
     try:

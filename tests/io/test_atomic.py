@@ -1,3 +1,6 @@
+import os
+import stat
+
 import pytest
 
 from graphgen.io import atomic_write
@@ -20,3 +23,18 @@ def test_binary_write_replaces(tmp_path):
     assert target.read_bytes() == b"\x00\x01"
     with pytest.raises(ValueError, match="mode"), atomic_write(target, "a"):
         pass
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002])
+def test_written_files_follow_the_umask(tmp_path, umask):
+    previous = os.umask(umask)
+    try:
+        target = tmp_path / f"out-{umask:o}.txt"
+        with atomic_write(target) as handle:
+            handle.write("x")
+        plain = tmp_path / f"plain-{umask:o}.txt"
+        plain.write_text("x")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask
+    assert stat.S_IMODE(target.stat().st_mode) == stat.S_IMODE(plain.stat().st_mode)
