@@ -92,9 +92,11 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
             ``"coexpression"``) or several omics.
         network: gene graph (``Data`` with ``node_ids``), or ``"coexpression"``
             (expression-graph view only).
-        conv, pooling, heads: expression-graph layers (``gcn``/``gat``), readout
-            (``mean``/``max``/``attention``, or ``flatten`` to keep gene identity) and GAT
-            heads.
+        conv, pooling, heads: expression-graph layers (``gcn``/``gat``), readout and GAT
+            heads. ``pooling``: ``flatten`` (default: keeps gene identity for the head; the
+            best readout on validation samples of BRCA PAM50 and ROSMAP, mean macro-F1 0.669
+            against 0.526 with ``mean``, ``benchmarks/subtype_default.py``), or ``mean``,
+            ``max``, ``attention`` (the shared graph layers then forget which gene is which).
         fusion: patient-graph fusion (``vcdn``/``concat``/``attention``).
         k: neighbours per sample in the patient graphs.
         coexpression_k: neighbours per gene in a co-expression network.
@@ -138,7 +140,7 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
         *,
         network: Data | str | None = None,
         conv: str = "gcn",
-        pooling: str = "mean",
+        pooling: str = "flatten",
         heads: int = 2,
         fusion: str = "vcdn",
         k: int = 10,
