@@ -110,13 +110,17 @@ def run_demo(
 
 
 def _label(name: str) -> str:
-    return {"logreg": "LogReg", "label_propagation": "LabelProp", "rwr": "RWR",
-            "heat": "Heat", "degree": "Degree"}.get(name, name.upper())
+    """The model's name as README's tables write it."""
+    return {"logreg": "logistic regression", "label_propagation": "label propagation",
+            "rwr": "random walk with restart", "heat": "heat diffusion",
+            "degree": "node degree"}.get(name, name.upper())
 
 
 def format_table(results: list[ModelResult]) -> str:
-    """The comparison table as aligned text (:func:`~graphgen.train.format_summary`)."""
+    """The comparison table as aligned text (:func:`~graphgen.train.format_summary`); models
+    that are not trained (graph-only baselines) show ``-`` for epochs, as in README."""
     per_split = results_table(results).reset_index()
+    per_split["epochs"] = per_split["epochs"].where(per_split["epochs"] > 0)
     return format_summary(summary_table(per_split), ["auroc", "auprc", "macro_f1", "accuracy"],
                           extra={"epochs": "{:.0f}", "seconds": "{:.1f}"},
                           labels={r.name: _label(r.name) for r in results})

@@ -47,7 +47,8 @@ def align_omics(
 
     Args:
         omics: name -> samples x features table (numeric, sample ids as index).
-        labels: label per sample id; samples without a label are left out.
+        labels: label per sample id; samples without a label are left out. Float labels
+            that are all whole numbers (as a NaN leaves integer labels) come back as integers.
         missing: ``"intersect"`` keeps the samples present everywhere and reports the others
             (``dropped``, and a warning with counts per omics); ``"error"`` raises instead.
 
@@ -94,8 +95,17 @@ def align_omics(
         log.warning("align_omics: %d samples left out (%s); %d kept", len(dropped), reasons,
                     len(shared))
     aligned = {name: table.loc[shared] for name, table in checked.items()}
-    return AlignedOmics(omics=aligned, labels=None if labels is None else labels.loc[shared],
-                        dropped=dropped)
+    return AlignedOmics(omics=aligned, labels=None if labels is None else
+                        _whole_numbers(labels.loc[shared]), dropped=dropped)
+
+
+def _whole_numbers(labels: pd.Series) -> pd.Series:
+    """Float labels that are all whole numbers (integers that a NaN turned into floats, or
+    MOGONET's ``0.0``..``4.0``) as integers, so classes read 0..4, not 0.0..4.0."""
+    if pd.api.types.is_float_dtype(labels) and len(labels) and \
+            np.array_equal(labels.to_numpy(), np.round(labels.to_numpy())):
+        return labels.astype(np.int64)
+    return labels
 
 
 class OmicsScaler:

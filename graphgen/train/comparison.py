@@ -456,7 +456,7 @@ def format_summary(summary: pd.DataFrame, metrics: Sequence[str], *,
         summary: ``<metric>_mean`` / ``<metric>_sd`` columns per model.
         metrics: shown as ``mean ± sd`` (the mean alone for a single split).
         extra: more columns shown as their mean, name -> format (e.g.
-            ``{"epochs": "{:.0f}", "seconds": "{:.1f}"}``).
+            ``{"epochs": "{:.0f}", "seconds": "{:.1f}"}``); a missing value shows as ``-``.
         labels: display names of the models.
 
     Example:
@@ -473,7 +473,8 @@ def format_summary(summary: pd.DataFrame, metrics: Sequence[str], *,
         for m in metrics:
             sd = row[f"{m}_sd"]
             cells.append(f"{row[f'{m}_mean']:.3f}" + ("" if pd.isna(sd) else f" ± {sd:.3f}"))
-        cells += [fmt.format(row[f"{name}_mean"]) for name, fmt in extra.items()]
+        cells += ["-" if pd.isna(row[f"{name}_mean"]) else fmt.format(row[f"{name}_mean"])
+                  for name, fmt in extra.items()]
         rows.append(cells)
     header = ["model", *metrics, *extra]
     widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]

@@ -21,8 +21,11 @@ def test_demo_end_to_end(tmp_path):
     out = tmp_path / "demo"
     proc = _run("demo", "--out", str(out), "--no-progress")
     assert proc.returncode == 0, proc.stderr
-    for model in ("GCN", "GAT", "MLP", "LogReg", "LabelProp", "RWR", "Heat", "Degree"):
-        assert model in proc.stdout
+    rows = {line.split("  ")[0]: line.split() for line in proc.stdout.splitlines()}
+    for model in ("GCN", "GAT", "MLP", "logistic regression", "label propagation",
+                  "random walk with restart", "heat diffusion", "node degree"):
+        assert model in rows, f"{model!r} is not a row of the table, as README writes it"
+    assert rows["node degree"][-2] == "-" and rows["GCN"][-2].isdigit()  # epochs as README
     assert {p.name for p in out.iterdir()} == {
         "config.toml", "metrics.json", "predictions.csv", "curves.png"}
     metrics = json.loads((out / "metrics.json").read_text())["models"]

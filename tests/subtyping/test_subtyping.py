@@ -192,3 +192,16 @@ def test_propagation_view_scales_with_training_samples_only(small_organism):
     assert proba.shape == (5, labels.nunique()) and np.allclose(proba.sum(axis=1), 1.0)
     with pytest.raises(ConfigError, match="propagation view needs a gene network"):
         SubtypeClassifier("propagation").fit({"rna": expression}, labels)
+
+
+def test_whole_number_float_labels_give_integer_classes():
+    rng = np.random.default_rng(0)
+    x = pd.DataFrame(rng.normal(size=(30, 4)), index=[f"s{i}" for i in range(30)])
+    labels = pd.Series([0.0, 1.0, 2.0] * 10, index=x.index)  # MOGONET's 0.0..4.0
+    labels.iloc[0] = np.nan  # and a sample without a label, as read from a table
+    clf = SubtypeClassifier(trainer=replace(SUBTYPE_TRAINER, max_epochs=2, progress=False))
+    proba = clf.fit({"rna": x}, labels).predict_proba({"rna": x})
+    assert clf.classes_ == [0, 1, 2] and proba.columns.tolist() == [0, 1, 2]
+    assert all(type(c) is int for c in clf.classes_)
+    halves = align_omics({"rna": x}, labels / 2).labels  # not whole numbers: kept as floats
+    assert halves.dtype == np.float64
