@@ -86,7 +86,8 @@ def main() -> None:
         genes = part["gene"].tolist()
         hits = [g for g in genes if g in pam50]
         table = enrich(genes, sorted(measured), obo=dag, annotations=annotations,
-                       namespaces=["BP"], id_type="symbol", mapper=mapper)
+                       namespaces=["BP"], id_type="symbol", mapper=mapper,
+                       only_significant=False)  # the top term even when q >= 0.05
         over = table[table["enrichment"] == "e"]
         term = (f"{over.iloc[0]['name']} ({over.iloc[0]['p_adjusted']:.2g})" if len(over)
                 else "none")

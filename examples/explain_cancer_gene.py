@@ -62,7 +62,8 @@ def main() -> None:
         labelled = [g for g in neighbours if g in labels.index]
         positive = [g for g in labelled if labels[g] == 1]
         table = enrich(list(sub.nodes), data.node_ids, obo=dag, annotations=annotations,
-                       namespaces=["BP"], id_type="symbol", mapper=mapper)
+                       namespaces=["BP"], id_type="symbol", mapper=mapper,
+                       only_significant=False)
         over = table[table["enrichment"] == "e"].head(3)
         top = deletion_curve(clf, explanation, kind="edges", steps=(0, 5, 10, 25))
         rand = [deletion_curve(clf, explanation, kind="edges", steps=(0, 5, 10, 25),

@@ -196,7 +196,7 @@ def _enrichment(genes: list[str], prepared: PreparedExperiment, out: Path) -> li
                if prepared.mapper is not None else {})
     try:
         table = enrich(genes, prepared.data.node_ids, obo=obo, annotations=annotations,
-                       **mapping)
+                       only_significant=False, **mapping)  # every tested term in the folder
     except GraphgenError as exc:
         log.warning("no GO enrichment: %s", exc)
         return []

@@ -54,7 +54,7 @@ def test_enrichment_equals_goatools(case):
 
     dag, annotations, genes = case
     study = genes[:10]
-    table = enrich(study, genes, obo=dag, annotations=annotations)
+    table = enrich(study, genes, obo=dag, annotations=annotations, only_significant=False)
     bp = {g: set(annotations.term_id[(annotations.gene_id == g)
                                      & annotations.term_id.isin(["GO:0000002", "GO:0000003"])])
           for g in genes}
@@ -111,3 +111,45 @@ def test_enrichment_of_cancer_genes_on_real_go(shared_data):
     assert len(table) > 20 and (table["p_adjusted"] < 0.05).all()
     top = " ".join(table["name"].head(30))
     assert "proliferation" in top or "cell death" in top or "stress" in top
+
+
+def test_significant_terms_by_default_full_table_on_request(case):
+    dag, annotations, genes = case
+    full = enrich(genes[:10], genes, obo=dag, annotations=annotations, only_significant=False)
+    significant = enrich(genes[:10], genes, obo=dag, annotations=annotations)
+    assert (significant["p_adjusted"] < 0.05).all() and len(significant) < len(full)
+    pd.testing.assert_frame_equal(significant, full[full["p_adjusted"] < 0.05]
+                                  .reset_index(drop=True))
+
+
+def test_files_and_studies_are_kept_between_calls(case, tmp_path, monkeypatch):
+    from graphgen.explain import enrichment
+
+    dag, annotations, genes = case
+    obo = tmp_path / "mini.obo"
+    obo.write_text(OBO)
+    reads = []
+    monkeypatch.setattr(enrichment, "read_obo", lambda path: reads.append(path) or read_obo(path))
+    built = []
+    prepare = enrichment._prepare
+    monkeypatch.setattr(enrichment, "_prepare", lambda *a: built.append(1) or prepare(*a))
+    first = enrich(genes[:10], genes, obo=obo, annotations=annotations, only_significant=False)
+    second = enrich(genes[20:30], genes, obo=obo, annotations=annotations,
+                    only_significant=False)
+    again = enrich(genes[:10], genes, obo=obo, annotations=annotations, only_significant=False)
+    assert len(reads) == 1 and len(built) == 1  # one parse, one prepared study
+    pd.testing.assert_frame_equal(first, again)
+    assert not first.equals(second)
+    enrich(genes[:10], genes[:35], obo=obo, annotations=annotations)  # another background
+    assert len(built) == 2
+    obo.write_text(OBO + "\n")  # the file changed: read again
+    enrich(genes[:10], genes, obo=obo, annotations=annotations)
+    assert len(reads) == 2
+
+
+def test_terms_absent_from_the_obo_are_named(case):
+    dag, annotations, genes = case
+    other = annotations.assign(term_id="GO:9999999")
+    with pytest.raises(DataFormatError, match=r"none of the annotation terms \(e.g. "
+                                              r"\['GO:9999999'\]\) is a term of the OBO"):
+        enrich(genes[:10], genes, obo=dag, annotations=other)
