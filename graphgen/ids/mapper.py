@@ -35,6 +35,7 @@ _HUMAN_COLUMNS = {"entrez_id": "entrez", "symbol": "symbol", "ensembl_gene": "en
 _TAXON_PREFIX = re.compile(r"^\d+\.")          # STRING: 9606.ENSP00000269305
 _VERSION_SUFFIX = re.compile(r"\.\d+$")        # Ensembl: ENSG00000141510.17
 _ISOFORM_SUFFIX = re.compile(r"-\d+$")         # UniProt: P04637-2
+_COMPOSITE = re.compile(r"^(?P<symbol>.+)[_|](?P<entrez>\d+)$")  # TCGA: ESR1_2099, ESR1|2099
 _SWISSPROT_LIKE = r"[OPQ][0-9][A-Z0-9]{3}[0-9]"  # classic reviewed accessions: P04637
 
 
@@ -223,10 +224,13 @@ class IdMapper:
         the order of :data:`ID_TYPES`); the first type where it matches decides. An id that
         matches no gene as written is tried once more normalised: STRING's taxon prefix
         (``9606.``), Ensembl version suffixes (``.17``) and UniProt isoform suffixes (``-2``)
-        are removed and symbols upper-cased. For multi-valued target types a gene's first
-        listed value is its target id (for UniProt, accessions of the classic Swiss-Prot form
-        ``[OPQ]9XXX9`` come first, then other six-character ones, then ten-character TrEMBL
-        ones).
+        are removed and symbols upper-cased. An id that still matches nothing and is a
+        composite ``SYMBOL_ENTREZ`` or ``SYMBOL|ENTREZ`` (TCGA's ``ESR1_2099``,
+        ``?|100130426``) maps to the gene that both its parts name (the Entrez part alone
+        after TCGA's ``?``); parts that disagree leave it unmapped. For
+        multi-valued target types a gene's first listed value is its target id (for
+        UniProt, accessions of the classic Swiss-Prot form ``[OPQ]9XXX9`` come first, then
+        other six-character ones, then ten-character TrEMBL ones).
 
         Args:
             ids: identifiers to map (duplicates are mapped once; a single string is one id;
@@ -262,9 +266,78 @@ class IdMapper:
             if changed.any():
                 again = self._match(missing[changed], normalised[changed], long, rank)
                 hits = pd.concat([hits, again], ignore_index=True)
+        composite = self._composite(inputs.difference(hits["input_id"].unique()), long, rank)
+        if len(composite):
+            hits = pd.concat([hits, composite], ignore_index=True)
         return self._result(inputs, hits, to)
 
+    def map_columns(self, table: pd.DataFrame, *, to: str,
+                    source: str | Sequence[str] = "auto") -> pd.DataFrame:
+        """A samples x genes table with its gene columns mapped to the id type ``to``.
+
+        Composite and versioned ids are recognised (:meth:`map`): TCGA's ``ESR1_2099`` and
+        ``ESR1|2099``, Ensembl's ``ENSG00000091831.24``. Columns that do not map, or map to
+        several genes, are dropped; of several columns that map to one gene the first is
+        kept. Either is reported as one warning with counts and examples.
+
+        Args:
+            table: samples x genes (gene ids as column names).
+            to, source: as :meth:`map`.
+
+        Returns:
+            A new table with the mapped columns renamed (the input is not changed).
+
+        Raises:
+            IdMappingError: no column maps (the message gives examples of both sides).
+
+        Example:
+            >>> m = IdMapper(pd.DataFrame({"symbol": ["ESR1", "TP53"],
+            ...                            "entrez": ["2099", "7157"]}))
+            >>> t = pd.DataFrame([[1.0, 2.0, 3.0]], columns=["ESR1_2099", "7157", "XYZ_1"])
+            >>> m.map_columns(t, to="symbol").columns.tolist()
+            ['ESR1', 'TP53']
+        """
+        names = pd.Index([str(c) for c in table.columns])
+        mapping = self.map(names, to=to, source=source)
+        targets = names.map(mapping.mapping.to_dict().get)
+        keep = pd.notna(targets)
+        repeated = keep & pd.Series(targets).duplicated().to_numpy()
+        if not keep.any():
+            raise IdMappingError(f"IdMapper.map_columns: none of the {len(names)} columns maps "
+                                 f"to {to} (columns e.g. {names[:3].tolist()}); is the table "
+                                 "genes x samples (transpose it), or of another organism?")
+        if (~keep).any() or repeated.any():
+            log.warning("IdMapper.map_columns: %d of %d columns kept as %s; %d unmapped or "
+                        "ambiguous dropped (e.g. %s), %d repeating a gene dropped (e.g. %s)",
+                        int((keep & ~repeated).sum()), len(names), to, int((~keep).sum()),
+                        names[~keep][:5].tolist(), int(repeated.sum()),
+                        names[repeated][:5].tolist())
+        chosen = keep & ~repeated
+        out = table.loc[:, chosen]
+        out.columns = pd.Index(np.asarray(targets, dtype=object)[chosen])
+        return out
+
     # -- internals ---------------------------------------------------------------------------
+
+    def _composite(self, missing: pd.Index, long: pd.DataFrame, rank: dict[str, int]
+                   ) -> pd.DataFrame:
+        """Hits of composite ``SYMBOL_ENTREZ`` ids: the genes that both parts name (TCGA's
+        ``?`` for an unknown symbol: the Entrez part alone). Parts that disagree, or a part
+        that names no gene, leave the id unmapped rather than guess."""
+        parts = pd.Series(np.asarray(missing, dtype=object), dtype="string").str.extract(
+            _COMPOSITE)
+        found = parts["entrez"].notna().to_numpy()
+        if not found.any() or "entrez" not in rank:
+            return pd.DataFrame({"input_id": [], "id_type": [], "row": []})
+        ids, parts = missing[found], parts[found]
+        by_entrez = self._match(ids, pd.Index(parts["entrez"].to_numpy(dtype=object)),
+                                long[long["id_type"] == "entrez"], rank)
+        unknown = parts["symbol"].isin(["?", ""]).to_numpy()
+        by_symbol = self._match(ids[~unknown], _normalise(pd.Index(
+            parts["symbol"][~unknown].to_numpy(dtype=object))), long, rank)
+        agree = by_entrez.merge(by_symbol[["input_id", "row"]], on=["input_id", "row"])
+        alone = by_entrez[by_entrez["input_id"].isin(ids[unknown])]
+        return pd.concat([agree, alone], ignore_index=True)
 
     def _lookup_table(self) -> pd.DataFrame:
         """Long table (value, id_type, row) over every id of every gene, built once."""

@@ -44,26 +44,31 @@ def expression_graph_view(omics: Mapping[str, pd.DataFrame], network: Data, *,
         DataFormatError: no network gene is measured.
     """
     index = node_index(network)
+    given = pd.Index([])  # every column, for the message when none is a node
+    for table in omics.values():
+        given = given.union(pd.Index([str(c) for c in table.columns]))
     usable = {name: table for name, table in omics.items() if table.columns.isin(index).any()}
     skipped = [name for name in omics if name not in usable]
-    if skipped:
+    if skipped and usable:
         log.info("expression-graph view: omics %s have no column that is a network gene and "
                  "give no channel", skipped)
     omics = usable
-    measured = pd.Index([])
+    measured = pd.Index([])  # the columns of the omics that give a channel
     for table in omics.values():
-        measured = measured.union(table.columns)
+        measured = measured.union(pd.Index([str(c) for c in table.columns]))
     if genes is None:
         genes = index[index.isin(measured)].tolist()
         outside = measured.difference(index)
-        if len(outside):
-            log.info("expression-graph view: %d measured genes are not network nodes and are "
-                     "not used (e.g. %s)", len(outside), outside[:5].tolist())
+        if len(outside) and genes:
+            log.warning("expression-graph view: %d of %d measured genes are not network nodes "
+                        "and are not used (e.g. %s)%s", len(outside), len(measured),
+                        outside[:5].tolist(), _id_hint(outside))
     if not genes or not omics:
         raise DataFormatError(
-            f"expression-graph view: none of the {len(measured)} measured genes is a node of the "
-            f"network (e.g. measured {measured[:3].tolist()}, network {index[:3].tolist()}); "
-            "map the column ids to the network's id type")
+            f"expression-graph view: none of the {len(given)} measured genes is a node of the "
+            f"network (e.g. measured {given[:3].tolist()}, network {index[:3].tolist()}); "
+            "map the column ids to the network's id type" + (_id_hint(given) or
+                                                              " (IdMapper.map_columns)"))
     graph = subgraph(network, genes)
     order = graph.node_ids
     samples = next(iter(omics.values())).index if omics else pd.Index([])
@@ -76,6 +81,18 @@ def expression_graph_view(omics: Mapping[str, pd.DataFrame], network: Data, *,
     return SampleGraphs(x=torch.from_numpy(x), edge_index=graph.edge_index,
                         edge_weight=getattr(graph, "edge_weight", None), gene_ids=list(order),
                         sample_ids=[str(s) for s in samples], feature_names=list(omics))
+
+
+def _id_hint(ids: pd.Index) -> str:
+    """A pointer to the mapper when the ids look composite (TCGA) or versioned (Ensembl)."""
+    sample = pd.Series([str(i) for i in ids[:200]], dtype="string")
+    composite = sample.str.fullmatch(r".+[_|]\d+").mean()
+    versioned = sample.str.fullmatch(r"ENS[A-Z]*\d+\.\d+").mean()
+    if max(composite, versioned) < 0.5:
+        return ""
+    kind = "SYMBOL_ENTREZ (TCGA)" if composite >= versioned else "versioned Ensembl"
+    return (f"; the columns look like {kind} ids: map them first, e.g. "
+            "IdMapper.human(path).map_columns(table, to='symbol')")
 
 
 def feature_view(omics: Mapping[str, pd.DataFrame]) -> Data:

@@ -67,3 +67,20 @@ def test_missing_ids_refused_single_string_is_one_id_whitespace_ignored():
     assert single.mapping.to_dict() == {"TP53": "7157"}
     padded = mapper.map([" TP53", "MDM2\t"], to="entrez")
     assert padded.mapping.to_dict() == {" TP53": "7157", "MDM2\t": "4193"}
+
+
+def test_composite_and_versioned_ids_map_only_when_both_parts_agree():
+    m = IdMapper(pd.DataFrame({"symbol": ["ESR1", "TP53", "A1BG"],
+                               "entrez": ["2099", "7157", "1"],
+                               "ensembl_gene": ["ENSG00000091831", "ENSG00000141510",
+                                                "ENSG00000121410"]}))
+    result = m.map(["ESR1_2099", "TP53|7157", "?|7157", "ENSG00000091831.24",
+                    "NOT_A_GENE_1", "ESR1_7157", "ESR1_99999"], to="symbol")
+    assert result.mapping.to_dict() == {"ESR1_2099": "ESR1", "TP53|7157": "TP53",
+                                        "?|7157": "TP53", "ENSG00000091831.24": "ESR1"}
+    # a name that only ends in digits, and parts that name two genes, stay unmapped
+    assert result.unmapped.tolist() == ["NOT_A_GENE_1", "ESR1_7157", "ESR1_99999"]
+    table = pd.DataFrame([[1.0, 2.0, 3.0]], columns=["ESR1_2099", "?|7157", "TP53"])
+    assert m.map_columns(table, to="symbol").columns.tolist() == ["ESR1", "TP53"]
+    with pytest.raises(IdMappingError, match="none of the 1 columns maps to symbol"):
+        m.map_columns(pd.DataFrame([[1.0]], columns=["nope"]), to="symbol")

@@ -205,3 +205,31 @@ def test_whole_number_float_labels_give_integer_classes():
     assert all(type(c) is int for c in clf.classes_)
     halves = align_omics({"rna": x}, labels / 2).labels  # not whole numbers: kept as floats
     assert halves.dtype == np.float64
+
+
+def test_expression_graph_ids_counted_warned_and_mappable(caplog):
+    from graphgen.graph.build import edges_to_data
+    from graphgen.ids import IdMapper
+    from graphgen.subtyping import expression_graph_view
+
+    net = edges_to_data(pd.DataFrame({"source": ["ESR1", "TP53", "GATA3"],
+                                      "target": ["TP53", "GATA3", "FOXA1"]}), directed=False)
+    rng = np.random.default_rng(0)
+    tcga = pd.DataFrame(rng.normal(size=(4, 5)),
+                        columns=["ESR1_2099", "TP53_7157", "GATA3_2625", "FOXA1_3169", "XY_1"])
+    with pytest.raises(DataFormatError, match=r"none of the 5 measured genes is a node.*look "
+                                              r"like SYMBOL_ENTREZ \(TCGA\) ids.*map_columns"):
+        expression_graph_view({"rna": tcga}, net)
+    mapper = IdMapper(pd.DataFrame({"symbol": ["ESR1", "TP53", "GATA3", "FOXA1"],
+                                    "entrez": ["2099", "7157", "2625", "3169"]}))
+    with caplog.at_level(logging.WARNING, logger="graphgen"):
+        mapped = mapper.map_columns(tcga, to="symbol")
+    assert mapped.columns.tolist() == ["ESR1", "TP53", "GATA3", "FOXA1"]
+    assert "4 of 5 columns kept as symbol; 1 unmapped or ambiguous dropped (e.g. ['XY_1'])" \
+        in caplog.text
+    caplog.clear()
+    partial = mapped.assign(MYC=1.0, KRAS=2.0)
+    with caplog.at_level(logging.WARNING, logger="graphgen"):
+        view = expression_graph_view({"rna": partial}, net)
+    assert view.gene_ids == ["ESR1", "FOXA1", "GATA3", "TP53"]
+    assert "2 of 6 measured genes are not network nodes" in caplog.text
