@@ -6,7 +6,7 @@ import logging
 import os
 from dataclasses import asdict, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import networkx as nx
 import numpy as np
@@ -22,7 +22,7 @@ from graphgen.exceptions import (
     GraphgenError,
     OutputError,
 )
-from graphgen.graph.nodes import check_node_features, node_index, node_positions
+from graphgen.graph.nodes import check_node_features, node_degree, node_index, node_positions
 from graphgen.io.atomic import atomic_write
 from graphgen.labels import align_labels
 from graphgen.models.fusion import build_fusion
@@ -31,7 +31,11 @@ from graphgen.sequences.attach import attach_sequences
 from graphgen.sequences.tokens import SequenceBatch
 from graphgen.train.fitting import FittedModel, fit_model
 from graphgen.train.label_features import LabelFeatures, add_label_features
-from graphgen.train.metrics import classification_metrics, multilabel_metrics
+from graphgen.train.metrics import (
+    classification_metrics,
+    degree_percentile,
+    multilabel_metrics,
+)
 from graphgen.train.search import tune
 from graphgen.train.seeding import seed_everything
 from graphgen.train.splits import Split, train_val_split
@@ -363,15 +367,88 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
             raise ConfigError(f"score: metric must be one of {sorted(values)}, got {metric!r}")
         return values[name]
 
+    def top_unlabelled(self, k: int = 20, *, label: Any = None,
+                       by: Literal["score", "degree_percentile"] = "score",
+                       bins: int = 10) -> pd.DataFrame:
+        """The best-scored genes that had no label in ``fit``: the candidates to test next.
+
+        Every row carries the gene's degree (distinct interaction partners) beside its score,
+        because hubs tend to top any network-based ranking; ``by="degree_percentile"``
+        ranks by the score's percentile among genes of similar degree
+        (:func:`~graphgen.train.metrics.degree_percentile`) instead.
+
+        Args:
+            k: how many genes (``None``: all unlabelled genes).
+            label: the class (or label) whose probability ranks the genes; default the
+                positive class of a binary task (required otherwise).
+            by: ``"score"`` (default) or ``"degree_percentile"``.
+            bins: equal-count degree bins for the percentile.
+
+        Returns:
+            ``DataFrame`` indexed by gene id, best first: ``score``, ``degree``,
+            ``degree_percentile``, ``prediction`` (the predicted class, or 0/1 for the
+            label of a multi-label task).
+
+        Raises:
+            NotFittedError: before ``fit``.
+            ConfigError: an unknown ``label`` or ``by``, ``k < 1``, ``label`` missing for a
+                multi-class or multi-label task.
+
+        Example:
+            >>> import graphgen
+            >>> org = graphgen.make_organism(n_genes=200, n_samples=5, seed=0)
+            >>> data = graphgen.stack_blocks(org.ppi, {"attributes": org.features})
+            >>> labels = org.labels.iloc[:120]  # the other 80 genes are unlabelled
+            >>> clf = GeneClassifier("logreg", trainer=graphgen.TrainerConfig(
+            ...     max_epochs=5, progress=False)).fit(data, labels)
+            >>> top = clf.top_unlabelled(5)
+            >>> top.columns.tolist(), bool(top.index.isin(labels.index).any())
+            (['score', 'degree', 'degree_percentile', 'prediction'], False)
+        """
+        self._check_fitted()
+        if by not in ("score", "degree_percentile"):
+            raise ConfigError(f"top_unlabelled: by must be 'score' or 'degree_percentile', got "
+                              f"{by!r}")
+        if k is not None and (not isinstance(k, (int, np.integer)) or k < 1):
+            raise ConfigError(f"top_unlabelled: k must be an integer >= 1 (or None), got {k!r}")
+        if label is None:
+            if self.kind_ != "binary":
+                raise ConfigError(f"top_unlabelled: give label= (one of {self.classes_}) for a "
+                                  f"{self.kind_} task")
+            label = self.classes_[1]
+        if label not in self.classes_:
+            raise ConfigError(f"top_unlabelled: label {label!r} is not one of {self.classes_}")
+        proba = self.predict_proba()
+        predicted = self.predict()
+        degree = node_degree(self.data_).to_numpy()
+        table = pd.DataFrame({"score": proba[label].to_numpy(), "degree": degree,
+                              "degree_percentile": degree_percentile(
+                                  proba[label].to_numpy(), degree, bins=bins),
+                              "prediction": (predicted[label] if self.kind_ == "multilabel"
+                                             else predicted).to_numpy()},
+                             index=proba.index)
+        labelled = np.zeros(len(table), dtype=bool)
+        labelled[self.task_.train_index.cpu().numpy()] = True
+        labelled[self.task_.val_index.cpu().numpy()] = True
+        table = table[~labelled]
+        keys = ["degree_percentile", "score"] if by == "degree_percentile" else ["score"]
+        table = table.sort_values(keys, ascending=False, kind="mergesort")
+        return table if k is None else table.head(int(k))
+
     def annotate_networkx(self, graph: nx.Graph | None = None, *,
                           prefix: str = "score_") -> nx.Graph:
-        """A networkx graph whose nodes carry the predicted probabilities.
+        """A networkx graph whose nodes carry the predictions and the training labels.
+
+        Node attributes: ``prefix + str(class)`` (the probability of each class or label),
+        ``prediction`` (the predicted class; ``prediction_<label>`` 0/1 for multi-label
+        tasks), ``degree`` (distinct partners in the fitted graph) and ``training_label``
+        (the label the gene had in ``fit``; absent for unlabelled genes).
 
         Args:
             graph: graph whose nodes are gene ids (default: the fitted graph, converted); it
                 is copied, not changed. Nodes that are not genes of the model get no
                 attribute.
-            prefix: attribute name prefix; attributes are ``prefix + str(class)``.
+            prefix: attribute name prefix of the probabilities.
 
         Example:
             >>> import graphgen
@@ -382,18 +459,41 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
             >>> clf = GeneClassifier("mlp", trainer=trainer).fit(data, org.labels)
             >>> G = clf.annotate_networkx()
             >>> sorted(G.nodes["G000"])
-            ['score_0', 'score_1']
+            ['degree', 'prediction', 'score_0', 'score_1', 'training_label']
         """
         from graphgen.graph.convert import to_networkx
 
+        self._check_fitted()
         proba = self.predict_proba()
+        predicted = self.predict()
         G = to_networkx(self.data_) if graph is None else graph.copy()
-        columns = {f"{prefix}{c}": proba[c] for c in proba.columns}
+        columns = {f"{prefix}{c}": proba[c].astype(float) for c in proba.columns}
+        if isinstance(predicted, pd.DataFrame):
+            columns.update({f"prediction_{c}": predicted[c].astype(int)
+                            for c in predicted.columns})
+        else:
+            columns["prediction"] = predicted.map(_plain)
+        columns["degree"] = node_degree(self.data_)
+        columns["training_label"] = self._training_labels()
         for name, values in columns.items():
-            attrs = {node: float(values[str(node)]) for node in G.nodes
-                     if str(node) in values.index}
+            lookup = values.to_dict()
+            attrs = {node: _plain(lookup[str(node)]) for node in G.nodes
+                     if str(node) in lookup}
             nx.set_node_attributes(G, attrs, name)
         return G
+
+    def _training_labels(self) -> pd.Series:
+        """The label of every gene labelled in ``fit`` (``|``-joined labels if multi-label)."""
+        index = node_index(self.data_)
+        positions = np.concatenate([self.task_.train_index.cpu().numpy(),
+                                    self.task_.val_index.cpu().numpy()])
+        y = self.task_.y.cpu().numpy()[positions]
+        if self.kind_ == "multilabel":
+            values = ["|".join(str(c) for c, v in zip(self.classes_, row) if v > 0)
+                      for row in y]
+        else:
+            values = [_plain(self.classes_[int(v)]) for v in y]
+        return pd.Series(values, index=index[positions], dtype=object)
 
     # -- persistence -------------------------------------------------------------------------
 

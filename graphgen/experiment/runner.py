@@ -21,6 +21,7 @@ from graphgen.features.go_block import go
 from graphgen.features.sequence_block import sequence as sequence_block
 from graphgen.features.topology_block import topology
 from graphgen.graph.load import load_grn, load_ppi
+from graphgen.graph.nodes import node_degree
 from graphgen.ids.mapper import IdMapper
 from graphgen.io.biogrid import BiogridFormat
 from graphgen.io.delimited import read_delimited, table_columns
@@ -391,6 +392,7 @@ def _write(run: RunFolder, config: ExperimentConfig, cv: CVResult, aligned, data
             else:
                 columns[f"score_{name}"] = scores
     predictions = pd.DataFrame(columns)
+    predictions["degree"] = node_degree(data).reindex(predictions.index)  # hubs: see beside
     predictions.index.name = "gene_id"
     run.write_predictions(predictions)
     if _kind(labels) == "binary":

@@ -11,7 +11,7 @@ from torch_geometric.data import Data
 
 from graphgen.exceptions import DataFormatError, IdMappingError
 
-__all__ = ["check_node_features", "node_index", "node_positions"]
+__all__ = ["check_node_features", "node_degree", "node_index", "node_positions"]
 
 
 def node_index(data: Data) -> pd.Index:
@@ -36,6 +36,25 @@ def node_index(data: Data) -> pd.Index:
         dup = index[index.duplicated()].unique()[:5].tolist()
         raise DataFormatError(f"graph node_ids repeat: {dup}")
     return index
+
+
+def node_degree(data: Data) -> pd.Series:
+    """Distinct interaction partners of every gene (in- and out-neighbours together).
+
+    Returns:
+        Integer Series indexed by gene id, in node order.
+
+    Example:
+        >>> g = Data(edge_index=torch.tensor([[0, 1, 1, 2], [1, 0, 2, 1]]), num_nodes=3)
+        >>> g.node_ids = ["A", "B", "C"]
+        >>> node_degree(g).to_dict()
+        {'A': 1, 'B': 2, 'C': 1}
+    """
+    edges = data.edge_index.cpu().numpy()
+    pairs = np.unique(np.concatenate([edges, edges[::-1]], axis=1), axis=1)
+    pairs = pairs[:, pairs[0] != pairs[1]]
+    counts = np.bincount(pairs[0], minlength=data.num_nodes)
+    return pd.Series(counts.astype(np.int64), index=node_index(data), name="degree")
 
 
 def node_positions(data: Data, genes: Iterable[str], *, what: str = "genes") -> np.ndarray:

@@ -16,7 +16,7 @@ from sklearn.metrics import accuracy_score, f1_score
 from graphgen.exceptions import DataFormatError
 
 __all__ = ["METRICS", "MULTILABEL_METRICS", "average_precision", "classification_metrics",
-           "degree_stratified_auprc", "multilabel_metrics", "roc_auc"]
+           "degree_percentile", "degree_stratified_auprc", "multilabel_metrics", "roc_auc"]
 
 #: Metric names returned by :func:`classification_metrics`; all are "higher is better".
 METRICS = ("auroc", "auprc", "macro_f1", "accuracy")
@@ -209,6 +209,31 @@ def multilabel_metrics(y_true: np.ndarray, scores: np.ndarray, *,
         denominator = 2 * tp + fp + fn
         per_label = np.divide(2 * tp, denominator, out=np.zeros_like(tp), where=denominator > 0)
         out["macro_f1"] = float(per_label.mean()) if len(per_label) else 0.0
+    return out
+
+
+def degree_percentile(scores: np.ndarray, degree: np.ndarray, *, bins: int = 10) -> np.ndarray:
+    """Each score's percentile among the genes of similar degree.
+
+    The genes are cut into ``bins`` equal-count bins by degree (as
+    :func:`degree_stratified_auprc` does); within its bin a gene gets the share of genes whose
+    score is at most its own (average ranks for ties). A hub then ranks high only if it
+    scores high among hubs, a peripheral gene if it scores high among peripheral genes.
+
+    Returns:
+        Percentiles in (0, 1], in the order of ``scores``.
+
+    Example:
+        >>> degree_percentile(np.array([0.9, 0.1, 0.3, 0.2]), np.array([50, 40, 2, 1]),
+        ...                   bins=2).tolist()
+        [1.0, 0.5, 1.0, 0.5]
+    """
+    scores = np.asarray(scores, dtype=np.float64)
+    order = np.argsort(np.asarray(degree, dtype=np.float64), kind="stable")
+    out = np.empty(len(scores))
+    for part in np.array_split(order, max(1, min(bins, len(order)))):
+        if len(part):
+            out[part] = rankdata(scores[part]) / len(part)
     return out
 
 

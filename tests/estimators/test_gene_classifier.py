@@ -1,5 +1,7 @@
 """GeneClassifier: fit / predict_proba / score / save / load / networkx."""
 
+import io
+
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -8,6 +10,8 @@ import pytest
 import graphgen
 from graphgen import ConfigError, DataFormatError, NotFittedError, TrainerConfig
 from graphgen.estimators import GeneClassifier
+from graphgen.graph.nodes import node_degree
+from graphgen.train.metrics import degree_percentile
 
 QUIET = TrainerConfig(progress=False)
 
@@ -245,3 +249,38 @@ def test_default_is_logistic_regression_on_propagated_labels(data, small_organis
     assert list(blocks)[-1] not in dict(data.feature_blocks)  # the label block was added
     assert clf.data_.num_features == data.num_features + 1
     assert clf.score(small_organism.labels, metric="auroc") > 0.7
+
+
+def test_top_unlabelled_degree_beside_scores_and_networkx_export():
+    org = graphgen.make_organism(n_genes=300, n_samples=5, seed=1)
+    data = graphgen.stack_blocks(org.ppi, {"attributes": org.features})
+    labels = org.labels.iloc[:180]
+    clf = GeneClassifier("logreg", trainer=TrainerConfig(max_epochs=20, progress=False))
+    clf.fit(data, labels)
+    top = clf.top_unlabelled(k=None)
+    assert len(top) == 120 and not top.index.isin(labels.index).any()
+    assert top["score"].is_monotonic_decreasing
+    proba = clf.predict_proba()
+    assert np.allclose(top["score"], proba.loc[top.index, 1])
+    G = graphgen.to_networkx(data)
+    assert top["degree"].to_dict() == {g: G.degree(g) for g in top.index}
+    fair = clf.top_unlabelled(k=10, by="degree_percentile", bins=4)
+    assert fair["degree_percentile"].is_monotonic_decreasing and len(fair) == 10
+    # the percentile is the score's rank among the genes of similar degree (all nodes)
+    expected = degree_percentile(proba[1].to_numpy(), node_degree(data).to_numpy(), bins=4)
+    expected = pd.Series(expected, index=proba.index)
+    assert np.allclose(fair["degree_percentile"], expected[fair.index])
+    assert expected.drop(labels.index).nlargest(10).index.sort_values().equals(
+        fair.index.sort_values()) or fair["degree_percentile"].min() == expected.drop(
+        labels.index).nlargest(10).min()  # ties at the cut may swap genes
+    with pytest.raises(ConfigError, match="by must be"):
+        clf.top_unlabelled(by="hubs")
+    with pytest.raises(ConfigError, match="label 7 is not one of"):
+        clf.top_unlabelled(label=7)
+    annotated = clf.annotate_networkx()
+    labelled_gene, free_gene = labels.index[0], top.index[0]
+    assert annotated.nodes[labelled_gene]["training_label"] == labels.iloc[0]
+    assert "training_label" not in annotated.nodes[free_gene]
+    assert annotated.nodes[free_gene]["prediction"] == clf.predict([free_gene]).iloc[0]
+    assert annotated.nodes[free_gene]["degree"] == G.degree(free_gene)
+    nx.write_graphml(annotated, io.BytesIO())  # every attribute is a plain type

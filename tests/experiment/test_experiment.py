@@ -9,6 +9,7 @@ import pytest
 from graphgen import ConfigError
 from graphgen.cli.main import main
 from graphgen.experiment import load_experiment, run_experiment, runner
+from graphgen.graph.nodes import node_degree
 
 from .conftest import GRAPH_AND_FEATURES, LABELS
 
@@ -37,7 +38,10 @@ def test_binary_kfold_run_folder(files, tmp_path):
     assert metrics["summary"]["gcn"]["auroc_mean"] > metrics["summary"]["logreg"]["auroc_mean"]
     predictions = pd.read_csv(tmp_path / "run" / "predictions.csv", index_col=0)
     assert set(predictions.columns) == {"label", "score_gcn", "score_logreg",
-                                        "score_label_propagation"}
+                                        "score_label_propagation", "degree"}
+    degree = node_degree(result.graph)
+    assert predictions["degree"].equals(degree.reindex(predictions.index.astype(str))
+                                        .set_axis(predictions.index).rename("degree"))
     assert predictions["score_gcn"].notna().sum() == len(result.labels)
     for name in ("config.toml", "curves.png", "labels_not_in_graph.txt"):
         assert (tmp_path / "run" / name).exists()
