@@ -435,6 +435,36 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
         table = table.sort_values(keys, ascending=False, kind="mergesort")
         return table if k is None else table.head(int(k))
 
+    def plot_curves(self, labels: pd.Series, path: str | os.PathLike | None = None, *,
+                    title: str = ""):
+        """ROC and precision-recall curves of the predictions on labelled genes.
+
+        Args:
+            labels: true 0/1 (the fitted classes) per gene id, e.g. held-out genes; genes
+                that are not nodes are left out (as in :meth:`score`).
+            path: PNG file to write; ``None`` returns the matplotlib ``Figure`` (a notebook
+                shows it).
+            title: figure title.
+
+        Raises:
+            NotFittedError: before ``fit``.
+            ConfigError: a task that is not binary.
+            DataFormatError: labels of classes not seen in ``fit``.
+        """
+        from graphgen.plot.curves import plot_roc_pr
+
+        self._check_fitted()
+        if self.kind_ != "binary":
+            raise ConfigError(f"plot_curves: ROC and precision-recall curves need a binary "
+                              f"task, this one is {self.kind_}")
+        aligned = align_labels(labels, self.data_.node_ids, for_training=False).labels
+        unseen = sorted(_plain(c) for c in set(aligned.unique()) - set(self.classes_))
+        if unseen:
+            raise DataFormatError(f"plot_curves: labels {unseen} were not seen in fit")
+        proba = self.predict_proba(aligned.index)[self.classes_[1]]
+        positive = (aligned == self.classes_[1]).to_numpy().astype(int)
+        return plot_roc_pr(positive, {str(self.model): proba.to_numpy()}, path, title=title)
+
     def annotate_networkx(self, graph: nx.Graph | None = None, *,
                           prefix: str = "score_") -> nx.Graph:
         """A networkx graph whose nodes carry the predictions and the training labels.

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import Literal
 
 import networkx as nx
 import numpy as np
@@ -112,6 +113,31 @@ class GeneExplanation:
             graph.nodes[node]["importance"] = float(self.nodes.get(node, 0.0))
             graph.nodes[node]["explained"] = node in focus
         return graph
+
+    def plot(self, path: str | os.PathLike | None = None, *,
+             what: Literal["subgraph", "features", "blocks"] = "subgraph", top: int = 20):
+        """Draw the explanation: the sub-graph (node colour and edge width by importance),
+        or bars of the ``top`` feature attributions or of the block shares.
+
+        Args:
+            path: PNG file to write; ``None`` returns the matplotlib ``Figure``.
+            what: ``"subgraph"`` (default; the features for models without a graph),
+                ``"features"`` or ``"blocks"``.
+            top: edges of the sub-graph, or bars of the features.
+
+        Raises:
+            ConfigError: an unknown ``what``.
+        """
+        from graphgen.plot.explanations import plot_attributions, plot_subgraph
+
+        title = f"{self.gene}: {self.target} (score {self.score:.3f}, {self.method})"
+        if what == "subgraph" and self.edges is not None:
+            return plot_subgraph(self.subgraph(top), path, title=title)
+        if what in ("subgraph", "features"):
+            return plot_attributions(self.features, path, top=top, title=title)
+        if what == "blocks":
+            return plot_attributions(self.blocks, path, top=top, title=title)
+        raise ConfigError(f"plot: what must be 'subgraph', 'features' or 'blocks', got {what!r}")
 
     def write_graphml(self, path: str | os.PathLike, *, top_edges: int = 25) -> None:
         """Write :meth:`subgraph` as GraphML (opens in Cytoscape), atomically."""

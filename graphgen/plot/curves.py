@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from pathlib import Path
 
 import numpy as np
 from sklearn.metrics import auc, average_precision_score, precision_recall_curve, roc_curve
 
-from graphgen.io.atomic import atomic_write
+from graphgen.plot.figures import finish, new_figure
 
 __all__ = ["plot_roc_pr"]
 
@@ -17,20 +16,21 @@ __all__ = ["plot_roc_pr"]
 def plot_roc_pr(
     y_true: np.ndarray,
     scores: Mapping[str, np.ndarray],
-    path: str | os.PathLike,
+    path: str | os.PathLike | None = None,
     *,
     title: str = "",
-) -> Path:
-    """Draw ROC (left) and precision-recall (right) curves of binary scores to a PNG.
+):
+    """Draw ROC (left) and precision-recall (right) curves of binary scores.
 
     Args:
         y_true: 0/1 labels ``[N]``.
         scores: model name -> scores ``[N]`` (higher means class 1).
-        path: PNG file to write (atomically).
+        path: PNG file to write (atomically); ``None`` returns the figure instead.
         title: figure title.
 
     Returns:
-        ``path`` as a ``Path``.
+        ``path`` as a ``Path``, or (no ``path``) the matplotlib ``Figure``, which a notebook
+        shows as it is.
 
     Example:
         >>> import tempfile, pathlib
@@ -38,13 +38,9 @@ def plot_roc_pr(
         >>> plot_roc_pr(np.array([0, 1, 1, 0]), {"m": np.array([.1, .8, .6, .3])}, out).exists()
         True
     """
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
     y_true = np.asarray(y_true)
-    fig, (ax_roc, ax_pr) = plt.subplots(1, 2, figsize=(10, 4.5))
+    fig = new_figure(figsize=(10, 4.5))
+    ax_roc, ax_pr = fig.subplots(1, 2)
     for name, score in scores.items():
         fpr, tpr, _ = roc_curve(y_true, score)
         ax_roc.plot(fpr, tpr, label=f"{name} (AUROC {auc(fpr, tpr):.3f})")
@@ -59,9 +55,4 @@ def plot_roc_pr(
         ax.legend(loc="lower right" if ax is ax_roc else "upper right", fontsize=8)
     if title:
         fig.suptitle(title)
-    fig.tight_layout()
-    path = Path(path)
-    with atomic_write(path, "wb") as handle:
-        fig.savefig(handle, format="png", dpi=120)
-    plt.close(fig)
-    return path
+    return finish(fig, path)

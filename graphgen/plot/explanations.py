@@ -4,40 +4,23 @@ per-position track of a sequence. Each writes one PNG atomically and returns its
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 
-from graphgen.io.atomic import atomic_write
+from graphgen.plot.figures import finish, new_figure
 
 __all__ = ["plot_attributions", "plot_sequence_track", "plot_subgraph"]
 
 
-def _pyplot():
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
-def _save(fig, path: str | os.PathLike) -> Path:
-    plt = _pyplot()
-    path = Path(path)
-    fig.tight_layout()
-    with atomic_write(path, "wb") as handle:
-        fig.savefig(handle, format="png", dpi=120)
-    plt.close(fig)
-    return path
-
-
-def plot_attributions(values: pd.Series, path: str | os.PathLike, *, top: int = 20,
-                      title: str = "") -> Path:
+def plot_attributions(values: pd.Series, path: str | os.PathLike | None = None, *,
+                      top: int = 20, title: str = ""):
     """Horizontal bars of the ``top`` largest absolute attributions (positive: towards the
     explained class, red; negative: blue).
+
+    Returns:
+        ``path`` when given (PNG written), else the matplotlib ``Figure``.
 
     Example:
         >>> import tempfile, pathlib
@@ -45,22 +28,24 @@ def plot_attributions(values: pd.Series, path: str | os.PathLike, *, top: int = 
         >>> plot_attributions(pd.Series({"a": 1.0, "b": -0.5}), out).exists()
         True
     """
-    plt = _pyplot()
     chosen = values.reindex(values.abs().sort_values(ascending=False).index[:top])[::-1]
-    fig, ax = plt.subplots(figsize=(7, 0.3 * len(chosen) + 1.2))
+    fig = new_figure(figsize=(7, 0.3 * len(chosen) + 1.2))
+    ax = fig.subplots()
     ax.barh([str(i) for i in chosen.index], chosen.to_numpy(),
             color=np.where(chosen.to_numpy() >= 0, "#c0392b", "#2e86c1"))
     ax.axvline(0, color="grey", linewidth=0.8)
     ax.set(xlabel="attribution", title=title)
     ax.tick_params(axis="y", labelsize=8)
-    return _save(fig, path)
+    return finish(fig, path)
 
 
-def plot_subgraph(graph: nx.Graph, path: str | os.PathLike, *, title: str = "") -> Path:
+def plot_subgraph(graph: nx.Graph, path: str | os.PathLike | None = None, *,
+                  title: str = ""):
     """Draw an explanatory sub-graph: node colour = ``importance``, edge width =
-    ``importance``, the ``explained`` node outlined in black."""
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(7, 6))
+    ``importance``, the ``explained`` node outlined in black (``path`` or a ``Figure``, as
+    :func:`plot_attributions`)."""
+    fig = new_figure(figsize=(7, 6))
+    ax = fig.subplots()
     layout = nx.spring_layout(graph, seed=0)
     nodes = list(graph.nodes)
     colour = [graph.nodes[n].get("importance", 0.0) for n in nodes]
@@ -75,16 +60,17 @@ def plot_subgraph(graph: nx.Graph, path: str | os.PathLike, *, title: str = "") 
     fig.colorbar(drawn, ax=ax, label="node importance", shrink=0.7)
     ax.set_title(title)
     ax.axis("off")
-    return _save(fig, path)
+    return finish(fig, path)
 
 
-def plot_sequence_track(positions: pd.DataFrame, path: str | os.PathLike, *,
-                        title: str = "") -> Path:
-    """Attribution per position of a sequence (``position``, ``attribution`` columns)."""
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(10, 2.6))
+def plot_sequence_track(positions: pd.DataFrame, path: str | os.PathLike | None = None, *,
+                        title: str = ""):
+    """Attribution per position of a sequence (``position``, ``attribution`` columns;
+    ``path`` or a ``Figure``, as :func:`plot_attributions`)."""
+    fig = new_figure(figsize=(10, 2.6))
+    ax = fig.subplots()
     values = positions["attribution"].to_numpy()
     ax.bar(positions["position"].to_numpy(), values, width=1.0,
            color=np.where(values >= 0, "#c0392b", "#2e86c1"))
     ax.set(xlabel="position", ylabel="attribution", title=title)
-    return _save(fig, path)
+    return finish(fig, path)

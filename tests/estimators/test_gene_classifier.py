@@ -284,3 +284,26 @@ def test_top_unlabelled_degree_beside_scores_and_networkx_export():
     assert annotated.nodes[free_gene]["prediction"] == clf.predict([free_gene]).iloc[0]
     assert annotated.nodes[free_gene]["degree"] == G.degree(free_gene)
     nx.write_graphml(annotated, io.BytesIO())  # every attribute is a plain type
+
+
+def test_plots_from_python_after_fit(tmp_path):
+    from matplotlib.figure import Figure
+
+    from graphgen.explain import explain_gene
+
+    org = graphgen.make_organism(n_genes=200, n_samples=5, seed=0)
+    data = graphgen.stack_blocks(org.ppi, {"attributes": org.features})
+    held_out = org.labels.iloc[150:]
+    clf = GeneClassifier("gcn", trainer=TrainerConfig(max_epochs=10, progress=False),
+                         label_features=None).fit(data, org.labels.iloc[:150])
+    figure = clf.plot_curves(held_out, title="held-out genes")
+    assert isinstance(figure, Figure) and len(figure.axes) == 2
+    auroc = clf.score(held_out)
+    assert f"(AUROC {auroc:.3f})" in figure.axes[0].get_legend().get_texts()[0].get_text()
+    path = clf.plot_curves(held_out, tmp_path / "curves.png")
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    explanation = explain_gene(clf, held_out.index[0])
+    assert isinstance(explanation.plot(), Figure)
+    assert explanation.plot(tmp_path / "bars.png", what="blocks").exists()
+    with pytest.raises(ConfigError, match="what must be"):
+        explanation.plot(what="heatmap")
