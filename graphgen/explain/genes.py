@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 import torch
+from scipy.sparse.csgraph import breadth_first_order
 from torch import Tensor, nn
 from tqdm.auto import tqdm
 
@@ -37,6 +38,7 @@ from graphgen.explain.twin import has_message_passing, message_passing_twin, rec
 from graphgen.graph.nodes import node_index, node_positions
 from graphgen.io.atomic import atomic_write
 from graphgen.models.base import GraphModel
+from graphgen.train.label_features import label_sources
 
 __all__ = ["GeneExplanation", "block_importance", "explain_gene", "explain_genes",
            "explain_pair"]
@@ -83,8 +85,15 @@ class GeneExplanation:
         nodes: importance per gene of the graph (absolute attributions of its features, or
             the GNNExplainer mask), non-zero entries only, largest first.
         edges: ``source``, ``target``, ``importance`` per undirected interaction (both
-            directions summed), largest first; ``None`` for models without a graph.
+            directions summed), largest first. For a model without a graph that reads the
+            propagated training labels, the shortest paths from the gene to its largest
+            ``label_sources`` (an edge weighs the attribution of the seeds it leads to);
+            ``None`` for a model without a graph or labels block.
         explained: the explained genes (default: ``gene``; both genes of a pair).
+        label_sources: for a classifier with the propagated-label block, the attribution
+            of that block split over the training genes that seeded it, by each seed's
+            exact share of the propagated mass
+            (:func:`~graphgen.train.label_features.label_sources`); ``None`` otherwise.
     """
 
     gene: str
@@ -96,6 +105,7 @@ class GeneExplanation:
     nodes: pd.Series
     edges: pd.DataFrame | None = field(default=None)
     explained: tuple[str, ...] = ()
+    label_sources: pd.Series | None = field(default=None)
 
     def subgraph(self, top_edges: int = 25) -> nx.Graph:
         """The explanatory sub-graph: the ``top_edges`` most important interactions (or, for
@@ -242,8 +252,51 @@ def explain_gene(classifier, gene: str, *, method: str = "integrated_gradients",
         members, data, index=position, column=column,
         multilabel=classifier.kind_ == "multilabel", task_level="node", method=method,
         steps=steps, epochs=epochs, seed=seed, edges=edges, extra={})
+    ranges = dict(getattr(data, "feature_blocks", None) or {})
+    if "labels" in ranges and getattr(classifier, "label_features", None) is not None:
+        explanation.update(_through_labels(classifier, data, position, column, explanation,
+                                           ranges["labels"][0], edges))
     return GeneExplanation(gene=str(gene), target=name, score=float(proba.iloc[column]),
                            method=method, **explanation)
+
+
+def _through_labels(classifier, data, position: int, column: int, explanation: dict,
+                    start: int, edges: bool, seeds: int = 10) -> dict:
+    """The labels block's attribution traced to the training genes that seeded it and, for a
+    model without a graph, the shortest paths that lead to the ``seeds`` largest of them."""
+    block_column = 0 if classifier.kind_ == "binary" else column
+    shares = label_sources(data, classifier.task_, position, block_column,
+                           classifier.label_features)
+    attribution = float(explanation["features"].iloc[start + block_column])
+    sources = (shares * attribution).rename("attribution")
+    out = {"label_sources": sources}
+    if explanation["edges"] is not None or not edges or sources.empty:
+        return out
+    genes = node_index(data)
+    adjacency = sp.coo_matrix((np.ones(data.edge_index.shape[1]),
+                               tuple(data.edge_index.cpu().numpy())),
+                              shape=(data.num_nodes, data.num_nodes)).tocsr()
+    _, predecessors = breadth_first_order(adjacency, position, directed=False,
+                                          return_predecessors=True)
+    weight: dict[tuple[int, int], float] = {}
+    top = sources.abs().sort_values(ascending=False, kind="mergesort").head(seeds)
+    for seed, value in top.items():
+        node = int(genes.get_loc(seed))
+        while predecessors[node] >= 0:  # walk back to the explained gene
+            previous = int(predecessors[node])
+            key = (min(node, previous), max(node, previous))
+            weight[key] = weight.get(key, 0.0) + float(value)
+            node = previous
+    if not weight:
+        return out
+    pairs = np.array(list(weight), dtype=np.int64)
+    table = pd.DataFrame({"source": genes[pairs[:, 0]], "target": genes[pairs[:, 1]],
+                          "importance": list(weight.values())})
+    table = table.sort_values("importance", ascending=False, kind="mergesort")
+    nodes = explanation["nodes"].add(top, fill_value=0.0)
+    out.update(edges=table.reset_index(drop=True),
+               nodes=nodes[nodes > 0].sort_values(ascending=False).rename("importance"))
+    return out
 
 
 def explain_pair(model: nn.Module, data, pair: tuple[str, str], *, label: int,

@@ -20,13 +20,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import torch
 from torch_geometric.data import Data
 
 from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.models.propagation import NetworkPropagation
 
-__all__ = ["LabelFeatures", "add_label_features", "propagated_labels"]
+__all__ = ["LabelFeatures", "add_label_features", "label_sources", "propagated_labels"]
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,7 @@ def propagated_labels(data: Data, task, spec: LabelFeatures | None = None, *,
         targets = targets[:, [1]]
     n = data.num_nodes
     train = task.train_index.cpu().numpy()
-    rng = np.random.default_rng(spec.seed)
-    parts = np.array_split(rng.permutation(train), spec.folds)
+    parts = _parts(train, spec)
     block = np.zeros((n, targets.shape[1]))
 
     def seeded(genes: np.ndarray) -> np.ndarray:
@@ -98,6 +98,52 @@ def propagated_labels(data: Data, task, spec: LabelFeatures | None = None, *,
     block = np.log1p(np.maximum(block, 0.0) * n)
     sd = block.std(axis=0)
     return (block - block.mean(axis=0)) / np.where(sd > 0, sd, 1.0)
+
+
+def _parts(train: np.ndarray, spec: LabelFeatures) -> list[np.ndarray]:
+    """The out-of-fold parts of the training genes (seeded by ``spec.seed``)."""
+    rng = np.random.default_rng(spec.seed)
+    return np.array_split(rng.permutation(train), spec.folds)
+
+
+def label_sources(data: Data, task, gene: int, column: int,
+                  spec: LabelFeatures | None = None) -> pd.Series:
+    """Which training genes a gene's propagated-label feature comes from, and how much.
+
+    The raw feature of gene ``g`` is ``sum_s P[g, s] y_s / Y``: the propagation matrix ``P``
+    times the training labels ``y_s`` of the seeds that fed it (for a training gene, those
+    of the other out-of-fold parts; for any other gene, every training gene), over their
+    total ``Y``. Each seed's term is its exact share of the feature's mass.
+
+    Args:
+        data: the graph the block was built on.
+        task: the task whose training genes seeded it.
+        gene: node position of the gene.
+        column: the block's column (0 for a binary task; the class or label position
+            otherwise).
+        spec: the block's settings (default :class:`LabelFeatures`).
+
+    Returns:
+        Share per seed gene id (positive shares only, summing to 1, largest first).
+    """
+    spec = spec or LabelFeatures()
+    targets = np.asarray(task.target_matrix(), dtype=np.float64)
+    if task.kind == "binary":
+        targets = targets[:, [1]]
+    train = task.train_index.cpu().numpy()
+    seeds = train
+    for part in _parts(train, spec):
+        if gene in part:
+            seeds = np.setdiff1d(train, part, assume_unique=True)
+    seeds = seeds[targets[seeds, column] > 0]
+    unit = np.zeros((data.num_nodes, len(seeds)))
+    unit[seeds, np.arange(len(seeds))] = targets[seeds, column]
+    mass = spec.propagation().propagate(data, unit)[gene]
+    mass = np.maximum(mass, 0.0)
+    genes = pd.Index([str(g) for g in data.node_ids])[seeds]
+    shares = pd.Series(mass / mass.sum() if mass.sum() > 0 else mass, index=genes,
+                       name="share")
+    return shares[shares > 0].sort_values(ascending=False, kind="mergesort")
 
 
 def add_label_features(data: Data, task, spec: LabelFeatures | None = None) -> Data:

@@ -195,3 +195,30 @@ def test_pair_explanation_is_complete(graph):
         explain_pair(model, graph, pair, label=3)
     with pytest.raises(IdMappingError, match="NOPE"):
         explain_pair(model, graph, (pair[0], "NOPE"), label=0)
+
+
+def test_default_model_explanation_is_a_subnetwork_of_label_sources(tmp_path):
+    """GeneClassifier() is logistic regression plus the propagated training labels: its
+    explanation traces the labels block to the training genes that seeded it."""
+    org = make_organism(n_genes=300, n_samples=5, seed=0)
+    data = stack_blocks(org.ppi, {"attributes": org.features})
+    clf = GeneClassifier(trainer=TrainerConfig(progress=False))
+    clf.fit(data, org.labels.iloc[:200])
+    gene = org.labels.index[250]  # not labelled in fit
+    explanation = explain_gene(clf, gene)
+    sources = explanation.label_sources
+    block = explanation.features.filter(like="labels:").iloc[0]
+    assert np.isclose(sources.sum(), block, rtol=1e-5)  # the block's attribution, split
+    positives = set(org.labels.iloc[:200][org.labels.iloc[:200] == 1].index)
+    assert set(sources.index) <= positives and len(sources) > 5
+    graph = explanation.subgraph()
+    assert graph.number_of_nodes() > 5 and explanation.edges is not None
+    for seed in sources.abs().sort_values(ascending=False).index[:3]:
+        assert seed in graph and nx.has_path(graph, gene, seed)
+    explanation.write_graphml(tmp_path / "default.graphml")
+    assert nx.read_graphml(tmp_path / "default.graphml").number_of_nodes() > 5
+    # without the labels block there is nothing to trace, and no network to show
+    plain = GeneClassifier(label_features=None, trainer=TrainerConfig(
+        progress=False)).fit(data, org.labels.iloc[:200])
+    alone = explain_gene(plain, gene)
+    assert alone.label_sources is None and alone.edges is None

@@ -1,6 +1,7 @@
 """Propagated training labels as features: out-of-fold inside training, no leak."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import graphgen
@@ -61,3 +62,37 @@ def test_toml_table(tmp_path):
 
     config = _build(FeaturesConfig, {"labels": {"method": "rwr", "restart": 0.4}}, "x")
     assert config.labels == LabelFeatures(method="rwr", restart=0.4)
+
+
+def test_label_sources_are_the_exact_shares_of_the_propagated_mass(organism_split):
+    from scipy.linalg import expm
+
+    from graphgen.train.label_features import _parts, label_sources
+
+    data, labels, split = organism_split
+    spec = LabelFeatures(folds=4, method="heat", time=2.0)
+    task = make_task(data, labels, split)
+    raw = propagated_labels(data, task, spec, standardize=False)[:, 0]
+    # an independent propagation matrix: exp(-t (I - W)) with W = D^-1/2 A D^-1/2, dense
+    n = data.num_nodes
+    adjacency = np.zeros((n, n))
+    src, dst = data.edge_index.numpy()
+    adjacency[dst, src] = data.edge_weight.numpy() if data.edge_weight is not None else 1.0
+    degree = adjacency.sum(axis=1)
+    inv = np.where(degree > 0, 1.0 / np.sqrt(np.maximum(degree, 1e-12)), 0.0)
+    walk = inv[:, None] * adjacency * inv[None, :]
+    heat = expm(-spec.time * (np.eye(n) - walk))
+    train = task.train_index.numpy()
+    positives = train[labels.reindex(data.node_ids).to_numpy()[train] == 1]
+    test_gene = int(np.flatnonzero(np.array(data.node_ids) == split.test[0])[0])
+    shares = label_sources(data, task, test_gene, 0, spec)
+    expected = heat[test_gene, positives] / heat[test_gene, positives].sum()
+    expected = pd.Series(expected, index=np.array(data.node_ids)[positives])
+    expected = expected[expected > 0].sort_values(ascending=False)
+    np.testing.assert_allclose(shares.to_numpy(), expected.to_numpy(), rtol=1e-6, atol=1e-9)
+    assert np.isclose(heat[test_gene, positives].sum() / len(positives), raw[test_gene])
+    # a training gene is fed by the other parts only: never by itself or its part-mates
+    part = _parts(train, spec)[0]
+    gene = int(part[0])
+    own = set(np.array(data.node_ids)[part])
+    assert not own & set(label_sources(data, task, gene, 0, spec).index)
