@@ -19,7 +19,7 @@ import urllib.request
 import zipfile
 from pathlib import Path
 
-from tqdm.auto import tqdm
+from graphgen.progress import progress_bar
 
 from graphgen.datasets.manifest import DataFile, Manifest
 from graphgen.exceptions import ChecksumError, DataNotAvailableError, OutputError
@@ -160,8 +160,8 @@ def _stream(url: str, out, label: str, progress: bool, manifest: Manifest, folde
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             total = response.headers.get("Content-Length")
-            with tqdm(total=int(total) if total else None, unit="B", unit_scale=True,
-                      desc=label, disable=None if progress is None else not progress, leave=False) as bar:
+            with progress_bar(total=int(total) if total else None, unit="B", unit_scale=True,
+                              desc=label, show=progress, leave=False) as bar:
                 for block in iter(lambda: response.read(_BLOCK), b""):
                     out.write(block)
                     bar.update(len(block))

@@ -31,13 +31,13 @@ import scipy.sparse as sp
 import torch
 from scipy.sparse.csgraph import breadth_first_order
 from torch import Tensor, nn
-from tqdm.auto import tqdm
 
 from graphgen.exceptions import ConfigError, MissingDependencyError, NotFittedError
 from graphgen.explain.twin import has_message_passing, message_passing_twin, receptive_hops
 from graphgen.graph.nodes import node_index, node_positions
 from graphgen.io.atomic import atomic_write
 from graphgen.models.base import GraphModel
+from graphgen.progress import progress_bar
 from graphgen.train.label_features import label_sources
 
 __all__ = ["GeneExplanation", "block_importance", "explain_gene", "explain_genes",
@@ -519,8 +519,7 @@ def explain_genes(classifier, genes=None, *, method: str = "integrated_gradients
     x = data.x
     out = np.zeros((len(positions), data.num_features), dtype=np.float64)
     algorithm = getattr(captum, _CAPTUM[method])
-    bar = tqdm(total=len(positions), desc=f"explain ({method})",
-               disable=None if progress is None else not progress)
+    bar = progress_bar(total=len(positions), desc=f"explain ({method})", show=progress)
     for rows, reach in _batches(positions, incoming, hops, batch_nodes):
         field_rows, field_nodes, centres, sub_edges, sub_weights = _fields(
             positions[rows], reach, outgoing, weights, in_degree)

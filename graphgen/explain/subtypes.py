@@ -13,11 +13,11 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 import torch
-from tqdm.auto import tqdm
 
 from graphgen.exceptions import ConfigError, DataFormatError, NotFittedError
 from graphgen.explain.genes import _CAPTUM, _captum
 from graphgen.models.base import run_model
+from graphgen.progress import progress_bar
 
 __all__ = ["explain_samples", "rank_genes"]
 
@@ -96,8 +96,8 @@ def explain_samples(classifier, omics: Mapping[str, pd.DataFrame], *,
         return frame
     attribution = getattr(captum, _CAPTUM[method])(model)
     out = []
-    for start in tqdm(range(0, len(samples), batch_size), desc=f"explain samples ({method})",
-                      disable=None if progress is None else not progress):
+    for start in progress_bar(range(0, len(samples), batch_size),
+                              desc=f"explain samples ({method})", show=progress):
         xb = data.x[start:start + batch_size].detach().requires_grad_()
         kwargs = {"target": torch.as_tensor(target[start:start + batch_size])}
         if method == "integrated_gradients":
@@ -120,8 +120,8 @@ def _patient_graph(captum, model, data, rows: slice, target: np.ndarray, method:
     first = rows.start or 0
     x = data.x.detach()
     out = np.zeros((len(target), x.shape[1]))
-    for i in tqdm(range(len(target)), desc=f"explain samples ({method})",
-                  disable=None if progress is None else not progress):
+    for i in progress_bar(range(len(target)), desc=f"explain samples ({method})",
+                          show=progress):
         row = first + i
 
         def forward(own: torch.Tensor, row: int = row) -> torch.Tensor:

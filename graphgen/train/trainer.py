@@ -15,7 +15,6 @@ from pathlib import Path
 import torch
 from torch import nn
 from torch_geometric.data import Data
-from tqdm.auto import tqdm
 
 from graphgen.exceptions import ConfigError, DataFormatError, TrainingError
 from graphgen.graph.nodes import check_node_features
@@ -23,6 +22,7 @@ from graphgen.graph.sampling import NeighborSampler, check_fanout
 from graphgen.io.atomic import atomic_write
 from graphgen.models.base import GraphModel, run_model
 from graphgen.models.layerwise import layerwise_logits
+from graphgen.progress import progress_bar
 from graphgen.train.device import DEVICES, resolve_device, to_device
 from graphgen.train.distributed import rank_and_world
 from graphgen.train.metrics import METRICS, MULTILABEL_METRICS
@@ -268,10 +268,10 @@ class Trainer:
             state = _load_checkpoint(path, fingerprint, model, optimiser, scheduler)
         resumed_from = state["epoch"]
         start = time.perf_counter()
-        bar = tqdm(range(state["epoch"] + 1, cfg.max_epochs + 1), desc=description,
-                   disable=(None if cfg.progress is None else not cfg.progress) if rank == 0
-                   else True, leave=False, dynamic_ncols=True, mininterval=0.5,
-                   initial=state["epoch"], total=cfg.max_epochs)
+        bar = progress_bar(range(state["epoch"] + 1, cfg.max_epochs + 1), desc=description,
+                           show=cfg.progress if rank == 0 else False, leave=False,
+                           dynamic_ncols=True, mininterval=0.5, initial=state["epoch"],
+                           total=cfg.max_epochs)
         stopped = state["epoch"] - state["best_epoch"] >= cfg.patience and state["epoch"] > 0
         for epoch in ([] if stopped else bar):
             model.train()
