@@ -14,7 +14,35 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Settings", "settings"]
+__all__ = ["CSV_ENGINES", "Settings", "csv_engine", "settings"]
+
+#: Values of ``$GRAPHGEN_CSV_ENGINE`` (any case).
+CSV_ENGINES = ("auto", "pandas", "polars", "pyarrow")
+
+
+def csv_engine() -> str:
+    """The table parser asked for in ``$GRAPHGEN_CSV_ENGINE``, read at call time.
+
+    Returns:
+        ``"auto"`` (unset or empty), ``"pandas"``, ``"polars"`` or ``"pyarrow"``; the value
+        is matched without regard to case or surrounding spaces.
+
+    Raises:
+        ConfigError: any other value (the variable and the allowed values are named).
+
+    Example:
+        >>> import os
+        >>> os.environ.get("GRAPHGEN_CSV_ENGINE") is None and csv_engine() == "auto"
+        True
+    """
+    from graphgen.exceptions import ConfigError
+
+    raw = os.environ.get("GRAPHGEN_CSV_ENGINE", "")
+    value = raw.strip().lower() or "auto"
+    if value not in CSV_ENGINES:
+        raise ConfigError(f"GRAPHGEN_CSV_ENGINE={raw!r} is not an engine; use one of "
+                          f"{list(CSV_ENGINES)} (or unset it)")
+    return value
 
 
 def _default_data_dir() -> Path:

@@ -37,7 +37,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from graphgen.exceptions import ConfigError, DataFormatError, GraphgenError
+from graphgen.exceptions import ConfigError, DataFormatError, GraphgenError, MissingDependencyError
+from graphgen.settings import csv_engine
 
 __all__ = ["ENGINES", "columnar_engine", "first_lines", "open_text", "read_delimited",
            "sniff_separator", "table_columns"]
@@ -226,12 +227,23 @@ def columnar_engine() -> str | None:
     """The columnar engine ``read_delimited`` uses by default: ``"polars"`` when installed,
     else ``"pyarrow"``, else ``None`` (pandas only).
 
-    ``GRAPHGEN_CSV_ENGINE=pandas`` (or ``polars``/``pyarrow``) in the environment overrides it.
+    ``GRAPHGEN_CSV_ENGINE=pandas`` (or ``polars``/``pyarrow``, any case) in the environment
+    overrides it (:func:`graphgen.settings.csv_engine`).
+
+    Raises:
+        ConfigError: an unknown ``GRAPHGEN_CSV_ENGINE``.
+        MissingDependencyError: ``GRAPHGEN_CSV_ENGINE`` names an engine that is not installed.
     """
-    wanted = os.environ.get("GRAPHGEN_CSV_ENGINE", "auto")
+    wanted = csv_engine()
     if wanted == "pandas":
         return None
-    for name in (("polars", "pyarrow") if wanted not in ("polars", "pyarrow") else (wanted,)):
+    if wanted in ("polars", "pyarrow"):
+        if not _importable(wanted):
+            raise MissingDependencyError(
+                f"GRAPHGEN_CSV_ENGINE={wanted} but {wanted} is not installed: "
+                f"pip install {wanted} (or unset GRAPHGEN_CSV_ENGINE)")
+        return wanted
+    for name in ("polars", "pyarrow"):
         if _importable(name):
             return name
     return None

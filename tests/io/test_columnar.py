@@ -166,3 +166,26 @@ def test_real_string_and_trrust_same_table(shared_data, engine, monkeypatch):
         ours = reader(path)
         monkeypatch.setenv("GRAPHGEN_CSV_ENGINE", "pandas")
         _same(ours, reader(path))
+
+
+@pytest.mark.parametrize("value, engine", [("PANDAS", None), (" polars ", "polars"),
+                                           ("PyArrow", "pyarrow"), ("", "polars")])
+def test_engine_variable_is_read_in_any_case(monkeypatch, value, engine):
+    from graphgen.io.delimited import columnar_engine
+
+    monkeypatch.setenv("GRAPHGEN_CSV_ENGINE", value)
+    assert columnar_engine() == engine
+
+
+def test_unknown_or_missing_engine_is_an_error(monkeypatch):
+    from graphgen import ConfigError, MissingDependencyError
+    from graphgen.io import delimited
+
+    monkeypatch.setenv("GRAPHGEN_CSV_ENGINE", "duckdb")
+    with pytest.raises(ConfigError, match=r"GRAPHGEN_CSV_ENGINE='duckdb' is not an engine; "
+                                          r"use one of \['auto', 'pandas', 'polars', 'pyarrow'\]"):
+        delimited.columnar_engine()
+    monkeypatch.setenv("GRAPHGEN_CSV_ENGINE", "pyarrow")
+    monkeypatch.setattr(delimited, "_importable", lambda name: False)
+    with pytest.raises(MissingDependencyError, match="pyarrow is not installed"):
+        delimited.columnar_engine()
