@@ -200,17 +200,32 @@ def assess(graphs: Sequence, y: Sequence | None = None, *,
     its own early-stopping hold-out, and scored on the outer test fold.
 
     Raises:
-        ConfigError: an empty grid or a parameter GraphClassifier does not take.
+        ConfigError: an empty grid, a parameter GraphClassifier does not take, ``seed`` or
+            ``trainer`` in the grid (they are arguments of ``assess``), ``folds`` below 2 or
+            above the graphs of the smallest class, ``final_runs`` below 1, ``inner_val``
+            outside (0, 1).
     """
     from sklearn.model_selection import StratifiedKFold
 
     graphs, labels = _check(graphs, y)
-    grid = dict(grid or {"conv": ["gin"]})
-    allowed = GraphClassifier._get_param_names()
+    grid = {"conv": ["gin"]} if grid is None else dict(grid)
+    allowed = [k for k in GraphClassifier._get_param_names() if k not in ("seed", "trainer")]
     unknown = [k for k in grid if k not in allowed]
     if unknown or not grid:
         raise ConfigError(f"grid: unknown parameter(s) {unknown}; GraphClassifier takes "
-                          f"{allowed}" if unknown else "grid is empty")
+                          f"{allowed} (seed and trainer are arguments of assess)" if unknown
+                          else "grid is empty: give at least one parameter with its values")
+    empty = [k for k, values in grid.items() if not list(values)]
+    if empty:
+        raise ConfigError(f"grid: parameter(s) {empty} have no values")
+    smallest = int(pd.Series(labels).value_counts().min())
+    if not isinstance(folds, (int, np.integer)) or not 2 <= folds <= smallest:
+        raise ConfigError(f"assess: folds must be an integer from 2 to {smallest} (the graphs "
+                          f"of the smallest class), got {folds!r}")
+    if not isinstance(final_runs, (int, np.integer)) or final_runs < 1:
+        raise ConfigError(f"assess: final_runs must be an integer >= 1, got {final_runs!r}")
+    if not 0.0 < inner_val < 1.0:
+        raise ConfigError(f"assess: inner_val must be in (0, 1), got {inner_val!r}")
     configs = [dict(zip(grid, values)) for values in itertools.product(*grid.values())]
     outer = StratifiedKFold(folds, shuffle=True, random_state=seed)
     rows, candidates = [], []

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from graphgen.estimators.gene_classifier import GeneClassifier
@@ -112,11 +113,16 @@ def explain_run(run_dir: str | Path, *, gene: str | None = None, label: str | No
 
     Raises:
         DataFormatError: not a run folder of ``graphgen run``.
-        ConfigError: neither or both of ``gene``/``label``; an unknown model or class.
+        ConfigError: neither or both of ``gene``/``label``; an unknown model or class;
+            ``top_genes`` or ``top_edges`` below 1.
         IdMappingError: the gene is not in the graph.
     """
     if (gene is None) == (label is None):
         raise ConfigError("graphgen explain: give --gene GENE or --class CLASS (one of them)")
+    for option, value in (("top-genes", top_genes), ("top-edges", top_edges)):
+        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
+            raise ConfigError(f"graphgen explain: --{option} must be an integer >= 1, got "
+                              f"{value!r}")
     config = read_run_config(run_dir)
     name, spec = _choose_model(config, model)
     prepared = prepare_experiment(config)

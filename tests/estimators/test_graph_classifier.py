@@ -103,6 +103,22 @@ def test_bad_inputs():
         assess(graphs, labels, grid={"layers": [2]})
 
 
+@pytest.mark.parametrize("options, message", [
+    ({"grid": {}}, "grid is empty"),
+    ({"grid": {"conv": []}}, r"parameter\(s\) \['conv'\] have no values"),
+    ({"grid": {"seed": [1, 2]}}, "seed and trainer are arguments of assess"),
+    ({"grid": {"trainer": [None]}}, "seed and trainer are arguments of assess"),
+    ({"folds": 1}, "folds must be an integer from 2 to 5"),
+    ({"folds": 6}, "folds must be an integer from 2 to 5"),
+    ({"folds": 2, "final_runs": 0}, "final_runs must be an integer >= 1, got 0"),
+    ({"folds": 2, "inner_val": 1.0}, r"inner_val must be in \(0, 1\)"),
+])
+def test_assessment_options_are_checked_before_training(options, message):
+    graphs, labels = _graphs(10)  # 5 graphs per class
+    with pytest.raises(ConfigError, match=message):
+        assess(graphs, labels, **options)
+
+
 def test_assessment_folds_stratified_and_never_select_on_test(monkeypatch):
     graphs, labels = _graphs(40)
     seen = []

@@ -319,3 +319,13 @@ def test_groups_in_toml_keep_families_apart_and_report_confounding(files, tmp_pa
                  "groups_bad.toml")
     with pytest.raises(ConfigError, match="leave_one_group_out' needs groups"):
         load_experiment(bad)
+
+
+@pytest.mark.parametrize("option, value", [("top_genes", 0), ("top_genes", -3),
+                                           ("top_edges", 0)])
+def test_explain_counts_below_one_are_refused(tmp_path, option, value):
+    from graphgen.experiment.explain_run import explain_run
+
+    name = option.replace("_", "-")
+    with pytest.raises(ConfigError, match=f"--{name} must be an integer >= 1, got {value}"):
+        explain_run(tmp_path, label="1", **{option: value})
