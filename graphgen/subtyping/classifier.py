@@ -20,7 +20,7 @@ from graphgen.models.mlp import MLP
 from graphgen.models.multiomics_gcn import MultiOmicsGCN
 from graphgen.models.sample_graph import SampleGraphNet
 from graphgen.subtyping.combat import ComBat
-from graphgen.subtyping.omics import OmicsScaler, align_omics
+from graphgen.subtyping.omics import OmicsScaler, align_omics, as_omics
 from graphgen.subtyping.views import (
     ProfilePropagation,
     expression_graph_view,
@@ -188,8 +188,9 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
         """Train on the labelled samples shared by every omics table.
 
         Args:
-            omics: name -> samples x features table (sample ids as index). For the
-                expression-graph view, the columns of at least one table are gene ids.
+            omics: name -> samples x features table (sample ids as index), or one table
+                (then named ``"omics"``). For the expression-graph view, the columns of at
+                least one table are gene ids.
             labels: class per sample id.
             groups: group per sample id (patient, site, batch): the validation hold-out
                 keeps groups apart (:func:`~graphgen.train.splits.check_groups`).
@@ -326,6 +327,7 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
         Raises:
             DataFormatError: missing omics, features or samples (``what`` names the caller).
         """
+        omics = as_omics(omics, what=what)
         missing = [n for n in self.omics_names_ if n not in omics]
         if missing:
             raise DataFormatError(f"{what}: omics {missing} are missing (fitted on "

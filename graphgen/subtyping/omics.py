@@ -13,7 +13,36 @@ import pandas as pd
 from graphgen.exceptions import DataFormatError, NotFittedError
 from graphgen.io.expression import check_expression
 
-__all__ = ["AlignedOmics", "OmicsScaler", "align_omics"]
+__all__ = ["AlignedOmics", "OmicsScaler", "align_omics", "as_omics"]
+
+#: The name a single samples x features table gets when given without one.
+SINGLE_OMICS = "omics"
+
+
+def as_omics(omics, *, what: str = "omics") -> dict[str, pd.DataFrame]:
+    """Omics as name -> samples x features table: a single ``DataFrame`` is one omics named
+    ``"omics"``; a mapping's values must be DataFrames with sample ids as index.
+
+    Raises:
+        DataFormatError: another type, or a value that is not a DataFrame (arrays and lists
+            carry no sample ids), named.
+
+    Example:
+        >>> list(as_omics(pd.DataFrame({"g": [1.0]}, index=["s1"])))
+        ['omics']
+    """
+    if isinstance(omics, pd.DataFrame):
+        return {SINGLE_OMICS: omics}
+    if not isinstance(omics, Mapping):
+        raise DataFormatError(f"{what}: give a samples x features DataFrame, or a dict of them "
+                              f"(name -> table), got {type(omics).__name__}")
+    bad = {str(name): type(table).__name__ for name, table in omics.items()
+           if not isinstance(table, pd.DataFrame)}
+    if bad:
+        raise DataFormatError(f"{what}: omics {bad} are not DataFrames; give each as a samples "
+                              "x features DataFrame with sample ids as index (an array or list "
+                              "has no sample ids to align)")
+    return dict(omics)
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +92,7 @@ def align_omics(
         >>> al.samples.tolist(), al.dropped
         (['s1', 's2'], {'s3': 'missing in meth'})
     """
+    omics = as_omics(omics, what="align_omics")
     if not omics:
         raise DataFormatError("align_omics: give at least one omics table")
     checked = {name: check_expression(table, what=f"omics {name!r}")
@@ -76,8 +106,17 @@ def align_omics(
         for sample in order.union(table.index, sort=False).difference(table.index, sort=False):
             dropped.setdefault(str(sample), f"missing in {name}")
     if labels is not None:
+        if not isinstance(labels, pd.Series):
+            raise DataFormatError(f"align_omics: labels must be a pandas Series indexed by "
+                                  f"sample id, got {type(labels).__name__}")
         labels = labels.copy()
         labels.index = pd.Index([str(i) for i in labels.index])
+        kinds = labels.dropna().map(lambda v: "text" if isinstance(v, str) else "number")
+        if kinds.nunique() > 1:
+            text, number = (labels.dropna()[kinds == k].iloc[0] for k in ("text", "number"))
+            raise DataFormatError(f"align_omics: labels mix text and numbers (e.g. {text!r} "
+                                  f"and {number!r}); make them one type, e.g. "
+                                  "labels.astype(str)")
         labelled = labels.dropna().index
         for sample in shared.difference(labelled, sort=False):
             dropped.setdefault(str(sample), "no label")

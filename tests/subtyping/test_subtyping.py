@@ -233,3 +233,22 @@ def test_expression_graph_ids_counted_warned_and_mappable(caplog):
         view = expression_graph_view({"rna": partial}, net)
     assert view.gene_ids == ["ESR1", "FOXA1", "GATA3", "TP53"]
     assert "2 of 6 measured genes are not network nodes" in caplog.text
+
+
+def test_omics_shapes_and_label_types_at_the_door():
+    rng = np.random.default_rng(0)
+    x = pd.DataFrame(rng.normal(size=(30, 4)), index=[f"s{i}" for i in range(30)])
+    y = pd.Series([0, 1, 2] * 10, index=x.index)
+    clf = SubtypeClassifier(trainer=replace(SUBTYPE_TRAINER, max_epochs=2, progress=False))
+    single = clf.fit(x, y).predict_proba(x)  # one table: the omics "omics"
+    assert single.shape == (30, 3) and clf.omics_names_ == ["omics"]
+    np.testing.assert_allclose(single.to_numpy(),
+                               clf.predict_proba({"omics": x}).to_numpy())
+    for bad, kind in ((x.to_numpy(), "ndarray"), (x.to_numpy().tolist(), "list")):
+        with pytest.raises(DataFormatError, match=f"omics {{'rna': '{kind}'}} are not "
+                                                  "DataFrames"):
+            clf.fit({"rna": bad}, y)
+    with pytest.raises(DataFormatError, match=r"labels mix text and numbers \(e.g. 'a' and 0\)"):
+        clf.fit({"rna": x}, pd.Series([0, "a", 2] * 10, index=x.index))
+    with pytest.raises(DataFormatError, match="sample ids repeat"):
+        clf.fit({"rna": pd.concat([x, x.iloc[:2]])}, y)
