@@ -59,25 +59,52 @@ class MogonetConfig:
             raise ConfigError("MogonetConfig: epochs must be >= 0")
 
 
+def _by_name(train: pd.DataFrame, test: pd.DataFrame, name: str) -> pd.DataFrame:
+    """The test table with the training columns, in the training order."""
+    missing = train.columns.difference(test.columns)
+    if len(missing):
+        raise DataFormatError(f"MOGONET: test omics {name!r} lacks {len(missing)} training "
+                              f"features, e.g. {missing[:5].tolist()}")
+    return test[train.columns]
+
+
 def mogonet_proba(train: Mapping[str, pd.DataFrame], labels: pd.Series,
                   test: Mapping[str, pd.DataFrame], *, config: MogonetConfig | None = None,
                   seed: int = 0) -> pd.DataFrame:
     """Train MOGONET's recipe on ``train`` (omics name -> samples x features) and return the
     class probabilities of the ``test`` samples (rows: test samples, columns: classes).
 
+    The test tables are read by feature name: their columns are put in the training order
+    (a table whose columns are reordered gives the same probabilities).
+
     Raises:
         DataFormatError: omics with other names or sample ids than ``labels``, fewer than two
-            omics or two classes.
+            omics or two classes, a test table that lacks training features, NaN values or
+            labels (named).
     """
     config = config or MogonetConfig()
     names = list(train)
-    if len(names) < 2 or list(test) != names:
-        raise DataFormatError("MOGONET needs two omics or more, the same in train and test")
+    if len(names) < 2 or sorted(test) != sorted(names):
+        raise DataFormatError("MOGONET needs two omics or more, the same in train and test "
+                              f"(train {names}, test {list(test)})")
     train_ids = train[names[0]].index
     if not all(train[n].index.equals(train_ids) for n in names) or not labels.index.equals(
             train_ids):
         raise DataFormatError("the training omics and labels must list the same samples in "
                               "the same order")
+    if labels.isna().any():
+        raise DataFormatError(f"MOGONET: {int(labels.isna().sum())} training labels are NaN, "
+                              f"e.g. sample {labels.index[labels.isna()][0]!r}; drop them "
+                              "(a NaN is not a class)")
+    test = {name: _by_name(train[name], test[name], name) for name in names}
+    for part, tables in (("training", train), ("test", test)):
+        for name in names:
+            holes = tables[name].isna().to_numpy()
+            if holes.any():
+                row, col = (int(i[0]) for i in np.nonzero(holes))
+                raise DataFormatError(f"MOGONET: {part} omics {name!r} has NaN values, e.g. "
+                                      f"sample {tables[name].index[row]!r}, feature "
+                                      f"{tables[name].columns[col]!r}; impute or drop them")
     test_ids = test[names[0]].index
     classes = np.unique(labels.to_numpy())
     if len(classes) < 2:

@@ -70,3 +70,27 @@ def test_bad_inputs():
         mogonet_proba({"a": omics["a"]}, labels, {"a": omics["a"]})
     with pytest.raises(DataFormatError, match="same samples"):
         mogonet_proba(omics, labels.iloc[::-1], omics)
+
+
+def test_test_tables_are_read_by_feature_name_and_nan_is_refused():
+    omics, labels = _cohort()
+    train, test = labels.index[:40], labels.index[40:]
+    config = MogonetConfig(pretrain_epochs=5, epochs=5, hidden=(8, 8, 4))
+    train_omics = {n: t.loc[train] for n, t in omics.items()}
+    test_omics = {n: t.loc[test] for n, t in omics.items()}
+    proba = mogonet_proba(train_omics, labels.loc[train], test_omics, config=config)
+    reversed_columns = {n: t[t.columns[::-1]] for n, t in test_omics.items()}
+    again = mogonet_proba(train_omics, labels.loc[train], reversed_columns, config=config)
+    np.testing.assert_allclose(proba.to_numpy(), again.to_numpy(), atol=1e-6)
+    with pytest.raises(DataFormatError, match=r"test omics 'a' lacks 1 training features"):
+        mogonet_proba(train_omics, labels.loc[train],
+                      {**test_omics, "a": test_omics["a"].iloc[:, 1:]}, config=config)
+    holes = {**train_omics, "b": train_omics["b"].copy()}
+    holes["b"].iloc[3, 2] = np.nan
+    with pytest.raises(DataFormatError, match="training omics 'b' has NaN values, e.g. sample "
+                                              "'s3', feature 2"):
+        mogonet_proba(holes, labels.loc[train], test_omics, config=config)
+    missing = labels.loc[train].astype(float)
+    missing.iloc[5] = np.nan
+    with pytest.raises(DataFormatError, match="1 training labels are NaN, e.g. sample 's5'"):
+        mogonet_proba(train_omics, missing, test_omics, config=config)
