@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import logging
 import os
 from dataclasses import asdict, replace
@@ -281,6 +283,8 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
                                   "was fitted on only (the block holds its training labels)")
         if data is not None:
             check_node_features(data, what="GeneClassifier.predict")
+            data = graph = _by_feature_name(data, self.feature_names_in_,
+                                            "GeneClassifier.predict")
         if data is not None and data.num_features != self.data_.num_features:
             raise DataFormatError(f"predict: the graph has {data.num_features} feature columns, "
                                   f"the model was fitted on {self.data_.num_features}")
@@ -576,6 +580,7 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
             "node_ids": list(data.node_ids),
             "feature_names": list(self.feature_names_in_),
             "num_features": int(data.num_features),
+            "edges_sha256": _edges_sha256(data),
             "fitted_hparams": dict(self.hparams_),
             "graph": graph,
             "task": {"y": self.task_.y, "train_index": self.task_.train_index,
@@ -648,9 +653,15 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
             if [str(i) for i in data.node_ids] != node_ids:
                 raise DataFormatError(f"{path}: the graph given has other genes (or another "
                                       "node order) than the graph the classifier was fitted on")
+            data = _by_feature_name(data, names, str(path))
             if data.num_features != payload["num_features"]:
                 raise DataFormatError(f"{path}: the graph given has {data.num_features} "
                                       f"feature columns, the classifier {payload['num_features']}")
+            stored = payload.get("edges_sha256")
+            if stored is not None and stored != _edges_sha256(data):
+                raise DataFormatError(f"{path}: the graph given has other interactions (edges "
+                                      "or edge weights) than the graph the classifier was "
+                                      "fitted on; a light file needs that same graph")
         if data.x.shape != (len(node_ids), payload["num_features"]):
             raise DataFormatError(f"{path}: stored features have shape {tuple(data.x.shape)}, "
                                   f"expected ({len(node_ids)}, {payload['num_features']})")
@@ -677,6 +688,45 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
         clf.labels_not_in_graph_ = pd.Index(payload["labels_not_in_graph"])
         clf.feature_names_in_ = names
         return clf
+
+
+def _edges_sha256(data: Data) -> str:
+    """A fingerprint of the graph's interactions: edges and their weights."""
+    digest = hashlib.sha256(data.edge_index.cpu().contiguous().numpy().astype(np.int64)
+                            .tobytes())
+    weight = getattr(data, "edge_weight", None)
+    digest.update(b"none" if weight is None else
+                  weight.cpu().contiguous().numpy().astype(np.float32).tobytes())
+    return digest.hexdigest()
+
+
+def _by_feature_name(data: Data, names: list[str], what: str) -> Data:
+    """``data`` with its feature columns in the fitted order, matched by name.
+
+    "The same features" means the same feature names: a graph whose columns are the fitted
+    ones in another order is reordered; one with other names is refused. A graph without
+    ``feature_names`` is taken in column order (its width is still checked).
+
+    Raises:
+        DataFormatError: feature names missing from or foreign to the fitted ones (named).
+    """
+    given = getattr(data, "feature_names", None)
+    if given is None:
+        return data
+    given = [str(n) for n in given]
+    if given == list(names):
+        return data
+    position = {n: i for i, n in enumerate(given)}
+    missing = [n for n in names if n not in position]
+    extra = [n for n in given if n not in set(names)]
+    if missing or extra or len(position) != len(given):
+        raise DataFormatError(f"{what}: the graph's feature columns are not the fitted ones "
+                              f"(missing {missing[:5]}, not fitted {extra[:5]}); build its "
+                              "features as for fit")
+    out = copy.copy(data)
+    out.x = data.x[:, [position[n] for n in names]]
+    out.feature_names = list(names)
+    return out
 
 
 def best_f1_threshold(positive: np.ndarray, scores: np.ndarray) -> float:

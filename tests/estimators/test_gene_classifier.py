@@ -307,3 +307,32 @@ def test_plots_from_python_after_fit(tmp_path):
     assert explanation.plot(tmp_path / "bars.png", what="blocks").exists()
     with pytest.raises(ConfigError, match="what must be"):
         explanation.plot(what="heatmap")
+
+
+def test_the_same_graph_means_same_genes_features_by_name_and_edges(data, small_organism,
+                                                                     tmp_path):
+    import copy
+
+    clf = GeneClassifier("gcn", trainer=quick(5), label_features=None).fit(
+        data, small_organism.labels)
+    expected = clf.predict_proba()
+    permuted = copy.copy(data)
+    order = list(range(data.num_features))[::-1]
+    permuted.x = data.x[:, order]
+    permuted.feature_names = [data.feature_names[i] for i in order]
+    # columns in another order are matched by name: the same probabilities
+    pd.testing.assert_frame_equal(clf.predict_proba(data=permuted), expected, atol=1e-6)
+    light = clf.save(tmp_path / "light.pt", include_graph=False)
+    pd.testing.assert_frame_equal(GeneClassifier.load(light, data=permuted).predict_proba(),
+                                  expected, atol=1e-6)
+    renamed = copy.copy(data)
+    renamed.feature_names = [f"other{i}" for i in range(data.num_features)]
+    with pytest.raises(DataFormatError, match=r"feature columns are not the fitted ones "
+                                              r"\(missing \["):
+        clf.predict_proba(data=renamed)
+    rewired = copy.copy(data)
+    rewired.edge_index = data.edge_index[:, : data.edge_index.shape[1] // 2]
+    rewired.edge_weight = (None if getattr(data, "edge_weight", None) is None
+                           else data.edge_weight[: data.edge_index.shape[1] // 2])
+    with pytest.raises(DataFormatError, match="other interactions"):
+        GeneClassifier.load(light, data=rewired)
