@@ -13,6 +13,7 @@ part and its test accuracies averaged.
 
 from __future__ import annotations
 
+import copy
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -22,6 +23,7 @@ import numpy as np
 import pandas as pd
 import torch
 from sklearn.base import ClassifierMixin
+from torch_geometric.data import Data
 
 from graphgen.estimators.base import GraphgenEstimator
 from graphgen.exceptions import ConfigError, DataFormatError
@@ -100,9 +102,18 @@ class GraphClassifier(ClassifierMixin, GraphgenEstimator):
         if (not isinstance(self.ensemble, int) or isinstance(self.ensemble, bool)
                 or self.ensemble < 1):
             raise ConfigError(f"ensemble must be an integer >= 1, got {self.ensemble!r}")
+        if not isinstance(self.hidden_channels, int) or self.hidden_channels < 1:
+            raise ConfigError(f"hidden_channels must be an integer >= 1, got "
+                              f"{self.hidden_channels!r}")
         self.classes_ = np.unique(labels)
         if len(self.classes_) < 2:
             raise DataFormatError(f"fit needs two classes or more, got {list(self.classes_)}")
+        counts = pd.Series(labels).value_counts()
+        if counts.min() < 2:
+            rare = counts.idxmin()
+            rare = rare.item() if hasattr(rare, "item") else rare
+            raise DataFormatError(f"class {rare!r} has a single graph; each class "
+                                  "needs two or more (one to train on, one to validate with)")
         ids = pd.Index([str(i) for i in range(len(graphs))])
         series = pd.Series(labels, index=ids)
         data = GraphSet(graphs)
@@ -139,22 +150,57 @@ class GraphClassifier(ClassifierMixin, GraphgenEstimator):
 
 
 def _check(graphs: Sequence, y: Sequence | None, need_labels: bool = True):
+    """The graphs (float64 features as float32) and their labels, checked at the door.
+
+    Raises:
+        DataFormatError: no graphs, features of other widths or missing, a graph without
+            nodes, an edge that is not a pair of the graph's nodes, a graph ``y`` that is not
+            one whole number, labels of another length or shape (each named by position).
+    """
+    if isinstance(graphs, Data):
+        raise DataFormatError("give a list of graphs (PyG Data objects), not one graph")
     graphs = list(graphs)
     if not graphs:
         raise DataFormatError("no graphs given")
-    widths = {getattr(g, "x", None).shape[1] if getattr(g, "x", None) is not None else None
-              for g in graphs}
+    widths = {getattr(g, "x", None).shape[1] if getattr(g, "x", None) is not None
+              and getattr(g, "x", None).dim() == 2 else None for g in graphs}
     if None in widths or len(widths) != 1:
-        raise DataFormatError(f"every graph needs node features x of one width; found "
-                              f"{sorted(w for w in widths if w is not None)}"
+        raise DataFormatError(f"every graph needs node features x (nodes x features) of one "
+                              f"width; found {sorted(w for w in widths if w is not None)}"
                               + (" and graphs without x" if None in widths else ""))
+    checked = []
+    for i, g in enumerate(graphs):
+        if g.x.shape[0] == 0:
+            raise DataFormatError(f"graph {i} has no nodes; a graph classifier reads at least "
+                                  "one node per graph (drop it, or give it a node)")
+        edges = getattr(g, "edge_index", None)
+        if edges is None or edges.dim() != 2 or edges.shape[0] != 2 or (
+                edges.numel() and (int(edges.min()) < 0 or int(edges.max()) >= g.x.shape[0])):
+            raise DataFormatError(f"graph {i}: edge_index must be 2 x edges of node positions "
+                                  f"0..{g.x.shape[0] - 1}, got "
+                                  + ("none" if edges is None else f"shape {tuple(edges.shape)}"
+                                     + (f", values {int(edges.min())}..{int(edges.max())}"
+                                        if edges.numel() else "")))
+        if g.x.dtype != torch.float32:
+            g = copy.copy(g)
+            g.x = g.x.float()  # float64 (or integer) features as the models' float32
+        checked.append(g)
+    graphs = checked
     if y is None:
         if not need_labels:
             return graphs, None
         if any(getattr(g, "y", None) is None for g in graphs):
             raise DataFormatError("pass y, or give every graph a y")
-        y = [int(g.y.view(-1)[0]) for g in graphs]
+        y = []
+        for i, g in enumerate(graphs):
+            value = g.y.view(-1)
+            if value.numel() != 1 or float(value[0]) != int(value[0]):
+                raise DataFormatError(f"graph {i}: y must be one whole number (its class), got "
+                                      f"{value.tolist()}")
+            y.append(int(value[0]))
     labels = np.asarray(y)
+    if labels.ndim != 1:
+        raise DataFormatError(f"y must hold one class per graph, got shape {labels.shape}")
     if len(labels) != len(graphs):
         raise DataFormatError(f"{len(graphs)} graphs but {len(labels)} labels")
     return graphs, labels

@@ -6,7 +6,7 @@ import pytest
 import torch
 from torch_geometric.data import Data
 
-from graphgen import ConfigError
+from graphgen import ConfigError, DataFormatError
 from graphgen.estimators.graph_classifier import GraphClassifier, assess
 from graphgen.models.graph_net import GraphNet
 from graphgen.train import TrainerConfig
@@ -142,3 +142,28 @@ def test_assessment_folds_stratified_and_never_select_on_test(monkeypatch):
         for fitted in seen[fold * 3: fold * 3 + 3]:  # 2 candidates + 1 final run
             assert not fitted & test_ids
     assert 0 <= result.test_accuracy[0] <= 1
+
+
+def test_graph_set_inputs_at_the_door():
+    graphs, labels = _graphs(12)
+    clf = GraphClassifier(trainer=TrainerConfig(max_epochs=2, progress=False, batch_size=4))
+    clf.fit(graphs, labels)
+    empty = Data(x=torch.zeros(0, 3), edge_index=torch.zeros(2, 0, dtype=torch.long))
+    with pytest.raises(DataFormatError, match="graph 2 has no nodes"):
+        clf.predict([graphs[0], graphs[1], empty])  # was: 2 answers for 3 graphs
+    doubled = [Data(x=g.x.double(), edge_index=g.edge_index) for g in graphs[:3]]
+    np.testing.assert_allclose(clf.predict_proba(doubled), clf.predict_proba(graphs[:3]),
+                               atol=1e-6)  # float64 features are read as float32
+    broken = Data(x=graphs[0].x, edge_index=graphs[0].edge_index + 100)
+    with pytest.raises(DataFormatError, match="graph 1: edge_index must be 2 x edges of node"):
+        clf.predict([graphs[0], broken])
+    fractional = [Data(x=g.x, edge_index=g.edge_index, y=torch.tensor([0.5])) for g in graphs]
+    with pytest.raises(DataFormatError, match=r"graph 0: y must be one whole number .*\[0.5\]"):
+        clf.fit(fractional)
+    pairs = [Data(x=g.x, edge_index=g.edge_index, y=torch.tensor([0, 1])) for g in graphs]
+    with pytest.raises(DataFormatError, match=r"graph 0: y must be one whole number"):
+        clf.fit(pairs)
+    with pytest.raises(DataFormatError, match="class 7 has a single graph"):
+        clf.fit(graphs, [*labels[:-1], 7])
+    with pytest.raises(ConfigError, match="hidden_channels must be an integer >= 1, got 0"):
+        GraphClassifier(hidden_channels=0).fit(graphs, labels)
