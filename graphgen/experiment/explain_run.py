@@ -10,6 +10,7 @@ enrichment when the experiment names GO files.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from dataclasses import dataclass, field
@@ -64,7 +65,14 @@ def _choose_model(config: ExperimentConfig, model: str | None) -> tuple[str, dic
 
 def _classifier(config: ExperimentConfig, prepared: PreparedExperiment, name: str,
                 spec: dict, folder: Path, progress: bool | None) -> GeneClassifier:
-    stored = folder / f"{_safe(name)}.classifier"
+    # the stored classifier is named by a fingerprint of what it was fitted on (settings,
+    # labels, graph, features): after `graphgen run --overwrite` with other labels or data,
+    # a classifier of the old run no longer matches and is refitted, never reused
+    fingerprint = _fingerprint(config, prepared, name, spec)
+    stored = folder / f"{_safe(name)}-{fingerprint}.classifier"
+    for stale in folder.glob(f"{_safe(name)}*.classifier"):
+        if stale != stored:
+            stale.unlink(missing_ok=True)
     # a classifier with the propagated-label block keeps its graph (the block holds its
     # training labels); one without is stored light and takes the run's graph
     with_graph = config.features.labels is not None
@@ -89,6 +97,22 @@ def _classifier(config: ExperimentConfig, prepared: PreparedExperiment, name: st
     except GraphgenError as exc:  # the explanation does not depend on the stored copy
         log.warning("could not keep the fitted classifier (%s)", exc)
     return clf
+
+
+def _fingerprint(config: ExperimentConfig, prepared: PreparedExperiment, name: str,
+                 spec: dict) -> str:
+    """16 hex digits of sha256 over the run's settings, its labels, graph and features."""
+    digest = hashlib.sha256(repr((config.to_dict(), name, sorted(spec.items()))).encode())
+    labels = prepared.aligned.labels
+    digest.update(pd.util.hash_pandas_object(labels if isinstance(labels, pd.DataFrame)
+                                             else labels.to_frame(), index=True)
+                  .to_numpy().tobytes())
+    data = prepared.data
+    for tensor in (data.edge_index, getattr(data, "edge_weight", None), data.x):
+        if tensor is not None:
+            digest.update(tensor.detach().cpu().contiguous().numpy().tobytes())
+    digest.update(repr(list(data.node_ids)).encode())
+    return digest.hexdigest()[:16]
 
 
 def explain_run(run_dir: str | Path, *, gene: str | None = None, label: str | None = None,

@@ -191,11 +191,22 @@ min_genes = 1
     assert gene in nx.read_graphml(folder / "subgraph.graphml")
     enrichment = pd.read_csv(folder / "enrichment.csv")
     assert {"term_id", "p_adjusted", "genes"} <= set(enrichment.columns)
-    stored = run / "explain" / "gcn.classifier"
-    assert stored.is_file()
+    (stored,) = (run / "explain").glob("gcn-*.classifier")  # named by the run's fingerprint
     before = pd.read_csv(folder / "features.csv", index_col=0)
     assert main(["explain", str(run), "--gene", gene, "--no-progress"]) == 0
     pd.testing.assert_frame_equal(before, pd.read_csv(folder / "features.csv", index_col=0))
+    assert list((run / "explain").glob("gcn-*.classifier")) == [stored]  # reused
+    # the run is overwritten with other labels: the old classifier must not explain it
+    labels = pd.read_csv(files / "labels.csv")
+    labels.assign(disease=1 - labels["disease"]).to_csv(files / "labels_flipped.csv",
+                                                          index=False)
+    flipped = _write(files, (exp.read_text().replace('table = "labels.csv"',
+                                                     'table = "labels_flipped.csv"')),
+                     "explain_flipped.toml")
+    assert main(["run", str(flipped), "--out", str(run), "--overwrite", "--no-progress"]) == 0
+    assert main(["explain", str(run), "--gene", gene, "--no-progress"]) == 0
+    (refitted,) = (run / "explain").glob("gcn-*.classifier")
+    assert refitted != stored and not stored.exists()
 
     assert main(["explain", str(run), "--class", "1", "--model", "mlp", "--top-genes", "10",
                  "--no-progress"]) == 0
