@@ -3,6 +3,7 @@ atomically so an interrupted run never leaves a half-written file."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -47,10 +48,15 @@ class RunFolder:
             by one, atomically). Without it such a folder is an error, so an earlier run's
             results are never overwritten by mistake.
 
+    While the object lives, the folder is locked (an advisory ``flock`` on the folder,
+    released when the process ends, even if it is killed): a second ``graphgen run`` into the
+    same folder fails at once instead of both reporting success and one run being lost.
+
     Raises:
-        OutputError: the folder cannot be created or written, or already holds a run
-            (``config.toml``, ``metrics.json``, ``predictions.csv`` or ``checkpoints/``)
-            and ``exist_ok`` is false.
+        OutputError: the folder cannot be created or written, another process is writing a
+            run into it, or it already holds a file a run writes (``config.toml``,
+            ``metrics.json``, ``predictions.csv``, ``curves.png``, ... see
+            :attr:`RUN_FILES`) and ``exist_ok`` is false.
 
     Example:
         >>> import tempfile
@@ -60,7 +66,8 @@ class RunFolder:
     """
 
     #: Files (and folders) whose presence means a folder already holds a run.
-    RUN_FILES = ("config.toml", "metrics.json", "predictions.csv", "checkpoints")
+    RUN_FILES = ("config.toml", "metrics.json", "predictions.csv", "checkpoints", "curves.png",
+                 "labels_not_in_graph.txt", "confounding.csv", "label_by_group.csv")
 
     def __init__(self, path: str | os.PathLike, *, exist_ok: bool = False) -> None:
         self.path = Path(path)
@@ -74,6 +81,7 @@ class RunFolder:
                     "choose another --out, or pass --overwrite to replace it (graphgen run "
                     "also takes --resume to continue it)")
             self.path.mkdir(parents=True, exist_ok=True)
+            self._lock = _lock(self.path)
             with atomic_write(self.path / ".write-check") as handle:
                 handle.write("ok")
             (self.path / ".write-check").unlink()
@@ -112,6 +120,41 @@ class RunFolder:
     def file(self, name: str) -> Path:
         """Path of a file in the run folder (for plots and other artefacts)."""
         return self.path / name
+
+
+def _lock(folder: Path):
+    """An exclusive advisory lock on ``folder`` (its descriptor), or ``None`` where the
+    platform has no ``flock``.
+
+    Raises:
+        OutputError: another process holds the lock.
+    """
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks on folders
+        return None
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise OutputError(f"run folder {folder} is being written by another graphgen process; "
+                          "wait for it to finish, or choose another --out") from None
+    except OSError:  # a file system without locks: carry on unlocked
+        os.close(fd)
+        return None
+    return _Lock(fd)
+
+
+class _Lock:
+    """Holds the folder's descriptor; the lock goes with it (or with the process)."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def __del__(self) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self.fd)
 
 
 def _json_safe(value: Any) -> Any:

@@ -32,3 +32,31 @@ def test_unwritable_folder_is_reported(tmp_path):
         RunFolder(blocker / "run")
     with pytest.raises(OutputError, match="not a folder"):
         RunFolder(blocker)
+
+
+def test_a_second_writer_is_refused_while_the_first_runs(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    folder = tmp_path / "run"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time\nfrom graphgen.train.run_folder import "
+         f"RunFolder\nrun = RunFolder({str(folder)!r})\nprint('locked', flush=True)\n"
+         "time.sleep(30)"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(OutputError, match="being written by another graphgen process"):
+            RunFolder(folder, exist_ok=True)
+    finally:
+        holder.kill()
+        holder.wait()
+    time.sleep(0.1)
+    RunFolder(folder, exist_ok=True)  # the lock went with the process
+
+
+def test_a_folder_with_files_a_run_writes_is_not_overwritten(tmp_path):
+    (tmp_path / "curves.png").write_bytes(b"the user's own figure")
+    with pytest.raises(OutputError, match=r"already holds a run \(curves.png\)"):
+        RunFolder(tmp_path)
+    assert (tmp_path / "curves.png").read_bytes() == b"the user's own figure"
