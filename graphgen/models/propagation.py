@@ -72,10 +72,25 @@ def walk_matrix(edge_index, edge_weight, n: int, normalization: str) -> sp.csr_m
     """The one builder of graphgen's propagation matrices (``W[i, j]``: from ``j`` to
     ``i``): ``"column"`` :math:`A D^{-1}`, ``"symmetric"`` :math:`D^{-1/2} A D^{-1/2}` or
     ``"row"`` :math:`D^{-1} A` (label propagation's walk), from an ``edge_index`` and
-    optional weights."""
+    optional weights.
+
+    Raises:
+        DataFormatError: negative or non-finite weights, or every weight 0.
+    """
     src, dst = edge_index.cpu().numpy()
     w = (edge_weight.cpu().numpy().astype(np.float64) if edge_weight is not None
          else np.ones(len(src)))
+    bad = ~np.isfinite(w) | (w < 0)
+    if bad.any():
+        first = int(np.flatnonzero(bad)[0])
+        raise DataFormatError(f"propagation: {int(bad.sum())} edge weights are negative or not "
+                              f"finite (e.g. {w[first]!r} on edge {int(src[first])} -> "
+                              f"{int(dst[first])}); a walk needs weights >= 0 (signs of a "
+                              "regulatory graph belong in edge_sign), or use_edge_weight=False")
+    if len(w) and not w.any():
+        raise DataFormatError("propagation: every edge weight is 0, so nothing propagates and "
+                              "every gene would get the same score; give positive weights or "
+                              "use_edge_weight=False")
     adjacency = sp.csr_matrix((w, (dst, src)), shape=(n, n))
     adjacency.sum_duplicates()
     if normalization == "row":

@@ -10,6 +10,7 @@ from graphgen import ConfigError, DataFormatError
 from graphgen.models.propagation import (
     DegreeScorer,
     NetworkPropagation,
+    RandomWalkWithRestart,
     calibrate,
     propagation_matrix,
 )
@@ -123,3 +124,24 @@ def test_degree_scorer_and_bad_inputs():
         NetworkPropagation(restart=0.0)
     with pytest.raises(ConfigError, match="normalization"):
         propagation_matrix(GRAPH, normalization="row")
+
+
+@pytest.mark.parametrize("weights, message", [
+    ([0.0] * 6, "every edge weight is 0"),
+    ([1.0, 1.0, -0.5, -0.5, 1.0, 1.0], r"2 edge weights are negative or not finite \(e.g. "
+                                       r"-0.5 on edge 1 -> 2\)"),
+    ([1.0, float("nan"), 1.0, 1.0, 1.0, 1.0], "negative or not finite"),
+])
+def test_weights_a_walk_cannot_use_are_refused(weights, message):
+    from graphgen.models.label_propagation import LabelPropagation
+
+    g = Data(edge_index=torch.tensor([[0, 1, 1, 2, 2, 3], [1, 0, 2, 1, 3, 2]]),
+             edge_weight=torch.tensor(weights), num_nodes=4)
+    targets = np.array([[0, 1], [0, 1], [1, 0], [1, 0]], dtype=float)
+    mask = np.array([True, False, False, True])
+    for model in (RandomWalkWithRestart(), LabelPropagation()):
+        with pytest.raises(DataFormatError, match=message):
+            model.predict(g, targets, mask)
+    # without the weights, the same graph propagates
+    assert np.isfinite(RandomWalkWithRestart(use_edge_weight=False).predict(g, targets,
+                                                                             mask)).all()
