@@ -84,7 +84,7 @@ def walk_matrix(edge_index, edge_weight, n: int, normalization: str) -> sp.csr_m
     if bad.any():
         first = int(np.flatnonzero(bad)[0])
         raise DataFormatError(f"propagation: {int(bad.sum())} edge weights are negative or not "
-                              f"finite (e.g. {w[first]!r} on edge {int(src[first])} -> "
+                              f"finite (e.g. {float(w[first])!r} on edge {int(src[first])} -> "
                               f"{int(dst[first])}); a walk needs weights >= 0 (signs of a "
                               "regulatory graph belong in edge_sign), or use_edge_weight=False")
     if len(w) and not w.any():
