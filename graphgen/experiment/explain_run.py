@@ -26,7 +26,7 @@ from graphgen.experiment.runner import PreparedExperiment, prepare_experiment
 from graphgen.explain.enrichment import enrich
 from graphgen.explain.genes import block_importance, explain_gene, explain_genes
 from graphgen.explain.sequences import explain_sequence
-from graphgen.io.atomic import atomic_write
+from graphgen.io.tables import write_csv
 from graphgen.models.registry import GRAPH_ONLY, POST_PROCESSING
 from graphgen.plot.explanations import plot_attributions, plot_sequence_track, plot_subgraph
 
@@ -234,9 +234,7 @@ def _enrichment(genes: list[str], prepared: PreparedExperiment, out: Path) -> li
 
 
 def _csv(frame: pd.DataFrame, path: Path, *, index: bool = True) -> Path:
-    with atomic_write(path) as handle:
-        frame.to_csv(handle, index=index)
-    return path
+    return write_csv(path, frame, index=index)
 
 
 def _safe(name: str) -> str:

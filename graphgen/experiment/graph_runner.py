@@ -18,7 +18,7 @@ import pandas as pd
 from graphgen.estimators.graph_classifier import GraphAssessment, assess
 from graphgen.experiment.config import GraphExperimentConfig
 from graphgen.features.topology_block import append_topology
-from graphgen.io.atomic import atomic_write
+from graphgen.io.tables import write_csv
 from graphgen.io.tu import read_tu
 from graphgen.train.run_folder import RunFolder
 from graphgen.train.trainer import TrainerConfig
@@ -80,8 +80,7 @@ def run_graph_experiment(config: GraphExperimentConfig, *, out: str | Path | Non
     for file, table in (("folds.csv", lambda r: r.folds), ("candidates.csv",
                                                            lambda r: r.candidates)):
         frame = pd.concat([table(r).assign(model=name) for name, r in results.items()])
-        with atomic_write(run.file(file), "w") as handle:
-            frame.to_csv(handle, index=False)
+        write_csv(run.file(file), frame, index=False)
     return GraphExperimentResult(config=config, results=results, run=run, graphs=len(data))
 
 

@@ -21,6 +21,7 @@ Two entry points:
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -32,7 +33,12 @@ import torch
 from scipy.sparse.csgraph import breadth_first_order
 from torch import Tensor, nn
 
-from graphgen.exceptions import ConfigError, MissingDependencyError, NotFittedError
+from graphgen.exceptions import (
+    ConfigError,
+    DataFormatError,
+    MissingDependencyError,
+    NotFittedError,
+)
 from graphgen.explain.twin import has_message_passing, message_passing_twin, receptive_hops
 from graphgen.graph.nodes import node_index, node_positions
 from graphgen.io.atomic import atomic_write
@@ -150,9 +156,24 @@ class GeneExplanation:
         raise ConfigError(f"plot: what must be 'subgraph', 'features' or 'blocks', got {what!r}")
 
     def write_graphml(self, path: str | os.PathLike, *, top_edges: int = 25) -> None:
-        """Write :meth:`subgraph` as GraphML (opens in Cytoscape), atomically."""
+        """Write :meth:`subgraph` as GraphML (opens in Cytoscape), atomically.
+
+        Raises:
+            DataFormatError: a gene id with a character XML cannot carry (a control
+                character), named; the file would not parse.
+        """
+        graph = self.subgraph(top_edges)
+        bad = [str(node) for node in graph.nodes if _XML_INVALID.search(str(node))]
+        if bad:
+            raise DataFormatError(f"write_graphml: gene ids {[repr(b) for b in bad[:5]]} hold "
+                                  "control characters, which GraphML (XML) cannot carry; clean "
+                                  "the ids where they are read")
         with atomic_write(path, "wb") as handle:
-            nx.write_graphml(self.subgraph(top_edges), handle)
+            nx.write_graphml(graph, handle)
+
+
+#: Characters XML 1.0 cannot carry (control characters but tab, newline, carriage return).
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _fitted(classifier):

@@ -18,6 +18,7 @@ import tomli_w
 
 from graphgen.exceptions import OutputError
 from graphgen.io.atomic import atomic_write
+from graphgen.io.tables import write_csv
 
 __all__ = ["RunFolder", "environment_versions"]
 
@@ -112,10 +113,9 @@ class RunFolder:
         return self.write_table("predictions.csv", predictions)
 
     def write_table(self, name: str, table: pd.DataFrame) -> Path:
-        """A CSV file of the run (index as the first column), written atomically."""
-        with atomic_write(self.path / name, newline="") as handle:
-            table.to_csv(handle, float_format="%.6g")
-        return self.path / name
+        """A CSV file of the run (index as the first column), written atomically
+        (:func:`~graphgen.io.tables.write_csv`: formula-like ids are kept and warned about)."""
+        return write_csv(self.path / name, table, float_format="%.6g")
 
     def file(self, name: str) -> Path:
         """Path of a file in the run folder (for plots and other artefacts)."""

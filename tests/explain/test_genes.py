@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from graphgen import GeneClassifier, TrainerConfig, make_organism
-from graphgen.exceptions import ConfigError, IdMappingError, NotFittedError
+from graphgen.exceptions import ConfigError, DataFormatError, IdMappingError, NotFittedError
 from graphgen.explain import (
     block_importance,
     deletion_curve,
@@ -222,3 +222,16 @@ def test_default_model_explanation_is_a_subnetwork_of_label_sources(tmp_path):
         progress=False)).fit(data, org.labels.iloc[:200])
     alone = explain_gene(plain, gene)
     assert alone.label_sources is None and alone.edges is None
+
+
+def test_graphml_refuses_ids_xml_cannot_carry(tmp_path):
+    from graphgen.explain.genes import GeneExplanation
+
+    explanation = GeneExplanation(
+        gene="A\x01B", target="1", score=0.5, method="saliency",
+        features=pd.Series({"f": 1.0}), blocks=pd.Series({"features": 1.0}),
+        nodes=pd.Series({"A\x01B": 1.0, "C": 0.5}),
+        edges=pd.DataFrame({"source": ["A\x01B"], "target": ["C"], "importance": [1.0]}))
+    with pytest.raises(DataFormatError, match="control characters"):
+        explanation.write_graphml(tmp_path / "bad.graphml")
+    assert not (tmp_path / "bad.graphml").exists()
