@@ -15,6 +15,7 @@ import copy
 from torch import Tensor, nn
 from torch_geometric.nn import GATConv, GCNConv, MessagePassing, SAGEConv
 
+from graphgen.models.layerwise import receptive_hops
 from graphgen.models.sparse_conv import (
     AdjacencyCache,
     SparseGATConv,
@@ -93,14 +94,3 @@ def has_message_passing(model: nn.Module) -> bool:
     return any(isinstance(m, MessagePassing) for m in model.modules())
 
 
-def receptive_hops(model: nn.Module) -> int:
-    """How many hops of the graph reach a node's output: one per graph layer, ``K`` for the
-    propagation layers of APPNP and SGC; 0 for models without a graph (MLP, logistic
-    regression)."""
-    hops = 0
-    for module in model.modules():
-        if isinstance(module, (SparseGCNConv, SparseSAGEConv, SparseGATConv)):
-            hops += 1
-        elif isinstance(module, MessagePassing):
-            hops += int(getattr(module, "K", 1))
-    return hops

@@ -21,13 +21,20 @@ import warnings
 
 import torch
 from torch import Tensor, nn
+from torch_geometric.nn import MessagePassing
 
 from graphgen.graph.sampling import CSRGraph
 from graphgen.models.base import run_model
 from graphgen.models.conv_stack import ConvStack
-from graphgen.models.sparse_conv import gcn_adjacency, mean_adjacency_of
+from graphgen.models.sparse_conv import (
+    SparseGATConv,
+    SparseGCNConv,
+    SparseSAGEConv,
+    gcn_adjacency,
+    mean_adjacency_of,
+)
 
-__all__ = ["layerwise_logits"]
+__all__ = ["layerwise_logits", "receptive_hops"]
 
 
 @torch.no_grad()
@@ -173,3 +180,16 @@ def _gcn_degree(csr: CSRGraph, weight: Tensor | None) -> Tensor:
     targets = torch.repeat_interleave(torch.arange(csr.num_nodes), csr.in_degree)
     w = weight.index_select(0, csr.edge_id.long()).float()
     return torch.ones(csr.num_nodes).index_add_(0, targets, w)
+
+
+def receptive_hops(model: nn.Module) -> int:
+    """How many hops of the graph reach a node's output: one per graph layer, ``K`` for the
+    propagation layers of APPNP and SGC; 0 for models without a graph (MLP, logistic
+    regression)."""
+    hops = 0
+    for module in model.modules():
+        if isinstance(module, (SparseGCNConv, SparseSAGEConv, SparseGATConv)):
+            hops += 1
+        elif isinstance(module, MessagePassing):
+            hops += int(getattr(module, "K", 1))
+    return hops

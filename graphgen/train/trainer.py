@@ -21,7 +21,7 @@ from graphgen.graph.nodes import check_node_features
 from graphgen.graph.sampling import NeighborSampler, check_fanout
 from graphgen.io.atomic import atomic_write
 from graphgen.models.base import GraphModel, run_model
-from graphgen.models.layerwise import layerwise_logits
+from graphgen.models.layerwise import layerwise_logits, receptive_hops
 from graphgen.progress import progress_bar
 from graphgen.train.device import DEVICES, resolve_device, to_device
 from graphgen.train.distributed import rank_and_world
@@ -355,6 +355,12 @@ class Trainer:
         if isinstance(model, GraphModel) and model.inputs:
             raise ConfigError(f"fanout: {type(model).__name__} reads {list(model.inputs)} "
                               "besides the graph; train it without neighbour sampling")
+        hops, sampled = receptive_hops(model), len(self.config.fanout)
+        if hops > sampled:
+            raise ConfigError(f"fanout {list(self.config.fanout)} samples {sampled} hop(s) but "
+                              f"{type(model).__name__} reads {hops}: training would see "
+                              f"{sampled} hop(s) and inference all {hops}; give one fanout per "
+                              f"hop (e.g. {[10] * hops})")
         return NeighborSampler(data, self.config.fanout, seed=self.config.seed)
 
     def _batches(self, index: torch.Tensor, epoch: int = 1, rank: int = 0,

@@ -102,3 +102,13 @@ def test_fanout_refused_for_tasks_over_other_items():
     with pytest.raises(ConfigError, match="applies to node tasks, not to a GraphSetTask"):
         Trainer(TrainerConfig(fanout=(5,), progress=False, max_epochs=1)).fit(
             GraphNet(2, 2, hidden_channels=4), data, task)
+
+
+def test_fanout_shorter_than_the_model_is_refused(organism_task):
+    data, task = organism_task
+    config = TrainerConfig(fanout=(10,), batch_size=64, progress=False, max_epochs=1)
+    with pytest.raises(ConfigError, match=r"fanout \[10\] samples 1 hop\(s\) but .* reads 2: "
+                                          r"training would see 1 hop\(s\) and inference all 2"):
+        _fit(data, task, config, name="sage")
+    _fit(data, task, TrainerConfig(fanout=(10, 10, 5), batch_size=64, progress=False,
+                                   max_epochs=1), name="sage")  # a longer fanout is harmless
