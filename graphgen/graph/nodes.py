@@ -11,7 +11,12 @@ from torch_geometric.data import Data
 
 from graphgen.exceptions import DataFormatError, IdMappingError
 
-__all__ = ["check_node_features", "node_degree", "node_index", "node_positions"]
+__all__ = ["MAX_FEATURE", "check_node_features", "node_degree", "node_index",
+           "node_positions"]
+
+#: The largest feature value (in absolute value) a model accepts: raw read counts stay far
+#: below it; a value like 1e30 saturates every layer, so every probability is the same.
+MAX_FEATURE = 1e10
 
 
 def node_index(data: Data) -> pd.Index:
@@ -91,7 +96,8 @@ def node_positions(data: Data, genes: Iterable[str], *, what: str = "genes") -> 
 
 
 def check_node_features(data: Data, *, what: str = "graph") -> None:
-    """Check that ``data.x`` exists, has one row per node and holds finite numbers only.
+    """Check that ``data.x`` exists, has one row per node and holds finite numbers of a sane
+    size (at most :data:`MAX_FEATURE` in absolute value).
 
     A single NaN or inf in ``x`` spreads through every message-passing layer and turns
     every prediction into NaN, so models refuse it at the door.
@@ -102,7 +108,8 @@ def check_node_features(data: Data, *, what: str = "graph") -> None:
 
     Raises:
         DataFormatError: no ``x``, a row count other than ``num_nodes``, no feature column,
-            or NaN/inf values (the message names the first gene and feature column).
+            NaN/inf values or values beyond :data:`MAX_FEATURE` (the message names the first
+            gene and feature column).
 
     Example:
         >>> import torch
@@ -135,3 +142,14 @@ def check_node_features(data: Data, *, what: str = "graph") -> None:
         raise DataFormatError(
             f"{what}: node features x hold {int(bad.sum())} NaN/inf value(s), first at gene "
             f"{gene}, column {column}; impute or drop them before training")
+    huge = x.abs() > MAX_FEATURE
+    if bool(huge.any()):
+        row, col = (int(v) for v in huge.nonzero()[0].tolist())
+        ids = getattr(data, "node_ids", None)
+        gene = repr(str(ids[row])) if ids is not None and len(ids) > row else f"#{row}"
+        names = getattr(data, "feature_names", None)
+        column = repr(names[col]) if names is not None and len(names) > col else str(col)
+        raise DataFormatError(
+            f"{what}: node features x reach {float(x[row, col]):.3g} (gene {gene}, column "
+            f"{column}), beyond {MAX_FEATURE:.0e}: values that large saturate every layer and "
+            "every probability comes out the same; log-transform or standardise the column")
