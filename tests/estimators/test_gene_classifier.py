@@ -336,3 +336,16 @@ def test_the_same_graph_means_same_genes_features_by_name_and_edges(data, small_
                            else data.edge_weight[: data.edge_index.shape[1] // 2])
     with pytest.raises(DataFormatError, match="other interactions"):
         GeneClassifier.load(light, data=rewired)
+
+
+def test_too_few_validation_positives_call_the_prevalence_not_everyone(caplog):
+    import logging
+
+    org = graphgen.make_organism(n_genes=2000, n_samples=5, seed=0)
+    data = graphgen.stack_blocks(org.ppi, {"attributes": org.features})
+    labels = pd.Series(0, index=org.labels.index)
+    labels.iloc[[3, 50, 700]] = 1  # 3 positives among 2,000 labelled genes
+    with caplog.at_level(logging.WARNING, logger="graphgen"):
+        clf = GeneClassifier("logreg", trainer=quick(20), label_features=None).fit(data, labels)
+    assert "too few to choose a threshold by F1" in caplog.text
+    assert 1 <= int((clf.predict() == 1).sum()) <= 10  # was 1,715 of 2,000
