@@ -734,7 +734,7 @@ def _by_feature_name(data: Data, names: list[str], what: str) -> Data:
 
 
 #: Validation positives below which the F1-optimal cut is noise (see :func:`_threshold`).
-MIN_VALIDATION_POSITIVES = 5
+MIN_VALIDATION_POSITIVES = 3
 
 
 def _threshold(val_positive: np.ndarray, val_scores: np.ndarray, labelled_positive: np.ndarray,
