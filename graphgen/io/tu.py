@@ -18,7 +18,8 @@ node count that differs between files, graph ids that are not 1..N in order.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -39,14 +40,19 @@ class TUDataset:
         graphs: one ``Data`` per graph (``x``, ``edge_index``, ``y`` as a 1-element tensor,
             ``graph_id`` 1-based as in the files).
         labels: the class of every graph as in the file (``numpy`` array).
-        classes: the distinct classes, sorted; ``y`` is the position in it.
+        classes: the classes ``y`` is the position in (sorted; given to :func:`read_tu` or
+            those of the file).
         name: the dataset name (file prefix).
+        node_label_values: the node labels the one-hot columns of ``x`` stand for, in column
+            order (empty without a node-label file); pass them to :func:`read_tu` for another
+            file of the same dataset, so the same column means the same label.
     """
 
     graphs: list[Data]
     labels: np.ndarray
     classes: np.ndarray
     name: str
+    node_label_values: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.int64))
 
     def __len__(self) -> int:
         return len(self.graphs)
@@ -84,7 +90,8 @@ def _integers(path: Path, names: list[str], what: str) -> dict[str, np.ndarray]:
 
 
 def read_tu(folder: str | os.PathLike, name: str | None = None, *,
-            node_attributes: bool = False) -> TUDataset:
+            node_attributes: bool = False, node_label_values: Sequence[int] | None = None,
+            classes: Sequence[int] | None = None) -> TUDataset:
     """Read the TU dataset in ``folder``.
 
     Args:
@@ -92,13 +99,20 @@ def read_tu(folder: str | os.PathLike, name: str | None = None, *,
         name: the file prefix (``"PROTEINS"``); ``None`` takes it from the one
             ``*_graph_indicator`` file there.
         node_attributes: append the continuous node attributes to the one-hot node labels.
+        node_label_values: the node labels of the one-hot columns, in order (default: those
+            in this file, sorted). Give a first file's ``node_label_values`` when reading a
+            second one (a test set): otherwise two files with different label sets would
+            give the same column to different labels.
+        classes: the graph classes ``y`` counts in (default: those in this file, sorted);
+            give the training file's ``classes`` for a test file likewise.
 
     Returns:
         A :class:`TUDataset`.
 
     Raises:
         DataFormatError: a missing file, a line that is not numbers, an id out of range, an
-            edge joining two graphs, files that disagree on the number of nodes or graphs.
+            edge joining two graphs, files that disagree on the number of nodes or graphs, a
+            node label or class outside the values given (the line is named).
 
     Example:
         >>> import tempfile, pathlib
@@ -154,10 +168,14 @@ def read_tu(folder: str | os.PathLike, name: str | None = None, *,
     if node_labels_path is not None:
         node_labels = _integers(node_labels_path, ["label"], "node label")["label"]
         _same_count(node_labels_path, len(node_labels), n_nodes, indicator_path)
-        values = np.unique(node_labels)
+        values = (np.unique(node_labels) if node_label_values is None
+                  else np.asarray(node_label_values, dtype=np.int64))
+        position = _positions(values, node_labels, node_labels_path, "node label")
         onehot = np.zeros((n_nodes, len(values)), dtype=np.float32)
-        onehot[np.arange(n_nodes), np.searchsorted(values, node_labels)] = 1.0
+        onehot[np.arange(n_nodes), position] = 1.0
         features.append(onehot)
+    else:
+        values = np.array([], dtype=np.int64)
     if node_attributes:
         attributes_path = _file(folder, name, "node_attributes")
         attributes = _attributes(attributes_path)
@@ -165,7 +183,8 @@ def read_tu(folder: str | os.PathLike, name: str | None = None, *,
         features.append(attributes)
     x = (np.concatenate(features, axis=1) if features
          else np.ones((n_nodes, 1), dtype=np.float32))
-    classes, y = np.unique(labels, return_inverse=True)
+    classes = np.unique(labels) if classes is None else np.asarray(classes, dtype=np.int64)
+    y = _positions(classes, labels, labels_path, "graph class")
     starts = np.concatenate([[0], np.flatnonzero(np.diff(graph_of)) + 1, [n_nodes]])
     order = np.argsort(graph_of[row], kind="stable")
     row, col = row[order], col[order]
@@ -178,7 +197,23 @@ def read_tu(folder: str | os.PathLike, name: str | None = None, *,
         edge_index = torch.from_numpy(np.stack([row[e_lo:e_hi] - lo, col[e_lo:e_hi] - lo]))
         graphs.append(Data(x=x_all[lo:hi], edge_index=edge_index, num_nodes=int(hi - lo),
                            y=torch.tensor([int(y[g])]), graph_id=g + 1))
-    return TUDataset(graphs=graphs, labels=labels, classes=classes, name=name)
+    return TUDataset(graphs=graphs, labels=labels, classes=classes, name=name,
+                     node_label_values=values)
+
+
+def _positions(values: np.ndarray, found: np.ndarray, path: Path, what: str) -> np.ndarray:
+    """Positions of ``found`` in the sorted ``values``; an unknown value is named by line."""
+    if len(np.unique(values)) != len(values) or (np.diff(values) < 0).any():
+        raise DataFormatError(f"{what} values must be distinct and sorted, got "
+                              f"{values.tolist()[:10]}")
+    position = np.searchsorted(values, found)
+    unknown = (position >= len(values)) | (values[np.minimum(position, len(values) - 1)]
+                                           != found)
+    if unknown.any():
+        line = int(np.argmax(unknown)) + 1
+        raise DataFormatError(f"{path}, line {line}: {what} {int(found[line - 1])} is not one "
+                              f"of the values given {values.tolist()[:10]}")
+    return position
 
 
 def _same_count(path: Path, count: int, n_nodes: int, indicator: Path) -> None:

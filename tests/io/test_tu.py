@@ -58,3 +58,23 @@ def test_real_proteins(shared_data):
     assert torch.equal(with_attributes.graphs[5].x[:, :3], data.graphs[5].x)
     with gzip.open(shared_data / "tu_proteins" / "PROTEINS_node_attributes.txt.gz", "rt") as f:
         assert float(f.readline()) == with_attributes.graphs[0].x[0, 3].item()
+
+
+def test_a_second_file_keeps_the_first_files_label_columns_and_classes(tmp_path):
+    (tmp_path / "train").mkdir()
+    train = read_tu(_write(tmp_path / "train"))
+    assert train.node_label_values.tolist() == [0, 1, 2]
+    # a test file whose nodes carry labels 1 and 2 only, and whose graphs are all class 1
+    (tmp_path / "test").mkdir()
+    folder = _write(tmp_path / "test", node_labels="1\n2\n1\n2\n2\n", labels="1\n1\n")
+    alone = read_tu(folder)  # on its own, label 1 takes column 0: the first file's label 0
+    assert alone.graphs[0].x.tolist()[0] == [1, 0] and alone.graphs[0].y.item() == 0
+    aligned = read_tu(folder, node_label_values=train.node_label_values,
+                      classes=train.classes)
+    assert aligned.graphs[0].x.tolist() == [[0, 1, 0], [0, 0, 1]]  # label 1, label 2
+    assert [g.y.item() for g in aligned.graphs] == [1, 1]  # class 1 of [-1, 1]
+    with pytest.raises(DataFormatError, match=r"T_node_labels.txt, line 1: node label 1 is "
+                                              r"not one of the values given \[0\]"):
+        read_tu(folder, node_label_values=[0])
+    with pytest.raises(DataFormatError, match="line 1: graph class 1 is not one of"):
+        read_tu(folder, classes=[-1, 0])
