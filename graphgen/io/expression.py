@@ -142,8 +142,9 @@ def _read_text(path: Path) -> tuple[pd.DataFrame, str]:
         raise DataFormatError(f"{path}: column ids repeat in the header line, e.g. {dup}; "
                               "aggregate or rename them first")
     try:
-        with open_text(path) as handle:
-            frame = pd.read_csv(handle, sep=sep, index_col=0, engine="c")
+        with open_text(path) as handle:  # ids stay text as written: "001" is not 1
+            frame = pd.read_csv(handle, sep=sep, index_col=0, engine="c",
+                                dtype={columns[0]: str})
     except pd.errors.ParserError as exc:
         raise DataFormatError(f"{path}: cannot parse expression matrix ({exc})") from None
     except (EOFError, OSError, UnicodeDecodeError) as exc:

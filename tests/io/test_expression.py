@@ -110,3 +110,15 @@ def test_duplicate_sample_column_refused(tmp_path):
     f.write_text("gene,s1,s1\nTP53,1,2\nMDM2,0,3\n")
     with pytest.raises(DataFormatError, match="column ids repeat in the header.*'s1'"):
         read_expression(f)
+
+
+@pytest.mark.parametrize("sep, suffix", [(",", "csv"), ("\t", "tsv")])
+def test_ids_are_kept_as_written(tmp_path, sep, suffix):
+    path = tmp_path / f"expr.{suffix}"
+    rows = [["sample", "001", "TRUE", "1e5"], ["007", "1", "2", "3"], ["0x1A", "4", "5", "6"]]
+    path.write_text("\n".join(sep.join(r) for r in rows) + "\n")
+    table = read_expression(path, orientation="samples_x_genes")
+    assert table.index.tolist() == ["007", "0x1A"]  # not 7
+    assert table.columns.tolist() == ["001", "TRUE", "1e5"]
+    flipped = read_expression(path, orientation="genes_x_samples")
+    assert flipped.columns.tolist() == ["007", "0x1A"] and flipped.index.tolist()[0] == "001"
