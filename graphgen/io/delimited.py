@@ -184,6 +184,15 @@ def read_delimited(
     dtypes = {c: "category" for c in categorical}
     dtypes.update({c: "float64" for c in numeric})
     columns = _header(path, head[skip_lines], sep, names, what)
+    if names is None:
+        repeated = sorted({c for c in columns if columns.count(c) > 1})
+        if repeated:
+            raise DataFormatError(f"{path}: {what}: the header line names column(s) {repeated} "
+                                  "more than once; rename them so each column has one name")
+        if columns != _header(path, head[skip_lines], sep, None, what, strip=False):
+            # "source, target": every engine reads the names as stripped, so one file gives
+            # one table whatever the engine (the header line is skipped, the names given)
+            names, skip_lines = columns, skip_lines + 1
     missing = [c for c in required if c not in columns]
     if missing:
         raise DataFormatError(
@@ -392,12 +401,13 @@ def _arrow_table(layout: _Layout, columns: list[str], numeric: Sequence[str]) ->
     return out
 
 
-def _header(path: Path, line: str, sep: str, names: Sequence[str] | None, what: str) -> list[str]:
+def _header(path: Path, line: str, sep: str, names: Sequence[str] | None, what: str, *,
+            strip: bool = True) -> list[str]:
     if names is not None:
         return list(names)
     fields = (re.split(sep, line.strip()) if sep == r"\s+"
-              else next(csv.reader([line], delimiter=sep)))
-    return [f.strip() for f in fields]
+              else next(csv.reader([line.rstrip("\r\n")], delimiter=sep)))
+    return [f.strip() for f in fields] if strip else list(fields)
 
 
 @dataclass(frozen=True)

@@ -189,3 +189,20 @@ def test_unknown_or_missing_engine_is_an_error(monkeypatch):
     monkeypatch.setattr(delimited, "_importable", lambda name: False)
     with pytest.raises(MissingDependencyError, match="pyarrow is not installed"):
         delimited.columnar_engine()
+
+
+@pytest.mark.parametrize("engine", ["pandas", "polars", "pyarrow"])
+def test_header_spaces_and_repeats_read_alike_in_every_engine(tmp_path, engine):
+    from graphgen import DataFormatError
+    from graphgen.io.delimited import read_delimited
+
+    spaced = tmp_path / "spaced.csv"
+    spaced.write_text("protein1 , protein2 , score\nA , B , 0.9\nB , C , 0.8\n")
+    table = read_delimited(spaced, what="links", required=["protein1", "protein2", "score"],
+                           numeric=["score"], engine=engine)
+    assert table.columns.tolist() == ["protein1", "protein2", "score"]
+    assert table["score"].tolist() == [0.9, 0.8] and table.index.tolist() == [2, 3]
+    repeated = tmp_path / "repeated.csv"
+    repeated.write_text("source,target,source\nA,B,C\n")
+    with pytest.raises(DataFormatError, match=r"names column\(s\) \['source'\] more than once"):
+        read_delimited(repeated, what="edges", required=["source", "target"], engine=engine)
