@@ -205,6 +205,7 @@ def read_delimited(
     if columnar is not None and (sep == r"\s+" or len(sep) == 1):
         frame = _read_columnar(columnar, layout, columns, numeric, header_lines)
     if frame is not None:
+        _check_nul(frame, path)
         return frame
     try:
         frame = _read_chunks(layout, dtypes, chunksize)
@@ -430,9 +431,10 @@ def _chunks(layout: _Layout, dtypes: dict[str, str], chunksize: int) -> Iterator
         sep=sep, header=None if names is not None else 0, names=list(names) if names else None,
         skiprows=skip_lines, index_col=False, dtype=defaultdict(lambda: "category", dtypes),
         keep_default_na=False, na_values=[""], skip_blank_lines=False, chunksize=chunksize,
-        engine="c",
+        engine="c", float_precision="round_trip",  # correctly rounded, as polars and pyarrow
     )
-    with open_text(path) as handle, warnings.catch_warnings(record=True) as caught:
+    with open_text(path) as raw, warnings.catch_warnings(record=True) as caught:
+        handle = _NoNul(raw, path, skip_lines)  # pandas' parser cuts a field at a NUL byte
         warnings.simplefilter("always", pd.errors.ParserWarning)
         try:
             for chunk in pd.read_csv(handle, **kwargs):
@@ -459,6 +461,49 @@ def _chunks(layout: _Layout, dtypes: dict[str, str], chunksize: int) -> Iterator
             raise DataFormatError(f"{path}: not UTF-8 text ({_describe(exc)})") from None
         except (csv.Error, OverflowError) as exc:
             raise DataFormatError(f"{path}: cannot parse ({_describe(exc)})") from None
+
+
+class _NoNul:
+    """A text handle that refuses NUL bytes as pandas reads it (its C parser would end a
+    field there and merge two ids; the columnar engines keep the byte)."""
+
+    def __init__(self, handle, path: Path, skip_lines: int) -> None:
+        self.handle, self.path, self.lines = handle, path, 0
+
+    def read(self, size: int = -1) -> str:
+        text = self.handle.read(size)
+        at = text.find("\x00")
+        if at >= 0:
+            line = self.lines + text.count("\n", 0, at) + 1
+            raise DataFormatError(f"{self.path}, line {line}: a NUL byte (\\x00) in the "
+                                  "text; a table of ids must not hold one (is it a binary "
+                                  "file, or a field padded with zeros?)")
+        self.lines += text.count("\n")
+        return text
+
+    def __iter__(self):
+        return iter(self.handle)
+
+    def __getattr__(self, name):
+        return getattr(self.handle, name)
+
+
+def _check_nul(frame: pd.DataFrame, path: Path) -> None:
+    """The columnar engines keep NUL bytes: refuse them as the pandas path does."""
+    for column in frame.columns:
+        values = frame[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            categories = pd.Series(values.cat.categories, dtype=object)
+            if not categories.map(lambda v: isinstance(v, str) and "\x00" in v).any():
+                continue
+        elif values.dtype != object:
+            continue
+        hit = values.map(lambda v: isinstance(v, str) and "\x00" in v).to_numpy(dtype=bool)
+        if hit.any():
+            line = int(frame.index[np.argmax(hit)])
+            raise DataFormatError(f"{path}, line {line}: a NUL byte (\\x00) in column "
+                                  f"{column!r}; a table of ids must not hold one (is it a "
+                                  "binary file, or a field padded with zeros?)")
 
 
 def _raise_ragged(path: Path, sep: str, n_fields: int, skip_lines: int) -> None:

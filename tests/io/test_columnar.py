@@ -206,3 +206,20 @@ def test_header_spaces_and_repeats_read_alike_in_every_engine(tmp_path, engine):
     repeated.write_text("source,target,source\nA,B,C\n")
     with pytest.raises(DataFormatError, match=r"names column\(s\) \['source'\] more than once"):
         read_delimited(repeated, what="edges", required=["source", "target"], engine=engine)
+
+
+@pytest.mark.parametrize("engine", ["pandas", "polars", "pyarrow"])
+def test_nul_bytes_refused_and_long_decimals_equal_in_every_engine(tmp_path, engine):
+    from graphgen import DataFormatError
+    from graphgen.io.delimited import read_delimited
+
+    nul = tmp_path / "nul.csv"
+    nul.write_bytes(b"source,target,score\nA,C,0.5\nA\x00X,B,0.9\n")
+    with pytest.raises(DataFormatError, match=r"nul.csv, line 3: a NUL byte"):
+        read_delimited(nul, what="edges", required=["source", "target"], engine=engine)
+    decimals = tmp_path / "decimals.csv"
+    decimals.write_text("source,target,score\nA,B,0.30000000000000004441\n"
+                        "A,C,0.1234567890123456789\n")
+    scores = read_delimited(decimals, what="edges", required=["source", "target", "score"],
+                            numeric=["score"], engine=engine)["score"].tolist()
+    assert scores == [float("0.30000000000000004441"), float("0.1234567890123456789")]
