@@ -24,7 +24,13 @@ from graphgen.exceptions import (
     GraphgenError,
     OutputError,
 )
-from graphgen.graph.nodes import check_node_features, node_degree, node_index, node_positions
+from graphgen.graph.nodes import (
+    check_node_features,
+    float_features,
+    node_degree,
+    node_index,
+    node_positions,
+)
 from graphgen.io.atomic import atomic_write
 from graphgen.labels import align_labels
 from graphgen.models.fusion import build_fusion
@@ -213,6 +219,7 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
                                   "them with graphgen.stack_blocks (graph-only: use "
                                   "model='label_propagation' with any x, e.g. a constant)")
         check_node_features(data, what="GeneClassifier.fit")
+        data = float_features(data)
         if not isinstance(labels, (pd.Series, pd.DataFrame)):
             raise DataFormatError("GeneClassifier.fit: labels must be a pandas Series (or a "
                                   "genes x labels DataFrame) indexed by gene id, got "
@@ -287,8 +294,8 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
                                   "was fitted on only (the block holds its training labels)")
         if data is not None:
             check_node_features(data, what="GeneClassifier.predict")
-            data = graph = _by_feature_name(data, self.feature_names_in_,
-                                            "GeneClassifier.predict")
+            data = graph = float_features(_by_feature_name(data, self.feature_names_in_,
+                                                           "GeneClassifier.predict"))
         if data is not None and data.num_features != self.data_.num_features:
             raise DataFormatError(f"predict: the graph has {data.num_features} feature columns, "
                                   f"the model was fitted on {self.data_.num_features}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 
 import numpy as np
@@ -11,8 +12,8 @@ from torch_geometric.data import Data
 
 from graphgen.exceptions import DataFormatError, IdMappingError
 
-__all__ = ["MAX_FEATURE", "check_node_features", "node_degree", "node_index",
-           "node_positions"]
+__all__ = ["MAX_FEATURE", "check_node_features", "float_features", "node_degree",
+           "node_index", "node_positions"]
 
 #: The largest feature value (in absolute value) a model accepts: raw read counts stay far
 #: below it; a value like 1e30 saturates every layer, so every probability is the same.
@@ -93,6 +94,24 @@ def node_positions(data: Data, genes: Iterable[str], *, what: str = "genes") -> 
             f"{missing[:5].tolist()}; restrict them to data.node_ids first"
         )
     return positions.astype(np.int64)
+
+
+def float_features(data: Data) -> Data:
+    """``data`` with float32 node features, as every model computes in float32: the same
+    object when they are already, else a shallow copy (float64 or integer features from a
+    user's own table would otherwise stop the first layer with a dtype error).
+
+    Example:
+        >>> g = Data(x=torch.ones(2, 1, dtype=torch.float64), num_nodes=2)
+        >>> float_features(g).x.dtype, g.x.dtype
+        (torch.float32, torch.float64)
+    """
+    x = getattr(data, "x", None)
+    if x is None or x.dtype == torch.float32:
+        return data
+    out = copy.copy(data)
+    out.x = x.float()
+    return out
 
 
 def check_node_features(data: Data, *, what: str = "graph") -> None:

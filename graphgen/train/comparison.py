@@ -20,7 +20,7 @@ import pandas as pd
 from torch_geometric.data import Data
 
 from graphgen.exceptions import ConfigError, DataFormatError
-from graphgen.graph.nodes import node_index
+from graphgen.graph.nodes import float_features, node_index
 from graphgen.labels import align_labels
 from graphgen.models.propagation import DegreeScorer
 from graphgen.models.registry import GRAPH_ONLY, build_model
@@ -286,6 +286,7 @@ def compare_models(
         True
     """
     items = _items(data)
+    data = float_features(data) if isinstance(data, Data) else data
     labels = align_labels(labels, items).labels
     task = make_task(data, labels, _within(split, labels.index))
     return compare_on_task(data, task, models, trainer=trainer, model_factory=model_factory,

@@ -6,6 +6,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 
 import graphgen
 from graphgen import ConfigError, DataFormatError, NotFittedError, TrainerConfig
@@ -349,3 +350,14 @@ def test_too_few_validation_positives_call_the_prevalence_not_everyone(caplog):
         clf = GeneClassifier("logreg", trainer=quick(20), label_features=None).fit(data, labels)
     assert "too few to choose a threshold by F1" in caplog.text
     assert 1 <= int((clf.predict() == 1).sum()) <= 10  # was 1,715 of 2,000
+
+
+def test_float64_features_give_the_float32_answer(data, small_organism):
+    wide = data.clone()
+    wide.x = data.x.double()  # a user's own numpy table
+    expected = GeneClassifier("gcn", trainer=quick(3), label_features=None).fit(
+        data, small_organism.labels).predict_proba()
+    got = GeneClassifier("gcn", trainer=quick(3), label_features=None).fit(
+        wide, small_organism.labels).predict_proba()
+    pd.testing.assert_frame_equal(got, expected)
+    assert wide.x.dtype == torch.float64  # the caller's graph is not changed
