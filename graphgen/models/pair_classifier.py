@@ -202,6 +202,13 @@ class GNNPPI(GraphModel):
             raise DataFormatError("GNNPPI: data.sequences is missing "
                                   "(graphgen.sequences.attach_sequences)")
         encoded = self.sequence_encoder.embed(sequences, batch_size=self.sequence_batch_size)
+        n = encoded.shape[0]
+        if pairs.dim() != 2 or pairs.shape[1] != 2 or (
+                pairs.numel() and (int(pairs.min()) < 0 or int(pairs.max()) >= n)):
+            raise DataFormatError(f"GNNPPI: pairs must be [P, 2] positions of the {n} proteins "
+                                  f"(0..{n - 1}), got shape {tuple(pairs.shape)}"
+                                  + (f", values {int(pairs.min())}..{int(pairs.max())}"
+                                     if pairs.numel() else ""))
         h = encoded
         if self.layers:
             if edge_index is None:

@@ -83,6 +83,14 @@ def test_missing_inputs_are_named():
         _model()(torch.zeros(12, 0), EDGES, pairs=PAIRS, sequences=None)
     with pytest.raises(DataFormatError, match="needs the training pairs' edge_index"):
         _model()(torch.zeros(12, 0), None, pairs=PAIRS, sequences=SEQUENCES)
+    with pytest.raises(DataFormatError, match=r"pairs must be \[P, 2\] positions of the 12 "
+                                              r"proteins \(0..11\), got shape \(1, 2\), "
+                                              r"values 3..12"):
+        _model()(torch.zeros(12, 0), EDGES, pairs=torch.tensor([[3, 12]]),
+                 sequences=SEQUENCES)
+    with pytest.raises(DataFormatError, match=r"got shape \(3,\)"):
+        _model()(torch.zeros(12, 0), EDGES, pairs=torch.tensor([0, 1, 2]),
+                 sequences=SEQUENCES)
 
 
 def test_learns_pair_types_from_sequences_through_the_trainer():
