@@ -137,6 +137,10 @@ def _run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     if isinstance(config, GraphExperimentConfig):
         return _run_graphs(args, config)
     if args.nproc > 1 and "WORLD_SIZE" not in os.environ:
+        from graphgen.datasets.registry import resolve_source
+
+        for source in config.input_files():  # one error here, not one per process
+            resolve_source(source)
         return distributed.launch(args.nproc, _without_launch_options(argv))
     rank, _ = distributed.init_from_env(args.device or config.trainer.get("device", "auto"))
     if rank != 0:  # one voice: the other ranks only report errors

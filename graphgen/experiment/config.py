@@ -313,6 +313,22 @@ class ExperimentConfig:
         candidate = Path(self.base) / path
         return str(candidate) if candidate.exists() or os.sep in path or "/" in path else path
 
+    def input_files(self) -> list[str]:
+        """Every input the experiment reads (resolved paths or data set names), to check
+        before any work starts, e.g. before ``--nproc`` launches its processes."""
+        f, labels, split = self.features, self.labels, self.split
+        candidates = [
+            self.graph.path, self.graph.id_table,
+            f.expression.path if f.expression else None,
+            *((f.go.obo, f.go.annotations) if f.go else ()),
+            f.sequence.path if f.sequence else None,
+            self.sequences.path if self.sequences else None,
+            labels.table, labels.positives, labels.negatives,
+            *((labels.go.obo, labels.go.annotations) if labels.go else ()),
+            split.folds_path, split.groups,
+        ]
+        return [self.resolve(c) for c in candidates if c is not None]
+
     def trainer_config(self, *, progress: bool | None,
                        device: str | None = None) -> TrainerConfig:
         """The ``[trainer]`` settings with the top-level seed; ``device`` (e.g. from

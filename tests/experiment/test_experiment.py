@@ -340,3 +340,17 @@ def test_explain_counts_below_one_are_refused(tmp_path, option, value):
     name = option.replace("_", "-")
     with pytest.raises(ConfigError, match=f"--{name} must be an integer >= 1, got {value}"):
         explain_run(tmp_path, label="1", **{option: value})
+
+
+def test_nproc_run_checks_its_files_once_before_launching(files, tmp_path, capsys,
+                                                          monkeypatch):
+    from graphgen.train import distributed
+
+    launched = []
+    monkeypatch.setattr(distributed, "launch", lambda *a: launched.append(a) or 0)
+    exp = _write(files, BASE + LABELS.replace('table = "labels.csv"', 'table = "absent.csv"')
+                 + "[models.mlp]\n", "nproc_missing.toml")
+    assert main(["run", str(exp), "--nproc", "2", "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "absent.csv" in err and "Traceback" not in err
+    assert not launched  # no process was started
