@@ -43,7 +43,9 @@ def _umask() -> int:
 def atomic_write(path: str | os.PathLike, mode: str = "w", **open_kwargs) -> Iterator[IO]:
     """Open a temporary file beside ``path``; on success, fsync it and rename it onto ``path``.
 
-    If the block raises, the temporary file is removed and ``path`` is left untouched.
+    If the block raises, the temporary file is removed and ``path`` is left untouched. A
+    failed write (a full disk: ``OSError``, or torch's stream writer's ``RuntimeError``) is
+    raised as one :class:`~graphgen.exceptions.OutputError` naming ``path``.
 
     Args:
         path: destination file.
@@ -51,7 +53,7 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", **open_kwargs) -> Ite
         **open_kwargs: passed to ``open`` (e.g. ``encoding``, ``newline``).
 
     Raises:
-        OutputError: the folder of ``path`` cannot be written.
+        OutputError: the folder of ``path`` cannot be written, or writing fails.
 
     Example:
         >>> import tempfile, pathlib
@@ -76,7 +78,14 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", **open_kwargs) -> Ite
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and not isinstance(exc, OutputError):
+            raise OutputError(f"cannot write {path}: {exc.strerror or exc} (the previous "
+                              "file, if any, is kept)") from exc
+        if isinstance(exc, RuntimeError) and "write" in str(exc).lower():
+            # torch.save reports a full disk as a RuntimeError of its stream writer
+            raise OutputError(f"cannot write {path}: {exc} (the previous file, if any, is "
+                              "kept; is the disk full?)") from exc
         raise

@@ -38,3 +38,23 @@ def test_written_files_follow_the_umask(tmp_path, umask):
         os.umask(previous)
     assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask
     assert stat.S_IMODE(target.stat().st_mode) == stat.S_IMODE(plain.stat().st_mode)
+
+
+@pytest.mark.parametrize("failure", [OSError(28, "No space left on device"),
+                                     RuntimeError("[enforce fail at inline_container.cc] . "
+                                                  "PytorchStreamWriter failed writing file")])
+def test_a_full_disk_is_one_output_error_and_keeps_the_old_file(tmp_path, failure):
+    from graphgen import OutputError
+
+    target = tmp_path / "clf.pt"
+    target.write_text("old")
+    with pytest.raises(OutputError, match=r"cannot write .*clf.pt.*the previous file"), \
+            atomic_write(target, "wb"):
+        raise failure
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["clf.pt"]  # no temporary left
+
+
+def test_other_errors_in_the_block_pass_through(tmp_path):
+    with pytest.raises(KeyError), atomic_write(tmp_path / "x.txt"):
+        raise KeyError("not a write failure")
