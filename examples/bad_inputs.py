@@ -11,8 +11,10 @@ with status 1, so it doubles as a check.
 
 from __future__ import annotations
 
+import copy
 import gzip
 import logging
+import os
 import sys
 import tempfile
 from collections.abc import Callable
@@ -29,13 +31,13 @@ from graphgen.cli.demo import run_demo
 from graphgen.cli.main import main as cli_main
 from graphgen.datasets.download import verify_cached
 from graphgen.datasets.manifest import load_manifest
-from graphgen.estimators.graph_classifier import GraphClassifier
+from graphgen.estimators.graph_classifier import GraphClassifier, assess
 from graphgen.experiment import load_experiment
 from graphgen.experiment.explain_run import explain_run
 from graphgen.explain import explain_gene
 from graphgen.features import go, stack_blocks
 from graphgen.graph import NeighborSampler
-from graphgen.io import read_expression, read_fasta, read_string
+from graphgen.io import EdgeListFormat, read_expression, read_fasta, read_string
 from graphgen.io.tu import read_tu
 from graphgen.models import build_model
 from graphgen.train import NodeClassificationTask, Trainer, stratified_split
@@ -48,6 +50,91 @@ def _cases(tmp: Path) -> list[tuple[str, str, Callable[[], object]]]:
     quick = {"trainer": TrainerConfig(max_epochs=3, progress=False)}
     arrays = pd.DataFrame(np.random.default_rng(0).normal(size=(8, 6)),
                           index=[f"array{i}" for i in range(8)])
+
+    def labelled(folder: Path) -> Path:
+        (folder / "T_node_labels.txt").write_text("0\n1\n0\n")
+        return folder
+
+    def binary(name: str, content: bytes) -> Path:
+        path = tmp / name
+        path.write_bytes(content)
+        return path
+
+    def with_engine_variable():
+        previous = os.environ.get("GRAPHGEN_CSV_ENGINE")
+        os.environ["GRAPHGEN_CSV_ENGINE"] = "duckdb"
+        try:
+            return graphgen.io.read_edgelist(file("e.csv", "source,target\nA,B\n"),
+                                             EdgeListFormat())
+        finally:
+            if previous is None:
+                del os.environ["GRAPHGEN_CSV_ENGINE"]
+            else:
+                os.environ["GRAPHGEN_CSV_ENGINE"] = previous
+
+    def plain_classifier():
+        return GeneClassifier("mlp", label_features=None, **quick).fit(data, org.labels)
+
+    def renamed_features():
+        other = copy.copy(data)
+        other.feature_names = [f"other{i}" for i in range(data.num_features)]
+        return plain_classifier().predict_proba(data=other)
+
+    def other_edges():
+        light = plain_classifier().save(tmp / "light.pt", include_graph=False)
+        other = copy.copy(data)
+        other.edge_index = data.edge_index[:, :10]
+        other.edge_weight = None
+        return GeneClassifier.load(light, data=other)
+
+    def rare_labels():
+        labels = pd.Series(0, index=org.labels.index)
+        labels.iloc[[3, 50, 200]] = 1
+        return labels
+
+    def tiny_graphs():
+        return [Data(x=torch.ones(3, 3) * (i % 2), edge_index=torch.tensor([[0, 1], [1, 2]]),
+                     y=torch.tensor([i % 2])) for i in range(8)]
+
+    def fitted_graphs():
+        return GraphClassifier(trainer=TrainerConfig(max_epochs=1, progress=False,
+                                                     batch_size=4)).fit(tiny_graphs())
+
+    def zero_weights():
+        from graphgen.models.propagation import RandomWalkWithRestart
+
+        flat = copy.copy(data)
+        flat.edge_weight = torch.zeros(data.edge_index.shape[1])
+        targets = np.eye(2)[org.labels.reindex(data.node_ids).fillna(0).astype(int)]
+        return RandomWalkWithRestart().predict(flat, targets, np.arange(data.num_nodes) < 100)
+
+    def huge_feature():
+        big = data.clone()
+        big.x = data.x.clone()
+        big.x[5, 0] = 1e30
+        return GeneClassifier("logreg", **quick).fit(big, org.labels)
+
+    def mogonet_nan_label():
+        from graphgen.subtyping.mogonet import mogonet_proba
+
+        views = {"a": arrays, "b": arrays * 2}
+        labels = pd.Series([0.0, 1.0] * 3 + [np.nan, 1.0], index=arrays.index)
+        return mogonet_proba(views, labels, views)
+
+    def control_graphml():
+        from graphgen.explain.genes import GeneExplanation
+
+        explanation = GeneExplanation(
+            gene="TP53\x01", target="1", score=0.5, method="saliency",
+            features=pd.Series({"f": 1.0}), blocks=pd.Series({"features": 1.0}),
+            nodes=pd.Series({"TP53\x01": 1.0}))
+        return explanation.write_graphml(tmp / "bad.graphml")
+
+    def user_folder():
+        folder = tmp / "user_folder"
+        folder.mkdir(exist_ok=True)
+        (folder / "curves.png").write_bytes(b"the user's figure")
+        return RunFolder(folder)
 
     def demo_run():
         folder = tmp / "demo_run"
@@ -277,6 +364,53 @@ def _cases(tmp: Path) -> list[tuple[str, str, Callable[[], object]]]:
                                                  index=arrays.index))),
         ("batch correction", "ComBat with a batch of one sample",
          lambda: graphgen.ComBat().fit(arrays, pd.Series(["a"] * 7 + ["b"], index=arrays.index))),
+        # -- round 3: the newer parts and the fault paths (issue 24) -------------------------
+        ("io", "`GRAPHGEN_CSV_ENGINE=duckdb`", with_engine_variable),
+        ("io", "a header that names a column twice",
+         lambda: graphgen.io.read_edgelist(file("twice.csv", "source,target,source\nA,B,C\n"),
+                                           EdgeListFormat())),
+        ("io", "a NUL byte inside a gene id",
+         lambda: graphgen.io.read_edgelist(binary("nul.csv", b"source,target\nA\x00X,B\n"),
+                                           EdgeListFormat())),
+        ("io", "sample ids such as `001` in an expression table",
+         lambda: "kept as written: {}".format(read_expression(
+             file("ids.csv", "sample,TP53\n001,1.5\n002,2.5\n"),
+             orientation="samples_x_genes").index.tolist())),
+        ("estimators", "`predict_proba(data=g)` with feature columns of other names",
+         renamed_features),
+        ("estimators", "a light model file loaded with a graph of other edges", other_edges),
+        ("estimators", "3 positives among 300 labelled genes",
+         lambda: "{} gene(s) called positive (the prevalence), not most of the graph".format(
+             int((GeneClassifier("logreg", label_features=None, **quick)
+                  .fit(data, rare_labels()).predict() == 1).sum()))),
+        ("graph classification", "`predict` on a list with a graph without nodes",
+         lambda: fitted_graphs().predict([*tiny_graphs()[:2], Data(
+             x=torch.zeros(0, 3), edge_index=torch.zeros(2, 0, dtype=torch.long))])),
+        ("graph classification", "a graph whose `y` has two entries",
+         lambda: GraphClassifier().fit([Data(x=torch.ones(2, 3), edge_index=torch.zeros(
+             2, 0, dtype=torch.long), y=torch.tensor([0, 1]))] * 4)),
+        ("graph classification", "`assess(..., folds=1)`",
+         lambda: assess(tiny_graphs(), folds=1)),
+        ("TU datasets", "a node label outside the labels of the training file",
+         lambda: read_tu(labelled(tu_folder()), node_label_values=[5])),
+        ("propagation", "edge weights that are all 0", zero_weights),
+        ("training", "`fanout=(10,)` for a two-layer GraphSAGE",
+         lambda: GeneClassifier("sage", trainer=TrainerConfig(
+             fanout=(10,), batch_size=64, max_epochs=1, progress=False)).fit(data, org.labels)),
+        ("features", "a feature column at 1e30", huge_feature),
+        ("subtyping", "omics given as numpy arrays",
+         lambda: graphgen.SubtypeClassifier(**quick).fit({"rna": arrays.to_numpy()},
+                                                         pd.Series(0, index=arrays.index))),
+        ("subtyping", "labels that mix text and numbers",
+         lambda: graphgen.SubtypeClassifier(**quick).fit(
+             arrays, pd.Series([0, "a"] * 4, index=arrays.index))),
+        ("subtyping", "MOGONET's recipe with a NaN training label", mogonet_nan_label),
+        ("explanations", "`graphgen explain --top-genes 0`",
+         lambda: "exit code {} and one line".format(
+             cli_main(["explain", str(demo_run()), "--class", "1", "--top-genes", "0"]))),
+        ("outputs", "a gene id with a control character, written as GraphML", control_graphml),
+        ("outputs", "`graphgen run --out` a folder with the user's own `curves.png`",
+         user_folder),
         # -- inputs that were already refused before issue 11 -----------------------------------
         ("models", "unknown model name", lambda: GeneClassifier("transformer").fit(data,
                                                                                   org.labels)),
