@@ -445,8 +445,11 @@ def _fingerprint(model: nn.Module, data: Data, task, cfg: TrainerConfig, world: 
             digest.update(f"{key}:{tuple(tensor.shape)}:{tensor.dtype}".encode())
             digest.update(tensor.detach().cpu().contiguous().numpy().data)  # no copy
     digest.update(task.y.detach().cpu().contiguous().numpy().tobytes())
-    for index in (task.train_index, task.val_index):
-        digest.update(index.numpy().tobytes())
+    for part, index in (("train", task.train_index), ("val", task.val_index)):
+        # each part with its length: train + val alone would hash a gene moved across the
+        # boundary (the first validation gene appended to training) as the same split
+        digest.update(f"{part}:{len(index)}:".encode())
+        digest.update(index.cpu().numpy().tobytes())
     settings = {k: v for k, v in asdict(cfg).items()
                 if k not in ("progress", "max_epochs", "device", "refit", "ensemble")}
     digest.update(repr(sorted(settings.items())).encode())

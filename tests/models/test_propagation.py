@@ -145,3 +145,34 @@ def test_weights_a_walk_cannot_use_are_refused(weights, message):
     # without the weights, the same graph propagates
     assert np.isfinite(RandomWalkWithRestart(use_edge_weight=False).predict(g, targets,
                                                                              mask)).all()
+
+
+@pytest.mark.parametrize("normalization", ["column", "symmetric", "row"])
+def test_walk_follows_the_stored_direction_on_a_directed_graph(normalization):
+    """A regulatory graph (TF -> target): W[i, j] moves mass from j to i. A transposed
+    matrix would pass every undirected test; this one fails it."""
+    from graphgen.models.propagation import walk_matrix
+
+    edges = torch.tensor([[0, 0, 1, 2], [1, 2, 3, 3]])  # 0 -> 1, 0 -> 2, 1 -> 3, 2 -> 3
+    weights = torch.tensor([1.0, 3.0, 2.0, 1.0])
+    a = np.zeros((4, 4))
+    for (s, t), w in zip(edges.T.tolist(), weights.tolist()):
+        a[t, s] = w  # A[target, source]
+    if normalization == "row":
+        d = a.sum(axis=1)
+        expected = np.divide(a, d[:, None], out=np.zeros_like(a), where=d[:, None] > 0)
+    elif normalization == "column":
+        d = a.sum(axis=0)
+        expected = np.divide(a, d[None, :], out=np.zeros_like(a), where=d[None, :] > 0)
+    else:
+        d = a.sum(axis=0)
+        root = np.divide(1.0, np.sqrt(d), out=np.zeros(4), where=d > 0)
+        expected = root[:, None] * a * root[None, :]
+    ours = walk_matrix(edges, weights, 4, normalization).toarray()
+    np.testing.assert_allclose(ours, expected, atol=1e-12)
+    assert not np.allclose(ours, ours.T)  # the direction matters here
+    # a walk seeded at the TF reaches its targets, one seeded at a target never the TF
+    g = Data(edge_index=edges, edge_weight=weights, num_nodes=4)
+    spread = NetworkPropagation(restart=0.3, normalization="column").propagate(
+        g, np.eye(4)[:, [0, 3]])
+    assert spread[3, 0] > 0 and spread[0, 1] == 0

@@ -53,3 +53,24 @@ def test_bad_settings():
         bfs_pair_split(_pairs(), val="dfs")
     with pytest.raises(ConfigError, match="test_size in"):
         random_pair_split(10, test_size=1.5)
+
+
+def test_pairs_are_grown_breadth_first():
+    """From the root, every pair one hop out is taken before any two hops out (a depth-first
+    walk would run down one branch first)."""
+    import numpy as np
+
+    from graphgen.train.pair_splits import _grow_bfs
+
+    level1 = [(0, 1), (0, 2), (0, 3)]
+    level2 = [(1, 11), (2, 12), (3, 13)]
+    level3 = [(11, 21), (12, 22), (13, 23)]
+    pairs = np.array(level1 + level2 + level3)
+
+    class FromTheRoot:
+        @staticmethod
+        def permutation(n):
+            return np.arange(n)
+
+    chosen = _grow_bfs(pairs, np.ones(len(pairs), dtype=bool), 6, FromTheRoot())
+    assert {tuple(p) for p in pairs[chosen]} == set(level1 + level2)

@@ -107,3 +107,24 @@ def test_diverging_training_stops_with_a_clear_error(setup):
     with pytest.raises(TrainingError, match="diverged at epoch"):
         Trainer(TrainerConfig(max_epochs=5, progress=False, lr=1e30)).fit(
             _model(huge, task, "mlp"), huge, task)
+
+
+def test_resume_refused_after_another_validation_split(setup, tmp_path):
+    """Resuming must not reuse weights whose epoch was chosen on other validation genes."""
+    data, task = setup
+    config = TrainerConfig(max_epochs=3, progress=False, checkpoint_every=1)
+    checkpoint = tmp_path / "run.pt"
+    Trainer(config).fit(_model(data, task, "gcn"), data, task, checkpoint=checkpoint)
+    moved = NodeClassificationTask(y=task.y, classes=task.classes,
+                                   train_index=torch.cat([task.train_index, task.val_index[:1]]),
+                                   val_index=task.val_index[1:], test_index=task.test_index,
+                                   class_weight=task.class_weight)
+    with pytest.raises(ConfigError, match="split"):
+        Trainer(config).fit(_model(data, task, "gcn"), data, moved, checkpoint=checkpoint,
+                            resume=True)
+    same_train_other_val = NodeClassificationTask(
+        y=task.y, classes=task.classes, train_index=task.train_index,
+        val_index=task.val_index[:-1], test_index=task.test_index, class_weight=task.class_weight)
+    with pytest.raises(ConfigError, match="split"):
+        Trainer(config).fit(_model(data, task, "gcn"), data, same_train_other_val,
+                            checkpoint=checkpoint, resume=True)
