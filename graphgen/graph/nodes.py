@@ -153,22 +153,24 @@ def check_node_features(data: Data, *, what: str = "graph") -> None:
         return
     bad = ~torch.isfinite(x)
     if bool(bad.any()):
-        row, col = (int(v) for v in bad.nonzero()[0].tolist())
-        ids = getattr(data, "node_ids", None)
-        gene = repr(str(ids[row])) if ids is not None and len(ids) > row else f"#{row}"
-        names = getattr(data, "feature_names", None)
-        column = repr(names[col]) if names is not None and len(names) > col else str(col)
+        _, _, gene, column = _first(data, bad)
         raise DataFormatError(
             f"{what}: node features x hold {int(bad.sum())} NaN/inf value(s), first at gene "
             f"{gene}, column {column}; impute or drop them before training")
     huge = x.abs() > MAX_FEATURE
     if bool(huge.any()):
-        row, col = (int(v) for v in huge.nonzero()[0].tolist())
-        ids = getattr(data, "node_ids", None)
-        gene = repr(str(ids[row])) if ids is not None and len(ids) > row else f"#{row}"
-        names = getattr(data, "feature_names", None)
-        column = repr(names[col]) if names is not None and len(names) > col else str(col)
+        row, col, gene, column = _first(data, huge)
         raise DataFormatError(
             f"{what}: node features x reach {float(x[row, col]):.3g} (gene {gene}, column "
             f"{column}), beyond {MAX_FEATURE:.0e}: values that large saturate every layer and "
             "every probability comes out the same; log-transform or standardise the column")
+
+
+def _first(data: Data, mask: torch.Tensor) -> tuple[int, int, str, str]:
+    """Row, column, gene and feature name of the first ``True`` of a nodes x features mask."""
+    row, col = (int(v) for v in mask.nonzero()[0].tolist())
+    ids = getattr(data, "node_ids", None)
+    gene = repr(str(ids[row])) if ids is not None and len(ids) > row else f"#{row}"
+    names = getattr(data, "feature_names", None)
+    column = repr(names[col]) if names is not None and len(names) > col else str(col)
+    return row, col, gene, column
