@@ -8,7 +8,7 @@ from torch_geometric.data import Data
 
 from graphgen.exceptions import DataFormatError
 from graphgen.models.base import GraphBaseline
-from graphgen.models.propagation import walk_matrix
+from graphgen.models.propagation import check_direction, walk_matrix
 
 __all__ = ["LabelPropagation"]
 
@@ -33,6 +33,8 @@ class LabelPropagation(GraphBaseline):
         num_layers: propagation steps.
         alpha: weight of the propagated labels against the initial ones, in (0, 1).
         use_edge_weight: propagate along weighted edges (``edge_weight``) if present.
+        direction: ``"forward"`` (default), ``"reverse"`` or ``"undirected"``: which way a
+            directed edge carries labels (:func:`~graphgen.models.propagation.walk_matrix`).
 
     It takes labels and a training mask, not a task object (:meth:`predict`).
 
@@ -46,10 +48,11 @@ class LabelPropagation(GraphBaseline):
     """
 
     def __init__(self, *, num_layers: int = 50, alpha: float = 0.9,
-                 use_edge_weight: bool = True) -> None:
+                 use_edge_weight: bool = True, direction: str = "forward") -> None:
         self.num_layers = num_layers
         self.alpha = alpha
         self.use_edge_weight = use_edge_weight
+        self.direction = check_direction(direction)
 
     def predict(self, data: Data, targets: np.ndarray, train_mask: np.ndarray, *,
                 multilabel: bool = False) -> np.ndarray:
@@ -79,7 +82,7 @@ class LabelPropagation(GraphBaseline):
             raise DataFormatError("LabelPropagation: no training node to propagate from")
         seeds = np.where(train[:, None], target, 0.0)
         weight = getattr(data, "edge_weight", None) if self.use_edge_weight else None
-        walk = walk_matrix(data.edge_index, weight, n, "row")
+        walk = walk_matrix(data.edge_index, weight, n, "row", direction=self.direction)
         if multilabel:
             positive = self._propagate(walk, seeds)
             negative = self._propagate(walk, np.where(train[:, None], 1.0 - target, 0.0))

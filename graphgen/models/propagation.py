@@ -44,35 +44,61 @@ from graphgen.models.base import GraphBaseline
 from graphgen.models.sparse_conv import AdjacencyCache
 
 __all__ = ["DegreeScorer", "HeatDiffusion", "NetworkPropagation", "RandomWalkWithRestart",
-           "propagation_matrix", "walk_matrix"]
+           "propagation_matrix", "walk_matrix", "DIRECTIONS", "check_direction"]
 
 Seeds = Literal["positive", "signed", "classes"]
 
 
+#: Which way a walk follows a directed edge (see :func:`walk_matrix`).
+DIRECTIONS = ("forward", "reverse", "undirected")
+
+
+def check_direction(direction: str) -> str:
+    """``direction`` checked at the door.
+
+    Raises:
+        ConfigError: not one of :data:`DIRECTIONS`.
+    """
+    if direction not in DIRECTIONS:
+        raise ConfigError(f"propagation: direction must be one of {list(DIRECTIONS)}, got "
+                          f"{direction!r}")
+    return direction
+
+
 def propagation_matrix(data: Data, *, normalization: str = "column",
-                       use_edge_weight: bool = True) -> sp.csr_matrix:
+                       use_edge_weight: bool = True, direction: str = "forward"
+                       ) -> sp.csr_matrix:
     """The walk matrix :math:`W` of ``data``'s graph (``W[i, j]``: from ``j`` to ``i``).
 
     Args:
         normalization: ``"column"`` (:math:`A D^{-1}`, columns sum to 1) or ``"symmetric"``
             (:math:`D^{-1/2} A D^{-1/2}`).
         use_edge_weight: weight edges by ``edge_weight`` (e.g. STRING confidence).
+        direction: see :func:`walk_matrix`.
 
     Raises:
-        ConfigError: an unknown normalisation.
+        ConfigError: an unknown normalisation or direction.
     """
     if normalization not in ("column", "symmetric"):
         raise ConfigError(f"propagation: normalization must be 'column' or 'symmetric', got "
                           f"{normalization!r}")
     weight = getattr(data, "edge_weight", None) if use_edge_weight else None
-    return walk_matrix(data.edge_index, weight, data.num_nodes, normalization)
+    return walk_matrix(data.edge_index, weight, data.num_nodes, normalization,
+                       direction=check_direction(direction))
 
 
-def walk_matrix(edge_index, edge_weight, n: int, normalization: str) -> sp.csr_matrix:
-    """The one builder of graphgen's propagation matrices (``W[i, j]``: from ``j`` to
+def walk_matrix(edge_index, edge_weight, n: int, normalization: str, *,
+                direction: str = "forward") -> sp.csr_matrix:
+    r"""The one builder of graphgen's propagation matrices (``W[i, j]``: from ``j`` to
     ``i``): ``"column"`` :math:`A D^{-1}`, ``"symmetric"`` :math:`D^{-1/2} A D^{-1/2}` or
     ``"row"`` :math:`D^{-1} A` (label propagation's walk), from an ``edge_index`` and
     optional weights.
+
+    ``direction`` says which way the walk follows a stored edge ``s -> t`` (``A[t, s]``):
+    ``"forward"`` from ``s`` to ``t`` (a TF's mass reaches its targets), ``"reverse"`` from
+    ``t`` to ``s`` (:math:`A^T`), ``"undirected"`` both ways (:math:`\max(A, A^T)`: the
+    textbook walk on the symmetrised graph, a pair stored both ways counted once). A graph
+    that stores both directions of every edge (a PPI) gets the same walk in all three.
 
     Raises:
         DataFormatError: negative or non-finite weights, or every weight 0.
@@ -80,6 +106,9 @@ def walk_matrix(edge_index, edge_weight, n: int, normalization: str) -> sp.csr_m
     src, dst = edge_index.cpu().numpy()
     w = (edge_weight.cpu().numpy().astype(np.float64) if edge_weight is not None
          else np.ones(len(src)))
+    check_direction(direction)
+    if direction == "reverse":
+        src, dst = dst, src
     bad = ~np.isfinite(w) | (w < 0)
     if bad.any():
         first = int(np.flatnonzero(bad)[0])
@@ -93,6 +122,8 @@ def walk_matrix(edge_index, edge_weight, n: int, normalization: str) -> sp.csr_m
                               "use_edge_weight=False")
     adjacency = sp.csr_matrix((w, (dst, src)), shape=(n, n))
     adjacency.sum_duplicates()
+    if direction == "undirected":  # a pair stored both ways counts once, not twice
+        adjacency = adjacency.maximum(adjacency.T).tocsr()
     if normalization == "row":
         degree = np.asarray(adjacency.sum(axis=1)).ravel()
         return (sp.diags(np.divide(1.0, degree, out=np.zeros(n), where=degree > 0))
@@ -117,6 +148,9 @@ class NetworkPropagation(GraphBaseline):
         seeds: ``"positive"``, ``"signed"`` or ``"classes"``.
         use_edge_weight: weight edges by ``edge_weight``.
         tol, max_iterations: stopping rule of the power iteration (``rwr``).
+        direction: ``"forward"`` (default: along the stored edges, as before this option),
+            ``"reverse"`` or ``"undirected"`` (:func:`walk_matrix`); it matters on directed
+            graphs only (a GRN), where ``"undirected"`` lets a target's signal reach its TF.
 
     Example:
         >>> import torch
@@ -132,7 +166,7 @@ class NetworkPropagation(GraphBaseline):
     def __init__(self, *, method: Literal["rwr", "heat"] = "rwr", restart: float = 0.3,
                  time: float = 3.0, normalization: Literal["column", "symmetric"] = "symmetric",
                  seeds: Seeds = "positive", use_edge_weight: bool = True, tol: float = 1e-10,
-                 max_iterations: int = 1000) -> None:
+                 max_iterations: int = 1000, direction: str = "forward") -> None:
         if method not in ("rwr", "heat"):
             raise ConfigError(f"propagation: method must be 'rwr' or 'heat', got {method!r}")
         if not 0.0 < float(restart) <= 1.0:
@@ -148,9 +182,10 @@ class NetworkPropagation(GraphBaseline):
         self.method, self.restart, self.time = method, float(restart), float(time)
         self.normalization, self.seeds = normalization, seeds
         self.use_edge_weight, self.tol, self.max_iterations = use_edge_weight, tol, max_iterations
+        self.direction = check_direction(direction)
         walk = "symmetric" if method == "heat" else normalization
-        self._walk = AdjacencyCache(lambda index, weight, n: walk_matrix(index, weight, n,
-                                                                         walk))
+        self._walk = AdjacencyCache(lambda index, weight, n: walk_matrix(
+            index, weight, n, walk, direction=self.direction))
 
     # -- the propagation itself ------------------------------------------------------------
 
@@ -232,7 +267,8 @@ class NetworkPropagation(GraphBaseline):
     def __repr__(self) -> str:
         detail = (f"restart={self.restart}, normalization={self.normalization!r}"
                   if self.method == "rwr" else f"time={self.time}")
-        return f"{type(self).__name__}({detail}, seeds={self.seeds!r})"
+        way = "" if self.direction == "forward" else f", direction={self.direction!r}"
+        return f"{type(self).__name__}({detail}, seeds={self.seeds!r}{way})"
 
 
 class RandomWalkWithRestart(NetworkPropagation):
@@ -241,19 +277,19 @@ class RandomWalkWithRestart(NetworkPropagation):
     def __init__(self, *, restart: float = 0.3,
                  normalization: Literal["column", "symmetric"] = "symmetric",
                  seeds: Seeds = "positive", use_edge_weight: bool = True, tol: float = 1e-10,
-                 max_iterations: int = 1000) -> None:
+                 max_iterations: int = 1000, direction: str = "forward") -> None:
         super().__init__(method="rwr", restart=restart, normalization=normalization,
                          seeds=seeds, use_edge_weight=use_edge_weight, tol=tol,
-                         max_iterations=max_iterations)
+                         max_iterations=max_iterations, direction=direction)
 
 
 class HeatDiffusion(NetworkPropagation):
     """:class:`NetworkPropagation` with ``method="heat"`` (registry name ``"heat"``)."""
 
     def __init__(self, *, time: float = 3.0, seeds: Seeds = "positive",
-                 use_edge_weight: bool = True) -> None:
+                 use_edge_weight: bool = True, direction: str = "forward") -> None:
         super().__init__(method="heat", time=time, seeds=seeds,
-                         use_edge_weight=use_edge_weight)
+                         use_edge_weight=use_edge_weight, direction=direction)
 
 
 class DegreeScorer(GraphBaseline):

@@ -35,8 +35,9 @@ class LabelFeatures:
     """How to build the propagated-label block.
 
     Attributes:
-        method, restart, time, normalization: the propagation
-            (:class:`~graphgen.models.propagation.NetworkPropagation`).
+        method, restart, time, normalization, direction: the propagation
+            (:class:`~graphgen.models.propagation.NetworkPropagation`; ``direction``:
+            ``"forward"``, ``"reverse"`` or ``"undirected"`` on a directed graph).
         folds: out-of-fold parts of the training genes (>= 2).
         seed: seed of the cut into parts.
     """
@@ -47,6 +48,7 @@ class LabelFeatures:
     normalization: str = "symmetric"
     folds: int = 5
     seed: int = 0
+    direction: str = "forward"
 
     def __post_init__(self) -> None:
         if not isinstance(self.folds, int) or self.folds < 2:
@@ -55,7 +57,7 @@ class LabelFeatures:
 
     def propagation(self) -> NetworkPropagation:
         return NetworkPropagation(method=self.method, restart=self.restart, time=self.time,
-                                  normalization=self.normalization)
+                                  normalization=self.normalization, direction=self.direction)
 
 
 def propagated_labels(data: Data, task, spec: LabelFeatures | None = None, *,

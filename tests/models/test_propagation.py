@@ -176,3 +176,88 @@ def test_walk_follows_the_stored_direction_on_a_directed_graph(normalization):
     spread = NetworkPropagation(restart=0.3, normalization="column").propagate(
         g, np.eye(4)[:, [0, 3]])
     assert spread[3, 0] > 0 and spread[0, 1] == 0
+
+
+DIRECTED = torch.tensor([[0, 0, 1, 2, 4], [1, 2, 3, 3, 3]])  # 0 -> 1, 0 -> 2, 1 -> 3, ...
+DIRECTED_WEIGHTS = torch.tensor([1.0, 3.0, 2.0, 1.0, 0.5])
+
+
+def _directed_adjacency(direction: str) -> np.ndarray:
+    a = np.zeros((5, 5))
+    for (s, t), w in zip(DIRECTED.T.tolist(), DIRECTED_WEIGHTS.tolist()):
+        a[t, s] = w
+    return {"forward": a, "reverse": a.T, "undirected": np.maximum(a, a.T)}[direction]
+
+
+@pytest.mark.parametrize("direction", ["forward", "reverse", "undirected"])
+def test_each_direction_equals_its_closed_form_on_a_directed_graph(direction):
+    from graphgen.models.label_propagation import LabelPropagation
+
+    g = Data(edge_index=DIRECTED, edge_weight=DIRECTED_WEIGHTS, num_nodes=5)
+    a = _directed_adjacency(direction)
+    seeds = np.eye(5)[:, [0, 3]]
+    # random walk with restart, column-stochastic walk
+    d = a.sum(axis=0)
+    w = np.divide(a, d[None, :], out=np.zeros_like(a), where=d[None, :] > 0)
+    r = 0.3
+    expected = r * np.linalg.solve(np.eye(5) - (1 - r) * w, seeds)
+    ours = NetworkPropagation(restart=r, normalization="column",
+                              direction=direction).propagate(g, seeds)
+    np.testing.assert_allclose(ours, expected, atol=1e-8)
+    # heat diffusion on the symmetric normalised Laplacian
+    root = np.divide(1.0, np.sqrt(d), out=np.zeros(5), where=d > 0)
+    sym = root[:, None] * a * root[None, :]
+    heat = scipy.linalg.expm(-2.0 * (np.eye(5) - sym)) @ seeds
+    np.testing.assert_allclose(NetworkPropagation(method="heat", time=2.0, direction=direction)
+                               .propagate(g, seeds), heat, atol=1e-8)
+    # label propagation's row-normalised walk, iterated
+    rows = a.sum(axis=1)
+    walk = np.divide(a, rows[:, None], out=np.zeros_like(a), where=rows[:, None] > 0)
+    targets = np.array([[0, 1], [1, 0], [1, 0], [0, 1], [1, 0]], dtype=float)
+    mask = np.array([True, False, False, True, False])
+    start = np.where(mask[:, None], targets, 0.0)
+    values = start.copy()
+    for _ in range(50):
+        values = 0.9 * walk @ values + 0.1 * start
+    total = values.sum(axis=1, keepdims=True)
+    prior = targets[mask].mean(axis=0)
+    expected_lp = np.where(total > 0, values / np.maximum(total, 1e-300), prior)
+    np.testing.assert_allclose(LabelPropagation(direction=direction).predict(g, targets, mask),
+                               expected_lp, atol=1e-8)
+
+
+def test_direction_matters_on_directed_graphs_only():
+    seeds = np.eye(5)[:, [3]]  # a target gene
+    g = Data(edge_index=DIRECTED, edge_weight=DIRECTED_WEIGHTS, num_nodes=5)
+    forward = NetworkPropagation(restart=0.3, normalization="column").propagate(g, seeds)
+    undirected = NetworkPropagation(restart=0.3, normalization="column",
+                                    direction="undirected").propagate(g, seeds)
+    assert forward[0, 0] == 0 and undirected[0, 0] > 0  # the TF is reached both ways only
+    both = Data(edge_index=torch.cat([DIRECTED, DIRECTED.flip(0)], dim=1),
+                edge_weight=torch.cat([DIRECTED_WEIGHTS, DIRECTED_WEIGHTS]), num_nodes=5)
+    outcomes = [NetworkPropagation(direction=d).propagate(both, seeds)
+                for d in ("forward", "reverse", "undirected")]
+    np.testing.assert_allclose(outcomes[0], outcomes[1], atol=1e-12)
+    np.testing.assert_allclose(outcomes[0], outcomes[2], atol=1e-12)
+    with pytest.raises(ConfigError, match="direction must be one of"):
+        NetworkPropagation(direction="sideways")
+
+
+def test_direction_through_the_registry_and_the_label_block():
+    from graphgen.models.registry import build_model
+    from graphgen.train.label_features import LabelFeatures
+
+    assert build_model("rwr", 4, 2, direction="undirected").direction == "undirected"
+    assert LabelFeatures(direction="reverse").propagation().direction == "reverse"
+    with pytest.raises(ConfigError, match="direction"):
+        LabelFeatures(direction="up")
+
+
+def test_undirected_counts_a_pair_stored_both_ways_once():
+    from graphgen.models.propagation import walk_matrix
+
+    edges = torch.tensor([[0, 1, 1], [1, 0, 2]])  # 0 -> 1 (1.0), 1 -> 0 (3.0), 1 -> 2 (2.0)
+    weights = torch.tensor([1.0, 3.0, 2.0])
+    row = walk_matrix(edges, weights, 3, "row", direction="undirected").toarray()
+    # symmetrised adjacency max(A, A^T): 0-1 weighs 3, 1-2 weighs 2; row-normalised
+    np.testing.assert_allclose(row, [[0, 1, 0], [0.6, 0, 0.4], [0, 1, 0]])
