@@ -1,0 +1,128 @@
+r"""Link-prediction heuristics on sparse matrices.
+
+For an undirected graph with adjacency :math:`A` (binary) and degrees :math:`k`, the score
+of a pair :math:`(a, b)`:
+
+* ``common_neighbours``: :math:`|N(a) \cap N(b)| = (A^2)_{ab}`;
+* ``jaccard``: :math:`|N(a) \cap N(b)| / |N(a) \cup N(b)|`;
+* ``adamic_adar``: :math:`\sum_{w \in N(a) \cap N(b)} 1 / \log k_w`;
+* ``resource_allocation``: :math:`\sum_{w \in N(a) \cap N(b)} 1 / k_w`;
+* ``preferential_attachment``: :math:`k_a k_b`;
+* ``l3`` (Kovács et al., Nat Commun 2019): paths of length three, degree-normalised,
+  :math:`\sum_{a-u-v-b} 1/\sqrt{k_u k_v} = (A D^{-1/2} A D^{-1/2} A)_{ab}`. Proteins that
+  interact tend to share partners' partners, not partners: on yeast-two-hybrid maps L3 far
+  outperforms common neighbours.
+
+Every score is a row-wise product of sparse rows (no dense ``n x n`` matrix): for ``P``
+pairs the cost is that of ``P`` sparse row products. Edge weights are ignored (the
+literature's heuristics count interactions), and both directions of a stored edge count as
+one interaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from torch_geometric.data import Data
+
+from graphgen.exceptions import ConfigError, DataFormatError
+from graphgen.graph.nodes import node_positions
+
+__all__ = ["HEURISTICS", "neighbour_matrix", "pair_scores"]
+
+#: The heuristics :func:`pair_scores` computes.
+HEURISTICS = ("common_neighbours", "jaccard", "adamic_adar", "resource_allocation",
+              "preferential_attachment", "l3")
+
+
+def neighbour_matrix(data: Data) -> sp.csr_matrix:
+    """The binary, symmetric adjacency of ``data``'s interactions (no self-loops).
+
+    Raises:
+        DataFormatError: a graph without edges.
+    """
+    edges = data.edge_index.cpu().numpy()
+    if edges.shape[1] == 0:
+        raise DataFormatError("link heuristics need a graph with edges; this one has none")
+    n = data.num_nodes
+    keep = edges[0] != edges[1]
+    src, dst = edges[0][keep], edges[1][keep]
+    a = sp.csr_matrix((np.ones(2 * len(src)), (np.r_[src, dst], np.r_[dst, src])),
+                      shape=(n, n))
+    a.data[:] = 1.0  # duplicates and both stored directions count once
+    return a
+
+
+def pair_scores(data: Data, pairs: Sequence[tuple[str, str]] | pd.DataFrame, *,
+                methods: Sequence[str] = HEURISTICS) -> pd.DataFrame:
+    """Heuristic scores of gene pairs.
+
+    Args:
+        data: the known interactions (``edge_index``, ``node_ids``).
+        pairs: ``(gene, gene)`` tuples, or a DataFrame whose first two columns are them.
+        methods: any of :data:`HEURISTICS`.
+
+    Returns:
+        ``DataFrame`` with columns ``source``, ``target`` and one per method, in the order
+        of ``pairs``.
+
+    Raises:
+        ConfigError: an unknown method.
+        IdMappingError: genes that are not nodes (named).
+        DataFormatError: a graph without edges, pairs that are not two genes each.
+
+    Example:
+        >>> import torch
+        >>> g = Data(edge_index=torch.tensor([[0, 1, 1, 2, 2, 3], [1, 0, 2, 1, 3, 2]]),
+        ...          num_nodes=4, node_ids=["A", "B", "C", "D"])
+        >>> pair_scores(g, [("A", "C"), ("A", "D")],
+        ...             methods=["common_neighbours", "l3"]).round(3).to_numpy().tolist()
+        [['A', 'C', 1.0, 0.0], ['A', 'D', 0.0, 0.5]]
+    """
+    unknown = [m for m in methods if m not in HEURISTICS]
+    if unknown or not methods:
+        raise ConfigError(f"pair_scores: methods must be among {list(HEURISTICS)}, got "
+                          f"{list(methods)}")
+    frame = pairs.iloc[:, :2] if isinstance(pairs, pd.DataFrame) else pd.DataFrame(
+        list(pairs))
+    if frame.shape[1] != 2:
+        raise DataFormatError(f"pair_scores: each pair must hold two gene ids, got "
+                              f"{frame.shape[1]} columns")
+    frame = frame.astype(str).set_axis(["source", "target"], axis=1).reset_index(drop=True)
+    a_pos = node_positions(data, frame["source"], what="pair genes")
+    b_pos = node_positions(data, frame["target"], what="pair genes")
+    adjacency = neighbour_matrix(data)
+    degree = np.asarray(adjacency.sum(axis=1)).ravel()
+    rows_a, rows_b = adjacency[a_pos], adjacency[b_pos]
+    out = frame.copy()
+    for method in methods:
+        out[method] = _score(method, adjacency, degree, rows_a, rows_b, a_pos, b_pos)
+    return out
+
+
+def _score(method: str, adjacency: sp.csr_matrix, degree: np.ndarray, rows_a, rows_b,
+           a_pos: np.ndarray, b_pos: np.ndarray) -> np.ndarray:
+    def weighted_common(weight: np.ndarray) -> np.ndarray:
+        return np.asarray(rows_a.multiply(rows_b) @ weight).ravel()
+
+    if method == "common_neighbours":
+        return weighted_common(np.ones(len(degree)))
+    if method == "jaccard":
+        common = weighted_common(np.ones(len(degree)))
+        union = degree[a_pos] + degree[b_pos] - common
+        return np.divide(common, union, out=np.zeros_like(common), where=union > 0)
+    if method == "adamic_adar":
+        with np.errstate(divide="ignore"):
+            weight = np.where(degree > 1, 1.0 / np.log(np.maximum(degree, 2)), 0.0)
+        return weighted_common(weight)
+    if method == "resource_allocation":
+        weight = np.divide(1.0, degree, out=np.zeros_like(degree), where=degree > 0)
+        return weighted_common(weight)
+    if method == "preferential_attachment":
+        return degree[a_pos] * degree[b_pos]
+    root = np.divide(1.0, np.sqrt(degree), out=np.zeros_like(degree), where=degree > 0)
+    middle = sp.diags(root) @ adjacency @ sp.diags(root)  # D^-1/2 A D^-1/2
+    return np.asarray((rows_a @ middle).multiply(rows_b).sum(axis=1)).ravel()  # l3

@@ -1,0 +1,81 @@
+"""Link heuristics: equal to networkx's link prediction and to a brute-force L3 path count."""
+
+import itertools
+import math
+
+import networkx as nx
+import numpy as np
+import pytest
+import torch
+from torch_geometric.data import Data
+
+from graphgen import ConfigError, DataFormatError, IdMappingError
+from graphgen.links import HEURISTICS, pair_scores
+
+
+@pytest.fixture(scope="module")
+def graph():
+    G = nx.gnm_random_graph(40, 90, seed=3)
+    edges = torch.tensor(list(G.edges)).T
+    data = Data(edge_index=torch.cat([edges, edges.flip(0)], dim=1), num_nodes=40,
+                node_ids=[f"P{i}" for i in range(40)])
+    return G, data
+
+
+def _all_pairs():
+    return list(itertools.combinations(range(40), 2))
+
+
+def test_equal_to_networkx(graph):
+    G, data = graph
+    pairs = _all_pairs()
+    scores = pair_scores(data, [(f"P{a}", f"P{b}") for a, b in pairs])
+    expected = {
+        "jaccard": nx.jaccard_coefficient(G, pairs),
+        "adamic_adar": nx.adamic_adar_index(G, pairs),
+        "resource_allocation": nx.resource_allocation_index(G, pairs),
+        "preferential_attachment": nx.preferential_attachment(G, pairs),
+    }
+    for method, triples in expected.items():
+        np.testing.assert_allclose(scores[method], [v for _, _, v in triples], atol=1e-12,
+                                   err_msg=method)
+    common = [len(list(nx.common_neighbors(G, a, b))) for a, b in pairs]
+    np.testing.assert_array_equal(scores["common_neighbours"], common)
+
+
+def test_l3_equals_a_brute_force_path_count(graph):
+    G, data = graph
+    degree = dict(G.degree)
+    pairs = _all_pairs()[::7]
+
+    def l3(a, b):
+        return sum(1.0 / math.sqrt(degree[u] * degree[v])
+                   for u in G[a] for v in G[b] if G.has_edge(u, v))
+
+    scores = pair_scores(data, [(f"P{a}", f"P{b}") for a, b in pairs], methods=["l3"])
+    np.testing.assert_allclose(scores["l3"], [l3(a, b) for a, b in pairs], atol=1e-12)
+    assert (scores["l3"] > 0).mean() > 0.3  # the random graph has paths of three
+
+
+def test_stored_directions_weights_and_self_loops_count_once():
+    once = Data(edge_index=torch.tensor([[0, 1, 1, 2], [1, 0, 2, 1]]), num_nodes=3,
+                node_ids=["A", "B", "C"])
+    twice = Data(edge_index=torch.tensor([[0, 1, 1, 2, 0, 0], [1, 0, 2, 1, 1, 0]]),
+                 num_nodes=3, node_ids=["A", "B", "C"], edge_weight=torch.rand(6))
+    a, b = pair_scores(once, [("A", "C")]), pair_scores(twice, [("A", "C")])
+    assert a.equals(b) and a.loc[0, "common_neighbours"] == 1
+
+
+def test_bad_inputs_are_named(graph):
+    _, data = graph
+    with pytest.raises(ConfigError, match="methods must be among"):
+        pair_scores(data, [("P0", "P1")], methods=["katz"])
+    with pytest.raises(IdMappingError, match="NOPE"):
+        pair_scores(data, [("P0", "NOPE")])
+    with pytest.raises(DataFormatError, match="two gene ids, got 3 columns"):
+        pair_scores(data, [("P0", "P1", "P2")])
+    empty = Data(edge_index=torch.zeros(2, 0, dtype=torch.long), num_nodes=2,
+                 node_ids=["A", "B"])
+    with pytest.raises(DataFormatError, match="graph with edges"):
+        pair_scores(empty, [("A", "B")])
+    assert set(HEURISTICS) >= {"l3", "adamic_adar"}
