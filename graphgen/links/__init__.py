@@ -1,9 +1,11 @@
 """Link prediction: which interactions and regulations are missing.
 
-So far: the classic heuristics on sparse matrices (:mod:`graphgen.links.heuristics`),
-scored for given pairs of gene ids.
+So far: the classic heuristics on sparse matrices (:mod:`graphgen.links.heuristics`) and
+leak-free edge splits with negatives that are no known edge (:mod:`graphgen.links.splits`).
 """
 
 from graphgen.links.heuristics import HEURISTICS, pair_scores
+from graphgen.links.splits import EdgeSplit, edge_split, is_undirected, new_pairs
 
-__all__ = ["HEURISTICS", "pair_scores"]
+__all__ = ["HEURISTICS", "EdgeSplit", "edge_split", "is_undirected", "new_pairs",
+           "pair_scores"]

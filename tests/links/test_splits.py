@@ -1,0 +1,110 @@
+"""Edge splits: no evaluated pair in the message-passing graph, negatives never known edges."""
+
+import networkx as nx
+import numpy as np
+import pytest
+import torch
+from torch_geometric.data import Data
+
+from graphgen import ConfigError, DataFormatError
+from graphgen.links import edge_split, is_undirected, new_pairs
+
+
+def _ppi(n=60, m=180, seed=0):
+    G = nx.gnm_random_graph(n, m, seed=seed)
+    edges = torch.tensor(list(G.edges)).T
+    weight = torch.rand(m)  # one confidence per pair, stored with both directions
+    return Data(edge_index=torch.cat([edges, edges.flip(0)], dim=1), num_nodes=n,
+                node_ids=[f"P{i}" for i in range(n)], x=torch.rand(n, 3),
+                edge_weight=torch.cat([weight, weight]))
+
+
+def _grn(n=50, m=150, seed=1):
+    rng = np.random.default_rng(seed)
+    pairs = set()
+    while len(pairs) < m:
+        a, b = rng.integers(0, n, 2)
+        if a != b:
+            pairs.add((int(a), int(b)))
+    edges = torch.tensor(sorted(pairs)).T
+    return Data(edge_index=edges, num_nodes=n, node_ids=[f"G{i}" for i in range(n)])
+
+
+def _edge_set(data, directed):
+    src, dst = data.edge_index.tolist()
+    return {(a, b) if directed else (min(a, b), max(a, b)) for a, b in zip(src, dst)}
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_undirected_split_holds_no_evaluated_pair_in_either_direction(seed):
+    data = _ppi()
+    s = edge_split(data, val_size=0.1, test_size=0.2, seed=seed)
+    assert not s.directed and is_undirected(s.train_graph)
+    message_passing = {tuple(p) for p in s.train_graph.edge_index.T.tolist()}
+    for part in (s.val, s.test):
+        for a, b in part.tolist():
+            assert (a, b) not in message_passing and (b, a) not in message_passing
+    parts = [{tuple(p) for p in x.tolist()} for x in (s.train, s.val, s.test)]
+    assert not parts[0] & parts[1] and not parts[0] & parts[2] and not parts[1] & parts[2]
+    assert set().union(*parts) == _edge_set(data, directed=False)  # nothing lost
+    known = _edge_set(data, directed=False)
+    negatives = [tuple(sorted(p)) for p in np.concatenate([s.val_negatives,
+                                                           s.test_negatives]).tolist()]
+    assert not set(negatives) & known and len(set(negatives)) == len(negatives)
+    assert all(a != b for a, b in negatives)
+    # the training graph keeps the training pairs' weights, both directions alike
+    weight = {tuple(p): w for p, w in zip(data.edge_index.T.tolist(), data.edge_weight.tolist())}
+    for (a, b), w in zip(s.train_graph.edge_index.T.tolist(),
+                         s.train_graph.edge_weight.tolist()):
+        assert w == pytest.approx(weight[(a, b)])
+
+
+def test_directed_split_orders_pairs_and_allows_the_reverse_as_a_negative():
+    data = _grn()
+    s = edge_split(data, negatives=2.0, seed=4)
+    assert s.directed and len(s.val_negatives) == 2 * len(s.val)
+    known = _edge_set(data, directed=True)
+    message_passing = _edge_set(s.train_graph, directed=True)
+    assert not {tuple(p) for p in s.test.tolist()} & message_passing
+    assert not {tuple(p) for p in np.concatenate([s.val_negatives,
+                                                  s.test_negatives]).tolist()} & known
+    with pytest.raises(DataFormatError, match="the graph is directed"):
+        edge_split(data, directed=False)
+
+
+def test_seeded_and_hard_negatives_share_a_neighbour():
+    data = _ppi()
+    a, b = edge_split(data, seed=7), edge_split(data, seed=7)
+    assert np.array_equal(a.test, b.test) and np.array_equal(a.test_negatives, b.test_negatives)
+    assert not np.array_equal(a.test, edge_split(data, seed=8).test)
+    hard = edge_split(data, hard=True, seed=7)
+    G = nx.Graph(list(_edge_set(data, directed=False)))
+    for u, v in hard.test_negatives.tolist():
+        assert not G.has_edge(u, v) and set(G[u]) & set(G[v])
+    table = hard.as_table("test")
+    assert table["label"].sum() == len(hard.test) and table["source"].str.startswith("P").all()
+
+
+def test_new_pairs_of_another_map():
+    known = _ppi(seed=0)
+    newer = _ppi(seed=5)
+    table = new_pairs(known, newer)
+    old = {tuple(sorted(p)) for p in known.edge_index.T.tolist()}
+    for a, b in zip(table["source"], table["target"]):
+        pair = tuple(sorted((int(a[1:]), int(b[1:]))))
+        assert pair not in old
+    assert len(table) > 100
+
+
+def test_bad_splits_are_named():
+    tiny = Data(edge_index=torch.tensor([[0, 1], [1, 0]]), num_nodes=2, node_ids=["A", "B"])
+    with pytest.raises(DataFormatError, match="1 pair\\(s\\) are too few"):
+        edge_split(tiny)
+    with pytest.raises(ConfigError, match="val_size"):
+        edge_split(_ppi(), val_size=0.0)
+    with pytest.raises(ConfigError, match="must be < 1"):
+        edge_split(_ppi(), val_size=0.5, test_size=0.5)
+    dense = Data(edge_index=torch.tensor([[0, 1, 0, 2, 1, 2], [1, 0, 2, 0, 2, 1]]),
+                 num_nodes=3, node_ids=["A", "B", "C"])
+    with pytest.raises(DataFormatError, match="non-edges, fewer than"):
+        edge_split(dense, val_size=0.34, test_size=0.33)
