@@ -4,8 +4,8 @@ So far: the classic heuristics on sparse matrices (:mod:`graphgen.links.heuristi
 leak-free edge splits with negatives that are no known edge (:mod:`graphgen.links.splits`).
 """
 
-from graphgen.links.heuristics import HEURISTICS, pair_scores
+from graphgen.links.heuristics import HEURISTICS, pair_scores, top_pairs
 from graphgen.links.splits import EdgeSplit, edge_split, is_undirected, new_pairs
 
 __all__ = ["HEURISTICS", "EdgeSplit", "edge_split", "is_undirected", "new_pairs",
-           "pair_scores"]
+           "pair_scores", "top_pairs"]

@@ -79,3 +79,34 @@ def test_bad_inputs_are_named(graph):
     with pytest.raises(DataFormatError, match="graph with edges"):
         pair_scores(empty, [("A", "B")])
     assert set(HEURISTICS) >= {"l3", "adamic_adar"}
+
+
+@pytest.mark.parametrize("method", ["common_neighbours", "adamic_adar", "resource_allocation",
+                                    "l3"])
+@pytest.mark.parametrize("block", [1, 7, 1024])
+def test_top_pairs_equal_a_dense_argsort_over_all_non_edges(graph, method, block):
+    from graphgen.links import top_pairs
+
+    G, data = graph
+    candidates = [(a, b) for a, b in _all_pairs() if not G.has_edge(a, b)]
+    dense = pair_scores(data, [(f"P{a}", f"P{b}") for a, b in candidates], methods=[method])
+    dense = dense[dense[method] > 0].sort_values(method, ascending=False, kind="mergesort")
+    top = top_pairs(data, 15, method=method, block=block)
+    cut = top["score"].iloc[-1]
+    np.testing.assert_allclose(top["score"], dense[method].iloc[:15], atol=1e-12)
+    above = dense[dense[method] > cut + 1e-12]  # pairs strictly above the cut are all there
+    chosen = set(zip(top["source"], top["target"]))
+    assert set(zip(above["source"], above["target"])) <= chosen
+    assert not any(G.has_edge(int(a[1:]), int(b[1:])) for a, b in chosen)
+
+
+def test_top_pairs_restricted_to_genes_and_bad_k(graph):
+    from graphgen.links import top_pairs
+
+    _, data = graph
+    top = top_pairs(data, 5, genes=["P3"])
+    assert ((top["source"] == "P3") | (top["target"] == "P3")).all()
+    with pytest.raises(ConfigError, match="fewer than k=100000"):
+        top_pairs(data, 100000)
+    with pytest.raises(ConfigError, match="method must be one of"):
+        top_pairs(data, 5, method="jaccard")
