@@ -31,7 +31,8 @@ from torch_geometric.data import Data
 from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.graph.nodes import node_positions
 
-__all__ = ["HEURISTICS", "neighbour_matrix", "pair_scores", "top_pairs"]
+__all__ = ["HEURISTICS", "SPARSE_HEURISTICS", "candidate_blocks", "neighbour_matrix",
+           "pair_scores", "top_pairs"]
 
 #: The heuristics :func:`pair_scores` computes.
 HEURISTICS = ("common_neighbours", "jaccard", "adamic_adar", "resource_allocation",
@@ -128,6 +129,46 @@ def _score(method: str, adjacency: sp.csr_matrix, degree: np.ndarray, rows_a, ro
     return np.asarray((rows_a @ middle).multiply(rows_b).sum(axis=1)).ravel()  # l3
 
 
+#: Heuristics whose scores are sparse (zero for pairs without a short path).
+SPARSE_HEURISTICS = ("common_neighbours", "adamic_adar", "resource_allocation", "l3")
+
+
+def candidate_blocks(data: Data, method: str, *, block: int = 1024):
+    """The nonzero scores of every candidate pair (a non-edge ``r < c``), ``block`` rows of
+    the score matrix at a time: yields ``(rows, cols, scores)`` arrays.
+
+    Raises:
+        ConfigError: a method that is not in :data:`SPARSE_HEURISTICS`.
+    """
+    if method not in SPARSE_HEURISTICS:
+        raise ConfigError(f"candidate scores: method must be one of {list(SPARSE_HEURISTICS)}, "
+                          f"got {method!r}")
+    adjacency = neighbour_matrix(data)
+    n = adjacency.shape[0]
+    degree = np.asarray(adjacency.sum(axis=1)).ravel()
+    if method == "l3":
+        root = np.divide(1.0, np.sqrt(degree), out=np.zeros_like(degree), where=degree > 0)
+        right = (sp.diags(root) @ adjacency @ sp.diags(root) @ adjacency).tocsc()
+    else:
+        with np.errstate(divide="ignore"):
+            weight = {"common_neighbours": np.ones(n),
+                      "adamic_adar": np.where(degree > 1, 1.0 / np.log(np.maximum(degree, 2)),
+                                              0.0),
+                      "resource_allocation": np.divide(1.0, degree, out=np.zeros_like(degree),
+                                                       where=degree > 0)}[method]
+        right = (sp.diags(weight) @ adjacency).tocsc()
+    for start in range(0, n, block):
+        rows = np.arange(start, min(start + block, n))
+        scores = (adjacency[rows] @ right).tocoo()
+        r, c, v = rows[scores.row], scores.col.astype(np.int64), scores.data
+        keep = (c > r) & (v > 0)  # each unordered pair once, no self-pair
+        r, c, v = r[keep], c[keep], v[keep]
+        if len(r):  # known edges are no candidates
+            edge = np.asarray(adjacency[r, c]).ravel() > 0
+            r, c, v = r[~edge], c[~edge], v[~edge]
+        yield r, c, v
+
+
 def top_pairs(data: Data, k: int, *, method: str = "l3", genes: Sequence[str] | None = None,
               block: int = 1024) -> pd.DataFrame:
     """The ``k`` best-scored pairs that are not edges of ``data``, among all candidates.
@@ -160,42 +201,20 @@ def top_pairs(data: Data, k: int, *, method: str = "l3", genes: Sequence[str] | 
         >>> top_pairs(g, 2, method="common_neighbours").to_numpy().tolist()
         [['A', 'C', 1.0], ['B', 'D', 1.0]]
     """
-    sparse_methods = ("common_neighbours", "adamic_adar", "resource_allocation", "l3")
-    if method not in sparse_methods:
-        raise ConfigError(f"top_pairs: method must be one of {list(sparse_methods)}, got "
+    if method not in SPARSE_HEURISTICS:
+        raise ConfigError(f"top_pairs: method must be one of {list(SPARSE_HEURISTICS)}, got "
                           f"{method!r}")
     if not isinstance(k, (int, np.integer)) or k < 1:
         raise ConfigError(f"top_pairs: k must be an integer >= 1, got {k!r}")
-    adjacency = neighbour_matrix(data)
-    n = adjacency.shape[0]
-    degree = np.asarray(adjacency.sum(axis=1)).ravel()
-    if method == "l3":
-        root = np.divide(1.0, np.sqrt(degree), out=np.zeros_like(degree), where=degree > 0)
-        right = (sp.diags(root) @ adjacency @ sp.diags(root) @ adjacency).tocsc()
-    else:
-        with np.errstate(divide="ignore"):
-            weight = {"common_neighbours": np.ones(n),
-                      "adamic_adar": np.where(degree > 1, 1.0 / np.log(np.maximum(degree, 2)),
-                                              0.0),
-                      "resource_allocation": np.divide(1.0, degree, out=np.zeros_like(degree),
-                                                       where=degree > 0)}[method]
-        right = (sp.diags(weight) @ adjacency).tocsc()
     focus = None
     if genes is not None:
-        focus = np.zeros(n, dtype=bool)
+        focus = np.zeros(data.num_nodes, dtype=bool)
         focus[node_positions(data, genes, what="genes")] = True
     best_rows, best_cols, best_scores = (np.zeros(0, dtype=np.int64),) * 2 + (np.zeros(0),)
-    for start in range(0, n, block):
-        rows = np.arange(start, min(start + block, n))
-        scores = (adjacency[rows] @ right).tocoo()
-        r, c, v = rows[scores.row], scores.col.astype(np.int64), scores.data
-        keep = (c > r) & (v > 0)  # each unordered pair once, no self-pair
+    for r, c, v in candidate_blocks(data, method, block=block):
         if focus is not None:
-            keep &= focus[r] | focus[c]
-        r, c, v = r[keep], c[keep], v[keep]
-        if len(r):  # known edges are no candidates
-            edge = np.asarray(adjacency[r, c]).ravel() > 0
-            r, c, v = r[~edge], c[~edge], v[~edge]
+            keep = focus[r] | focus[c]
+            r, c, v = r[keep], c[keep], v[keep]
         r, c, v = (np.r_[best_rows, r], np.r_[best_cols, c], np.r_[best_scores, v])
         if len(v) > k:
             chosen = np.argpartition(-v, k - 1)[:k]

@@ -83,7 +83,8 @@ def edge_split(data: Data, *, val_size: float = 0.1, test_size: float = 0.1,
 
     Args:
         data: the known interactions (``edge_index``, ``node_ids``; features kept).
-        val_size, test_size: shares of the pairs (each part gets at least one).
+        val_size, test_size: shares of the pairs (each part gets at least one;
+            ``val_size=0``: no validation part, as in Kovács et al.'s half/half protocol).
         negatives: sampled non-edges per positive of the validation and test parts.
         hard: draw negatives among pairs two steps apart (a shared neighbour).
         directed: ``None`` (default) reads it from the graph (undirected when every edge
@@ -91,7 +92,8 @@ def edge_split(data: Data, *, val_size: float = 0.1, test_size: float = 0.1,
         seed: seed of the shuffle and the negatives.
 
     Raises:
-        ConfigError: sizes outside (0, 1) or summing to 1 or more, ``negatives`` < 0.
+        ConfigError: ``test_size`` outside (0, 1), ``val_size`` outside [0, 1), sizes
+            summing to 1 or more, ``negatives`` < 0.
         DataFormatError: fewer than three pairs, a directed graph given to an undirected
             split, too few non-edges (or pairs two steps apart) for the negatives asked.
 
@@ -103,9 +105,10 @@ def edge_split(data: Data, *, val_size: float = 0.1, test_size: float = 0.1,
         >>> len(s.train), len(s.val), len(s.test), s.train_graph.edge_index.shape[1]
         (6, 2, 2, 12)
     """
-    for name, value in (("val_size", val_size), ("test_size", test_size)):
-        if not 0.0 < value < 1.0:
-            raise ConfigError(f"edge_split: {name} must be in (0, 1), got {value!r}")
+    if not 0.0 < test_size < 1.0:
+        raise ConfigError(f"edge_split: test_size must be in (0, 1), got {test_size!r}")
+    if not 0.0 <= val_size < 1.0:
+        raise ConfigError(f"edge_split: val_size must be in [0, 1), got {val_size!r}")
     if val_size + test_size >= 1.0:
         raise ConfigError("edge_split: val_size + test_size must be < 1")
     if not negatives >= 0:
@@ -130,7 +133,7 @@ def edge_split(data: Data, *, val_size: float = 0.1, test_size: float = 0.1,
     rng = np.random.default_rng(seed)
     order = rng.permutation(len(pairs))
     n_test = max(1, int(round(test_size * len(pairs))))
-    n_val = max(1, int(round(val_size * len(pairs))))
+    n_val = max(1, int(round(val_size * len(pairs)))) if val_size > 0 else 0
     if n_test + n_val >= len(pairs):
         raise DataFormatError(f"edge_split: {len(pairs)} pairs are too few for val_size="
                               f"{val_size} and test_size={test_size} (training keeps none)")

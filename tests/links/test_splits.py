@@ -101,7 +101,10 @@ def test_bad_splits_are_named():
     with pytest.raises(DataFormatError, match="1 pair\\(s\\) are too few"):
         edge_split(tiny)
     with pytest.raises(ConfigError, match="val_size"):
-        edge_split(_ppi(), val_size=0.0)
+        edge_split(_ppi(), val_size=-0.1)
+    halves = edge_split(_ppi(), val_size=0.0, test_size=0.5)  # Kovács' protocol
+    assert len(halves.val) == 0 and len(halves.val_negatives) == 0
+    assert len(halves.test) == len(halves.train) == 90
     with pytest.raises(ConfigError, match="must be < 1"):
         edge_split(_ppi(), val_size=0.5, test_size=0.5)
     dense = Data(edge_index=torch.tensor([[0, 1, 0, 2, 1, 2], [1, 0, 2, 0, 2, 1]]),
