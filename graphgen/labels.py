@@ -20,6 +20,7 @@ from graphgen.exceptions import DataFormatError
 from graphgen.features.go_block import go
 from graphgen.ids.mapper import IdMapper
 from graphgen.io.delimited import first_lines, read_delimited
+from graphgen.scalars import plain
 
 __all__ = ["AlignedLabels", "align_labels", "binary_labels", "go_term_labels", "read_gene_list",
            "read_label_table"]
@@ -225,18 +226,14 @@ def align_labels(labels: pd.Series | pd.DataFrame, node_ids: Iterable[str], *,
         counts = kept.value_counts()
         if len(counts) < 2:
             raise DataFormatError(f"the labelled genes in the graph hold a single class "
-                                  f"({[_plain(c) for c in counts.index]}); a classifier needs "
+                                  f"({[plain(c) for c in counts.index]}); a classifier needs "
                                   "at least two")
         if counts.min() < 2:
             raise DataFormatError(
-                f"class {_plain(counts.idxmin())!r} has a single labelled gene in the graph "
+                f"class {plain(counts.idxmin())!r} has a single labelled gene in the graph "
                 f"({kept.index[kept == counts.idxmin()][0]!r}); each class needs at least two "
                 "(one to train on, one to validate with): label more genes or merge classes")
     return AlignedLabels(labels=kept, not_in_graph=pd.Index(outside))
-
-
-def _plain(value):
-    return value.item() if hasattr(value, "item") else value
 
 
 def _unique_genes(labels: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:

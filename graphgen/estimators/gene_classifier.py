@@ -35,6 +35,7 @@ from graphgen.io.atomic import atomic_write
 from graphgen.labels import align_labels
 from graphgen.models.fusion import build_fusion
 from graphgen.models.registry import GRAPH_ONLY, MODELS, build_model
+from graphgen.scalars import plain
 from graphgen.sequences.attach import attach_sequences
 from graphgen.sequences.tokens import SequenceBatch
 from graphgen.train.fitting import FittedModel, fit_model
@@ -370,7 +371,7 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
             default = "macro_auprc"
         else:
             positions = {c: i for i, c in enumerate(self.classes_)}
-            unseen = sorted(_plain(c) for c in set(aligned.labels.unique()) - set(positions))
+            unseen = sorted(plain(c) for c in set(aligned.labels.unique()) - set(positions))
             if unseen:
                 raise DataFormatError(f"score: labels {unseen} were not seen in fit")
             y = aligned.labels.map(positions).to_numpy()
@@ -473,7 +474,7 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
             raise ConfigError(f"plot_curves: ROC and precision-recall curves need a binary "
                               f"task, this one is {self.kind_}")
         aligned = align_labels(labels, self.data_.node_ids, for_training=False).labels
-        unseen = sorted(_plain(c) for c in set(aligned.unique()) - set(self.classes_))
+        unseen = sorted(plain(c) for c in set(aligned.unique()) - set(self.classes_))
         if unseen:
             raise DataFormatError(f"plot_curves: labels {unseen} were not seen in fit")
         proba = self.predict_proba(aligned.index)[self.classes_[1]]
@@ -517,12 +518,12 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
             columns.update({f"prediction_{c}": predicted[c].astype(int)
                             for c in predicted.columns})
         else:
-            columns["prediction"] = predicted.map(_plain)
+            columns["prediction"] = predicted.map(plain)
         columns["degree"] = node_degree(self.data_)
         columns["training_label"] = self._training_labels()
         for name, values in columns.items():
             lookup = values.to_dict()
-            attrs = {node: _plain(lookup[str(node)]) for node in G.nodes
+            attrs = {node: plain(lookup[str(node)]) for node in G.nodes
                      if str(node) in lookup}
             nx.set_node_attributes(G, attrs, name)
         return G
@@ -537,7 +538,7 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
             values = ["|".join(str(c) for c, v in zip(self.classes_, row) if v > 0)
                       for row in y]
         else:
-            values = [_plain(self.classes_[int(v)]) for v in y]
+            values = [plain(self.classes_[int(v)]) for v in y]
         return pd.Series(values, index=index[positions], dtype=object)
 
     # -- persistence -------------------------------------------------------------------------
@@ -583,7 +584,7 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
                        "label_features": (None if self.label_features is None
                                           else asdict(self.label_features))},
             "kind": self.kind_,
-            "classes": [_plain(c) for c in self.classes_],
+            "classes": [plain(c) for c in self.classes_],
             "threshold": (threshold.tolist() if isinstance(threshold, pd.Series)
                           else threshold),
             "state_dict": (self.model_.state_dict() if hasattr(self.model_, "state_dict")
@@ -785,10 +786,6 @@ def best_f1_threshold(positive: np.ndarray, scores: np.ndarray) -> float:
     cut = s[last][best]
     below = s[s < cut]
     return float((cut + below.max()) / 2) if len(below) else float(cut)
-
-
-def _plain(value: Any) -> Any:
-    return value.item() if hasattr(value, "item") else value
 
 
 def _labels_from_task(kind: str, classes: list, task: dict, node_ids: list[str]):

@@ -28,6 +28,7 @@ from torch_geometric.data import Data
 from graphgen.estimators.base import GraphgenEstimator
 from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.models.graph_net import GraphNet
+from graphgen.scalars import plain
 from graphgen.split import Split
 from graphgen.train.seeding import seed_everything
 from graphgen.train.tasks import GraphSet, GraphSetTask
@@ -110,10 +111,9 @@ class GraphClassifier(ClassifierMixin, GraphgenEstimator):
             raise DataFormatError(f"fit needs two classes or more, got {list(self.classes_)}")
         counts = pd.Series(labels).value_counts()
         if counts.min() < 2:
-            rare = counts.idxmin()
-            rare = rare.item() if hasattr(rare, "item") else rare
-            raise DataFormatError(f"class {rare!r} has a single graph; each class "
-                                  "needs two or more (one to train on, one to validate with)")
+            raise DataFormatError(f"class {plain(counts.idxmin())!r} has a single graph; each "
+                                  "class needs two or more (one to train on, one to validate "
+                                  "with)")
         ids = pd.Index([str(i) for i in range(len(graphs))])
         series = pd.Series(labels, index=ids)
         data = GraphSet(graphs)

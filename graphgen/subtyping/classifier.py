@@ -19,6 +19,7 @@ from graphgen.graph.coexpression import coexpression_graph
 from graphgen.models.mlp import MLP
 from graphgen.models.multiomics_gcn import MultiOmicsGCN
 from graphgen.models.sample_graph import SampleGraphNet
+from graphgen.scalars import plain
 from graphgen.subtyping.combat import ComBat
 from graphgen.subtyping.omics import OmicsScaler, align_omics, as_omics
 from graphgen.subtyping.views import (
@@ -40,10 +41,6 @@ __all__ = ["SUBTYPE_TRAINER", "SubtypeClassifier"]
 #: The trainer settings of ``SubtypeClassifier(trainer=None)``.
 SUBTYPE_TRAINER = TrainerConfig(max_epochs=200, patience=30, lr=0.005, weight_decay=5e-4,
                                 monitor="loss", batch_size=64)
-
-
-def _plain(value):
-    return value.item() if hasattr(value, "item") else value
 
 log = logging.getLogger(__name__)
 View = Literal["expression-graph", "patient-graph", "propagation", "features"]
@@ -383,7 +380,7 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
         """
         proba = self.predict_proba(omics, batch)
         labels = labels.loc[proba.index]
-        unseen = sorted(_plain(c) for c in set(labels.unique()) - set(self.classes_))
+        unseen = sorted(plain(c) for c in set(labels.unique()) - set(self.classes_))
         if unseen:
             raise DataFormatError(f"score: classes {unseen} were not seen in fit "
                                   f"(classes_: {self.classes_})")

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from graphgen.exceptions import ConfoundedDesignError, DataFormatError, NotFittedError
+from graphgen.scalars import plain
 from graphgen.train.splits import check_groups
 
 __all__ = ["ComBat", "check_correctable"]
@@ -199,7 +200,7 @@ def check_correctable(batch: pd.Series, labels: pd.Series) -> None:
     single = table.index[(table > 0).sum(axis=1) == 1]
     if len(single):
         parts = [f"batch {str(b)!r} holds only class "
-                 f"{_plain(table.columns[table.loc[b] > 0][0])!r} "
+                 f"{plain(table.columns[table.loc[b] > 0][0])!r} "
                  f"({int(table.loc[b].sum())} samples)" for b in single]
         raise ConfoundedDesignError(
             "batch correction refused: " + "; ".join(parts) + "; a batch effect cannot be told "
@@ -222,7 +223,3 @@ def _checked(table: pd.DataFrame, batch, what: str) -> tuple[np.ndarray, pd.Seri
                               f"feature {table.columns[cols[0]]!r}")
     groups = check_groups(batch, table.index, what=f"{what}: batch", min_groups=1)
     return values, groups
-
-
-def _plain(value):
-    return value.item() if hasattr(value, "item") else value

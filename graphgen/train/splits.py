@@ -19,6 +19,7 @@ import pandas as pd
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold, train_test_split
 
 from graphgen.exceptions import ConfigError, DataFormatError
+from graphgen.scalars import plain
 from graphgen.split import Split
 
 __all__ = ["Split", "check_groups", "check_groups_apart", "kfold_splits",
@@ -161,7 +162,7 @@ def stratified_split(
             "a classifier needs at least two"
         )
     smallest = counts.index[counts.argmin()]
-    smallest = smallest.item() if hasattr(smallest, "item") else smallest
+    smallest = plain(smallest)
     if counts.min() < 3:
         raise DataFormatError(
             f"stratified_split: class {smallest!r} has {counts.min()} gene(s); each class needs "
@@ -381,7 +382,7 @@ def train_val_split(labels: pd.Series | pd.DataFrame, *, val_size: float = 0.2,
         n_val = math.ceil(val_size * len(key))
         if counts.min() < 2:
             raise DataFormatError(
-                f"train_val_split: class {_plain(counts.idxmin())!r} has a single labelled "
+                f"train_val_split: class {plain(counts.idxmin())!r} has a single labelled "
                 "gene; each class needs at least two (one to train on, one to validate with)")
         if n_val < len(counts) or len(key) - n_val < len(counts):
             raise DataFormatError(
@@ -391,10 +392,6 @@ def train_val_split(labels: pd.Series | pd.DataFrame, *, val_size: float = 0.2,
     train, val = _carve_validation(key.index.to_numpy(), key.to_numpy(), val_size, seed)
     return Split(train=pd.Index(np.sort(train)), val=pd.Index(np.sort(val)),
                  test=pd.Index([], dtype=object), name="train/val")
-
-
-def _plain(value):
-    return value.item() if hasattr(value, "item") else value
 
 
 def leave_one_group_out(
