@@ -438,20 +438,23 @@ def _describe(result: object) -> str:
 
 
 def main() -> int:
-    logging.disable(logging.WARNING)
-    rows, unexpected = [], 0
-    with tempfile.TemporaryDirectory() as folder:
-        tmp = Path(folder)
-        for area, case, call in _cases(tmp):
-            try:
-                outcome = _describe(call())
-            except GraphgenError as exc:
-                message = str(exc).replace(str(tmp), "<tmp>").replace("|", "\\|")
-                outcome = f"`{type(exc).__name__}`: {message}"
-            except Exception as exc:  # noqa: BLE001 - reported, not hidden
-                outcome = f"UNEXPECTED {type(exc).__name__}: {exc}"
-            unexpected += outcome.startswith("UNEXPECTED")
-            rows.append((area, case, outcome.replace("\n", " ")))
+    logging.disable(logging.WARNING)  # the table shows the errors, not the log lines
+    try:
+        rows, unexpected = [], 0
+        with tempfile.TemporaryDirectory() as folder:
+            tmp = Path(folder)
+            for area, case, call in _cases(tmp):
+                try:
+                    outcome = _describe(call())
+                except GraphgenError as exc:
+                    message = str(exc).replace(str(tmp), "<tmp>").replace("|", "\\|")
+                    outcome = f"`{type(exc).__name__}`: {message}"
+                except Exception as exc:  # noqa: BLE001 - reported, not hidden
+                    outcome = f"UNEXPECTED {type(exc).__name__}: {exc}"
+                unexpected += outcome.startswith("UNEXPECTED")
+                rows.append((area, case, outcome.replace("\n", " ")))
+    finally:
+        logging.disable(logging.NOTSET)  # run in-process by the tests
     print("| area | bad input | what it gets |")
     print("|---|---|---|")
     for area, case, outcome in rows:
