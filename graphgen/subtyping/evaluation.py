@@ -28,6 +28,7 @@ from graphgen.train.confounding import (
     confounding_table,
     contingency,
     covariate_proba,
+    covariate_table,
 )
 from graphgen.train.metrics import roc_auc
 from graphgen.train.run_folder import RunFolder
@@ -226,8 +227,9 @@ def compare_subtyping(
     if batch_correction is not None and batch is None:
         raise ConfigError("compare_subtyping: batch_correction='combat' needs batch= (the "
                           "processing batch of each sample)")
-    covariate_table = _covariates(covariates, {"group": group, "batch": batch}, y.index)
-    confounding = None if covariate_table is None else confounding_table(covariate_table, y)
+    covariate_columns = covariate_table(covariates, {"group": group, "batch": batch}, y.index,
+                                        what="compare_subtyping")
+    confounding = None if covariate_columns is None else confounding_table(covariate_columns, y)
     for split in splits if group is not None else ():
         check_groups_apart(split, group)
     rows, predictions = [], []
@@ -264,9 +266,9 @@ def compare_subtyping(
                                   f"use one of {[*_VIEWS, *_SKLEARN, 'mogonet']}")
             _record(rows, predictions, name, split, seed, y, proba,
                     time.perf_counter() - start)
-        for column in () if covariate_table is None else covariate_table.columns:
+        for column in () if covariate_columns is None else covariate_columns.columns:
             start = time.perf_counter()
-            values = covariate_table[column]
+            values = covariate_columns[column]
             proba = covariate_proba(values.loc[train], y.loc[train], values.loc[test])
             _record(rows, predictions, f"{column} only", split, seed, y, proba,
                     time.perf_counter() - start)
@@ -287,35 +289,6 @@ def _record(rows: list, predictions: list, name: str, split: Split, seed: int, y
     frame.insert(3, "label", truth.to_numpy())
     predictions.append(frame)
     log.info("%s %s: accuracy %.3f", name, split.name, rows[-1]["accuracy"])
-
-
-def _covariates(covariates: pd.DataFrame | pd.Series | None,
-                named: dict[str, pd.Series | None], samples: pd.Index) -> pd.DataFrame | None:
-    """The covariates on the labelled samples, with the groups and the batch added (each
-    distinct series once)."""
-    table = pd.DataFrame(index=samples)
-    if covariates is not None:
-        frame = covariates.to_frame(covariates.name or "covariate") if isinstance(
-            covariates, pd.Series) else covariates
-        frame = frame.set_axis([str(i) for i in frame.index])
-        missing = samples.difference(frame.index, sort=False)
-        if len(missing):
-            raise DataFormatError(f"compare_subtyping: covariates lack {len(missing)} samples, "
-                                  f"e.g. {missing[:5].tolist()}")
-        table = frame.loc[samples].copy()
-    for name, series in named.items():
-        if series is None:
-            continue
-        same = [c for c in table.columns
-                if table[c].astype(str).map(_strip_zero).equals(series.loc[samples])]
-        if not same:
-            table[name if name not in table.columns else f"{name} (argument)"] = \
-                series.loc[samples]
-    return table if len(table.columns) else None
-
-
-def _strip_zero(value: str) -> str:
-    return value[:-2] if value.endswith(".0") else value
 
 
 def _contingency(y: pd.Series, group: pd.Series | None, batch: pd.Series | None

@@ -24,7 +24,12 @@ from graphgen.graph.nodes import float_features, node_index
 from graphgen.labels import align_labels
 from graphgen.models.propagation import DegreeScorer
 from graphgen.models.registry import GRAPH_ONLY, build_model
-from graphgen.train.confounding import confounding_table, covariate_proba, covariate_values
+from graphgen.train.confounding import (
+    confounding_table,
+    covariate_proba,
+    covariate_table,
+    covariate_values,
+)
 from graphgen.train.fitting import fit_model
 from graphgen.train.label_features import LabelFeatures, add_label_features
 from graphgen.train.metrics import degree_stratified_auprc
@@ -371,11 +376,13 @@ def cross_validate(
         True
     """
     labels = align_labels(labels, _items(data)).labels
+    checked = None
     if groups is not None:  # every split first: fail before anything trains
         checked = check_groups(groups, labels.index, what="groups")
         for split in splits:
             check_groups_apart(split, checked)
-    table = _covariate_table(covariates, groups, labels)
+    table = covariate_table(covariates, {"group": checked}, labels.index,
+                            what="cross_validate")
     multilabel = isinstance(labels, pd.DataFrame)
     confounding = None if table is None or multilabel else confounding_table(table, labels)
     rows = table if not multilabel or covariates is not None else None  # rows: single-label
@@ -407,19 +414,6 @@ def cross_validate(
             frame = pd.Series(mean, index=result.scores.index, name=name)
         out_of_fold[name] = frame[counts[name] > 0]
     return CVResult(results=results, out_of_fold=out_of_fold, confounding=confounding)
-
-
-def _covariate_table(covariates: pd.DataFrame | None, groups: pd.Series | None,
-                     labels: pd.Series | pd.DataFrame) -> pd.DataFrame | None:
-    """The covariates on the labelled ids, with the groups as ``"group"``."""
-    if covariates is None and groups is None:
-        return None
-    table = pd.DataFrame(index=labels.index) if covariates is None else \
-        covariates.set_axis([str(i) for i in covariates.index])
-    if groups is not None and "group" not in table.columns:
-        table = table.assign(group=check_groups(groups, labels.index,
-                                                what="groups").reindex(table.index))
-    return table
 
 
 def results_table(results: list[ModelResult]) -> pd.DataFrame:

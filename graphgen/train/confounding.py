@@ -27,7 +27,7 @@ from graphgen.train.metrics import roc_auc
 from graphgen.train.splits import check_groups
 
 __all__ = ["CONFOUNDING_AUROC", "ConfoundingWarning", "confounding_table", "contingency",
-           "covariate_proba", "covariate_values", "is_categorical"]
+           "covariate_proba", "covariate_table", "covariate_values", "is_categorical"]
 
 #: Cross-validated AUROC of a covariate alone from which :func:`confounding_table` warns. A
 #: covariate independent of the label scores about 0.5; 0.7 means it ranks a random positive
@@ -172,6 +172,47 @@ def confounding_table(
                        "covariate-only row and split by it (groups=, leave_one_group_out)")
             warnings.warn(message, ConfoundingWarning, stacklevel=2)
     return table
+
+
+def covariate_table(covariates: pd.DataFrame | pd.Series | None,
+                    named: dict[str, pd.Series | None], ids: pd.Index, *,
+                    what: str = "covariates") -> pd.DataFrame | None:
+    """The covariates on ``ids``, with the named groupings (groups, batch) added as columns:
+    the one table behind every comparison's covariate-only rows and confounding check.
+
+    Args:
+        covariates: ids x covariates (or one covariate as a Series), or ``None``.
+        named: name -> a checked grouping (:func:`~graphgen.train.splits.check_groups`) or
+            ``None``; one equal to a covariate already in the table is not added again.
+        ids: the labelled ids (genes or samples).
+        what: how the message names the caller.
+
+    Returns:
+        ``DataFrame`` indexed by ``ids`` as strings, or ``None`` when there is no column.
+
+    Raises:
+        DataFormatError: covariates that lack some ids (named).
+    """
+    ids = pd.Index([str(i) for i in ids])
+    table = pd.DataFrame(index=ids)
+    if covariates is not None:
+        frame = covariates.to_frame(covariates.name or "covariate") if isinstance(
+            covariates, pd.Series) else covariates
+        frame = frame.set_axis([str(i) for i in frame.index])
+        missing = ids.difference(frame.index, sort=False)
+        if len(missing):
+            raise DataFormatError(f"{what}: covariates lack {len(missing)} of the {len(ids)} "
+                                  f"ids, e.g. {missing[:5].tolist()}")
+        table = frame.loc[ids].copy()
+    for name, grouping in named.items():
+        if grouping is None:
+            continue
+        values = grouping.loc[ids]
+        if any(check_groups(table[c], ids, min_groups=1).equals(values)
+               for c in table.columns if is_categorical(table[c])):
+            continue  # the same grouping under another name: one row, not two
+        table[name if name not in table.columns else f"{name} (argument)"] = values
+    return table if len(table.columns) else None
 
 
 def covariate_values(column: pd.Series, ids: pd.Index, name: str) -> pd.Series:
