@@ -342,7 +342,10 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
         tasks use one such threshold per label; multi-class tasks take the most probable
         class.
         """
-        proba = self.predict_proba(genes, data=data)
+        return self._called(self.predict_proba(genes, data=data))
+
+    def _called(self, proba: pd.DataFrame) -> pd.Series | pd.DataFrame:
+        """:meth:`predict` from probabilities already computed (inference runs once)."""
         if self.kind_ == "multilabel":
             return (proba >= self.threshold_.reindex(proba.columns).to_numpy()).astype(
                 np.int64)
@@ -435,7 +438,7 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
         if label not in self.classes_:
             raise ConfigError(f"top_unlabelled: label {label!r} is not one of {self.classes_}")
         proba = self.predict_proba()
-        predicted = self.predict()
+        predicted = self._called(proba)
         degree = node_degree(self.data_).to_numpy()
         table = pd.DataFrame({"score": proba[label].to_numpy(), "degree": degree,
                               "degree_percentile": degree_percentile(
@@ -511,7 +514,7 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
 
         self._check_fitted()
         proba = self.predict_proba()
-        predicted = self.predict()
+        predicted = self._called(proba)
         G = to_networkx(self.data_) if graph is None else graph.copy()
         columns = {f"{prefix}{c}": proba[c].astype(float) for c in proba.columns}
         if isinstance(predicted, pd.DataFrame):
