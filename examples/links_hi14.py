@@ -25,9 +25,10 @@ import pandas as pd
 import torch
 
 import graphgen
+from graphgen.graph.nodes import node_degree
 from graphgen.io import EdgeListFormat
 from graphgen.links import candidate_metrics, edge_split
-from graphgen.links.heuristics import candidate_blocks, neighbour_matrix
+from graphgen.links.heuristics import candidate_blocks
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data"
 METHODS = {"L3 (Kovács et al.)": "l3", "resource allocation": "resource_allocation",
@@ -78,7 +79,7 @@ def main() -> None:
         known_pairs = np.sort(split.train, axis=1)
         candidate = np.ones_like(upper)
         candidate[_index(known_pairs[:, 0], known_pairs[:, 1], n)] = False
-        degree = np.asarray(neighbour_matrix(known).sum(axis=1)).ravel()
+        degree = node_degree(known).to_numpy().astype(np.float64)
         r, c = np.triu_indices(n, k=1)
         results = {name: _scores(known, method) for name, method in METHODS.items()}
         results["preferential attachment"] = degree[r] * degree[c]

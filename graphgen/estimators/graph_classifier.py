@@ -13,7 +13,6 @@ part and its test accuracies averaged.
 
 from __future__ import annotations
 
-import copy
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -27,6 +26,7 @@ from torch_geometric.data import Data
 
 from graphgen.estimators.base import GraphgenEstimator
 from graphgen.exceptions import ConfigError, DataFormatError
+from graphgen.graph.nodes import float_features
 from graphgen.models.graph_net import GraphNet
 from graphgen.scalars import plain
 from graphgen.split import Split
@@ -181,10 +181,7 @@ def _check(graphs: Sequence, y: Sequence | None, need_labels: bool = True):
                                   + ("none" if edges is None else f"shape {tuple(edges.shape)}"
                                      + (f", values {int(edges.min())}..{int(edges.max())}"
                                         if edges.numel() else "")))
-        if g.x.dtype != torch.float32:
-            g = copy.copy(g)
-            g.x = g.x.float()  # float64 (or integer) features as the models' float32
-        checked.append(g)
+        checked.append(float_features(g))  # float64 (or integer) features as float32
     graphs = checked
     if y is None:
         if not need_labels:

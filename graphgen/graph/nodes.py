@@ -7,13 +7,14 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 import torch
 from torch_geometric.data import Data
 
 from graphgen.exceptions import DataFormatError, IdMappingError
 
-__all__ = ["MAX_FEATURE", "check_node_features", "float_features", "node_degree",
-           "node_index", "node_positions"]
+__all__ = ["MAX_FEATURE", "check_node_features", "float_features", "neighbour_matrix",
+           "node_degree", "node_index", "node_positions"]
 
 #: The largest feature value (in absolute value) a model accepts: raw read counts stay far
 #: below it; a value like 1e30 saturates every layer, so every probability is the same.
@@ -56,11 +57,29 @@ def node_degree(data: Data) -> pd.Series:
         >>> node_degree(g).to_dict()
         {'A': 1, 'B': 2, 'C': 1}
     """
-    edges = data.edge_index.cpu().numpy()
-    pairs = np.unique(np.concatenate([edges, edges[::-1]], axis=1), axis=1)
-    pairs = pairs[:, pairs[0] != pairs[1]]
-    counts = np.bincount(pairs[0], minlength=data.num_nodes)
+    counts = np.asarray(neighbour_matrix(data).sum(axis=1)).ravel()
     return pd.Series(counts.astype(np.int64), index=node_index(data), name="degree")
+
+
+def neighbour_matrix(data: Data) -> sp.csr_matrix:
+    """The binary, symmetric adjacency of ``data``'s interactions: ``1`` where two genes
+    interact in either stored direction, no self-loops, duplicates counted once. The one
+    definition of "interaction partners" (:func:`node_degree` counts them; the link
+    heuristics read them).
+
+    Example:
+        >>> g = Data(edge_index=torch.tensor([[0, 0, 1], [1, 1, 1]]), num_nodes=2)
+        >>> neighbour_matrix(g).toarray().tolist()
+        [[0.0, 1.0], [1.0, 0.0]]
+    """
+    src, dst = data.edge_index.cpu().numpy()
+    keep = src != dst
+    src, dst = src[keep], dst[keep]
+    n = data.num_nodes
+    a = sp.csr_matrix((np.ones(2 * len(src)), (np.r_[src, dst], np.r_[dst, src])),
+                      shape=(n, n))
+    a.data[:] = 1.0  # duplicates and both stored directions count once
+    return a
 
 
 def node_positions(data: Data, genes: Iterable[str], *, what: str = "genes") -> np.ndarray:

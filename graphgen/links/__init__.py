@@ -6,7 +6,7 @@ leak-free edge splits with negatives that are no known edge (:mod:`graphgen.link
 
 from graphgen.links.heuristics import HEURISTICS, pair_scores, top_pairs
 from graphgen.links.metrics import candidate_metrics, hits_at_k, mean_reciprocal_rank
-from graphgen.links.splits import EdgeSplit, edge_split, is_undirected, new_pairs
+from graphgen.links.splits import EdgeSplit, edge_split, new_pairs
 
 __all__ = ["HEURISTICS", "EdgeSplit", "candidate_metrics", "edge_split", "hits_at_k",
-           "is_undirected", "mean_reciprocal_rank", "new_pairs", "pair_scores", "top_pairs"]
+           "mean_reciprocal_rank", "new_pairs", "pair_scores", "top_pairs"]

@@ -29,32 +29,26 @@ import scipy.sparse as sp
 from torch_geometric.data import Data
 
 from graphgen.exceptions import ConfigError, DataFormatError
-from graphgen.graph.nodes import node_positions
+from graphgen.graph.nodes import neighbour_matrix, node_positions
 
-__all__ = ["HEURISTICS", "SPARSE_HEURISTICS", "candidate_blocks", "neighbour_matrix",
-           "pair_scores", "top_pairs"]
+__all__ = ["HEURISTICS", "SPARSE_HEURISTICS", "candidate_blocks", "pair_scores",
+           "top_pairs"]
 
 #: The heuristics :func:`pair_scores` computes.
 HEURISTICS = ("common_neighbours", "jaccard", "adamic_adar", "resource_allocation",
               "preferential_attachment", "l3")
 
 
-def neighbour_matrix(data: Data) -> sp.csr_matrix:
-    """The binary, symmetric adjacency of ``data``'s interactions (no self-loops).
+def _adjacency(data: Data) -> sp.csr_matrix:
+    """The interaction partners (:func:`~graphgen.graph.nodes.neighbour_matrix`) of a graph
+    that has some.
 
     Raises:
         DataFormatError: a graph without edges.
     """
-    edges = data.edge_index.cpu().numpy()
-    if edges.shape[1] == 0:
+    if data.edge_index.shape[1] == 0:
         raise DataFormatError("link heuristics need a graph with edges; this one has none")
-    n = data.num_nodes
-    keep = edges[0] != edges[1]
-    src, dst = edges[0][keep], edges[1][keep]
-    a = sp.csr_matrix((np.ones(2 * len(src)), (np.r_[src, dst], np.r_[dst, src])),
-                      shape=(n, n))
-    a.data[:] = 1.0  # duplicates and both stored directions count once
-    return a
+    return neighbour_matrix(data)
 
 
 def pair_scores(data: Data, pairs: Sequence[tuple[str, str]] | pd.DataFrame, *,
@@ -95,7 +89,7 @@ def pair_scores(data: Data, pairs: Sequence[tuple[str, str]] | pd.DataFrame, *,
     frame = frame.astype(str).set_axis(["source", "target"], axis=1).reset_index(drop=True)
     a_pos = node_positions(data, frame["source"], what="pair genes")
     b_pos = node_positions(data, frame["target"], what="pair genes")
-    adjacency = neighbour_matrix(data)
+    adjacency = _adjacency(data)
     degree = np.asarray(adjacency.sum(axis=1)).ravel()
     rows_a, rows_b = adjacency[a_pos], adjacency[b_pos]
     out = frame.copy()
@@ -143,7 +137,7 @@ def candidate_blocks(data: Data, method: str, *, block: int = 1024):
     if method not in SPARSE_HEURISTICS:
         raise ConfigError(f"candidate scores: method must be one of {list(SPARSE_HEURISTICS)}, "
                           f"got {method!r}")
-    adjacency = neighbour_matrix(data)
+    adjacency = _adjacency(data)
     n = adjacency.shape[0]
     degree = np.asarray(adjacency.sum(axis=1)).ravel()
     if method == "l3":

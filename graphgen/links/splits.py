@@ -23,14 +23,14 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 import torch
 from torch_geometric.data import Data
 
 from graphgen.exceptions import ConfigError, DataFormatError
-from graphgen.graph.nodes import node_index
+from graphgen.graph.convert import is_undirected
+from graphgen.graph.nodes import neighbour_matrix, node_index
 
-__all__ = ["EdgeSplit", "edge_split", "is_undirected", "new_pairs"]
+__all__ = ["EdgeSplit", "edge_split", "new_pairs"]
 
 
 @dataclass(frozen=True)
@@ -64,16 +64,6 @@ class EdgeSplit:
                        np.zeros(len(getattr(self, f"{part}_negatives")), dtype=np.int64)]
         return pd.DataFrame({"source": genes[pairs[:, 0]], "target": genes[pairs[:, 1]],
                              "label": labels})
-
-
-def is_undirected(data: Data) -> bool:
-    """Whether every edge of ``data`` is stored in both directions (self-loops aside)."""
-    src, dst = data.edge_index.cpu().numpy()
-    keep = src != dst
-    n = data.num_nodes
-    forward = np.unique(src[keep].astype(np.int64) * n + dst[keep])
-    backward = np.unique(dst[keep].astype(np.int64) * n + src[keep])
-    return len(forward) == len(backward) and bool(np.array_equal(forward, backward))
 
 
 def edge_split(data: Data, *, val_size: float = 0.1, test_size: float = 0.1,
@@ -174,9 +164,7 @@ def _negatives(n: int, known: set, count: int, directed: bool, hard: bool, data:
     if count == 0:
         return np.zeros((0, 2), dtype=np.int64)
     if hard:
-        a = sp.csr_matrix((np.ones(data.edge_index.shape[1]),
-                           tuple(data.edge_index.cpu().numpy())), shape=(n, n))
-        a = ((a + a.T) > 0).astype(np.float64)
+        a = neighbour_matrix(data)
         two = (a @ a).tocoo()
         keys = two.row.astype(np.int64) * n + two.col
         keys = keys[(two.row != two.col) & (directed | (two.row < two.col))]

@@ -7,7 +7,8 @@ import torch
 from torch_geometric.data import Data
 
 from graphgen import ConfigError, DataFormatError
-from graphgen.links import edge_split, is_undirected, new_pairs
+from graphgen.graph import is_undirected
+from graphgen.links import edge_split, new_pairs
 
 
 def _ppi(n=60, m=180, seed=0):
