@@ -492,18 +492,22 @@ def _check_nul(frame: pd.DataFrame, path: Path) -> None:
     """The columnar engines keep NUL bytes: refuse them as the pandas path does."""
     for column in frame.columns:
         values = frame[column]
-        if isinstance(values.dtype, pd.CategoricalDtype):
-            categories = pd.Series(values.cat.categories, dtype=object)
-            if not categories.map(lambda v: isinstance(v, str) and "\x00" in v).any():
+        if isinstance(values.dtype, pd.CategoricalDtype):  # test the few categories first
+            if not _has_nul(pd.Series(values.cat.categories, dtype=object)).any():
                 continue
         elif values.dtype != object:
             continue
-        hit = values.map(lambda v: isinstance(v, str) and "\x00" in v).to_numpy(dtype=bool)
+        hit = _has_nul(values.astype(object)).to_numpy(dtype=bool)
         if hit.any():
             line = int(frame.index[np.argmax(hit)])
             raise DataFormatError(f"{path}, line {line}: a NUL byte (\\x00) in column "
                                   f"{column!r}; a table of ids must not hold one (is it a "
                                   "binary file, or a field padded with zeros?)")
+
+
+def _has_nul(values: pd.Series) -> pd.Series:
+    """Whether each text value holds a NUL byte (non-text values: no)."""
+    return values.str.contains("\x00", regex=False, na=False)
 
 
 def _raise_ragged(path: Path, sep: str, n_fields: int, skip_lines: int) -> None:
