@@ -35,13 +35,14 @@ MLP = {"hidden_channels": 64, "dropout": 0.5}
 
 
 def candidates(ppi) -> dict:
-    out = {f"propagation r={r}, {n} latent genes": {"kind": "propagation", "network": ppi,
-                                                    "restart": r, "latent": n, **MLP}
+    out = {f"propagation r={r}, {n} latent genes": {"kind": "propagation", "head": "mlp",
+                                                    "network": ppi, "restart": r, "latent": n,
+                                                    **MLP}
            for r in (0.3, 0.5, 0.8) for n in (0, 500)}
     out["expression graph (co-expression of training patients), flatten"] = {
         "kind": "expression-graph", "network": "coexpression", "pooling": "flatten",
         "num_layers": 1, "hidden_channels": 8}
-    out["features (MLP, no network)"] = {"kind": "features", **MLP}
+    out["features (MLP, no network)"] = {"kind": "features", "head": "mlp", **MLP}
     for c in (0.1, 1.0):
         for weight in (None, "balanced"):
             out[f"logistic regression, C={c}" + (", balanced classes" if weight else "")] = {

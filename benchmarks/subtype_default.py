@@ -36,9 +36,11 @@ CANDIDATES = {
         "num_layers": 1, "hidden_channels": 8},
     "patient graph, VCDN fusion": {"kind": "patient-graph", "fusion": "vcdn", "k": 10,
                                    "hidden_channels": 64, "dropout": 0.5},
-    "features (MLP, 64 hidden, dropout 0.5)": {"kind": "features", "hidden_channels": 64,
+    "features (MLP, 64 hidden, dropout 0.5)": {"kind": "features", "head": "mlp",
+                                               "hidden_channels": 64,
                                                "dropout": 0.5},
-    "features (MLP, SubtypeClassifier's sizes: 32 hidden, dropout 0.3)": {"kind": "features"},
+    "features (MLP, SubtypeClassifier's sizes: 32 hidden, dropout 0.3)": {"kind": "features",
+                                                                          "head": "mlp"},
 }
 
 

@@ -98,7 +98,7 @@ def main() -> None:
     print()
 
     models = {"logistic regression (class-balanced)": LOGREG,
-              "SubtypeClassifier() (features view)": {"kind": "features"}}
+              "MLP (features view)": {"kind": "features", "head": "mlp"}}
     rows = {}
     for name, result in random_cv(x, y, batch, models, k=5).iterrows():
         rows[("all 57 arrays", "random stratified 5-fold", "none", name)] = result

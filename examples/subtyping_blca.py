@@ -24,7 +24,8 @@ MODELS = {
     "expression_graph_gcn": {"kind": "expression-graph", "conv": "gcn", "pooling": "flatten",
                              "num_layers": 1, "hidden_channels": 2, "max_epochs": 100,
                              "patience": 20, "batch_size": 8},
-    "mlp": {"kind": "features", "hidden_channels": 32, "max_epochs": 100, "patience": 20},
+    "mlp": {"kind": "features", "head": "mlp",
+            "hidden_channels": 32, "max_epochs": 100, "patience": 20},
     "logreg": {"kind": "logreg", "C": 0.1},
     "random_forest": {"kind": "random_forest", "n_estimators": 300},
 }

@@ -45,7 +45,9 @@ class GraphgenEstimator(BaseEstimator):
             default = signature.parameters[name].default
             if default is inspect.Parameter.empty or not _equal(value, default):
                 shown.append(f"{name}={_short(value)}")
-        return f"{type(self).__name__}({', '.join(shown)})"
+        text = f"{type(self).__name__}({', '.join(shown)})"
+        selection = getattr(self, "selection_", None)
+        return text if selection is None else f"{text} [auto chose {selection.chosen.name!r}]"
 
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "model_")

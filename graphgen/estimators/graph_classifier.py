@@ -14,6 +14,7 @@ part and its test accuracies averaged.
 from __future__ import annotations
 
 import itertools
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -21,11 +22,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import torch
-from sklearn.base import ClassifierMixin
+from sklearn.base import ClassifierMixin, clone
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.model_selection import StratifiedKFold
 from torch_geometric.data import Data
 
 from graphgen.estimators.base import GraphgenEstimator
+from graphgen.estimators.selection import (
+    Candidate,
+    check_budget,
+    resolve_candidates,
+    select,
+)
 from graphgen.exceptions import ConfigError, DataFormatError
+from graphgen.features.graph_statistics import graph_statistics
 from graphgen.graph.nodes import float_features
 from graphgen.models.graph_net import GraphNet
 from graphgen.scalars import plain
@@ -34,15 +44,37 @@ from graphgen.train.seeding import seed_everything
 from graphgen.train.tasks import GraphSet, GraphSetTask
 from graphgen.train.trainer import Trainer, TrainerConfig
 
-__all__ = ["GraphClassifier", "GraphAssessment", "assess"]
+__all__ = ["GRAPH_BUDGET", "GRAPH_CANDIDATES", "GraphAssessment", "GraphClassifier", "assess"]
+
+log = logging.getLogger(__name__)
+
+#: The named candidates of ``conv="auto"`` (name -> parameters), cheapest first.
+GRAPH_CANDIDATES: dict[str, dict] = {
+    "statistics": {"conv": "statistics"},
+    "baseline": {"conv": "none"},
+    "gin": {"conv": "gin"},
+}
+#: Seconds ``conv="auto"`` may spend choosing (the first candidate always finishes).
+GRAPH_BUDGET = 900.0
+_CONVS = ("auto", "statistics", "none", "gin", "gcn", "sage")
 
 
 class GraphClassifier(ClassifierMixin, GraphgenEstimator):
-    """Classify graphs of different topologies with GIN, GCN or GraphSAGE and a readout.
+    """Classify graphs of different topologies: graph statistics, the structure-agnostic
+    baseline or a GNN, chosen on the user's own training graphs.
+
+    ``GraphClassifier()`` (``conv="auto"``) scores the candidates of
+    :data:`GRAPH_CANDIDATES` (graph statistics and a random forest, the structure-agnostic
+    baseline, GIN) on ``inner_folds`` stratified inner folds of the training graphs by
+    accuracy and refits the best on all of them (:mod:`graphgen.estimators.selection`;
+    ``selection_`` holds the table). ``budget`` bounds the seconds spent choosing.
 
     Args:
-        conv: ``"gin"`` (default), ``"gcn"``, ``"sage"``, or ``"none"`` for the
-            structure-agnostic baseline (readout of the node features, then an MLP).
+        conv: ``"auto"`` (default), ``"statistics"`` (sizes, degree distribution and summed
+            node features, :func:`~graphgen.features.graph_statistics.graph_statistics`, read
+            by a 500-tree random forest: no message passing), ``"none"`` (the
+            structure-agnostic baseline: readout of the node features, then an MLP),
+            ``"gin"``, ``"gcn"`` or ``"sage"``.
         readout: ``"sum"`` (default), ``"mean"`` or ``"attention"``.
         hidden_channels, num_layers, dropout: see :class:`~graphgen.models.graph_net.GraphNet`.
         val_size: share of the training graphs held out (stratified) to choose the epoch.
@@ -51,7 +83,20 @@ class GraphClassifier(ClassifierMixin, GraphgenEstimator):
             training graph then trains most members; a bagging-like average).
         trainer: training settings (default: 300 epochs, patience 50, lr 0.01, weight decay
             0, batches of 32 graphs, as Errica et al.'s GIN search space allows).
-        seed: seeds the validation split and the initialisation.
+        seed: seeds the validation split, the inner folds, the forest and the
+            initialisation.
+        candidates: ``conv="auto"``'s candidates: names of :data:`GRAPH_CANDIDATES`,
+            :class:`~graphgen.estimators.selection.Candidate` objects or name -> parameters
+            (default: all three).
+        budget: seconds ``conv="auto"`` may spend choosing (default :data:`GRAPH_BUDGET`,
+            900; ``None``: no limit).
+        inner_folds: inner folds of ``conv="auto"`` (default 3).
+
+    Attributes (after ``fit``):
+        classes_, conv_ (what was fitted), model_ and models_ (the network(s), or the
+        forest), result_ and results_ (training histories; ``None``/empty for the forest),
+        selection_ (the :class:`~graphgen.estimators.selection.Selection` of
+        ``conv="auto"``, else ``None``).
 
     Example:
         >>> import torch
@@ -68,10 +113,12 @@ class GraphClassifier(ClassifierMixin, GraphgenEstimator):
         ((2, 2), [0, 1])
     """
 
-    def __init__(self, conv: str = "gin", *, readout: str = "sum", hidden_channels: int = 64,
+    def __init__(self, conv: str = "auto", *, readout: str = "sum", hidden_channels: int = 64,
                  num_layers: int = 3, dropout: float = 0.5, val_size: float = 0.1,
                  ensemble: int = 1, trainer: TrainerConfig | None = None,
-                 seed: int = 0) -> None:
+                 seed: int = 0,
+                 candidates: Sequence[str | Candidate] | Mapping[str, Mapping] | None = None,
+                 budget: float | None = GRAPH_BUDGET, inner_folds: int = 3) -> None:
         self.conv = conv
         self.readout = readout
         self.hidden_channels = hidden_channels
@@ -81,6 +128,9 @@ class GraphClassifier(ClassifierMixin, GraphgenEstimator):
         self.ensemble = ensemble
         self.trainer = trainer
         self.seed = seed
+        self.candidates = candidates
+        self.budget = budget
+        self.inner_folds = inner_folds
 
     def _trainer_config(self, seed: int) -> TrainerConfig:
         if self.trainer is not None:
@@ -98,6 +148,9 @@ class GraphClassifier(ClassifierMixin, GraphgenEstimator):
             ConfigError: a bad hyper-parameter.
         """
         graphs, labels = _check(graphs, y)
+        if self.conv not in _CONVS:
+            raise ConfigError(f"GraphClassifier: conv must be one of {list(_CONVS)}, got "
+                              f"{self.conv!r}")
         if not 0 < self.val_size < 1:
             raise ConfigError(f"val_size must be in (0, 1), got {self.val_size!r}")
         if (not isinstance(self.ensemble, int) or isinstance(self.ensemble, bool)
@@ -114,6 +167,15 @@ class GraphClassifier(ClassifierMixin, GraphgenEstimator):
             raise DataFormatError(f"class {plain(counts.idxmin())!r} has a single graph; each "
                                   "class needs two or more (one to train on, one to validate "
                                   "with)")
+        if self.conv == "auto":
+            self._fit_auto(graphs, labels, counts)
+            return self
+        self.selection_, self.conv_ = None, self.conv
+        if self.conv == "statistics":
+            self.model_ = RandomForestClassifier(n_estimators=500, random_state=self.seed,
+                                                 n_jobs=1).fit(graph_statistics(graphs), labels)
+            self.models_, self.results_, self.result_ = [self.model_], [], None
+            return self
         ids = pd.Index([str(i) for i in range(len(graphs))])
         series = pd.Series(labels, index=ids)
         data = GraphSet(graphs)
@@ -135,10 +197,55 @@ class GraphClassifier(ClassifierMixin, GraphgenEstimator):
         self.model_, self.result_ = self.models_[0], self.results_[0]
         return self
 
+    def _fit_auto(self, graphs: list[Data], labels: np.ndarray, counts: pd.Series) -> None:
+        """Choose a candidate on inner folds of these graphs, then refit it on all."""
+        budget = check_budget(self.budget, "GraphClassifier")
+        if isinstance(self.inner_folds, bool) or not isinstance(self.inner_folds, int) \
+                or self.inner_folds < 2:
+            raise ConfigError(f"GraphClassifier: inner_folds must be an integer >= 2, got "
+                              f"{self.inner_folds!r}")
+        if counts.min() < self.inner_folds:
+            raise DataFormatError(f"GraphClassifier(conv='auto'): class "
+                                  f"{plain(counts.idxmin())!r} has {counts.min()} graph(s), "
+                                  f"fewer than inner_folds={self.inner_folds}; lower "
+                                  "inner_folds or fix conv")
+        candidates = resolve_candidates(self.candidates, GRAPH_CANDIDATES, list(GRAPH_CANDIDATES),
+                                        what="GraphClassifier(conv='auto')")
+        for item in candidates:
+            if item.params.get("conv") == "auto":
+                raise ConfigError(f"GraphClassifier: candidate {item.name!r} sets conv='auto'; "
+                                  "a candidate fixes a conv")
+        quiet = replace(self._trainer_config(self.seed), progress=False)
+        folds = list(StratifiedKFold(self.inner_folds, shuffle=True, random_state=self.seed)
+                     .split(np.zeros(len(labels)), labels))
+
+        def score(candidate: Candidate, fold) -> float:
+            train, val = fold
+            clf = self._candidate(candidate, trainer=quiet)
+            clf.fit([graphs[i] for i in train], labels[train])
+            return float(np.mean(clf.predict([graphs[i] for i in val]) == labels[val]))
+
+        selection = select(candidates, folds, score, metric="accuracy", budget=budget,
+                           what="GraphClassifier(conv='auto')")
+        best = self._candidate(selection.chosen, trainer=self.trainer).fit(graphs, labels)
+        for name, value in vars(best).items():
+            if name.endswith("_") and not name.startswith("_"):
+                setattr(self, name, value)
+        self.selection_ = selection
+        log.info("GraphClassifier(conv='auto') chose %s", selection.chosen.name)
+
+    def _candidate(self, candidate: Candidate, *, trainer: TrainerConfig | None
+                   ) -> GraphClassifier:
+        """A fixed-conv copy of this classifier with the candidate's parameters."""
+        return clone(self).set_params(**{"conv": "gin", "candidates": None, "trainer": trainer,
+                                         **candidate.params})
+
     def predict_proba(self, graphs: Sequence) -> np.ndarray:
         """``[len(graphs), n_classes]`` class probabilities (columns in ``classes_`` order)."""
         self._check_fitted()
         graphs, _ = _check(graphs, None, need_labels=False)
+        if self.conv_ == "statistics":
+            return self.model_.predict_proba(graph_statistics(graphs))
         data = GraphSet(graphs)
         return np.mean([torch.softmax(Trainer.predict(model, data, self.task_), dim=1).numpy()
                         for model in self.models_], axis=0)
@@ -248,8 +355,6 @@ def assess(graphs: Sequence, y: Sequence | None = None, *,
             above the graphs of the smallest class, ``final_runs`` below 1, ``inner_val``
             outside (0, 1).
     """
-    from sklearn.model_selection import StratifiedKFold
-
     graphs, labels = _check(graphs, y)
     grid = {"conv": ["gin"]} if grid is None else dict(grid)
     allowed = [k for k in GraphClassifier._get_param_names() if k not in ("seed", "trainer")]

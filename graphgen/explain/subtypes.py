@@ -62,17 +62,23 @@ def explain_samples(classifier, omics: Mapping[str, pd.DataFrame], *,
         ConfigError: unknown method, labels naming an unknown class.
         DataFormatError: omics that do not match the fitted ones.
     """
-    if getattr(classifier, "fitted_", None) is None:
+    if getattr(classifier, "model_", None) is None:
         raise NotFittedError("SubtypeClassifier is not fitted yet: call fit() before "
                              "explaining it")
+    if not isinstance(classifier.model_, torch.nn.Module):
+        raise ConfigError("explain_samples: the fitted head is a random forest, which has no "
+                          "gradients to attribute; fit with head='logreg' (or view='auto' "
+                          "with candidates that exclude 'random_forest') to explain samples")
     if method not in _CAPTUM:
         raise ConfigError(f"explain_samples: method must be one of {list(_CAPTUM)}, got "
                           f"{method!r}")
     captum = _captum()
     samples, data, rows = classifier.sample_view(omics, what="explain_samples")
-    columns = (list(classifier.genes_) if classifier.view == "expression-graph"
+    columns = (list(classifier.genes_) if classifier.view_ == "expression-graph"
                else list(data.feature_names))
-    members = [m.eval() for m in (classifier.fitted_.members or [classifier.model_])]
+    fitted = classifier.fitted_
+    members = [m.eval() for m in ((fitted.members if fitted is not None else None)
+                                  or [classifier.model_])]
     model = _Mean(members, data).eval()
     classes = [str(c) for c in classifier.classes_]
     with torch.no_grad():
@@ -87,7 +93,7 @@ def explain_samples(classifier, omics: Mapping[str, pd.DataFrame], *,
                               f"sample; unknown: {unknown[:5]}, missing: "
                               f"{known[known.isna()].index[:5].tolist()}")
         target = np.array([classes.index(c) for c in known])
-    if classifier.view == "patient-graph":
+    if classifier.view_ == "patient-graph":
         values = _patient_graph(captum, model, data, rows, target, method, steps, progress)
         frame = pd.DataFrame(values, index=samples, columns=columns)
         frame.attrs["target"] = pd.Series([classes[t] for t in target],

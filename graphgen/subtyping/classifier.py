@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+import warnings
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 import torch
-from sklearn.base import ClassifierMixin
+from sklearn.base import ClassifierMixin, clone
 from torch_geometric.data import Data
 
 from graphgen.estimators.base import GraphgenEstimator
+from graphgen.estimators.selection import (
+    Candidate,
+    check_budget,
+    resolve_candidates,
+    select,
+)
 from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.graph.coexpression import coexpression_graph
 from graphgen.models.mlp import MLP
@@ -21,6 +28,7 @@ from graphgen.models.multiomics_gcn import MultiOmicsGCN
 from graphgen.models.sample_graph import SampleGraphNet
 from graphgen.scalars import plain
 from graphgen.subtyping.combat import ComBat
+from graphgen.subtyping.heads import HEADS, block_weights, fit_forest, fit_logistic
 from graphgen.subtyping.omics import OmicsScaler, align_omics, as_omics
 from graphgen.subtyping.views import (
     ProfilePropagation,
@@ -28,29 +36,51 @@ from graphgen.subtyping.views import (
     feature_view,
     patient_graph_view,
 )
-from graphgen.train.confounding import confounding_table
+from graphgen.train.confounding import ConfoundingWarning, confounding_table
 from graphgen.train.fitting import fit_model
 from graphgen.train.metrics import classification_metrics
 from graphgen.train.seeding import seed_everything
-from graphgen.train.splits import check_groups, train_val_split
+from graphgen.train.splits import Split, check_groups, kfold_splits, train_val_split
 from graphgen.train.tasks import NodeClassificationTask, SampleGraphTask
 from graphgen.train.trainer import Trainer, TrainerConfig
 
-__all__ = ["SUBTYPE_TRAINER", "SubtypeClassifier"]
+__all__ = ["SUBTYPE_BUDGET", "SUBTYPE_CANDIDATES", "SUBTYPE_TRAINER", "SubtypeClassifier"]
 
 #: The trainer settings of ``SubtypeClassifier(trainer=None)``.
 SUBTYPE_TRAINER = TrainerConfig(max_epochs=200, patience=30, lr=0.005, weight_decay=5e-4,
                                 monitor="loss", batch_size=64)
 
 log = logging.getLogger(__name__)
-View = Literal["expression-graph", "patient-graph", "propagation", "features"]
-_VIEWS = ("expression-graph", "patient-graph", "propagation", "features")
+View = Literal["auto", "expression-graph", "patient-graph", "propagation", "features"]
+_VIEWS = ("auto", "expression-graph", "patient-graph", "propagation", "features")
+
+#: The named candidates of ``view="auto"`` (name -> parameters), cheapest first.
+SUBTYPE_CANDIDATES: dict[str, dict] = {
+    "logreg": {"view": "features", "head": "logreg"},
+    "random_forest": {"view": "features", "head": "random_forest"},
+    "mlp": {"view": "features", "head": "mlp"},
+    "propagation": {"view": "propagation", "head": "logreg"},
+    "patient-graph": {"view": "patient-graph"},
+    "expression-graph": {"view": "expression-graph"},
+}
+#: Seconds ``view="auto"`` may spend choosing (the first candidate always finishes).
+SUBTYPE_BUDGET = 600.0
+_METRICS = ("macro_f1", "accuracy", "auroc", "auprc")
 
 
 class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
-    """Classify samples from omics tables, through a graph view, with the one trainer.
+    """Classify samples from omics tables: the best of strong baselines and graph views,
+    chosen on the user's own training samples.
 
-    Views:
+    ``SubtypeClassifier()`` (``view="auto"``) scores a small, fixed list of candidates
+    (:data:`SUBTYPE_CANDIDATES`, cheapest first: class-balanced logistic regression and a
+    random forest on the standardised omics, the MLP, then the graph views the inputs allow)
+    on ``inner_folds`` stratified inner folds of the training samples (grouped when
+    ``groups`` are given), by ``selection_metric``, and refits the best on all of them
+    (:mod:`graphgen.estimators.selection`; ``selection_`` holds the table). No sample
+    outside ``fit``'s data is read. ``budget`` bounds the seconds spent choosing.
+
+    Views (``view=`` fixes one):
 
     * ``"expression-graph"``: each sample is a graph over a gene ``network`` (a PPI, a GRN,
       or ``"coexpression"``: a kNN co-expression graph built from the *training* samples);
@@ -63,15 +93,19 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
     * ``"propagation"``: each patient's profile smoothed over the whole gene ``network``,
       unmeasured genes as latent nodes (:class:`~graphgen.subtyping.views.ProfilePropagation`,
       network propagation as in network-based stratification), standardised again with the
-      training samples, then the features view's MLP.
-    * ``"features"``: an MLP on the concatenated omics, no graph (the baseline).
+      training samples, then the ``head``.
+    * ``"features"``: the concatenated omics, no graph, then the ``head``: class-balanced
+      logistic regression over equally weighted omics (``"logreg"``,
+      :mod:`graphgen.subtyping.heads`), a random forest or an MLP.
 
-    Every omics is standardised with the training samples' mean and sd. ``fit`` holds out
-    ``val_size`` of the samples (stratified; by whole groups when ``groups`` are given) to
-    choose the epoch.
+    Every omics is standardised with the training samples' mean and sd. The trained views
+    (graph views, the MLP head) hold out ``val_size`` of the samples (stratified; by whole
+    groups when ``groups`` are given) to choose the epoch; the scikit-learn heads fit on all
+    training samples.
 
     Groups and batches: ``fit(..., groups=)`` (patient, site or batch of each sample) keeps
-    every group on one side of the validation hold-out; ``fit(..., batch=)`` is the processing
+    every group on one side of the validation hold-out and of the inner folds;
+    ``fit(..., batch=)`` is the processing
     batch that ``batch_correction="combat"`` corrects with
     :class:`~graphgen.subtyping.combat.ComBat` fitted on the training samples only (it then
     needs ``batch`` in ``predict_proba`` too). Either is checked for confounding before
@@ -79,16 +113,19 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
     predicts the label).
 
     Args:
-        view: ``"expression-graph"``, ``"patient-graph"``, ``"propagation"`` or
-            ``"features"`` (default: the
-            best of the views and settings tried on validation samples of TCGA BRCA PAM50 and
-            ROSMAP, mean macro-F1 0.703 against 0.669 for the expression graph over a
-            co-expression network with a flatten readout, 0.638 for the patient graph and
-            0.526 for the expression graph with a mean readout;
-            ``benchmarks/subtype_default.py``). The graph views need a ``network`` (or
-            ``"coexpression"``) or several omics.
+        view: ``"auto"`` (default: choose on inner folds, see above),
+            ``"expression-graph"``, ``"patient-graph"``, ``"propagation"`` or
+            ``"features"``. The graph views need a ``network`` (or ``"coexpression"``).
         network: gene graph (``Data`` with ``node_ids``), or ``"coexpression"``
-            (expression-graph view only).
+            (expression-graph view only). With ``view="auto"`` a ``Data`` network adds the
+            propagation and expression-graph candidates, ``"coexpression"`` the
+            expression-graph one.
+        head: the features and propagation views' classifier: ``"logreg"`` (default: the
+            best head on validation samples of BRCA PAM50 and ROSMAP,
+            ``benchmarks/auto_defaults.py``), ``"random_forest"`` (500 trees) or ``"mlp"``.
+        C: inverse L2 strength of the logistic-regression head (default 10 over equally
+            weighted omics: the best of 1, 10 and 100 on inner folds of BRCA's training
+            patients, ``docs/subtyping.md``).
         conv, pooling, heads: expression-graph layers (``gcn``/``gat``), readout and GAT
             heads. ``pooling``: ``flatten`` (default: keeps gene identity for the head; the
             best readout on validation samples of BRCA PAM50 and ROSMAP, mean macro-F1 0.669
@@ -100,13 +137,13 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
         restart: restart probability of the propagation view's walk (1: no smoothing).
         latent: unmeasured network genes the propagation view keeps per omics (those the
             measured genes reach most).
-        hidden_channels, num_layers, dropout: model size.
+        hidden_channels, num_layers, dropout: model size of the trained views.
         trainer: every training setting in one :class:`~graphgen.train.TrainerConfig`
-            (``seed`` also seeds the validation hold-out; ``batch_size`` applies to the
-            expression-graph view, the other views train full-batch); ``None`` takes
-            :data:`SUBTYPE_TRAINER` (200 epochs, patience 30, lr 0.005, the validation loss
-            as monitor: the validation sets of small cohorts are too small for a stable
-            AUROC, batches of 64 samples).
+            (``seed`` also seeds the validation hold-out and the inner folds;
+            ``batch_size`` applies to the expression-graph view, the other views train
+            full-batch); ``None`` takes :data:`SUBTYPE_TRAINER` (200 epochs, patience 30,
+            lr 0.005, the validation loss as monitor: the validation sets of small cohorts
+            are too small for a stable AUROC, batches of 64 samples).
         val_size: share of training samples for early stopping.
         device: ``"cpu"``, ``"cuda"``, ``"cuda:N"`` or ``"auto"``; ``None`` (default) keeps
             the trainer's.
@@ -114,11 +151,23 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
             group-aware evaluation show whether one is needed) or ``"combat"`` (ComBat per
             omics, fitted on the training samples with ``batch``; refused when a training
             batch holds a single class).
+        candidates: ``view="auto"``'s candidates: names of :data:`SUBTYPE_CANDIDATES`,
+            :class:`~graphgen.estimators.selection.Candidate` objects, or name ->
+            parameters; ``None`` (default) takes every named candidate the inputs allow.
+        budget: seconds ``view="auto"`` may spend choosing (default
+            :data:`SUBTYPE_BUDGET`, 600; ``None``: no limit); the first candidate always
+            finishes.
+        inner_folds: inner folds of ``view="auto"`` (default 3).
+        selection_metric: ``"macro_f1"`` (default), ``"accuracy"``, ``"auroc"`` or
+            ``"auprc"``.
 
     Attributes (after ``fit``):
-        classes_, model_, scaler_, fit_result_, samples_dropped_ (sample -> reason),
+        classes_, model_, scaler_, fit_result_ (``None`` for the scikit-learn heads),
+        samples_dropped_ (sample -> reason), view_ and head_ (what was fitted),
         genes_ (expression-graph genes), train_samples_, confounding_ (confounding table
-        of the groups and batch, or ``None``), combat_ (omics -> fitted ComBat, or ``None``).
+        of the groups and batch, or ``None``), combat_ (omics -> fitted ComBat, or ``None``),
+        selection_ (:class:`~graphgen.estimators.selection.Selection` of ``view="auto"``,
+        else ``None``).
 
     Example:
         >>> import graphgen
@@ -133,9 +182,11 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
 
     def __init__(
         self,
-        view: View = "features",
+        view: View = "auto",
         *,
         network: Data | str | None = None,
+        head: str = "logreg",
+        C: float = 10.0,  # noqa: N803 - scikit-learn's name
         conv: str = "gcn",
         pooling: str = "flatten",
         heads: int = 2,
@@ -151,9 +202,15 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
         val_size: float = 0.2,
         device: str | None = None,
         batch_correction: Literal["combat"] | None = None,
+        candidates: Sequence[str | Candidate] | Mapping[str, Mapping] | None = None,
+        budget: float | None = SUBTYPE_BUDGET,
+        inner_folds: int = 3,
+        selection_metric: str = "macro_f1",
     ) -> None:
         self.view = view
         self.network = network
+        self.head = head
+        self.C = C
         self.conv = conv
         self.pooling = pooling
         self.heads = heads
@@ -169,13 +226,17 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
         self.val_size = val_size
         self.device = device
         self.batch_correction = batch_correction
+        self.candidates = candidates
+        self.budget = budget
+        self.inner_folds = inner_folds
+        self.selection_metric = selection_metric
 
-    def _trainer_config(self) -> TrainerConfig:
+    def _trainer_config(self, view: str) -> TrainerConfig:
         config = SUBTYPE_TRAINER if self.trainer is None else self.trainer
         if not isinstance(config, TrainerConfig):
             raise ConfigError(f"SubtypeClassifier: trainer must be a graphgen.TrainerConfig, "
                               f"got {type(config).__name__}")
-        if self.view != "expression-graph" and config.batch_size is not None:
+        if view != "expression-graph" and config.batch_size is not None:
             config = replace(config, batch_size=None)  # patient graphs train full-batch
         return config if self.device is None else replace(config, device=self.device)
 
@@ -189,47 +250,146 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
                 (then named ``"omics"``). For the expression-graph view, the columns of at
                 least one table are gene ids.
             labels: class per sample id.
-            groups: group per sample id (patient, site, batch): the validation hold-out
-                keeps groups apart (:func:`~graphgen.train.splits.check_groups`).
+            groups: group per sample id (patient, site, batch): the validation hold-out and
+                the inner folds keep groups apart
+                (:func:`~graphgen.train.splits.check_groups`).
             batch: processing batch per sample id, corrected by ``batch_correction``.
 
         Raises:
-            ConfigError: unknown view or option, a missing network, ComBat without groups.
+            ConfigError: unknown view, head, candidate or option, a missing network, ComBat
+                without groups, a budget that is not a positive number.
             DataFormatError: samples or genes that do not match (the message names them), a
-                single class, NaN values, bad groups.
+                single class, NaN values, bad groups, too few samples of a class for the
+                inner folds.
             ConfoundedDesignError: ComBat asked for where a training batch holds one class.
         """
+        self._check_options()
+        if not isinstance(labels, pd.Series):
+            raise DataFormatError("SubtypeClassifier.fit: labels must be a pandas Series "
+                                  "indexed by sample id")
+        if self.batch_correction is not None and batch is None:
+            raise ConfigError("SubtypeClassifier: batch_correction='combat' needs batch= (the "
+                              "processing batch of each sample) in fit and in predict_proba")
+        aligned = align_omics(omics, labels)
+        y = aligned.labels
+        checked = {name: check_groups(value, y.index, what=f"SubtypeClassifier.fit: {name}")
+                   for name, value in (("groups", groups), ("batch", batch))
+                   if value is not None}
+        seed = self._trainer_config("features").seed
+        confounding = confounding_table(pd.DataFrame(checked), y, seed=seed) \
+            if checked else None
+        if self.view == "auto":
+            self._fit_auto(aligned.omics, y, checked)
+        else:
+            self._fit_view(aligned, y, checked)
+            self.selection_ = None
+        self.confounding_ = confounding
+        return self
+
+    def _check_options(self) -> None:
         if self.view not in _VIEWS:
             raise ConfigError(f"SubtypeClassifier: view must be one of {list(_VIEWS)}, got "
                               f"{self.view!r}")
+        if self.head not in HEADS:
+            raise ConfigError(f"SubtypeClassifier: head must be one of {list(HEADS)}, got "
+                              f"{self.head!r}")
         if self.view == "expression-graph" and self.network is None:
             raise ConfigError("SubtypeClassifier: the expression-graph view needs a network "
                               "(a gene graph, or 'coexpression')")
         if self.view == "propagation" and not isinstance(self.network, Data):
             raise ConfigError("SubtypeClassifier: the propagation view needs a gene network "
                               "(a Data graph with node_ids)")
-        if not isinstance(labels, pd.Series):
-            raise DataFormatError("SubtypeClassifier.fit: labels must be a pandas Series "
-                                  "indexed by sample id")
         if self.batch_correction not in (None, "combat"):
             raise ConfigError(f"SubtypeClassifier: batch_correction must be None or 'combat', "
                               f"got {self.batch_correction!r}")
-        if self.batch_correction is not None and batch is None:
-            raise ConfigError("SubtypeClassifier: batch_correction='combat' needs batch= (the "
-                              "processing batch of each sample) in fit and in predict_proba")
-        config = self._trainer_config()
-        aligned = align_omics(omics, labels)
-        y = aligned.labels
-        checked = {name: check_groups(value, y.index, what=f"SubtypeClassifier.fit: {name}")
-                   for name, value in (("groups", groups), ("batch", batch))
-                   if value is not None}
-        self.confounding_ = confounding_table(pd.DataFrame(checked), y, seed=config.seed) \
-            if checked else None
+        if self.selection_metric not in _METRICS:
+            raise ConfigError(f"SubtypeClassifier: selection_metric must be one of "
+                              f"{list(_METRICS)}, got {self.selection_metric!r}")
+        if self.view == "auto":
+            check_budget(self.budget, "SubtypeClassifier")
+            if isinstance(self.inner_folds, bool) or not isinstance(self.inner_folds, int) \
+                    or self.inner_folds < 2:
+                raise ConfigError(f"SubtypeClassifier: inner_folds must be an integer >= 2, "
+                                  f"got {self.inner_folds!r}")
+
+    def _candidate_list(self) -> list[Candidate]:
+        """``view="auto"``'s candidates: those given, or every named one the inputs allow."""
+        default = [name for name, params in SUBTYPE_CANDIDATES.items()
+                   if params["view"] in ("features", "patient-graph")
+                   or (params["view"] == "propagation" and isinstance(self.network, Data))
+                   or (params["view"] == "expression-graph" and self.network is not None)]
+        items = resolve_candidates(self.candidates, SUBTYPE_CANDIDATES, default,
+                                   what="SubtypeClassifier(view='auto')")
+        for item in items:
+            if item.params.get("view", "features") == "auto":
+                raise ConfigError(f"SubtypeClassifier: candidate {item.name!r} sets "
+                                  "view='auto'; a candidate fixes a view")
+        return items
+
+    def _fit_auto(self, omics: dict[str, pd.DataFrame], y: pd.Series, checked: dict) -> None:
+        """Choose a candidate on inner folds of these samples, then refit it on all."""
+        candidates = self._candidate_list()
+        config = self._trainer_config("features")
+        groups, batch = checked.get("groups"), checked.get("batch")
+        folds = kfold_splits(y, k=self.inner_folds, seed=config.seed, groups=groups)
+        classes = sorted(y.unique().tolist())
+        position = {c: i for i, c in enumerate(classes)}
+        quiet = replace(config, progress=False)
+
+        def part(values: pd.Series | None, ids: pd.Index) -> pd.Series | None:
+            return None if values is None else values.loc[ids]
+
+        def score(candidate: Candidate, fold) -> float:
+            train, val = fold.train.append(fold.val), fold.test
+            clf = self._candidate(candidate, trainer=quiet)
+            with warnings.catch_warnings():  # the confounding is reported once, by fit
+                warnings.simplefilter("ignore", ConfoundingWarning)
+                clf.fit({n: t.loc[train] for n, t in omics.items()}, y.loc[train],
+                        part(groups, train), part(batch, train))
+            proba = clf.predict_proba({n: t.loc[val] for n, t in omics.items()},
+                                      part(batch, val))
+            proba = proba.reindex(columns=classes, fill_value=0.0).to_numpy()
+            truth = y.loc[val].map(position).to_numpy()
+            values = classification_metrics(truth, proba[:, 1] if len(classes) == 2 else proba,
+                                            num_classes=len(classes),
+                                            which=(self.selection_metric,))
+            return values[self.selection_metric]
+
+        selection = select(candidates, folds, score, metric=self.selection_metric,
+                           budget=check_budget(self.budget, "SubtypeClassifier"),
+                           what="SubtypeClassifier(view='auto')")
+        best = self._candidate(selection.chosen, trainer=self.trainer)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConfoundingWarning)
+            best.fit(omics, y, groups, batch)
+        for name, value in vars(best).items():
+            if name.endswith("_") and not name.startswith("_"):
+                setattr(self, name, value)
+        self.selection_ = selection
+        log.info("SubtypeClassifier(view='auto') chose %s", selection.chosen.name)
+
+    def _candidate(self, candidate: Candidate, *, trainer: TrainerConfig | None
+                   ) -> SubtypeClassifier:
+        """A fixed-view copy of this classifier with the candidate's parameters."""
+        clf = clone(self)
+        return clf.set_params(**{"view": "features", "candidates": None, "trainer": trainer,
+                                 **candidate.params})
+
+    def _fit_view(self, aligned, y: pd.Series, checked: dict) -> None:
+        """Fit the one view (and head) set on the classifier."""
+        view, head = self.view, self.head
+        config = self._trainer_config(view)
         batch = checked.get("batch")
-        split = train_val_split(y, val_size=self.val_size, seed=config.seed,
-                                groups=checked.get("groups"))
+        sklearn_head = view in ("features", "propagation") and head != "mlp"
+        if sklearn_head:  # no early stopping: every training sample trains
+            split = Split(train=y.index, val=pd.Index([], dtype=object),
+                          test=pd.Index([], dtype=object))
+        else:
+            split = train_val_split(y, val_size=self.val_size, seed=config.seed,
+                                    groups=checked.get("groups"))
         train = y.index.isin(split.train)
         values = aligned.omics
+        self.view_, self.head_ = view, head if view in ("features", "propagation") else None
         self.combat_ = None
         if self.batch_correction == "combat":
             self.combat_ = {n: ComBat().fit(t[train], batch[train], y[train])
@@ -242,7 +402,7 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
         self.samples_dropped_ = aligned.dropped
         self.omics_names_ = list(aligned.omics)
         seed_everything(config.seed)
-        if self.view == "expression-graph":
+        if view == "expression-graph":
             network = self.network
             if isinstance(network, str):
                 if network != "coexpression":
@@ -262,7 +422,7 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
                                       pooling=self.pooling, dropout=self.dropout,
                                       num_genes=data.num_genes)
         else:
-            if self.view == "patient-graph":
+            if view == "patient-graph":
                 data = patient_graph_view(scaled, train, k=self.k)
                 channels = {n: t.shape[1] for n, t in scaled.items()}
 
@@ -272,9 +432,12 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
                                          num_layers=self.num_layers, fusion=self.fusion,
                                          dropout=self.dropout)
             else:
-                if self.view == "propagation":
+                if view == "propagation":
                     scaled = self._propagate(scaled, train)
                 data = feature_view(scaled)
+                if sklearn_head:
+                    self._fit_sklearn_head(scaled, y, seed=config.seed)
+                    return
 
                 def build():
                     return MLP(data.num_features, len(self.classes_),
@@ -282,13 +445,26 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
                                num_layers=self.num_layers, dropout=self.dropout)
             task = NodeClassificationTask.from_labels(data, y, split)
             self.train_omics_ = {n: t[train] for n, t in scaled.items()}
-        fitted = fit_model(build(), data, task, trainer=config, description=self.view,
+        fitted = fit_model(build(), data, task, trainer=config, description=view,
                            build=build)
         self.fit_result_ = fitted.fit
         self.fitted_ = fitted
         self.model_ = fitted.model
         self.task_ = task
-        return self
+
+    def _fit_sklearn_head(self, scaled: dict[str, pd.DataFrame], y: pd.Series, *,
+                          seed: int) -> None:
+        """The logistic-regression or random-forest head on every training sample."""
+        x = np.concatenate([t.to_numpy(dtype=np.float64) for t in scaled.values()], axis=1)
+        codes = y.map({c: i for i, c in enumerate(self.classes_)}).to_numpy()
+        if self.head == "logreg":
+            self.model_ = fit_logistic(x, codes, len(self.classes_), C=self.C,
+                                       weights=block_weights(scaled))
+        else:
+            self.model_ = fit_forest(x, codes, seed=seed)
+        self.fit_result_ = None
+        self.fitted_ = None
+        self.task_ = None
 
     def predict_proba(self, omics: Mapping[str, pd.DataFrame],
                       batch: pd.Series | None = None) -> pd.DataFrame:
@@ -308,8 +484,11 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
         """
         self._check_fitted()
         samples, data, rows = self.sample_view(omics, batch=batch)
-        task = self.task_ if self.view == "expression-graph" else None
-        members = self.fitted_.members or [self.model_]
+        if not isinstance(self.model_, torch.nn.Module):  # the random-forest head
+            proba = self.model_.predict_proba(data.x.numpy().astype(np.float64))
+            return pd.DataFrame(proba, index=samples, columns=self.classes_)
+        task = self.task_ if self.view_ == "expression-graph" else None
+        members = (self.fitted_.members if self.fitted_ is not None else None) or [self.model_]
         proba = np.mean([torch.softmax(Trainer.predict(m, data, task)[rows], dim=-1).numpy()
                          for m in members], axis=0)
         return pd.DataFrame(proba, index=samples, columns=self.classes_)
@@ -339,12 +518,12 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
             values = {n: self.combat_[n].transform(t, batch) for n, t in values.items()}
         scaled = self.scaler_.transform(values)
         samples = aligned.samples
-        if self.view == "expression-graph":
+        if self.view_ == "expression-graph":
             return samples, expression_graph_view(scaled, self.network_, genes=self.genes_), \
                 slice(None)
-        if self.view == "propagation":
+        if self.view_ == "propagation":
             return samples, feature_view(self._propagate(scaled)), slice(None)
-        if self.view == "features":
+        if self.view_ == "features":
             return samples, feature_view(scaled), slice(None)
         joint = {n: pd.concat([self.train_omics_[n],
                                scaled[n].set_axis([f"__new__{i}" for i in range(len(samples))])])

