@@ -11,6 +11,11 @@ table shows what the choice cost and what it bought.
 * ``rosmap``: MOGONET's ROSMAP split; mRNA Ensembl ids mapped to symbols with
   ``IdMapper.map_columns``; ``network=`` STRING >= 0.9. Accuracy.
 * ``proteins``: TU PROTEINS, 5 stratified folds (seed 0), ``GraphClassifier()``. Accuracy.
+* ``genes``: the four real gene tasks of the README (``examples/*.toml``: cancer genes and
+  essential genes on STRING, GO function on STRING and on TRRUST), their own splits (the
+  first ``--splits`` of them), ``GeneClassifier()`` beside logistic regression and random
+  walk with restart fitted alone. The task's ``score`` metric: AUROC (binary), macro AUPRC
+  (GO, multi-label).
 
     python benchmarks/auto_defaults.py --task brca [--data ../shared/data]
 """
@@ -146,12 +151,59 @@ def proteins(data: Path) -> None:
           f"{(frame['auto seconds'] / slowest).mean():.1f}x the slowest candidate alone")
 
 
+def genes(splits_per_task: int) -> None:
+    import dataclasses
+
+    from graphgen.estimators.gene_classifier import GeneClassifier
+    from graphgen.experiment import load_experiment
+    from graphgen.experiment.runner import prepare_experiment, task_splits
+
+    examples = HERE.parent / "examples"
+    rows = []
+    for task in ("cancer_genes_string", "essential_genes_string", "go_function_string",
+                 "go_function_trrust"):
+        config = load_experiment(examples / f"{task}.toml")
+        config = dataclasses.replace(config, features=dataclasses.replace(config.features,
+                                                                          labels=None))
+        prepared = prepare_experiment(config)
+        data, labels = prepared.data, prepared.aligned.labels
+        for split in task_splits(config, labels)[:splits_per_task]:
+            train = split.train.append(split.val)
+            test = labels.loc[split.test]
+            row = {"task": task, "split": split.name}
+            for name, clf in (("auto", GeneClassifier()),
+                              ("logreg", GeneClassifier("logreg", label_features=None)),
+                              ("rwr", GeneClassifier("rwr"))):
+                began = time.perf_counter()
+                clf.fit(data, labels.loc[train])
+                row[name] = clf.score(test)
+                row[f"{name} seconds"] = time.perf_counter() - began
+                if name == "auto":
+                    row["chose"] = clf.selection_.chosen.name
+            rows.append(row)
+            print(row, flush=True)
+    frame = pd.DataFrame(rows)
+    summary = frame.groupby("task")[["auto", "logreg", "rwr"]].mean()
+    summary["better of logreg, rwr"] = summary[["logreg", "rwr"]].max(axis=1)
+    summary["auto - better"] = summary["auto"] - summary["better of logreg, rwr"]
+    print("\nGeneClassifier() against logistic regression and RWR (test metric, mean over splits)")
+    print(summary.round(3).to_string())
+    print("chosen:", frame.groupby("task")["chose"].agg(lambda c: c.value_counts().to_dict())
+          .to_dict())
+    print("auto seconds / logreg seconds:",
+          (frame["auto seconds"] / frame["logreg seconds"]).round(1).tolist())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=HERE.parent.parent / "shared" / "data")
-    parser.add_argument("--task", choices=("brca", "rosmap", "proteins"), required=True)
+    parser.add_argument("--task", choices=("brca", "rosmap", "proteins", "genes"),
+                        required=True)
+    parser.add_argument("--splits", type=int, default=2, help="gene task splits to score")
     args = parser.parse_args()
-    if args.task == "proteins":
+    if args.task == "genes":
+        genes(args.splits)
+    elif args.task == "proteins":
         proteins(args.data)
     else:
         subtyping(args.data, args.task)

@@ -81,7 +81,8 @@ def graph_sets(draw):
 def test_graph_classifier_result_or_graphgen_error(graphs):
     torch.manual_seed(0)
     try:
-        clf = GraphClassifier(trainer=TrainerConfig(max_epochs=1, progress=False, batch_size=4))
+        clf = GraphClassifier("gin", trainer=TrainerConfig(max_epochs=1, progress=False,
+                                                           batch_size=4))
         proba = clf.fit(graphs).predict_proba(graphs)
     except GraphgenError:
         return

@@ -6,6 +6,8 @@ import copy
 import hashlib
 import logging
 import os
+import warnings
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -14,16 +16,24 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import torch
-from sklearn.base import ClassifierMixin
+from sklearn.base import ClassifierMixin, clone
 from torch_geometric.data import Data
 
 from graphgen.estimators.base import GraphgenEstimator
+from graphgen.estimators.selection import (
+    Candidate,
+    Selection,
+    check_budget,
+    resolve_candidates,
+    select,
+)
 from graphgen.exceptions import (
     ConfigError,
     DataFormatError,
     GraphgenError,
     OutputError,
 )
+from graphgen.graph.convert import is_undirected
 from graphgen.graph.nodes import (
     check_node_features,
     float_features,
@@ -47,11 +57,11 @@ from graphgen.train.metrics import (
 )
 from graphgen.train.search import tune
 from graphgen.train.seeding import seed_everything
-from graphgen.train.splits import Split, train_val_split
+from graphgen.train.splits import Split, kfold_splits, train_val_split
 from graphgen.train.tasks import make_task
 from graphgen.train.trainer import TrainerConfig
 
-__all__ = ["GeneClassifier"]
+__all__ = ["GENE_BUDGET", "GENE_CANDIDATES", "GeneClassifier"]
 
 log = logging.getLogger(__name__)
 _FORMAT = "graphgen.GeneClassifier/2"
@@ -59,6 +69,24 @@ _FORMAT = "graphgen.GeneClassifier/2"
 # (benchmarks/default_model.py, docs/gene_classification.md): logistic regression on the
 # node features plus the heat-diffusion propagation of the training labels.
 DEFAULT_LABEL_FEATURES = LabelFeatures()
+
+#: The named candidates of ``model="auto"`` (name -> parameters), cheapest first. On a
+#: directed graph the ``(undirected)`` variants walk the graph made undirected.
+GENE_CANDIDATES: dict[str, dict] = {
+    "rwr": {"model": "rwr"},
+    "heat": {"model": "heat"},
+    "logreg": {"model": "logreg", "label_features": None},
+    "logreg+labels": {"model": "logreg", "label_features": LabelFeatures()},
+    "gcn+labels": {"model": "gcn", "label_features": LabelFeatures()},
+    "rwr (undirected)": {"model": "rwr", "hparams": {"direction": "undirected"}},
+    "heat (undirected)": {"model": "heat", "hparams": {"direction": "undirected"}},
+    "logreg+labels (undirected)": {"model": "logreg",
+                                   "label_features": LabelFeatures(direction="undirected")},
+}
+_DIRECTED_ONLY = ("rwr (undirected)", "heat (undirected)", "logreg+labels (undirected)")
+#: Seconds ``model="auto"`` may spend choosing (the first candidate always finishes).
+GENE_BUDGET = 600.0
+_SETTINGS = ("model", "hparams", "label_features")
 
 
 class GeneClassifier(ClassifierMixin, GraphgenEstimator):
@@ -72,14 +100,18 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
     scores every gene of it (transductive), or the genes of another graph with the same
     feature columns.
 
-    The defaults (``GeneClassifier()``: logistic regression on the node features plus the
-    propagated training labels) are the configuration that ranked best on validation genes
-    over the four real gene tasks of the README (cancer genes, essential genes, GO function on
-    STRING and on TRRUST; ``benchmarks/default_model.py``); the evidence is in
-    ``docs/gene_classification.md``.
+    ``GeneClassifier()`` (``model="auto"``) chooses on the user's own labelled genes: the
+    candidates of :data:`GENE_CANDIDATES` (random walk with restart and heat diffusion on the
+    graph, logistic regression on the node features with and without the propagated training
+    labels, GCN with them; on a directed graph also the walks and the label block on the
+    graph made undirected) are scored on ``inner_folds`` stratified inner folds of the
+    labelled genes by ``selection_metric``, and the best is refitted on all of them
+    (:mod:`graphgen.estimators.selection`; ``selection_`` holds the table, ``settings_`` the
+    chosen model, hyper-parameters and label block). ``budget`` bounds the seconds spent
+    choosing.
 
     Args:
-        model: registry name (default ``"logreg"``): ``"gcn"``, ``"gat"``, ``"sage"``,
+        model: ``"auto"`` (default) or a registry name: ``"gcn"``, ``"gat"``, ``"sage"``,
             ``"appnp"``, ``"sgc"``, ``"gin"``, ``"gcnii"``, ``"mlp"``, ``"logreg"``, or a
             graph-only ``"rwr"``, ``"heat"``, ``"label_propagation"``, ``"degree"``.
         hparams: hyper-parameters of the model (e.g. ``{"hidden_channels": 32}``); a
@@ -110,7 +142,19 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
             network propagation of the training labels (heat diffusion by default;
             out-of-fold within the training genes, never the validation genes') to the
             features of a trained model; ``None`` uses the node features alone. With it the
-            classifier predicts on the fitted graph only.
+            classifier predicts on the fitted graph only. (``model="auto"``: each candidate
+            sets its own.)
+        candidates: ``model="auto"``'s candidates: names of :data:`GENE_CANDIDATES`,
+            :class:`~graphgen.estimators.selection.Candidate` objects, or name ->
+            parameters; ``None`` (default) takes the first five, plus the three
+            ``(undirected)`` ones on a directed graph, less the graph-only ones with
+            sequences.
+        budget: seconds ``model="auto"`` may spend choosing (default :data:`GENE_BUDGET`,
+            600; ``None``: no limit); the first candidate always finishes.
+        inner_folds: inner folds of ``model="auto"`` (default 3).
+        selection_metric: ``"auto"`` (default: what :meth:`score` reports: AUROC for binary,
+            accuracy for multi-class, macro AUPRC for multi-label tasks) or a metric name of
+            the task.
 
     Attributes (after ``fit``):
         classes_: class values (single-label) or label names (multi-label).
@@ -126,6 +170,10 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
             tasks, ``None`` for multi-class tasks).
         labels_not_in_graph_: labelled gene ids that are not nodes (reported, not used).
         feature_names_in_: names of the feature columns of ``data.x``.
+        settings_: the ``model``, ``hparams`` and ``label_features`` that were fitted (the
+            chosen candidate's with ``model="auto"``).
+        selection_: the :class:`~graphgen.estimators.selection.Selection` of
+            ``model="auto"``, else ``None``.
 
     Example:
         >>> import graphgen
@@ -141,7 +189,7 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
 
     def __init__(
         self,
-        model: str = "logreg",
+        model: str = "auto",
         *,
         hparams: dict[str, Any] | None = None,
         trainer: TrainerConfig | None = None,
@@ -156,6 +204,10 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
         graph_channels: int = 64,
         device: str | None = None,
         label_features: LabelFeatures | None = DEFAULT_LABEL_FEATURES,
+        candidates: Sequence[str | Candidate] | Mapping[str, Mapping] | None = None,
+        budget: float | None = GENE_BUDGET,
+        inner_folds: int = 3,
+        selection_metric: str = "auto",
     ) -> None:
         self.model = model
         self.hparams = hparams
@@ -171,6 +223,10 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
         self.graph_channels = graph_channels
         self.device = device
         self.label_features = label_features
+        self.candidates = candidates
+        self.budget = budget
+        self.inner_folds = inner_folds
+        self.selection_metric = selection_metric
 
     def _trainer_config(self) -> TrainerConfig:
         config = TrainerConfig() if self.trainer is None else self.trainer
@@ -205,6 +261,11 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
                                   "sequences indexed by gene id (e.g. from "
                                   "graphgen.io.read_fasta), got "
                                   f"{type(sequences).__name__}")
+        if str(self.model).lower() == "auto":
+            return self._fit_auto(data, labels, sequences)
+        self.selection_ = None
+        self.settings_ = {"model": str(self.model).lower(), "hparams": self.hparams,
+                          "label_features": self.label_features}
         name = str(self.model).lower()
         if name not in MODELS and not (name == "none" and sequences is not None):
             raise ConfigError(f"GeneClassifier: unknown model {self.model!r}; choose one of "
@@ -260,6 +321,64 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
         self.threshold_ = self._validation_thresholds()
         return self
 
+    def _fit_auto(self, data: Data, labels: pd.Series | pd.DataFrame,
+                  sequences: pd.Series | None) -> GeneClassifier:
+        """Choose a candidate on inner folds of the labelled genes, then refit it on all."""
+        budget = check_budget(self.budget, "GeneClassifier")
+        if isinstance(self.inner_folds, bool) or not isinstance(self.inner_folds, int) \
+                or self.inner_folds < 2:
+            raise ConfigError(f"GeneClassifier: inner_folds must be an integer >= 2, got "
+                              f"{self.inner_folds!r}")
+        if not isinstance(data, Data) or getattr(data, "node_ids", None) is None:
+            raise DataFormatError("GeneClassifier.fit: data must be a torch_geometric Data "
+                                  f"graph with node_ids and x, got {type(data).__name__}")
+        if not isinstance(labels, (pd.Series, pd.DataFrame)):
+            raise DataFormatError("GeneClassifier.fit: labels must be a pandas Series (or a "
+                                  "genes x labels DataFrame) indexed by gene id, got "
+                                  f"{type(labels).__name__}")
+        directed = not is_undirected(data)
+        default = [n for n, params in GENE_CANDIDATES.items()
+                   if (directed or n not in _DIRECTED_ONLY)
+                   and (sequences is None or params["model"] not in GRAPH_ONLY)]
+        candidates = resolve_candidates(self.candidates, GENE_CANDIDATES, default,
+                                        what="GeneClassifier(model='auto')")
+        for item in candidates:
+            if str(item.params.get("model", "")).lower() == "auto":
+                raise ConfigError(f"GeneClassifier: candidate {item.name!r} sets model='auto'; "
+                                  "a candidate fixes a model")
+        aligned = align_labels(labels, data.node_ids)
+        known = aligned.labels
+        config = self._trainer_config()
+        folds = kfold_splits(known, k=self.inner_folds, seed=config.seed)
+        quiet = replace(config, progress=False)
+
+        def score(candidate: Candidate, fold) -> float:
+            train = fold.train.append(fold.val)
+            clf = self._candidate(candidate, trainer=quiet)
+            clf.fit(data, known.loc[train], sequences=sequences)
+            return clf.score(known.loc[fold.test], metric=self.selection_metric)
+
+        with warnings.catch_warnings():  # labels not in the graph: reported once, below
+            warnings.simplefilter("ignore", UserWarning)
+            selection = select(candidates, folds, score, metric=self.selection_metric,
+                               budget=budget, what="GeneClassifier(model='auto')")
+        best = self._candidate(selection.chosen, trainer=self.trainer)
+        best.fit(data, labels, sequences=sequences)
+        for attribute, value in vars(best).items():
+            if attribute.endswith("_") and not attribute.startswith("_"):
+                setattr(self, attribute, value)
+        self.selection_ = selection
+        log.info("GeneClassifier(model='auto') chose %s", selection.chosen.name)
+        return self
+
+    def _candidate(self, candidate: Candidate, *, trainer: TrainerConfig | None
+                   ) -> GeneClassifier:
+        """A fixed-model copy of this classifier with the candidate's parameters."""
+        clf = clone(self)
+        params = dict(candidate.params)
+        return clf.set_params(**{"model": "logreg", "candidates": None, "trainer": trainer,
+                                 "label_features": None, "hparams": None, **params})
+
     def _validation_thresholds(self) -> float | pd.Series | None:
         """Decision thresholds that maximise F1 on the validation genes (not the test genes:
         ``fit`` never sees those). ``None`` for multi-class tasks (the most probable class)."""
@@ -278,8 +397,8 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
                          name="threshold")
 
     def _build(self, data: Data, outputs: int, hparams: dict[str, Any] | None = None):
-        name = str(self.model).lower()
-        hparams = dict(self.hparams or {}) if hparams is None else hparams
+        name = self.settings_["model"]
+        hparams = dict(self.settings_["hparams"] or {}) if hparams is None else hparams
         if getattr(data, "sequences", None) is None:
             return build_model(name, data.num_features, outputs, **hparams)
         return build_fusion(name, data.num_features, outputs, encoder=self.sequence_encoder,
@@ -290,7 +409,8 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
     def _scores(self, data: Data | None) -> tuple[np.ndarray, Data]:
         self._check_fitted()
         graph = self.data_ if data is None else data
-        if self.label_features is not None and data is not None and data is not self.data_:
+        if self.settings_["label_features"] is not None and data is not None \
+                and data is not self.data_:
             raise DataFormatError("a classifier with label_features predicts on the graph it "
                                   "was fitted on only (the block holds its training labels)")
         if data is not None:
@@ -482,7 +602,8 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
             raise DataFormatError(f"plot_curves: labels {unseen} were not seen in fit")
         proba = self.predict_proba(aligned.index)[self.classes_[1]]
         positive = (aligned == self.classes_[1]).to_numpy().astype(int)
-        return plot_roc_pr(positive, {str(self.model): proba.to_numpy()}, path, title=title)
+        return plot_roc_pr(positive, {self.settings_["model"]: proba.to_numpy()}, path,
+                           title=title)
 
     def annotate_networkx(self, graph: nx.Graph | None = None, *,
                           prefix: str = "score_") -> nx.Graph:
@@ -585,7 +706,20 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
             "params": {**self.get_params(deep=False), "sequences": None,
                        "trainer": None if self.trainer is None else asdict(self.trainer),
                        "label_features": (None if self.label_features is None
-                                          else asdict(self.label_features))},
+                                          else asdict(self.label_features)),
+                       "candidates": (list(self.candidates) if self.candidates is not None
+                                      and all(isinstance(c, str) for c in self.candidates)
+                                      else None)},
+            "settings": {"model": self.settings_["model"],
+                         "hparams": dict(self.settings_["hparams"] or {}),
+                         "label_features": (None if self.settings_["label_features"] is None
+                                            else asdict(self.settings_["label_features"]))},
+            "selection": (None if self.selection_ is None else
+                          {"chosen": self.selection_.chosen.name,
+                           "chosen_params": {"model": self.settings_["model"]},
+                           "seconds": float(self.selection_.seconds),
+                           "table": {c: [plain(v) for v in self.selection_.table[c]]
+                                     for c in self.selection_.table.columns}}),
             "kind": self.kind_,
             "classes": [plain(c) for c in self.classes_],
             "threshold": (threshold.tolist() if isinstance(threshold, pd.Series)
@@ -647,6 +781,18 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
         if params.get("label_features") is not None:
             params["label_features"] = LabelFeatures(**params["label_features"])
         clf = cls(**params)
+        settings = payload.get("settings") or {"model": str(params.get("model")).lower(),
+                                               "hparams": params.get("hparams"),
+                                               "label_features": payload["params"].get(
+                                                   "label_features")}
+        clf.settings_ = {"model": settings["model"], "hparams": settings["hparams"] or None,
+                         "label_features": (None if settings["label_features"] is None
+                                            else LabelFeatures(**settings["label_features"]))}
+        stored = payload.get("selection")
+        clf.selection_ = None if stored is None else Selection(
+            table=pd.DataFrame(stored["table"]),
+            chosen=Candidate(stored["chosen"], dict(stored["chosen_params"])),
+            seconds=stored["seconds"])
         node_ids, names = payload["node_ids"], payload["feature_names"]
         g = payload["graph"]
         if g is None and data is None:
@@ -693,7 +839,7 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
             model.load_state_dict(payload["state_dict"])
         clf.model_, clf.task_, clf.data_ = model, task, data
         clf.fitted_ = FittedModel(model=model, task=task, fit=None, seconds=0.0)
-        clf.hparams_ = dict(fitted_hparams or clf.hparams or {})
+        clf.hparams_ = dict(fitted_hparams or clf.settings_["hparams"] or {})
         clf.search_ = None
         clf.kind_, clf.classes_ = payload["kind"], classes
         threshold = payload.get("threshold")

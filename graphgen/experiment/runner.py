@@ -48,6 +48,7 @@ from graphgen.train.confounding import contingency
 from graphgen.train.distributed import rank_and_world
 from graphgen.train.run_folder import RunFolder
 from graphgen.train.splits import (
+    Split,
     check_groups,
     kfold_splits,
     leave_one_group_out,
@@ -55,7 +56,8 @@ from graphgen.train.splits import (
     stratified_split,
 )
 
-__all__ = ["ExperimentResult", "format_summary", "run_experiment"]
+__all__ = ["ExperimentResult", "format_summary", "prepare_experiment", "run_experiment",
+           "task_splits"]
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +118,7 @@ def run_experiment(
     data, aligned, factory = prepared.data, prepared.aligned, prepared.factory
     graph, label_terms = prepared.graph, prepared.label_terms
     groups = _groups(config, aligned.labels)
-    splits = _splits(config, aligned.labels, groups)
+    splits = task_splits(config, aligned.labels, groups)
     cv = cross_validate(data, aligned.labels, splits, config.models,
                         trainer=config.trainer_config(progress=progress, device=device),
                         checkpoint_dir=checkpoints, resume=resume,
@@ -325,8 +327,9 @@ def _write_groups(run: RunFolder, cv: CVResult, labels, groups: pd.Series) -> No
         run.write_table("label_by_group.csv", contingency(labels, groups.loc[labels.index]))
 
 
-def _splits(config: ExperimentConfig, labels: pd.Series | pd.DataFrame,
-            groups: pd.Series | None = None):
+def task_splits(config: ExperimentConfig, labels: pd.Series | pd.DataFrame,
+                groups: pd.Series | None = None) -> list[Split]:
+    """The splits an experiment's ``[split]`` table describes, over the aligned labels."""
     s = config.split
     if s.kind == "leave_one_group_out":
         return leave_one_group_out(labels, groups, val_size=s.val_size, seed=config.seed)

@@ -274,7 +274,7 @@ def explain_gene(classifier, gene: str, *, method: str = "integrated_gradients",
         multilabel=classifier.kind_ == "multilabel", task_level="node", method=method,
         steps=steps, epochs=epochs, seed=seed, edges=edges, extra={})
     ranges = dict(getattr(data, "feature_blocks", None) or {})
-    if "labels" in ranges and getattr(classifier, "label_features", None) is not None:
+    if "labels" in ranges and classifier.settings_["label_features"] is not None:
         explanation.update(_through_labels(classifier, data, position, column, explanation,
                                            ranges["labels"][0], edges))
     return GeneExplanation(gene=str(gene), target=name, score=float(proba.iloc[column]),
@@ -287,7 +287,7 @@ def _through_labels(classifier, data, position: int, column: int, explanation: d
     model without a graph, the shortest paths that lead to the ``seeds`` largest of them."""
     block_column = 0 if classifier.kind_ == "binary" else column
     shares = label_sources(data, classifier.task_, position, block_column,
-                           classifier.label_features)
+                           classifier.settings_["label_features"])
     attribution = float(explanation["features"].iloc[start + block_column])
     sources = (shares * attribution).rename("attribution")
     out = {"label_sources": sources}

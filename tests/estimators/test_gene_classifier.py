@@ -238,18 +238,53 @@ def test_compare_models_reports_labels_outside_the_graph(data, small_organism, c
     assert np.isfinite(res[0].test["auroc"])
 
 
-def test_default_is_logistic_regression_on_propagated_labels(data, small_organism):
-    """GeneClassifier() is the configuration chosen on validation genes over the real tasks
-    (benchmarks/default_model.py): logistic regression + the propagated-label block."""
-    from graphgen.train.label_features import LabelFeatures
+def test_default_chooses_on_inner_folds_of_the_labelled_genes(data, small_organism):
+    """GeneClassifier() scores the candidates on inner folds of the labelled genes and refits
+    the winner; on an undirected PPI the directed-only variants are not offered."""
+    clf = GeneClassifier(trainer=quick(30), candidates=["rwr", "logreg", "logreg+labels"])
+    labels = small_organism.labels
+    train = labels.index[:200]
+    clf.fit(data, labels.loc[train])
+    table = clf.selection_.table
+    assert list(table["candidate"]) == ["rwr", "logreg", "logreg+labels"]
+    assert (table["folds"] == 3).all() and table["mean"].between(0, 1).all()
+    chosen = clf.selection_.chosen
+    assert clf.settings_["model"] == chosen.params["model"]
+    assert f"[auto chose {chosen.name!r}]" in repr(clf)
+    # the same as the chosen candidate fitted alone
+    alone = GeneClassifier(**{**chosen.params, "trainer": quick(30)}).fit(data, labels.loc[train])
+    pd.testing.assert_frame_equal(clf.predict_proba(), alone.predict_proba())
+    # labels outside fit's genes cannot change the choice
+    flipped = labels.copy()
+    flipped.loc[labels.index[200:]] = 1 - flipped.loc[labels.index[200:]]
+    again = GeneClassifier(trainer=quick(30), candidates=["rwr", "logreg", "logreg+labels"])
+    again.fit(data, flipped.loc[train])
+    assert again.selection_.chosen == chosen
+    assert np.allclose(again.selection_.table["mean"], table["mean"])
+    names = [c for c in GeneClassifier()._get_param_names()]
+    assert {"candidates", "budget", "inner_folds", "selection_metric"} <= set(names)
 
-    clf = GeneClassifier()
-    assert clf.model == "logreg" and clf.label_features == LabelFeatures()
-    clf.set_params(trainer=quick(30)).fit(data, small_organism.labels)
-    blocks = clf.data_.feature_blocks
-    assert list(blocks)[-1] not in dict(data.feature_blocks)  # the label block was added
-    assert clf.data_.num_features == data.num_features + 1
-    assert clf.score(small_organism.labels, metric="auroc") > 0.7
+
+def test_auto_default_round_trips_through_save(tmp_path, data, small_organism):
+    clf = GeneClassifier(trainer=quick(10), candidates=["rwr", "logreg+labels"])
+    clf.fit(data, small_organism.labels)
+    loaded = GeneClassifier.load(clf.save(tmp_path / "auto.pt"))
+    assert loaded.selection_.chosen.name == clf.selection_.chosen.name
+    assert loaded.settings_["model"] == clf.settings_["model"]
+    pd.testing.assert_frame_equal(loaded.predict_proba(), clf.predict_proba())
+
+
+def test_auto_on_a_directed_graph_offers_the_undirected_walks(small_organism):
+    grn = small_organism.grn
+    g = graphgen.stack_blocks(grn, {"attributes": small_organism.features})
+    clf = GeneClassifier(trainer=quick(5), budget=None,
+                         candidates=["rwr", "rwr (undirected)"])
+    clf.fit(g, small_organism.labels)
+    assert set(clf.selection_.table["candidate"]) == {"rwr", "rwr (undirected)"}
+    with pytest.raises(ConfigError, match="unknown candidate 'pagerank'"):
+        GeneClassifier(candidates=["pagerank"]).fit(g, small_organism.labels)
+    with pytest.raises(ConfigError, match="budget must be a positive number"):
+        GeneClassifier(budget=0).fit(g, small_organism.labels)
 
 
 def test_top_unlabelled_degree_beside_scores_and_networkx_export():

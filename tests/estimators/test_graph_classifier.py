@@ -81,7 +81,7 @@ def test_ensemble_averages_members_with_their_own_holdouts():
     for model in clf.models_:
         clf_one = GraphClassifier("gin", trainer=trainer, hidden_channels=8)
         clf_one.classes_, clf_one.models_, clf_one.task_ = clf.classes_, [model], clf.task_
-        clf_one.model_ = model
+        clf_one.model_, clf_one.conv_ = model, "gin"
         members.append(clf_one.predict_proba(graphs))
     assert np.allclose(clf.predict_proba(graphs), np.mean(members, axis=0), atol=1e-6)
     assert not np.allclose(members[0], members[1])

@@ -198,11 +198,11 @@ def test_pair_explanation_is_complete(graph):
 
 
 def test_default_model_explanation_is_a_subnetwork_of_label_sources(tmp_path):
-    """GeneClassifier() is logistic regression plus the propagated training labels: its
-    explanation traces the labels block to the training genes that seeded it."""
+    """Logistic regression plus the propagated training labels (a candidate of the auto
+    default, and the fixed-model default of label_features): its explanation traces the labels block to the training genes that seeded it."""
     org = make_organism(n_genes=300, n_samples=5, seed=0)
     data = stack_blocks(org.ppi, {"attributes": org.features})
-    clf = GeneClassifier(trainer=TrainerConfig(progress=False))
+    clf = GeneClassifier("logreg", trainer=TrainerConfig(progress=False))
     clf.fit(data, org.labels.iloc[:200])
     gene = org.labels.index[250]  # not labelled in fit
     explanation = explain_gene(clf, gene)
@@ -218,7 +218,7 @@ def test_default_model_explanation_is_a_subnetwork_of_label_sources(tmp_path):
     explanation.write_graphml(tmp_path / "default.graphml")
     assert nx.read_graphml(tmp_path / "default.graphml").number_of_nodes() > 5
     # without the labels block there is nothing to trace, and no network to show
-    plain = GeneClassifier(label_features=None, trainer=TrainerConfig(
+    plain = GeneClassifier("logreg", label_features=None, trainer=TrainerConfig(
         progress=False)).fit(data, org.labels.iloc[:200])
     alone = explain_gene(plain, gene)
     assert alone.label_sources is None and alone.edges is None

@@ -85,7 +85,7 @@ def test_combat_refused_on_a_confounded_design_and_needs_a_batch():
 
 def test_classifier_keeps_groups_apart_and_corrects_batches():
     x, y, batch = _batched_cohort(n_batches=5, per_class=6)
-    clf = SubtypeClassifier(trainer=FAST, batch_correction="combat")
+    clf = SubtypeClassifier("features", head="mlp", trainer=FAST, batch_correction="combat")
     with pytest.raises(ConfigError, match="needs batch="):
         clf.fit({"rna": x}, y, groups=batch)
     clf.fit({"rna": x}, y, groups=batch, batch=batch)

@@ -199,7 +199,8 @@ def test_whole_number_float_labels_give_integer_classes():
     x = pd.DataFrame(rng.normal(size=(30, 4)), index=[f"s{i}" for i in range(30)])
     labels = pd.Series([0.0, 1.0, 2.0] * 10, index=x.index)  # MOGONET's 0.0..4.0
     labels.iloc[0] = np.nan  # and a sample without a label, as read from a table
-    clf = SubtypeClassifier(trainer=replace(SUBTYPE_TRAINER, max_epochs=2, progress=False))
+    clf = SubtypeClassifier("features", trainer=replace(SUBTYPE_TRAINER, max_epochs=2,
+                                                         progress=False))
     proba = clf.fit({"rna": x}, labels).predict_proba({"rna": x})
     assert clf.classes_ == [0, 1, 2] and proba.columns.tolist() == [0, 1, 2]
     assert all(type(c) is int for c in clf.classes_)
@@ -239,7 +240,8 @@ def test_omics_shapes_and_label_types_at_the_door():
     rng = np.random.default_rng(0)
     x = pd.DataFrame(rng.normal(size=(30, 4)), index=[f"s{i}" for i in range(30)])
     y = pd.Series([0, 1, 2] * 10, index=x.index)
-    clf = SubtypeClassifier(trainer=replace(SUBTYPE_TRAINER, max_epochs=2, progress=False))
+    clf = SubtypeClassifier("features", trainer=replace(SUBTYPE_TRAINER, max_epochs=2,
+                                                         progress=False))
     single = clf.fit(x, y).predict_proba(x)  # one table: the omics "omics"
     assert single.shape == (30, 3) and clf.omics_names_ == ["omics"]
     np.testing.assert_allclose(single.to_numpy(),
