@@ -62,8 +62,8 @@ def test_estimators_comparisons_and_runner_share_the_fit_path(setup, small_organ
     graphgen.compare_models(data, small_organism.labels,
                             stratified_split(small_organism.labels),
                             {"mlp": {}, "label_propagation": {}}, trainer=QUICK)
-    SubtypeClassifier("features", trainer=QUICK).fit({"rna": small_organism.expression},
-                                                     small_organism.samples["subtype"])
+    SubtypeClassifier("features", head="mlp", trainer=QUICK).fit(
+        {"rna": small_organism.expression}, small_organism.samples["subtype"])
     assert calls == ["GCN", "MLP", "LabelPropagation", "MLP"]
 
 
@@ -82,7 +82,7 @@ def test_estimators_are_scikit_learn_estimators(setup, small_organism):
             estimator.set_params(depth=3)
     gene = GeneClassifier("mlp", trainer=QUICK).fit(data, small_organism.labels)
     check_is_fitted(gene)
-    subtype = SubtypeClassifier("features", trainer=QUICK).fit(
+    subtype = SubtypeClassifier("features", head="mlp", trainer=QUICK).fit(
         {"rna": small_organism.expression}, small_organism.samples["subtype"])
     check_is_fitted(subtype)
     deep = gene.get_params(deep=True)
