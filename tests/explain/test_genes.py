@@ -199,7 +199,8 @@ def test_pair_explanation_is_complete(graph):
 
 def test_default_model_explanation_is_a_subnetwork_of_label_sources(tmp_path):
     """Logistic regression plus the propagated training labels (a candidate of the auto
-    default, and the fixed-model default of label_features): its explanation traces the labels block to the training genes that seeded it."""
+    default, and the fixed-model default of label_features): its explanation traces the
+    labels block to the training genes that seeded it."""
     org = make_organism(n_genes=300, n_samples=5, seed=0)
     data = stack_blocks(org.ppi, {"attributes": org.features})
     clf = GeneClassifier("logreg", trainer=TrainerConfig(progress=False))
