@@ -229,3 +229,19 @@ def test_graph_auto_budget_skips_the_trained_candidates():
     assert status["statistics"] == "chosen"
     assert (status[["baseline", "gin"]] == "skipped: budget").all()
     assert torch.is_tensor(graphs[0].x)
+
+
+def test_subtype_auto_skips_a_candidate_that_cannot_fit(organism):
+    """A network whose ids match no measured gene: the expression-graph candidate fails in
+    every fold and is skipped with a warning naming it; the others still compete."""
+    from graphgen.graph.build import edges_to_data
+
+    other = edges_to_data(pd.DataFrame({"source": ["X1", "X2"], "target": ["X2", "X3"]}),
+                          directed=False)
+    x, y = organism.expression, organism.samples["subtype"]
+    clf = SubtypeClassifier(network=other, candidates=["logreg", "expression-graph"],
+                            trainer=FAST)
+    with pytest.warns(CandidateWarning, match="'expression-graph' failed to fit"):
+        clf.fit({"rna": x}, y)
+    status = clf.selection_.table.set_index("candidate")["status"]
+    assert status["logreg"] == "chosen" and status["expression-graph"].startswith("failed")
