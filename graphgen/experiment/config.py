@@ -267,7 +267,10 @@ class ExperimentConfig:
         trainer: ``[trainer]`` settings (:class:`~graphgen.train.TrainerConfig` fields except
             ``seed`` and ``progress``).
         models: ``[models.<name>]`` tables: registry name (or a variant name with a
-            ``model`` key) -> hyper-parameters.
+            ``model`` key) -> hyper-parameters. ``model = "auto"`` (or ``[models.auto]``) is
+            ``GeneClassifier()``'s self-choosing default, fitted on each split's training and
+            validation genes, with optional ``candidates``, ``budget``, ``inner_folds`` and
+            ``selection_metric`` keys.
         sequences: ``[sequences]``: fuse the trained models with a sequence encoder.
         base: folder the relative paths are resolved against.
     """
@@ -287,7 +290,7 @@ class ExperimentConfig:
 
     def __post_init__(self) -> None:
         check_seed(self.seed)
-        allowed = sorted(MODELS) + (["none"] if self.sequences is not None else [])
+        allowed = sorted([*MODELS, "auto"]) + (["none"] if self.sequences is not None else [])
         unknown = [m for m, spec in self.models.items()
                    if str(spec.get("model", m)).lower() not in allowed]
         if unknown or not self.models:

@@ -119,17 +119,57 @@ def run_experiment(
     graph, label_terms = prepared.graph, prepared.label_terms
     groups = _groups(config, aligned.labels)
     splits = task_splits(config, aligned.labels, groups)
+    auto = AutoGenes(config, prepared)
     cv = cross_validate(data, aligned.labels, splits, config.models,
                         trainer=config.trainer_config(progress=progress, device=device),
                         checkpoint_dir=checkpoints, resume=resume,
                         model_factory=factory, label_features=config.features.labels,
-                        groups=groups)
+                        groups=groups, auto_fit=auto)
     if run is not None:
         _write(run, config, cv, aligned, data, graph, label_terms, time.perf_counter() - started)
+        if auto.selections:
+            run.write_table("selection.csv", pd.concat(auto.selections).set_index("model"))
         if groups is not None:
             _write_groups(run, cv, aligned.labels, groups)
     return ExperimentResult(config=config, cv=cv, run=run, labels=aligned.labels,
                             labels_not_in_graph=aligned.not_in_graph, graph=data)
+
+
+class AutoGenes:
+    """Fits ``[models.<name>] model = "auto"`` on a split: ``GeneClassifier()``'s automatic
+    default with the experiment's trainer, validation share and sequences, and the spec's
+    ``candidates``, ``budget``, ``inner_folds`` and ``selection_metric``. Every split's
+    selection table is kept (``selections``) for the run folder's ``selection.csv``."""
+
+    KEYS = ("model", "candidates", "budget", "inner_folds", "selection_metric")
+
+    def __init__(self, config: ExperimentConfig, prepared: PreparedExperiment) -> None:
+        self.config, self.prepared = config, prepared
+        self.selections: list[pd.DataFrame] = []
+
+    def __call__(self, name: str, spec, data, labels, trainer, split: str) -> np.ndarray:
+        from graphgen.estimators.gene_classifier import GeneClassifier
+
+        unknown = sorted(set(spec) - set(self.KEYS))
+        if unknown:
+            raise ConfigError(f"[models.{name}]: model 'auto' takes {list(self.KEYS[1:])}, not "
+                              f"{unknown}")
+        s = self.config.sequences
+        options = dict(sequences=self.prepared.sequences, sequence_encoder=s.encoder,
+                       sequence_options=dict(s.options), fusion=s.fusion, alphabet=s.alphabet,
+                       missing_sequence=s.missing, max_length=s.max_length,
+                       graph_channels=s.graph_channels) if s is not None else {}
+        settings = {k: v for k, v in spec.items() if k != "model"}
+        clf = GeneClassifier("auto", trainer=trainer, val_size=self.config.split.val_size,
+                             **settings, **options)
+        clf.fit(self.prepared.data, labels)
+        table = clf.selection_.table.copy()
+        table.insert(0, "split", split)
+        table.insert(0, "model", name)
+        self.selections.append(table)
+        log.info("%s, %s: auto chose %s", name, split, clf.selection_.chosen.name)
+        scores = clf.predict_proba().to_numpy()
+        return scores[:, 1] if clf.kind_ == "binary" else scores
 
 
 @dataclass

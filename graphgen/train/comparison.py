@@ -72,6 +72,12 @@ class ModelResult:
 
 #: Builds a model from (registry name, hyper-parameters, input width, output width).
 ModelFactory = Callable[[str, Mapping[str, Any], int, int], Any]
+#: Fits a model that chooses itself (``{"model": "auto", ...}``) on the labels of a split's
+#: training and validation genes and returns its scores over every item, shaped as a trained
+#: model's (``[N]`` binary, ``[N, C]`` otherwise): (name, spec, data, labels, trainer, split
+#: name) -> scores. The experiment runner passes one that fits ``GeneClassifier(model="auto")``.
+AutoFit = Callable[[str, Mapping[str, Any], Data, "pd.Series | pd.DataFrame", TrainerConfig,
+                    str], np.ndarray]
 
 
 def _items(data) -> pd.Index:
@@ -251,6 +257,7 @@ def compare_models(
     label_features: LabelFeatures | None = None,
     groups: pd.Series | None = None,
     covariates: pd.DataFrame | None = None,
+    auto_fit: AutoFit | None = None,
 ) -> list[ModelResult]:
     """Train each model with the same trainer settings, features and split.
 
@@ -273,6 +280,8 @@ def compare_models(
             the trained models (see :func:`compare_on_task`).
         groups, covariates: groups the split must keep apart, covariates that each get a
             covariate-only result (see :func:`compare_on_task`).
+        auto_fit: fits the models whose spec is ``{"model": "auto", ...}`` (see
+            :data:`AutoFit`); such a model without it is an error.
 
     Returns:
         One :class:`ModelResult` per model, in the order given, then one per covariate.
@@ -293,11 +302,42 @@ def compare_models(
     items = _items(data)
     data = float_features(data) if isinstance(data, Data) else data
     labels = align_labels(labels, items).labels
-    task = make_task(data, labels, _within(split, labels.index))
-    return compare_on_task(data, task, models, trainer=trainer, model_factory=model_factory,
-                           items=items, split_name=split.name, checkpoint_dir=checkpoint_dir,
-                           resume=resume, label_features=label_features, groups=groups,
-                           covariates=covariates)
+    split = _within(split, labels.index)
+    task = make_task(data, labels, split)
+    auto = [name for name, spec in models.items()
+            if str(spec.get("model", name)).lower() == "auto"]
+    if auto and auto_fit is None:
+        raise ConfigError(f"models {auto}: model 'auto' chooses itself on the training genes "
+                          "and needs an estimator (graphgen run, or graphgen.GeneClassifier())")
+    fixed = {name: spec for name, spec in models.items() if name not in auto}
+    results = compare_on_task(data, task, fixed, trainer=trainer,
+                              model_factory=model_factory, items=items,
+                              split_name=split.name, checkpoint_dir=checkpoint_dir,
+                              resume=resume, label_features=label_features, groups=groups,
+                              covariates=covariates) if fixed or covariates is not None else []
+    chosen = {}
+    for name in auto:
+        start = time.perf_counter()
+        scores = auto_fit(name, models[name], data, labels.loc[split.train.append(split.val)],
+                          trainer or TrainerConfig(), split.name)
+        chosen[name] = _result(name, scores, task, items, split.name,
+                               time.perf_counter() - start)
+    by_name = {r.name: r for r in results}
+    ordered = [chosen[name] if name in chosen else by_name[name] for name in models]
+    return ordered + [r for r in results if r.name not in models]
+
+
+def _result(name: str, scores: np.ndarray, task, items: pd.Index, split_name: str,
+            seconds: float) -> ModelResult:
+    """A self-choosing model's scores as a result; it fitted on the training and validation
+    genes together, so its validation metrics are not reported (empty)."""
+    if scores.ndim == 1:
+        frame = pd.Series(scores, index=items, name=name)
+    else:
+        frame = pd.DataFrame(scores, index=items, columns=[str(c) for c in task.classes])
+    return ModelResult(name=name, test=task.metrics(scores, task.test_index), val={},
+                       epochs=0, best_epoch=0, seconds=seconds, scores=frame,
+                       split=split_name)
 
 
 def _within(split: Split, genes: pd.Index) -> Split:
@@ -354,6 +394,7 @@ def cross_validate(
     label_features: LabelFeatures | None = None,
     groups: pd.Series | None = None,
     covariates: pd.DataFrame | None = None,
+    auto_fit: AutoFit | None = None,
 ) -> CVResult:
     """:func:`compare_models` over every split; metrics as mean +- sd across splits.
 
@@ -362,6 +403,7 @@ def cross_validate(
     :func:`~graphgen.train.splits.leave_one_group_out`); the groups become the covariate
     ``"group"``. Each covariate gets a covariate-only row beside the models, and the
     confounding table (:attr:`CVResult.confounding`) is computed, and warns, before training.
+    ``auto_fit`` fits the self-choosing models (:func:`compare_models`).
 
     Example:
         >>> from graphgen.datasets.synthetic import make_organism
@@ -395,7 +437,7 @@ def cross_validate(
                                      checkpoint_dir=checkpoint_dir, resume=resume,
                                      model_factory=model_factory,
                                      label_features=label_features, groups=groups,
-                                     covariates=rows):
+                                     covariates=rows, auto_fit=auto_fit):
             results.append(result)
             test = result.scores.index.isin(split.test)
             values = np.where(test[:, None] if result.scores.ndim == 2 else test,

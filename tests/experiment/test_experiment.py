@@ -47,6 +47,29 @@ def test_binary_kfold_run_folder(files, tmp_path):
         assert (tmp_path / "run" / name).exists()
 
 
+def test_auto_model_in_toml_chooses_per_split_and_writes_the_selection(files, tmp_path):
+    exp = _write(files, BASE + LABELS.replace("k = 2", "k = 3") + """
+[models.auto]
+candidates = ["rwr", "logreg+labels"]
+budget = 300
+[models.logreg]
+""")
+    run_experiment(load_experiment(exp), out=tmp_path / "run", progress=False)
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    assert list(metrics["summary"]) == ["auto", "logreg"]
+    assert 0.5 < metrics["summary"]["auto"]["auroc_mean"] <= 1.0
+    selection = pd.read_csv(tmp_path / "run" / "selection.csv")
+    assert len(selection) == 6 and set(selection["candidate"]) == {"rwr", "logreg+labels"}
+    assert (selection.groupby("split")["status"].apply(lambda s: (s == "chosen").sum()) == 1).all()
+    predictions = pd.read_csv(tmp_path / "run" / "predictions.csv", index_col=0)
+    assert predictions["score_auto"].notna().sum() == predictions["label"].notna().sum()
+    with pytest.raises(ConfigError, match="model 'auto' takes"):
+        run_experiment(load_experiment(_write(files, BASE + LABELS + """
+[models.auto]
+hidden_channels = 8
+""", name="bad_auto.toml")), out=tmp_path / "bad", progress=False)
+
+
 def test_go_labels_with_go_features_trigger_the_leakage_guard(files, tmp_path, caplog,
                                                               monkeypatch):
     exp = _write(files, BASE + """
