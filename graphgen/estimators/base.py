@@ -11,6 +11,7 @@ naming the allowed ones, and ``predict`` before ``fit`` a
 from __future__ import annotations
 
 import inspect
+import logging
 from typing import Any
 
 from sklearn.base import BaseEstimator
@@ -51,6 +52,16 @@ class GraphgenEstimator(BaseEstimator):
 
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "model_")
+
+    def _adopt(self, fitted: GraphgenEstimator, selection: Any) -> None:
+        """Take the fitted state of ``fitted`` (the refitted winner of an automatic
+        selection) as this estimator's own, with the ``selection_`` that chose it."""
+        for name, value in vars(fitted).items():
+            if name.endswith("_") and not name.startswith("_"):
+                setattr(self, name, value)
+        self.selection_ = selection
+        logging.getLogger(type(self).__module__).info(
+            "%s chose %s", type(self).__name__, selection.chosen.name)
 
     def _check_fitted(self, attribute: str = "model_") -> None:
         if not hasattr(self, attribute):

@@ -364,11 +364,7 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
                                budget=budget, what="GeneClassifier(model='auto')")
         best = self._candidate(selection.chosen, trainer=self.trainer)
         best.fit(data, labels, sequences=sequences)
-        for attribute, value in vars(best).items():
-            if attribute.endswith("_") and not attribute.startswith("_"):
-                setattr(self, attribute, value)
-        self.selection_ = selection
-        log.info("GeneClassifier(model='auto') chose %s", selection.chosen.name)
+        self._adopt(best, selection)
         return self
 
     def _candidate(self, candidate: Candidate, *, trainer: TrainerConfig | None

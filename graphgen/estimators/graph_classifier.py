@@ -14,7 +14,6 @@ part and its test accuracies averaged.
 from __future__ import annotations
 
 import itertools
-import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -45,8 +44,6 @@ from graphgen.train.tasks import GraphSet, GraphSetTask
 from graphgen.train.trainer import Trainer, TrainerConfig
 
 __all__ = ["GRAPH_BUDGET", "GRAPH_CANDIDATES", "GraphAssessment", "GraphClassifier", "assess"]
-
-log = logging.getLogger(__name__)
 
 #: The named candidates of ``conv="auto"`` (name -> parameters), cheapest first.
 GRAPH_CANDIDATES: dict[str, dict] = {
@@ -228,11 +225,7 @@ class GraphClassifier(ClassifierMixin, GraphgenEstimator):
         selection = select(candidates, folds, score, metric="accuracy", budget=budget,
                            what="GraphClassifier(conv='auto')")
         best = self._candidate(selection.chosen, trainer=self.trainer).fit(graphs, labels)
-        for name, value in vars(best).items():
-            if name.endswith("_") and not name.startswith("_"):
-                setattr(self, name, value)
-        self.selection_ = selection
-        log.info("GraphClassifier(conv='auto') chose %s", selection.chosen.name)
+        self._adopt(best, selection)
 
     def _candidate(self, candidate: Candidate, *, trainer: TrainerConfig | None
                    ) -> GraphClassifier:

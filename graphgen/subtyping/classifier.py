@@ -362,11 +362,7 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConfoundingWarning)
             best.fit(omics, y, groups, batch)
-        for name, value in vars(best).items():
-            if name.endswith("_") and not name.startswith("_"):
-                setattr(self, name, value)
-        self.selection_ = selection
-        log.info("SubtypeClassifier(view='auto') chose %s", selection.chosen.name)
+        self._adopt(best, selection)
 
     def _candidate(self, candidate: Candidate, *, trainer: TrainerConfig | None
                    ) -> SubtypeClassifier:
