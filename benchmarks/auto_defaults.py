@@ -115,10 +115,10 @@ def subtyping(data: Path, task: str, seeds: int) -> None:
               f"alone, {auto_seconds / frame.iloc[:-1]['fit seconds'].max():.1f}x the slowest "
               f"candidate alone; the best candidate on test was {best['model']} "
               f"({best[f'test {metric}']:.3f})", flush=True)
-        summary.append(frame.set_index("model")[f"test {metric}"].rename(name))
+        scores = frame.set_index("model")[f"test {metric}"].rename(name)
+        summary.append(scores.set_axis([i.split(" (chose")[0] for i in scores.index]))
     if len(summary) > 1:
         table = pd.concat(summary, axis=1)
-        table.index = [i.split(" (chose")[0] for i in table.index]
         print(f"\nmean ± sd of test {metric} over the {len(summary)} splits:")
         for model, values in table.iterrows():
             print(f"{model:>18}: {values.mean():.3f} ± {values.std(ddof=1):.3f}")
