@@ -31,6 +31,7 @@ _LAZY = {
     "EdgeListFormat": "graphgen.io.edgelist",
     "GeneClassifier": "graphgen.estimators.gene_classifier",
     "GraphClassifier": "graphgen.estimators.graph_classifier",
+    "LinkPredictor": "graphgen.estimators.link_predictor",
     "GraphgenError": "graphgen.exceptions",
     "IdMapper": "graphgen.ids.mapper",
     "IdMappingError": "graphgen.exceptions",
@@ -76,6 +77,7 @@ __all__ = [
     "EdgeListFormat",
     "GeneClassifier",
     "GraphClassifier",
+    "LinkPredictor",
     "GraphgenError",
     "IdMapper",
     "IdMappingError",
@@ -135,6 +137,7 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real names
     )
     from graphgen.estimators.gene_classifier import GeneClassifier  # noqa: F401
     from graphgen.estimators.graph_classifier import GraphClassifier  # noqa: F401
+    from graphgen.estimators.link_predictor import LinkPredictor  # noqa: F401
     from graphgen.exceptions import (
         ChecksumError,  # noqa: F401
         ConfigError,  # noqa: F401

@@ -164,7 +164,7 @@ def candidate_blocks(data: Data, method: str, *, block: int = 1024):
 
 
 def top_pairs(data: Data, k: int, *, method: str = "l3", genes: Sequence[str] | None = None,
-              block: int = 1024) -> pd.DataFrame:
+              block: int = 1024, at_most: bool = False) -> pd.DataFrame:
     """The ``k`` best-scored pairs that are not edges of ``data``, among all candidates.
 
     Every non-edge pair is a candidate (an experimentalist tests the top of this list). The
@@ -179,6 +179,8 @@ def top_pairs(data: Data, k: int, *, method: str = "l3", genes: Sequence[str] | 
             ``jaccard`` (their nonzero pattern is not sparse).
         genes: restrict to pairs with at least one of these genes.
         block: rows per block.
+        at_most: return fewer than ``k`` pairs when fewer candidates score above zero
+            (default: that is an error).
 
     Returns:
         ``DataFrame`` of ``source``, ``target``, ``score``, best first (ties: by position).
@@ -214,7 +216,7 @@ def top_pairs(data: Data, k: int, *, method: str = "l3", genes: Sequence[str] | 
             chosen = np.argpartition(-v, k - 1)[:k]
             r, c, v = r[chosen], c[chosen], v[chosen]
         best_rows, best_cols, best_scores = r, c, v
-    if len(best_scores) < k:
+    if len(best_scores) < k and not at_most:
         raise ConfigError(f"top_pairs: only {len(best_scores)} non-edge pairs have a nonzero "
                           f"{method} score, fewer than k={k}")
     order = np.lexsort((best_cols, best_rows, -best_scores))

@@ -1,0 +1,119 @@
+"""LinkPredictor: chooses its heuristic on hidden pairs of the fitted map, ranks every
+non-edge, scores pairs, exports to networkx and round-trips through a file."""
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from torch_geometric.data import Data
+
+import graphgen
+from graphgen import ConfigError, DataFormatError, NotFittedError
+from graphgen.estimators import LinkPredictor
+from graphgen.links import pair_scores, top_pairs
+
+
+@pytest.fixture(scope="module")
+def ppi():
+    return graphgen.make_organism(n_genes=300, n_samples=5, seed=0).ppi
+
+
+def _edges(data):
+    src, dst = data.edge_index.numpy()
+    genes = np.array(data.node_ids)
+    return {frozenset(p) for p in zip(genes[src], genes[dst])}
+
+
+def test_auto_chooses_on_hidden_pairs_of_the_map_and_ranks_non_edges(ppi):
+    clf = LinkPredictor().fit(ppi)
+    table = clf.selection_.table
+    assert list(table["candidate"]) == ["l3", "resource_allocation", "adamic_adar",
+                                        "common_neighbours"]
+    assert (table["folds"] == 3).all() and table["mean"].between(0, 1).all()
+    assert clf.model_ == clf.selection_.chosen.params["model"]
+    assert repr(clf).endswith(f"[auto chose {clf.selection_.chosen.name!r}]")
+    top = clf.top_links(20)
+    assert list(top.columns) == ["source", "target", "score"] and len(top) == 20
+    assert top["score"].is_monotonic_decreasing
+    known = _edges(ppi)
+    assert not any(frozenset(p) in known for p in zip(top["source"], top["target"]))
+    expected = top_pairs(ppi, 20, method=clf.model_)
+    pd.testing.assert_frame_equal(top, expected)
+    # the same hidings and choice from the same seed
+    again = LinkPredictor().fit(ppi)
+    assert np.allclose(again.selection_.table["mean"], table["mean"])
+
+
+def test_precision_of_the_selection_is_that_of_a_hidden_map():
+    """On a map where partners' partners interact (bipartite blocks: left genes of block i
+    bind right genes of block i), L3 recovers hidden pairs; common neighbours ranks only
+    same-side pairs, which never interact, and the auto default picks L3."""
+    rng = np.random.default_rng(0)
+    left, right, blocks = 40, 40, 4
+    edges = [(a, left + b) for a in range(left) for b in range(right)
+             if a % blocks == b % blocks and rng.random() < 0.6]
+    src, dst = np.array(edges).T
+    index = torch.tensor(np.r_[[np.r_[src, dst]], [np.r_[dst, src]]])
+    g = Data(edge_index=index, num_nodes=left + right,
+             node_ids=[f"g{i}" for i in range(left + right)])
+    clf = LinkPredictor(candidates=["common_neighbours", "l3"], selection_k=20).fit(g)
+    means = clf.selection_.table.set_index("candidate")["mean"]
+    assert means["l3"] > means["common_neighbours"] and clf.model_ == "l3"
+
+
+def test_pair_scores_probabilities_and_networkx(ppi):
+    clf = LinkPredictor("adamic_adar").fit(ppi)
+    assert clf.selection_ is None
+    pairs = [("G000", "G010"), ("G005", "G100"), ("G001", "G002")]
+    scores = clf.score_pairs(pairs)
+    assert list(scores.index) == pairs
+    assert np.allclose(scores, pair_scores(ppi, pairs, methods=["adamic_adar"])["adamic_adar"])
+    proba = clf.predict_proba(pairs)
+    assert proba.between(0, 1).all()
+    assert (proba.rank().to_numpy() == scores.rank().to_numpy()).all()  # same order
+    G = clf.to_networkx(15)
+    assert isinstance(G, nx.Graph) and G.number_of_edges() == 15
+    assert all(0 <= d["probability"] <= 1 and d["score"] > 0 for *_, d in G.edges(data=True))
+    focused = clf.top_links(5, genes=["G000"])
+    assert ((focused["source"] == "G000") | (focused["target"] == "G000")).all()
+
+
+def test_save_load_round_trip(tmp_path, ppi):
+    clf = LinkPredictor(candidates=["l3", "common_neighbours"]).fit(ppi)
+    loaded = LinkPredictor.load(clf.save(tmp_path / "links.pt"))
+    assert loaded.model_ == clf.model_ and loaded.selection_.chosen == clf.selection_.chosen
+    assert loaded.get_params()["candidates"] == ["l3", "common_neighbours"]
+    pd.testing.assert_frame_equal(loaded.top_links(10), clf.top_links(10))
+    pairs = [("G000", "G010"), ("G005", "G100")]
+    pd.testing.assert_series_equal(loaded.predict_proba(pairs), clf.predict_proba(pairs))
+    (tmp_path / "junk.pt").write_bytes(b"not a model")
+    with pytest.raises(DataFormatError, match="not a readable LinkPredictor file"):
+        LinkPredictor.load(tmp_path / "junk.pt")
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"model": "katz"}, "model must be 'auto' or one of"),
+    ({"candidates": ["l3", "katz"]}, "unknown candidate 'katz'"),
+    ({"budget": 0}, "budget must be a positive number"),
+    ({"inner_folds": 0}, "inner_folds must be an integer >= 1"),
+    ({"inner_test": 1.5}, "inner_test must be in"),
+    ({"selection_k": 0}, "selection_k must be an integer >= 1"),
+])
+def test_bad_options(ppi, options, message):
+    with pytest.raises(ConfigError, match=message):
+        LinkPredictor(**options).fit(ppi)
+
+
+def test_bad_inputs(ppi):
+    with pytest.raises(NotFittedError):
+        LinkPredictor().top_links(5)
+    with pytest.raises(DataFormatError, match="must be a torch_geometric Data"):
+        LinkPredictor().fit(nx.karate_club_graph())
+    empty = Data(edge_index=torch.empty(2, 0, dtype=torch.long), num_nodes=3,
+                 node_ids=["a", "b", "c"])
+    with pytest.raises(DataFormatError, match="has no edges"):
+        LinkPredictor().fit(empty)
+    clf = LinkPredictor("l3").fit(ppi)
+    with pytest.raises(graphgen.GraphgenError, match="NOPE"):
+        clf.score_pairs([("G000", "NOPE")])
