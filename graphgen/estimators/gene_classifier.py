@@ -15,15 +15,20 @@ from typing import Any, Literal
 import networkx as nx
 import numpy as np
 import pandas as pd
-import torch
 from sklearn.base import ClassifierMixin, clone
 from torch_geometric.data import Data
 
 from graphgen.estimators.base import GraphgenEstimator
+from graphgen.estimators.persistence import (
+    read_payload,
+    selection_from_payload,
+    selection_payload,
+    write_payload,
+)
 from graphgen.estimators.selection import (
     Candidate,
-    Selection,
     check_budget,
+    check_count,
     resolve_candidates,
     select,
 )
@@ -41,7 +46,6 @@ from graphgen.graph.nodes import (
     node_index,
     node_positions,
 )
-from graphgen.io.atomic import atomic_write
 from graphgen.labels import align_labels
 from graphgen.models.fusion import build_fusion
 from graphgen.models.registry import GRAPH_ONLY, MODELS, build_model
@@ -325,10 +329,7 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
                   sequences: pd.Series | None) -> GeneClassifier:
         """Choose a candidate on inner folds of the labelled genes, then refit it on all."""
         budget = check_budget(self.budget, "GeneClassifier")
-        if isinstance(self.inner_folds, bool) or not isinstance(self.inner_folds, int) \
-                or self.inner_folds < 2:
-            raise ConfigError(f"GeneClassifier: inner_folds must be an integer >= 2, got "
-                              f"{self.inner_folds!r}")
+        check_count(self.inner_folds, "inner_folds", "GeneClassifier", minimum=2)
         if not isinstance(data, Data) or getattr(data, "node_ids", None) is None:
             raise DataFormatError("GeneClassifier.fit: data must be a torch_geometric Data "
                                   f"graph with node_ids and x, got {type(data).__name__}")
@@ -681,8 +682,7 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
         """
         self._check_fitted()
         data = self.data_
-        path = Path(path)
-        if path.is_dir():
+        if Path(path).is_dir():  # before the graph is gathered
             raise OutputError(f"GeneClassifier.save: {path} is a folder; give a file name "
                               "such as clf.pt")
         graph = None
@@ -710,12 +710,7 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
                          "hparams": dict(self.settings_["hparams"] or {}),
                          "label_features": (None if self.settings_["label_features"] is None
                                             else asdict(self.settings_["label_features"]))},
-            "selection": (None if self.selection_ is None else
-                          {"chosen": self.selection_.chosen.name,
-                           "chosen_params": {"model": self.settings_["model"]},
-                           "seconds": float(self.selection_.seconds),
-                           "table": {c: [plain(v) for v in self.selection_.table[c]]
-                                     for c in self.selection_.table.columns}}),
+            "selection": selection_payload(self.selection_),
             "kind": self.kind_,
             "classes": [plain(c) for c in self.classes_],
             "threshold": (threshold.tolist() if isinstance(threshold, pd.Series)
@@ -732,13 +727,7 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
                      "val_index": self.task_.val_index},
             "labels_not_in_graph": [str(g) for g in self.labels_not_in_graph_],
         }
-        try:
-            with atomic_write(path, "wb") as handle:
-                torch.save(payload, handle)
-        except OSError as exc:
-            raise OutputError(f"GeneClassifier.save: cannot write {path}: "
-                              f"{exc.strerror or exc}") from None
-        return path
+        return write_payload(path, payload, what="GeneClassifier.save")
 
     @classmethod
     def load(cls, path: str | os.PathLike, *, data: Data | None = None) -> GeneClassifier:
@@ -754,13 +743,7 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
             DataFormatError: not a graphgen classifier file, a damaged one (tensors whose
                 shapes do not fit the model), or ``data`` that is not the fitted graph.
         """
-        try:
-            payload = torch.load(Path(path), weights_only=True)
-        except Exception as exc:
-            raise DataFormatError(f"{path}: not a readable GeneClassifier file ({exc})") from None
-        if not isinstance(payload, dict) or payload.get("format") != _FORMAT:
-            raise DataFormatError(f"{path}: not a GeneClassifier file (format "
-                                  f"{payload.get('format') if isinstance(payload, dict) else '?'})")
+        payload = read_payload(path, format=_FORMAT, name="GeneClassifier")
         try:
             return cls._from_payload(payload, data, path)
         except GraphgenError:
@@ -784,11 +767,7 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
         clf.settings_ = {"model": settings["model"], "hparams": settings["hparams"] or None,
                          "label_features": (None if settings["label_features"] is None
                                             else LabelFeatures(**settings["label_features"]))}
-        stored = payload.get("selection")
-        clf.selection_ = None if stored is None else Selection(
-            table=pd.DataFrame(stored["table"]),
-            chosen=Candidate(stored["chosen"], dict(stored["chosen_params"])),
-            seconds=stored["seconds"])
+        clf.selection_ = selection_from_payload(payload.get("selection"))
         node_ids, names = payload["node_ids"], payload["feature_names"]
         g = payload["graph"]
         if g is None and data is None:

@@ -30,6 +30,7 @@ from graphgen.estimators.base import GraphgenEstimator
 from graphgen.estimators.selection import (
     Candidate,
     check_budget,
+    check_count,
     resolve_candidates,
     select,
 )
@@ -197,10 +198,7 @@ class GraphClassifier(ClassifierMixin, GraphgenEstimator):
     def _fit_auto(self, graphs: list[Data], labels: np.ndarray, counts: pd.Series) -> None:
         """Choose a candidate on inner folds of these graphs, then refit it on all."""
         budget = check_budget(self.budget, "GraphClassifier")
-        if isinstance(self.inner_folds, bool) or not isinstance(self.inner_folds, int) \
-                or self.inner_folds < 2:
-            raise ConfigError(f"GraphClassifier: inner_folds must be an integer >= 2, got "
-                              f"{self.inner_folds!r}")
+        check_count(self.inner_folds, "inner_folds", "GraphClassifier", minimum=2)
         if counts.min() < self.inner_folds:
             raise DataFormatError(f"GraphClassifier(conv='auto'): class "
                                   f"{plain(counts.idxmin())!r} has {counts.min()} graph(s), "

@@ -22,23 +22,27 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 import pandas as pd
-import torch
 from sklearn.linear_model import LogisticRegression
 from torch_geometric.data import Data
 
 from graphgen.estimators.base import GraphgenEstimator
+from graphgen.estimators.persistence import (
+    read_payload,
+    selection_from_payload,
+    selection_payload,
+    write_payload,
+)
 from graphgen.estimators.selection import (
     Candidate,
     Selection,
     check_budget,
+    check_count,
     resolve_candidates,
     select,
 )
-from graphgen.exceptions import ConfigError, DataFormatError, OutputError
-from graphgen.io.atomic import atomic_write
+from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.links.heuristics import SPARSE_HEURISTICS, pair_scores, top_pairs
 from graphgen.links.splits import edge_split
-from graphgen.scalars import plain
 
 __all__ = ["LINK_BUDGET", "LINK_CANDIDATES", "LinkPredictor"]
 
@@ -118,17 +122,11 @@ class LinkPredictor(GraphgenEstimator):
         if name != "auto" and name not in SPARSE_HEURISTICS:
             raise ConfigError(f"LinkPredictor: model must be 'auto' or one of "
                               f"{list(SPARSE_HEURISTICS)}, got {self.model!r}")
-        if isinstance(self.inner_folds, bool) or not isinstance(self.inner_folds, int) \
-                or self.inner_folds < 1:
-            raise ConfigError(f"LinkPredictor: inner_folds must be an integer >= 1, got "
-                              f"{self.inner_folds!r}")
+        check_count(self.inner_folds, "inner_folds", "LinkPredictor", minimum=1)
         if not 0.0 < self.inner_test < 1.0:
             raise ConfigError(f"LinkPredictor: inner_test must be in (0, 1), got "
                               f"{self.inner_test!r}")
-        if isinstance(self.selection_k, bool) or not isinstance(self.selection_k, int) \
-                or self.selection_k < 1:
-            raise ConfigError(f"LinkPredictor: selection_k must be an integer >= 1, got "
-                              f"{self.selection_k!r}")
+        check_count(self.selection_k, "selection_k", "LinkPredictor", minimum=1)
         hidings = [edge_split(data, val_size=0.0, test_size=self.inner_test, negatives=1.0,
                               seed=self.seed + i) for i in range(self.inner_folds)]
         if name == "auto":
@@ -221,11 +219,6 @@ class LinkPredictor(GraphgenEstimator):
             OutputError: ``path`` is a folder or cannot be written.
         """
         self._check_fitted()
-        path = Path(path)
-        if path.is_dir():
-            raise OutputError(f"LinkPredictor.save: {path} is a folder; give a file name such "
-                              "as links.pt")
-        selection = self.selection_
         payload = {
             "format": _FORMAT,
             "params": {**self.get_params(deep=False),
@@ -235,19 +228,9 @@ class LinkPredictor(GraphgenEstimator):
             "model": self.model_, "calibration": [float(v) for v in self.calibration_],
             "edge_index": self.graph_.edge_index.cpu(),
             "node_ids": [str(g) for g in self.graph_.node_ids],
-            "selection": None if selection is None else {
-                "chosen": selection.chosen.name, "model": selection.chosen.params["model"],
-                "seconds": float(selection.seconds),
-                "table": {c: [plain(v) for v in selection.table[c]]
-                          for c in selection.table.columns}},
+            "selection": selection_payload(self.selection_),
         }
-        try:
-            with atomic_write(path, "wb") as handle:
-                torch.save(payload, handle)
-        except OSError as exc:
-            raise OutputError(f"LinkPredictor.save: cannot write {path}: "
-                              f"{exc.strerror or exc}") from None
-        return path
+        return write_payload(path, payload, what="LinkPredictor.save")
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> LinkPredictor:
@@ -256,12 +239,7 @@ class LinkPredictor(GraphgenEstimator):
         Raises:
             DataFormatError: not a LinkPredictor file, or a damaged one.
         """
-        try:
-            payload = torch.load(Path(path), weights_only=True)
-        except Exception as exc:
-            raise DataFormatError(f"{path}: not a readable LinkPredictor file ({exc})") from None
-        if not isinstance(payload, dict) or payload.get("format") != _FORMAT:
-            raise DataFormatError(f"{path}: not a LinkPredictor file")
+        payload = read_payload(path, format=_FORMAT, name="LinkPredictor")
         try:
             clf = cls(**payload["params"])
             node_ids = list(payload["node_ids"])
@@ -269,11 +247,7 @@ class LinkPredictor(GraphgenEstimator):
                               node_ids=node_ids)
             clf.model_ = payload["model"]
             clf.calibration_ = tuple(payload["calibration"])
-            stored = payload["selection"]
-            clf.selection_ = None if stored is None else Selection(
-                table=pd.DataFrame(stored["table"]),
-                chosen=Candidate(stored["chosen"], {"model": stored["model"]}),
-                seconds=stored["seconds"])
+            clf.selection_ = selection_from_payload(payload["selection"])
         except (KeyError, TypeError, ValueError) as exc:
             raise DataFormatError(f"{path}: damaged LinkPredictor file ({exc})") from None
         return clf

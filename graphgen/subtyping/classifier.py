@@ -18,6 +18,7 @@ from graphgen.estimators.base import GraphgenEstimator
 from graphgen.estimators.selection import (
     Candidate,
     check_budget,
+    check_count,
     resolve_candidates,
     select,
 )
@@ -307,10 +308,7 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
                               f"{list(_METRICS)}, got {self.selection_metric!r}")
         if self.view == "auto":
             check_budget(self.budget, "SubtypeClassifier")
-            if isinstance(self.inner_folds, bool) or not isinstance(self.inner_folds, int) \
-                    or self.inner_folds < 2:
-                raise ConfigError(f"SubtypeClassifier: inner_folds must be an integer >= 2, "
-                                  f"got {self.inner_folds!r}")
+            check_count(self.inner_folds, "inner_folds", "SubtypeClassifier", minimum=2)
 
     def _candidate_list(self) -> list[Candidate]:
         """``view="auto"``'s candidates: those given, or every named one the inputs allow."""
