@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 #: Metrics of :func:`subtype_metrics` (``f1``: F1 of the positive class, binary tasks only).
 SUBTYPE_METRICS = ("accuracy", "f1", "macro_f1", "weighted_f1", "auroc")
 _SKLEARN = ("logreg", "random_forest")
-_VIEWS = ("expression-graph", "patient-graph", "propagation", "features")
+_VIEWS = ("auto", "expression-graph", "patient-graph", "propagation", "features")
 
 
 def subtype_metrics(y_true: pd.Series, proba: pd.DataFrame) -> dict[str, float]:
@@ -186,8 +186,9 @@ def compare_subtyping(
         splits: train/val/test sample ids; a model trains on train + val (graph views hold out
             their own validation samples for early stopping) and is scored on test.
         models: name -> spec. A spec's ``kind`` is a view of
-            :class:`~graphgen.subtyping.SubtypeClassifier` (``expression-graph``,
-            ``patient-graph``, ``propagation``, ``features``; the other keys are its parameters, and
+            :class:`~graphgen.subtyping.SubtypeClassifier` (``auto``, ``expression-graph``,
+            ``patient-graph``, ``propagation``, ``features``; the other keys are its
+            parameters; ``auto`` records the candidate it chose in each split as ``chose``), and
             :class:`~graphgen.train.TrainerConfig` fields such as ``max_epochs`` or ``lr``,
             which go into its ``trainer`` over :data:`SUBTYPE_TRAINER`) or a
             scikit-learn baseline on the concatenated, training-standardised omics:
@@ -247,6 +248,7 @@ def compare_subtyping(
         for name, spec in models.items():
             params = dict(spec)
             kind = params.pop("kind", name)
+            chose = None
             start = time.perf_counter()
             if kind in _VIEWS:
                 clf = SubtypeClassifier(kind, **_with_trainer(params, seed, progress))
@@ -255,6 +257,7 @@ def compare_subtyping(
                     clf.fit(train_omics, y.loc[train],
                             None if group is None else group.loc[train])
                 proba = clf.predict_proba(test_omics)
+                chose = clf.selection_.chosen.name if clf.selection_ is not None else None
             elif kind == "mogonet":
                 proba = mogonet_proba(train_omics, y.loc[train], test_omics,
                                       config=MogonetConfig(**params), seed=seed)
@@ -266,6 +269,8 @@ def compare_subtyping(
                                   f"use one of {[*_VIEWS, *_SKLEARN, 'mogonet']}")
             _record(rows, predictions, name, split, seed, y, proba,
                     time.perf_counter() - start)
+            if chose is not None:
+                rows[-1]["chose"] = chose
         for column in () if covariate_columns is None else covariate_columns.columns:
             start = time.perf_counter()
             values = covariate_columns[column]

@@ -245,3 +245,20 @@ def test_subtype_auto_skips_a_candidate_that_cannot_fit(organism):
         clf.fit({"rna": x}, y)
     status = clf.selection_.table.set_index("candidate")["status"]
     assert status["logreg"] == "chosen" and status["expression-graph"].startswith("failed")
+
+
+def test_compare_subtyping_records_what_auto_chose_in_each_split(organism, tmp_path):
+    import json
+
+    from graphgen.subtyping import compare_subtyping
+    from graphgen.train.splits import kfold_splits
+
+    y = organism.samples["subtype"]
+    result = compare_subtyping({"rna": organism.expression}, y, kfold_splits(y, k=3),
+                               {"auto": {"kind": "auto", "candidates": ["logreg", "mlp"],
+                                         "max_epochs": 5}})
+    assert set(result.per_split["chose"]) <= {"logreg", "mlp"}
+    assert result.per_split["chose"].notna().all()
+    run = result.write(str(tmp_path / "run"), {"test": True})
+    stored = json.loads((run.path / "metrics.json").read_text())["per_split"]
+    assert [row["chose"] for row in stored] == result.per_split["chose"].tolist()
