@@ -160,7 +160,7 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
             accuracy for multi-class, macro AUPRC for multi-label tasks) or a metric name of
             the task.
 
-    Attributes (after ``fit``):
+    Attributes:
         classes_: class values (single-label) or label names (multi-label).
         kind_: ``"binary"``, ``"multiclass"`` or ``"multilabel"``.
         model_: the trained ``torch.nn.Module`` (or the propagation baseline).

@@ -90,7 +90,7 @@ class GraphClassifier(ClassifierMixin, GraphgenEstimator):
             900; ``None``: no limit).
         inner_folds: inner folds of ``conv="auto"`` (default 3).
 
-    Attributes (after ``fit``):
+    Attributes:
         classes_, conv_ (what was fitted), model_ and models_ (the network(s), or the
         forest), result_ and results_ (training histories; ``None``/empty for the forest),
         selection_ (the :class:`~graphgen.estimators.selection.Selection` of

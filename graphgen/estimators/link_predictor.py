@@ -76,7 +76,7 @@ class LinkPredictor(GraphgenEstimator):
             pairs of a hiding).
         seed: seeds the hidings and their negatives.
 
-    Attributes (after ``fit``):
+    Attributes:
         model_: the heuristic used; graph_: the fitted map; calibration_: ``(a, b)`` of
         :meth:`predict_proba`; selection_: the :class:`~graphgen.estimators.selection.Selection`
         of ``model="auto"`` (``None`` otherwise).

@@ -504,8 +504,8 @@ def explain_genes(classifier, genes=None, *, method: str = "integrated_gradients
         the blocks (for :func:`block_importance`).
 
     Raises:
-        NotFittedError, IdMappingError, ConfigError: as :func:`explain_gene`;
-        ConfigError also for a pair model (explain its genes with :func:`explain_gene`).
+        NotFittedError, IdMappingError, ConfigError: as :func:`explain_gene`; a
+            ConfigError also for a pair model (explain its genes with :func:`explain_gene`).
     """
     captum = _captum()
 

@@ -38,7 +38,7 @@ def coexpression_graph(
         method: ``"knn"`` or ``"threshold"``.
         k: neighbours per gene (``knn``).
         threshold: minimal correlation (``threshold``), in (0, 1].
-        absolute: rank and threshold |correlation| (anti-correlated genes are linked too).
+        absolute: rank and threshold ``|correlation|`` (anti-correlated genes are linked too).
 
     Returns:
         ``Data`` with ``node_ids`` (the genes, in column order), ``edge_index`` (both

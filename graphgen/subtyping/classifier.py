@@ -162,7 +162,7 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
         selection_metric: ``"macro_f1"`` (default), ``"accuracy"``, ``"auroc"`` or
             ``"auprc"``.
 
-    Attributes (after ``fit``):
+    Attributes:
         classes_, model_, scaler_, fit_result_ (``None`` for the scikit-learn heads),
         samples_dropped_ (sample -> reason), view_ and head_ (what was fitted),
         genes_ (expression-graph genes), train_samples_, confounding_ (confounding table

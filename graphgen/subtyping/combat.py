@@ -42,7 +42,7 @@ class ComBat:
         mean_only: adjust locations only (no scale), as sva's ``mean.only``.
         tol: convergence tolerance of the empirical-Bayes iterations (sva's 1e-4).
 
-    Attributes (after ``fit``):
+    Attributes:
         batches_: training batches in sorted order.
         features_: feature names.
         grand_mean_, var_pooled_: per feature, from the training samples.
