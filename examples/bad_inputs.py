@@ -97,8 +97,8 @@ def _cases(tmp: Path) -> list[tuple[str, str, Callable[[], object]]]:
                      y=torch.tensor([i % 2])) for i in range(8)]
 
     def fitted_graphs():
-        return GraphClassifier(trainer=TrainerConfig(max_epochs=1, progress=False,
-                                                     batch_size=4)).fit(tiny_graphs())
+        return GraphClassifier("gin", trainer=TrainerConfig(max_epochs=1, progress=False,
+                                                            batch_size=4)).fit(tiny_graphs())
 
     def zero_weights():
         from graphgen.models.propagation import RandomWalkWithRestart

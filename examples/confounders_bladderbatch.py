@@ -5,9 +5,9 @@ confounded with the outcome. Task: cancer (40) against non-cancer tissue (8 norm
 9 biopsies, 17). The script
 
 1. reports the confounding before any model trains (graphgen flags it on its own),
-2. scores class-balanced logistic regression and ``SubtypeClassifier()`` (its default, the
-   features view) beside the batch-only baseline under random stratified 5-fold CV (5 seeds)
-   and leave-one-batch-out,
+2. scores class-balanced logistic regression and the features view's MLP
+   (``SubtypeClassifier()``'s default before ``view="auto"``) beside the batch-only
+   baseline under random stratified 5-fold CV (5 seeds) and leave-one-batch-out,
 3. asks for ComBat inside the folds on the whole design (refused, with the reason), and
 4. on the part ComBat can correct (batches 2 and 5, which hold both classes), compares
    random CV and leave-one-batch-out with and without ComBat fitted in the folds.

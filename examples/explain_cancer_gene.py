@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from graphgen import GeneClassifier, IdMapper, enrich
+from graphgen import GeneClassifier, IdMapper, LabelFeatures, enrich
 from graphgen.experiment import load_experiment
 from graphgen.experiment.runner import prepare_experiment
 from graphgen.explain import deletion_curve, explain_gene
@@ -37,7 +37,7 @@ def main() -> None:
     config = load_experiment(HERE / "cancer_genes_string.toml")
     prepared = prepare_experiment(config)
     data, labels = prepared.data, prepared.aligned.labels
-    clf = GeneClassifier("gcn", hparams={"hidden_channels": 32},
+    clf = GeneClassifier("gcn", hparams={"hidden_channels": 32}, label_features=LabelFeatures(),
                          trainer=config.trainer_config(progress=False))
     clf.fit(data, labels)
     scores = clf.predict_proba()[1]

@@ -20,7 +20,13 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from graphgen import GeneClassifier, SubtypeClassifier, TrainerConfig, make_organism
+from graphgen import (
+    GeneClassifier,
+    LabelFeatures,
+    SubtypeClassifier,
+    TrainerConfig,
+    make_organism,
+)
 from graphgen.explain import (
     deletion_curve,
     explain_gene,
@@ -42,7 +48,8 @@ def main() -> None:
     f = org.features
     informative = list(f.columns[: len(f.columns) // 4])
     data = stack_blocks(org.ppi, {"attributes": f})
-    gcn = GeneClassifier("gcn", trainer=TRAINER).fit(data, org.labels)
+    gcn = GeneClassifier("gcn", label_features=LabelFeatures(), trainer=TRAINER).fit(
+        data, org.labels)
     positives = org.labels[org.labels == 1].index
     rows = []
 
@@ -77,7 +84,8 @@ def main() -> None:
                  float(np.mean(precision)), float(np.mean(chance))))
 
     labels = org.samples["subtype"]
-    subtypes = SubtypeClassifier("features", trainer=replace(SUBTYPE_TRAINER, progress=False))
+    subtypes = SubtypeClassifier("features", head="mlp",
+                                 trainer=replace(SUBTYPE_TRAINER, progress=False))
     subtypes.fit({"rna": org.expression}, labels)
     sample_attr = explain_samples(subtypes, {"rna": org.expression}, labels=labels,
                                   progress=False)

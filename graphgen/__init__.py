@@ -43,6 +43,7 @@ _LAZY = {
     "SubtypeClassifier": "graphgen.subtyping.classifier",
     "Trainer": "graphgen.train.trainer",
     "TrainerConfig": "graphgen.train.trainer",
+    "LabelFeatures": "graphgen.train.label_features",
     "TrainingError": "graphgen.exceptions",
     "build_model": "graphgen.models.registry",
     "coexpression_graph": "graphgen.graph.coexpression",
@@ -89,6 +90,7 @@ __all__ = [
     "SubtypeClassifier",
     "Trainer",
     "TrainerConfig",
+    "LabelFeatures",
     "TrainingError",
     "build_model",
     "coexpression_graph",
@@ -179,6 +181,7 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real names
         cross_validate,  # noqa: F401
     )
     from graphgen.train.confounding import confounding_table  # noqa: F401
+    from graphgen.train.label_features import LabelFeatures  # noqa: F401
     from graphgen.train.splits import (
         kfold_splits,  # noqa: F401
         leave_one_group_out,  # noqa: F401

@@ -69,11 +69,6 @@ __all__ = ["GENE_BUDGET", "GENE_CANDIDATES", "GeneClassifier"]
 
 log = logging.getLogger(__name__)
 _FORMAT = "graphgen.GeneClassifier/2"
-# The default configuration, chosen on validation genes over the four real gene tasks
-# (benchmarks/default_model.py, docs/gene_classification.md): logistic regression on the
-# node features plus the heat-diffusion propagation of the training labels.
-DEFAULT_LABEL_FEATURES = LabelFeatures()
-
 #: The named candidates of ``model="auto"`` (name -> parameters), cheapest first. On a
 #: directed graph the ``(undirected)`` variants walk the graph made undirected.
 GENE_CANDIDATES: dict[str, dict] = {
@@ -142,12 +137,16 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
         graph_channels: output width of the graph encoder in a fusion model.
         device: ``"cpu"``, ``"cuda"``, ``"cuda:N"`` or ``"auto"``; ``None`` (default) keeps
             the trainer's (``TrainerConfig.device``, ``"auto"`` unless set).
-        label_features: a :class:`~graphgen.train.label_features.LabelFeatures`: append the
-            network propagation of the training labels (heat diffusion by default;
-            out-of-fold within the training genes, never the validation genes') to the
-            features of a trained model; ``None`` uses the node features alone. With it the
-            classifier predicts on the fitted graph only. (``model="auto"``: each candidate
-            sets its own.)
+        label_features: a :class:`~graphgen.LabelFeatures`: append the network propagation
+            of the training labels (heat diffusion by default; out-of-fold within the
+            training genes, never the validation genes') to the features of a trained model;
+            with it the classifier predicts on the fitted graph only. ``None`` (default): the
+            node features alone. One rule everywhere (``GeneClassifier``, ``compare_models``,
+            ``cross_validate``, TOML ``[features.labels]``): the block is added only when
+            asked for. It helps every trained model on the real tasks
+            (``docs/gene_classification.md``), so the ``model="auto"`` default offers the
+            models with it as their own candidates (``logreg+labels``, ``gcn+labels``), which
+            set it themselves.
         candidates: ``model="auto"``'s candidates: names of :data:`GENE_CANDIDATES`,
             :class:`~graphgen.estimators.selection.Candidate` objects, or name ->
             parameters; ``None`` (default) takes the first five, plus the three
@@ -207,7 +206,7 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
         max_length: int | None = None,
         graph_channels: int = 64,
         device: str | None = None,
-        label_features: LabelFeatures | None = DEFAULT_LABEL_FEATURES,
+        label_features: LabelFeatures | None = None,
         candidates: Sequence[str | Candidate] | Mapping[str, Mapping] | None = None,
         budget: float | None = GENE_BUDGET,
         inner_folds: int = 3,

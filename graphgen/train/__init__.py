@@ -18,6 +18,7 @@ from graphgen.train.confounding import (
     covariate_proba,
 )
 from graphgen.train.fitting import FittedModel, fit_model
+from graphgen.train.label_features import LabelFeatures
 from graphgen.train.metrics import classification_metrics, multilabel_metrics
 from graphgen.train.run_folder import RunFolder
 from graphgen.train.seeding import seed_everything
@@ -47,6 +48,7 @@ __all__ = [
     "ConfoundingWarning",
     "FitResult",
     "FittedModel",
+    "LabelFeatures",
     "ModelResult",
     "MultiLabelTask",
     "NodeClassificationTask",

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import torch
 
-from graphgen import GeneClassifier, TrainerConfig, make_organism
+from graphgen import GeneClassifier, LabelFeatures, TrainerConfig, make_organism
 from graphgen.exceptions import ConfigError, DataFormatError, IdMappingError, NotFittedError
 from graphgen.explain import (
     block_importance,
@@ -203,7 +203,8 @@ def test_default_model_explanation_is_a_subnetwork_of_label_sources(tmp_path):
     labels block to the training genes that seeded it."""
     org = make_organism(n_genes=300, n_samples=5, seed=0)
     data = stack_blocks(org.ppi, {"attributes": org.features})
-    clf = GeneClassifier("logreg", trainer=TrainerConfig(progress=False))
+    clf = GeneClassifier("logreg", label_features=LabelFeatures(),
+                         trainer=TrainerConfig(progress=False))
     clf.fit(data, org.labels.iloc[:200])
     gene = org.labels.index[250]  # not labelled in fit
     explanation = explain_gene(clf, gene)
