@@ -1,16 +1,19 @@
-"""Sphinx configuration of graphgen's API reference (``docs/api``).
+"""Sphinx configuration of graphgen's documentation site (``docs``).
 
-Build: ``python -m sphinx -W -b html docs/api docs/api/_build`` (the test suite builds it with
-``-W``: a warning fails). Every module of the package is listed in ``index.rst`` (a test
-checks the list against the package); each module's own classes and functions are documented
-from their docstrings (Google style, read by ``sphinx.ext.napoleon``). The examples in the
-docstrings run as doctests in the suite (``--doctest-modules``).
+Build: ``python -m sphinx -W -b html docs docs/_build`` (the test suite builds it with ``-W``:
+a warning fails). The first page is README's quick tour (``index.md``), the guides are the
+Markdown pages of ``docs`` (read by ``myst_parser``), and the reference (``api.rst``) lists
+every module of the package (a test checks the list against the package), each module's own
+classes and functions documented from their docstrings (Google style, read by
+``sphinx.ext.napoleon``). The examples in the docstrings run as doctests in the suite
+(``--doctest-modules``).
 """
 
 import re
 
 project = "graphgen"
-extensions = ["sphinx.ext.autodoc", "sphinx.ext.napoleon"]
+extensions = ["sphinx.ext.autodoc", "sphinx.ext.napoleon", "myst_parser"]
+myst_heading_anchors = 3
 autodoc_default_options = {"members": True, "ignore-module-all": True}
 autodoc_member_order = "bysource"
 napoleon_google_docstring = True
