@@ -37,6 +37,7 @@ from graphgen.estimators.selection import (
 from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.features.graph_statistics import graph_statistics
 from graphgen.graph.nodes import float_features
+from graphgen.io.tu import TUDataset
 from graphgen.models.graph_net import GraphNet
 from graphgen.scalars import plain
 from graphgen.split import Split
@@ -137,8 +138,9 @@ class GraphClassifier(ClassifierMixin, GraphgenEstimator):
                              batch_size=32, monitor="accuracy", seed=seed)
 
     def fit(self, graphs: Sequence, y: Sequence | None = None) -> GraphClassifier:
-        """Train on ``graphs`` (PyG ``Data`` with ``x`` and ``edge_index``) with classes
-        ``y`` (default: each graph's ``y``).
+        """Train on ``graphs`` (PyG ``Data`` with ``x`` and ``edge_index``, or the
+        :class:`~graphgen.io.tu.TUDataset` that :func:`~graphgen.io.read_tu` returns) with
+        classes ``y`` (default: each graph's ``y``).
 
         Raises:
             DataFormatError: no graphs, graphs without ``x`` or of different feature sizes,
@@ -257,6 +259,8 @@ def _check(graphs: Sequence, y: Sequence | None, need_labels: bool = True):
     """
     if isinstance(graphs, Data):
         raise DataFormatError("give a list of graphs (PyG Data objects), not one graph")
+    if isinstance(graphs, TUDataset):  # read_tu's result: its graphs (y: their classes)
+        graphs = graphs.graphs
     graphs = list(graphs)
     if not graphs:
         raise DataFormatError("no graphs given")

@@ -167,3 +167,31 @@ def test_graph_set_inputs_at_the_door():
         clf.fit(graphs, [*labels[:-1], 7])
     with pytest.raises(ConfigError, match="hidden_channels must be an integer >= 1, got 0"):
         GraphClassifier(hidden_channels=0).fit(graphs, labels)
+
+
+def test_fit_and_predict_take_a_tu_dataset(tmp_path):
+    from graphgen.io import read_tu
+
+    folder = tmp_path / "T"
+    folder.mkdir()
+    edges, indicator, labels, node_labels = [], [], [], []
+    node = 1
+    for g in range(12):  # rings (class 0) and stars (class 1) of 5 nodes
+        first = node
+        for i in range(5):
+            indicator.append(g + 1)
+            node_labels.append(g % 2)
+        pairs = ([(first + i, first + (i + 1) % 5) for i in range(5)] if g % 2 == 0
+                 else [(first, first + i) for i in range(1, 5)])
+        for a, b in pairs:
+            edges += [f"{a}, {b}", f"{b}, {a}"]
+        node += 5
+        labels.append(g % 2)
+    (folder / "T_A.txt").write_text("\n".join(edges) + "\n")
+    (folder / "T_graph_indicator.txt").write_text("\n".join(map(str, indicator)) + "\n")
+    (folder / "T_graph_labels.txt").write_text("\n".join(map(str, labels)) + "\n")
+    (folder / "T_node_labels.txt").write_text("\n".join(map(str, node_labels)) + "\n")
+    tu = read_tu(folder)
+    clf = GraphClassifier("statistics").fit(tu)
+    assert clf.predict(tu).tolist() == [g % 2 for g in range(12)]
+    assert clf.predict_proba(tu).shape == (12, 2)
