@@ -178,9 +178,8 @@ def test_fit_and_predict_take_a_tu_dataset(tmp_path):
     node = 1
     for g in range(12):  # rings (class 0) and stars (class 1) of 5 nodes
         first = node
-        for i in range(5):
-            indicator.append(g + 1)
-            node_labels.append(g % 2)
+        indicator += [g + 1] * 5
+        node_labels += [g % 2] * 5
         pairs = ([(first + i, first + (i + 1) % 5) for i in range(5)] if g % 2 == 0
                  else [(first, first + i) for i in range(1, 5)])
         for a, b in pairs:
