@@ -128,7 +128,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from graphgen.experiment import format_summary, load_experiment, run_experiment
-    from graphgen.experiment.config import GraphExperimentConfig
+    from graphgen.experiment.config import GraphExperimentConfig, LinksExperimentConfig
     from graphgen.train import distributed
 
     if args.nproc < 1:
@@ -136,6 +136,8 @@ def _run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     config = load_experiment(args.experiment)  # a bad file fails here, before any launch
     if isinstance(config, GraphExperimentConfig):
         return _run_graphs(args, config)
+    if isinstance(config, LinksExperimentConfig):
+        return _run_links(args, config)
     if args.nproc > 1 and "WORLD_SIZE" not in os.environ:
         from graphgen.datasets.registry import resolve_source
 
@@ -169,6 +171,22 @@ def _run_graphs(args: argparse.Namespace, config) -> int:
     print(f"{config.name}: {result.graphs} graphs")
     print(format_graph_summary(result))
     print(f"\nrun folder: {result.run.path}")
+    return 0
+
+
+def _run_links(args: argparse.Namespace, config) -> int:
+    from graphgen.experiment.links_runner import run_links_experiment
+
+    if args.nproc != 1 or args.resume:
+        raise ConfigError("link-prediction experiments run on one process and from the start "
+                          "(no --nproc, no --resume)")
+    result = run_links_experiment(config, out=args.out, overwrite=args.overwrite)
+    p = result.predictor
+    chose = "" if p.selection_ is None else f" (chosen on hidden pairs of the map: " \
+        f"{p.selection_.table.set_index('candidate')['mean'].round(3).to_dict()})"
+    print(f"{config.name}: {p.graph_.num_nodes} genes; model {p.model_}{chose}")
+    print(result.top.head(10).to_string(index=False))
+    print(f"\nrun folder: {result.run.path}  (top_links.csv, top_links.graphml, metrics.json)")
     return 0
 
 

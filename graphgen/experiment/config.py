@@ -32,7 +32,8 @@ else:  # pragma: no cover
 __all__ = [
     "AssessmentConfig", "ExperimentConfig", "ExpressionFeatures", "FeaturesConfig",
     "GoFeatures", "GoLabels", "GraphConfig", "GraphExperimentConfig", "GraphSetConfig",
-    "LabelsConfig", "SequenceFeatures", "SequencesConfig", "SplitConfig", "TopologyFeatures",
+    "LabelsConfig", "LinksConfig", "LinksExperimentConfig", "SequenceFeatures", "SequencesConfig",
+    "SplitConfig", "TopologyFeatures",
     "load_experiment",
 ]
 
@@ -311,10 +312,7 @@ class ExperimentConfig:
 
     def resolve(self, path: str | None) -> str | None:
         """A path of the TOML file made absolute (a data set name stays a name)."""
-        if path is None:
-            return None
-        candidate = Path(self.base) / path
-        return str(candidate) if candidate.exists() or os.sep in path or "/" in path else path
+        return _resolve(self.base, path)
 
     def input_files(self) -> list[str]:
         """Every input the experiment reads (resolved paths or data set names), to check
@@ -443,9 +441,74 @@ class GraphExperimentConfig:
         return dataclasses.asdict(self)
 
 
-def load_experiment(path: str | os.PathLike) -> ExperimentConfig | GraphExperimentConfig:
-    """Read an experiment TOML file into an :class:`ExperimentConfig` (gene tasks) or, with
-    ``task = "graphs"``, a :class:`GraphExperimentConfig`.
+@dataclass(frozen=True)
+class LinksConfig:
+    """``[links]``: the link predictor (:class:`~graphgen.estimators.LinkPredictor`).
+
+    Attributes:
+        model: ``"auto"`` (default: chosen on hidden pairs of the map) or a heuristic
+            (``l3``, ``resource_allocation``, ``adamic_adar``, ``common_neighbours``).
+        candidates, budget, inner_folds, selection_k: ``model = "auto"``'s settings.
+        top: how many of the best non-edge pairs to write (``top_links.csv``, GraphML).
+        genes: only pairs with at least one of these genes.
+    """
+
+    model: str = "auto"
+    candidates: tuple[str, ...] | None = None
+    budget: float | None = 600.0
+    inner_folds: int = 3
+    selection_k: int = 500
+    top: int = 1000
+    genes: tuple[str, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if self.top < 1:
+            raise ConfigError(f"[links] top must be >= 1, got {self.top}")
+
+
+@dataclass(frozen=True)
+class LinksExperimentConfig:
+    """A link-prediction experiment (``task = "links"``): which pairs of a map's genes are
+    missing interactions.
+
+    Attributes:
+        name: name of the experiment.
+        graph: ``[graph]`` (as in :class:`ExperimentConfig`).
+        links: ``[links]``.
+        task: ``"links"``.
+        seed, out, description, base: as in :class:`ExperimentConfig`.
+    """
+
+    name: str
+    graph: GraphConfig
+    task: Literal["links"] = "links"
+    links: LinksConfig = field(default_factory=LinksConfig)
+    description: str = ""
+    seed: int = 0
+    out: str | None = None
+    base: str = "."
+
+    def resolve(self, path: str | None) -> str | None:
+        """A path of the TOML file made absolute (a data set name stays a name)."""
+        return _resolve(self.base, path)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict of every setting (for ``config.toml`` of the run folder)."""
+        return dataclasses.asdict(self)
+
+
+def _resolve(base: str, path: str | None) -> str | None:
+    if path is None:
+        return None
+    candidate = Path(base) / path
+    return str(candidate) if candidate.exists() or os.sep in path or "/" in path else path
+
+
+def load_experiment(path: str | os.PathLike
+                    ) -> ExperimentConfig | GraphExperimentConfig | LinksExperimentConfig:
+    """Read an experiment TOML file into an :class:`ExperimentConfig` (gene tasks), with
+    ``task = "graphs"`` a :class:`GraphExperimentConfig`, with ``task = "links"`` a
+    :class:`LinksExperimentConfig`.
 
     Raises:
         ConfigError: not TOML, an unknown key (the message names it, its table and the
@@ -469,6 +532,8 @@ def load_experiment(path: str | os.PathLike) -> ExperimentConfig | GraphExperime
     raw["base"] = str(path.resolve().parent)
     if isinstance(raw, dict) and raw.get("task") == "graphs":
         return _build(GraphExperimentConfig, raw, where=str(path))
+    if isinstance(raw, dict) and raw.get("task") == "links":
+        return _build(LinksExperimentConfig, raw, where=str(path))
     return _build(ExperimentConfig, raw, where=str(path))
 
 

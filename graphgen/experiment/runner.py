@@ -205,7 +205,7 @@ def prepare_experiment(config: ExperimentConfig) -> PreparedExperiment:
     ``graphgen explain`` share it)."""
     mapper = IdMapper.human(config.resolve(config.graph.id_table)) if config.graph.id_table \
         else None
-    graph = _load_graph(config, mapper)
+    graph = load_experiment_graph(config, mapper)
     go_files = _GoFiles(config)
     raw_labels, label_terms = _labels(config.labels, config, graph, mapper, go_files)
     aligned = align_labels(raw_labels, graph.node_ids)
@@ -223,7 +223,12 @@ def prepare_experiment(config: ExperimentConfig) -> PreparedExperiment:
                               id_type=config.graph.final_id_type)
 
 
-def _load_graph(config: ExperimentConfig, mapper: IdMapper | None) -> Data:
+def load_experiment_graph(config, mapper: IdMapper | None) -> Data:
+    """The network of an experiment's ``[graph]`` table (gene and link experiments).
+
+    Raises:
+        ConfigError, DataFormatError, IdMappingError: bad settings or files.
+    """
     g = config.graph
     path = config.resolve(g.path)
     mapping = {"id_type": g.id_type, "mapper": mapper if g.id_type else None}

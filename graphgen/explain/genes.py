@@ -21,7 +21,6 @@ Two entry points:
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -35,13 +34,12 @@ from torch import Tensor, nn
 
 from graphgen.exceptions import (
     ConfigError,
-    DataFormatError,
     MissingDependencyError,
     NotFittedError,
 )
 from graphgen.explain.twin import has_message_passing, message_passing_twin, receptive_hops
+from graphgen.graph.convert import write_graphml
 from graphgen.graph.nodes import node_index, node_positions
-from graphgen.io.atomic import atomic_write
 from graphgen.models.base import GraphModel
 from graphgen.progress import progress_bar
 from graphgen.train.label_features import label_sources
@@ -162,18 +160,7 @@ class GeneExplanation:
             DataFormatError: a gene id with a character XML cannot carry (a control
                 character), named; the file would not parse.
         """
-        graph = self.subgraph(top_edges)
-        bad = [str(node) for node in graph.nodes if _XML_INVALID.search(str(node))]
-        if bad:
-            raise DataFormatError(f"write_graphml: gene ids {[repr(b) for b in bad[:5]]} hold "
-                                  "control characters, which GraphML (XML) cannot carry; clean "
-                                  "the ids where they are read")
-        with atomic_write(path, "wb") as handle:
-            nx.write_graphml(graph, handle)
-
-
-#: Characters XML 1.0 cannot carry (control characters but tab, newline, carriage return).
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+        write_graphml(self.subgraph(top_edges), path)
 
 
 def _fitted(classifier):
@@ -183,7 +170,8 @@ def _fitted(classifier):
     fitted = classifier.fitted_
     if fitted.graph_only or fitted.base is not None:
         raise ConfigError(
-            f"cannot explain the graph-only model {classifier.model!r} by gradients: its "
+            f"cannot explain the graph-only model {classifier.settings_['model']!r} by "
+            "gradients: its "
             "score of a gene is the propagated mass of the training genes (read their "
             "contributions from graphgen.models.propagation.propagation_matrix)")
     return fitted

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import numbers
+import os
+import re
 
 import networkx as nx
 import numpy as np
@@ -11,8 +13,29 @@ from torch_geometric.data import Data
 
 from graphgen.exceptions import DataFormatError
 from graphgen.graph.nodes import node_index
+from graphgen.io.atomic import atomic_write
 
-__all__ = ["from_networkx", "is_undirected", "to_networkx"]
+__all__ = ["from_networkx", "is_undirected", "to_networkx", "write_graphml"]
+
+#: Characters XML 1.0 cannot carry (control characters but tab, newline, carriage return).
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def write_graphml(graph: nx.Graph, path: str | os.PathLike, *, what: str = "write_graphml"
+                  ) -> None:
+    """Write a networkx graph as GraphML (opens in Cytoscape), atomically.
+
+    Raises:
+        DataFormatError: a node id with a character XML cannot carry (a control character),
+            named; the file would not parse.
+    """
+    bad = [str(node) for node in graph.nodes if _XML_INVALID.search(str(node))]
+    if bad:
+        raise DataFormatError(f"{what}: gene ids {[repr(b) for b in bad[:5]]} hold control "
+                              "characters, which GraphML (XML) cannot carry; clean the ids "
+                              "where they are read")
+    with atomic_write(path, "wb") as handle:
+        nx.write_graphml(graph, handle)
 
 #: ``Data`` edge attribute -> networkx edge attribute (others drop their ``edge_`` prefix).
 _EDGE_NAMES = {"edge_weight": "weight", "edge_sign": "sign", "edge_evidence": "evidence"}

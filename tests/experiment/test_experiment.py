@@ -377,3 +377,37 @@ def test_nproc_run_checks_its_files_once_before_launching(files, tmp_path, capsy
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "absent.csv" in err and "Traceback" not in err
     assert not launched  # no process was started
+
+
+def test_links_experiment_writes_the_pairs_to_test_next(files, tmp_path, capsys):
+    import networkx as nx
+
+    exp = _write(files, """
+name = "toy_links"
+task = "links"
+[graph]
+path = "ppi.csv"
+format = "edgelist"
+source = "a"
+target = "b"
+weight = "w"
+[links]
+top = 25
+candidates = ["l3", "common_neighbours"]
+""", name="links.toml")
+    assert main(["run", str(exp), "--out", str(tmp_path / "run")]) == 0
+    assert "model " in capsys.readouterr().out
+    top = pd.read_csv(tmp_path / "run" / "top_links.csv")
+    assert list(top.columns) == ["source", "target", "score", "probability"] and len(top) == 25
+    assert top["score"].is_monotonic_decreasing
+    known = pd.read_csv(files / "ppi.csv")
+    edges = {frozenset(p) for p in zip(known["a"], known["b"])}
+    assert not any(frozenset(p) in edges for p in zip(top["source"], top["target"]))
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    assert metrics["model"] in ("l3", "common_neighbours") and len(metrics["selection"]) == 2
+    G = nx.read_graphml(tmp_path / "run" / "top_links.graphml")
+    assert G.number_of_edges() == 25
+    assert (tmp_path / "run" / "selection.csv").exists()
+    with pytest.raises(ConfigError, match="unknown key"):
+        load_experiment(_write(files, "name = 'x'\ntask = 'links'\n[graph]\npath = 'ppi.csv'\n"
+                               "[links]\nk = 3\n", name="bad_links.toml"))

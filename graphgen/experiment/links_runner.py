@@ -1,0 +1,80 @@
+"""``graphgen run`` for link-prediction experiments (``task = "links"``).
+
+Reads the network of ``[graph]``, fits :class:`~graphgen.estimators.LinkPredictor` with the
+settings of ``[links]`` (by default the heuristic chosen on hidden pairs of this map) and
+writes the run folder: ``config.toml``; ``metrics.json`` (the model used, the selection table,
+the size of the map, seconds); ``top_links.csv`` (``source, target, score, probability``,
+best first: the non-edge pairs to test next) and ``top_links.graphml`` (the same pairs as
+scored edges, for Cytoscape); ``selection.csv`` with ``model = "auto"``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from graphgen.estimators.link_predictor import LinkPredictor
+from graphgen.experiment.config import LinksExperimentConfig
+from graphgen.experiment.runner import load_experiment_graph
+from graphgen.graph.convert import write_graphml
+from graphgen.ids.mapper import IdMapper
+from graphgen.train.run_folder import RunFolder
+
+__all__ = ["LinksExperimentResult", "run_links_experiment"]
+
+
+@dataclass
+class LinksExperimentResult:
+    """What :func:`run_links_experiment` did.
+
+    Attributes:
+        config: the experiment; predictor: the fitted predictor; top: the written pairs;
+        run: the run folder.
+    """
+
+    config: LinksExperimentConfig
+    predictor: LinkPredictor
+    top: pd.DataFrame
+    run: RunFolder
+
+
+def run_links_experiment(config: LinksExperimentConfig, *, out: str | Path | None = None,
+                         overwrite: bool = False) -> LinksExperimentResult:
+    """Fit the link predictor of ``config`` and write the run folder.
+
+    Raises:
+        ConfigError, DataFormatError, IdMappingError: bad settings or files.
+        OutputError: the run folder cannot be written, or holds a run already.
+    """
+    started = time.perf_counter()
+    target = out or (config.resolve(config.out) if config.out else f"runs/{config.name}")
+    run = RunFolder(target, exist_ok=overwrite)
+    mapper = IdMapper.human(config.resolve(config.graph.id_table)) if config.graph.id_table \
+        else None
+    graph = load_experiment_graph(config, mapper)
+    spec = config.links
+    predictor = LinkPredictor(spec.model, candidates=None if spec.candidates is None
+                              else list(spec.candidates), budget=spec.budget,
+                              inner_folds=spec.inner_folds, selection_k=spec.selection_k,
+                              seed=config.seed).fit(graph)
+    top = predictor.top_links(spec.top, genes=None if spec.genes is None else list(spec.genes))
+    top = top.assign(probability=predictor.predict_proba(top[["source", "target"]]).to_numpy()
+                     if len(top) else [])
+    run.write_config({"command": "graphgen run", **config.to_dict()})
+    selection = predictor.selection_
+    run.write_metrics({
+        "model": predictor.model_,
+        "selection": None if selection is None else selection.table.to_dict(orient="records"),
+        "genes": int(graph.num_nodes), "stored_edges": int(graph.edge_index.shape[1]),
+        "top_links": len(top), "seconds": time.perf_counter() - started,
+    })
+    run.write_table("top_links.csv", top.set_index("source"))
+    if selection is not None:
+        run.write_table("selection.csv", selection.table.set_index("candidate"))
+    write_graphml(predictor.to_networkx(spec.top, genes=None if spec.genes is None
+                                        else list(spec.genes)),
+                  run.file("top_links.graphml"), what="top_links.graphml")
+    return LinksExperimentResult(config=config, predictor=predictor, top=top, run=run)
