@@ -382,16 +382,8 @@ def test_nproc_run_checks_its_files_once_before_launching(files, tmp_path, capsy
 def test_links_experiment_writes_the_pairs_to_test_next(files, tmp_path, capsys):
     import networkx as nx
 
-    exp = _write(files, """
-name = "toy_links"
-task = "links"
-[graph]
-path = "ppi.csv"
-format = "edgelist"
-source = "a"
-target = "b"
-weight = "w"
-[links]
+    graph = GRAPH_AND_FEATURES.split("[features")[0].replace('name = "toy"', 'name = "links"')
+    exp = _write(files, 'task = "links"\n' + graph + """[links]
 top = 25
 candidates = ["l3", "common_neighbours"]
 """, name="links.toml")
