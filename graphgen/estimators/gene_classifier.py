@@ -355,13 +355,13 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
         def score(candidate: Candidate, fold) -> float:
             train = fold.train.append(fold.val)
             clf = self._candidate(candidate, trainer=quiet)
-            clf.fit(data, known.loc[train], sequences=sequences)
+            with warnings.catch_warnings():  # the refit below reports the data once
+                warnings.simplefilter("ignore", UserWarning)
+                clf.fit(data, known.loc[train], sequences=sequences)
             return clf.score(known.loc[fold.test], metric=self.selection_metric)
 
-        with warnings.catch_warnings():  # labels not in the graph: reported once, below
-            warnings.simplefilter("ignore", UserWarning)
-            selection = select(candidates, folds, score, metric=self.selection_metric,
-                               budget=budget, what="GeneClassifier(model='auto')")
+        selection = select(candidates, folds, score, metric=self.selection_metric,
+                           budget=budget, what="GeneClassifier(model='auto')")
         best = self._candidate(selection.chosen, trainer=self.trainer)
         best.fit(data, labels, sequences=sequences)
         self._adopt(best, selection)

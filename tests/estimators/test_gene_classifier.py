@@ -281,6 +281,13 @@ def test_auto_on_a_directed_graph_offers_the_undirected_walks(small_organism):
                          candidates=["rwr", "rwr (undirected)"])
     clf.fit(g, small_organism.labels)
     assert set(clf.selection_.table["candidate"]) == {"rwr", "rwr (undirected)"}
+    from graphgen.estimators.selection import Candidate, CandidateWarning
+
+    broken = Candidate("broken gcn", {"model": "gcn", "hparams": {"no_such_option": 1}})
+    with pytest.warns(CandidateWarning, match="'broken gcn' failed to fit"):
+        skipped = GeneClassifier(trainer=quick(5), candidates=[broken, "rwr"]).fit(
+            g, small_organism.labels)
+    assert skipped.selection_.chosen.name == "rwr"
     with pytest.raises(ConfigError, match="unknown candidate 'pagerank'"):
         GeneClassifier(candidates=["pagerank"]).fit(g, small_organism.labels)
     with pytest.raises(ConfigError, match="budget must be a positive number"):
