@@ -341,11 +341,7 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
                    if (directed or n not in _DIRECTED_ONLY)
                    and (sequences is None or params["model"] not in GRAPH_ONLY)]
         candidates = resolve_candidates(self.candidates, GENE_CANDIDATES, default,
-                                        what="GeneClassifier(model='auto')")
-        for item in candidates:
-            if str(item.params.get("model", "")).lower() == "auto":
-                raise ConfigError(f"GeneClassifier: candidate {item.name!r} sets model='auto'; "
-                                  "a candidate fixes a model")
+                                        what="GeneClassifier(model='auto')", choice="model")
         aligned = align_labels(labels, data.node_ids)
         known = aligned.labels
         config = self._trainer_config()

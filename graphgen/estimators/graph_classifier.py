@@ -207,11 +207,7 @@ class GraphClassifier(ClassifierMixin, GraphgenEstimator):
                                   f"fewer than inner_folds={self.inner_folds}; lower "
                                   "inner_folds or fix conv")
         candidates = resolve_candidates(self.candidates, GRAPH_CANDIDATES, list(GRAPH_CANDIDATES),
-                                        what="GraphClassifier(conv='auto')")
-        for item in candidates:
-            if item.params.get("conv") == "auto":
-                raise ConfigError(f"GraphClassifier: candidate {item.name!r} sets conv='auto'; "
-                                  "a candidate fixes a conv")
+                                        what="GraphClassifier(conv='auto')", choice="conv")
         quiet = replace(self._trainer_config(self.seed), progress=False)
         folds = list(StratifiedKFold(self.inner_folds, shuffle=True, random_state=self.seed)
                      .split(np.zeros(len(labels)), labels))

@@ -44,7 +44,7 @@ from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.links.heuristics import SPARSE_HEURISTICS, pair_scores, top_pairs
 from graphgen.links.splits import edge_split
 
-__all__ = ["LINK_BUDGET", "LINK_CANDIDATES", "LinkPredictor"]
+__all__ = ["LINK_BUDGET", "LINK_CANDIDATES", "LinkPredictor", "links_graph"]
 
 _FORMAT = "graphgen.LinkPredictor/1"
 #: The named candidates of ``model="auto"`` (name -> parameters).
@@ -128,7 +128,8 @@ class LinkPredictor(GraphgenEstimator):
                               f"{self.inner_test!r}")
         check_count(self.selection_k, "selection_k", "LinkPredictor", minimum=1)
         hidings = [edge_split(data, val_size=0.0, test_size=self.inner_test, negatives=1.0,
-                              seed=self.seed + i) for i in range(self.inner_folds)]
+                              seed=self.seed + i)  # a fixed model needs one, to calibrate
+                   for i in range(self.inner_folds if name == "auto" else 1)]
         if name == "auto":
             self.selection_ = self._choose(hidings)
             name = self.selection_.chosen.params["model"]
@@ -200,13 +201,16 @@ class LinkPredictor(GraphgenEstimator):
 
     def to_networkx(self, k: int = 100, *, genes: Sequence[str] | None = None) -> nx.Graph:
         """The :meth:`top_links` as a networkx graph: one edge per predicted pair with its
-        ``score`` (and ``probability``); write it with ``nx.write_graphml``."""
-        top = self.top_links(k, genes=genes)
-        proba = self.predict_proba(top[["source", "target"]]).to_numpy() if len(top) else []
-        G = nx.Graph()
-        for (source, target, score), p in zip(top.itertuples(index=False), proba):
-            G.add_edge(source, target, score=float(score), probability=float(p))
-        return G
+        ``score`` and ``probability`` (:func:`links_graph`); write it with
+        :func:`~graphgen.graph.convert.write_graphml`."""
+        return links_graph(self.with_probability(self.top_links(k, genes=genes)))
+
+    def with_probability(self, links: pd.DataFrame) -> pd.DataFrame:
+        """``links`` (``source``, ``target`` ...) with a ``probability`` column
+        (:meth:`predict_proba`)."""
+        proba = self.predict_proba(links[["source", "target"]]).to_numpy() if len(links) \
+            else np.zeros(0)
+        return links.assign(probability=proba)
 
     # -- persistence -------------------------------------------------------------------------
 
@@ -251,6 +255,16 @@ class LinkPredictor(GraphgenEstimator):
         except (KeyError, TypeError, ValueError) as exc:
             raise DataFormatError(f"{path}: damaged LinkPredictor file ({exc})") from None
         return clf
+
+
+def links_graph(links: pd.DataFrame) -> nx.Graph:
+    """Ranked pairs (``source``, ``target``, ``score``, ``probability``) as a networkx graph,
+    one edge per pair carrying its score and probability."""
+    G = nx.Graph()
+    for row in links.itertuples(index=False):
+        G.add_edge(row.source, row.target, score=float(row.score),
+                   probability=float(row.probability))
+    return G
 
 
 def _precision_at_k(hiding, method: str, k: int) -> float:

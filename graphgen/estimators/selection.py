@@ -103,7 +103,7 @@ def check_count(value: Any, name: str, what: str, *, minimum: int) -> int:
 
 def resolve_candidates(candidates: Sequence[str | Candidate] | Mapping[str, Mapping] | None,
                        known: Mapping[str, Mapping[str, Any]], default: Sequence[str], *,
-                       what: str) -> list[Candidate]:
+                       what: str, choice: str | None = None) -> list[Candidate]:
     """The candidate list of an estimator.
 
     Args:
@@ -112,9 +112,12 @@ def resolve_candidates(candidates: Sequence[str | Candidate] | Mapping[str, Mapp
         known: the estimator's named candidates (name -> parameters).
         default: the names tried when ``candidates`` is ``None``.
         what: how messages name the estimator.
+        choice: the parameter that is ``"auto"`` (``model``, ``view``, ``conv``): a
+            candidate must fix it, not set it to ``"auto"`` again.
 
     Raises:
-        ConfigError: an unknown name, an empty list, repeated names.
+        ConfigError: an unknown name, an empty list, repeated names, a candidate that sets
+            ``choice`` to ``"auto"``.
     """
     if candidates is None:
         candidates = list(default)
@@ -138,6 +141,10 @@ def resolve_candidates(candidates: Sequence[str | Candidate] | Mapping[str, Mapp
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
         raise ConfigError(f"{what}: candidates {repeated} are named twice")
+    for item in items if choice is not None else ():
+        if str(item.params.get(choice, "")).lower() == "auto":
+            raise ConfigError(f"{what}: candidate {item.name!r} sets {choice}='auto'; a "
+                              f"candidate fixes a {choice}")
     return items
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from graphgen.estimators.link_predictor import LinkPredictor
+from graphgen.estimators.link_predictor import LinkPredictor, links_graph
 from graphgen.experiment.config import LinksExperimentConfig
 from graphgen.experiment.runner import load_experiment_graph
 from graphgen.graph.convert import write_graphml
@@ -60,9 +60,8 @@ def run_links_experiment(config: LinksExperimentConfig, *, out: str | Path | Non
                               else list(spec.candidates), budget=spec.budget,
                               inner_folds=spec.inner_folds, selection_k=spec.selection_k,
                               seed=config.seed).fit(graph)
-    top = predictor.top_links(spec.top, genes=None if spec.genes is None else list(spec.genes))
-    top = top.assign(probability=predictor.predict_proba(top[["source", "target"]]).to_numpy()
-                     if len(top) else [])
+    top = predictor.with_probability(
+        predictor.top_links(spec.top, genes=None if spec.genes is None else list(spec.genes)))
     run.write_config({"command": "graphgen run", **config.to_dict()})
     selection = predictor.selection_
     run.write_metrics({
@@ -74,7 +73,5 @@ def run_links_experiment(config: LinksExperimentConfig, *, out: str | Path | Non
     run.write_table("top_links.csv", top.set_index("source"))
     if selection is not None:
         run.write_table("selection.csv", selection.table.set_index("candidate"))
-    write_graphml(predictor.to_networkx(spec.top, genes=None if spec.genes is None
-                                        else list(spec.genes)),
-                  run.file("top_links.graphml"), what="top_links.graphml")
+    write_graphml(links_graph(top), run.file("top_links.graphml"), what="top_links.graphml")
     return LinksExperimentResult(config=config, predictor=predictor, top=top, run=run)

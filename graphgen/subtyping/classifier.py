@@ -316,13 +316,8 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
                    if params["view"] in ("features", "patient-graph")
                    or (params["view"] == "propagation" and isinstance(self.network, Data))
                    or (params["view"] == "expression-graph" and self.network is not None)]
-        items = resolve_candidates(self.candidates, SUBTYPE_CANDIDATES, default,
-                                   what="SubtypeClassifier(view='auto')")
-        for item in items:
-            if item.params.get("view", "features") == "auto":
-                raise ConfigError(f"SubtypeClassifier: candidate {item.name!r} sets "
-                                  "view='auto'; a candidate fixes a view")
-        return items
+        return resolve_candidates(self.candidates, SUBTYPE_CANDIDATES, default,
+                                  what="SubtypeClassifier(view='auto')", choice="view")
 
     def _fit_auto(self, omics: dict[str, pd.DataFrame], y: pd.Series, checked: dict) -> None:
         """Choose a candidate on inner folds of these samples, then refit it on all."""

@@ -122,10 +122,7 @@ def _fit_one(name: str, hparams: Mapping[str, Any], data, task, config: TrainerC
         val, epochs, best = dict(fit.best_val), fit.epochs, fit.best_epoch
     else:
         val, epochs, best = task.metrics(scores, task.val_index), 0, 0
-    if scores.ndim == 1:
-        frame = pd.Series(scores, index=items, name=name)
-    else:
-        frame = pd.DataFrame(scores, index=items, columns=[str(c) for c in task.classes])
+    frame = _score_frame(scores, items, name, task)
     test = task.metrics(scores, task.test_index)
     if (scores.ndim == 1 and isinstance(data, Data) and len(task.test_index)
             and getattr(data, "edge_index", None) is not None and len(scores) == data.num_nodes):
@@ -235,10 +232,7 @@ def _covariate_result(column: pd.Series, task, items: pd.Index, split_name: str
     full[items.get_indexer(labelled)] = proba.to_numpy()
     scores = full[:, 1] if len(task.classes) == 2 else full
     name = f"{column.name} only"
-    if scores.ndim == 1:
-        frame = pd.Series(scores, index=items, name=name)
-    else:
-        frame = pd.DataFrame(scores, index=items, columns=[str(c) for c in task.classes])
+    frame = _score_frame(scores, items, name, task)
     return ModelResult(name=name, test=task.metrics(scores, task.test_index),
                        val=task.metrics(scores, task.val_index), epochs=0, best_epoch=0,
                        seconds=time.perf_counter() - start, scores=frame, split=split_name)
@@ -327,14 +321,19 @@ def compare_models(
     return ordered + [r for r in results if r.name not in models]
 
 
+def _score_frame(scores: np.ndarray, items: pd.Index, name: str, task
+                 ) -> pd.Series | pd.DataFrame:
+    """A model's scores by item: a Series (binary) or one column per class or label."""
+    if scores.ndim == 1:
+        return pd.Series(scores, index=items, name=name)
+    return pd.DataFrame(scores, index=items, columns=[str(c) for c in task.classes])
+
+
 def _result(name: str, scores: np.ndarray, task, items: pd.Index, split_name: str,
             seconds: float) -> ModelResult:
     """A self-choosing model's scores as a result; it fitted on the training and validation
     genes together, so its validation metrics are not reported (empty)."""
-    if scores.ndim == 1:
-        frame = pd.Series(scores, index=items, name=name)
-    else:
-        frame = pd.DataFrame(scores, index=items, columns=[str(c) for c in task.classes])
+    frame = _score_frame(scores, items, name, task)
     return ModelResult(name=name, test=task.metrics(scores, task.test_index), val={},
                        epochs=0, best_epoch=0, seconds=seconds, scores=frame,
                        split=split_name)
