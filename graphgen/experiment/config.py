@@ -448,12 +448,16 @@ class LinksConfig:
     Attributes:
         model: ``"auto"`` (default: chosen on hidden pairs of the map) or a heuristic
             (``l3``, ``resource_allocation``, ``adamic_adar``, ``common_neighbours``).
+        l3_exponent, endpoint_exponent: a fixed model's exponents (defaults 0.5 and 0, the
+            published scores; ``model = "auto"`` chooses them).
         candidates, budget, inner_folds, selection_k: ``model = "auto"``'s settings.
         top: how many of the best non-edge pairs to write (``top_links.csv``, GraphML).
         genes: only pairs with at least one of these genes.
     """
 
     model: str = "auto"
+    l3_exponent: float = 0.5
+    endpoint_exponent: float = 0.0
     candidates: tuple[str, ...] | None = None
     budget: float | None = 600.0
     inner_folds: int = 3

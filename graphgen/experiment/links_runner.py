@@ -56,7 +56,9 @@ def run_links_experiment(config: LinksExperimentConfig, *, out: str | Path | Non
         else None
     graph = load_experiment_graph(config, mapper)
     spec = config.links
-    predictor = LinkPredictor(spec.model, candidates=None if spec.candidates is None
+    predictor = LinkPredictor(spec.model, l3_exponent=spec.l3_exponent,
+                              endpoint_exponent=spec.endpoint_exponent,
+                              candidates=None if spec.candidates is None
                               else list(spec.candidates), budget=spec.budget,
                               inner_folds=spec.inner_folds, selection_k=spec.selection_k,
                               seed=config.seed).fit(graph)
@@ -65,7 +67,7 @@ def run_links_experiment(config: LinksExperimentConfig, *, out: str | Path | Non
     run.write_config({"command": "graphgen run", **config.to_dict()})
     selection = predictor.selection_
     run.write_metrics({
-        "model": predictor.model_,
+        "model": predictor.model_, "settings": predictor.settings_,
         "selection": None if selection is None else selection.table.to_dict(orient="records"),
         "genes": int(graph.num_nodes), "stored_edges": int(graph.edge_index.shape[1]),
         "top_links": len(top), "seconds": time.perf_counter() - started,

@@ -13,6 +13,14 @@ of a pair :math:`(a, b)`:
   interact tend to share partners' partners, not partners: on yeast-two-hybrid maps L3 far
   outperforms common neighbours.
 
+Two exponents generalise the scores (:func:`pair_scores`, :func:`top_pairs`):
+``l3_exponent`` :math:`\alpha` weighs each path of three by :math:`(k_u k_v)^{-\alpha}`
+(:math:`\alpha = 1/2` is Kovács' L3, :math:`\alpha = 0` counts paths), and
+``endpoint_exponent`` :math:`\beta` divides any score by :math:`(k_a k_b)^{\beta}`
+(:math:`\beta = 0`, the default, leaves it as published; ``common_neighbours`` with
+:math:`\beta = 1/2` is Salton's cosine). :class:`~graphgen.estimators.LinkPredictor` chooses
+them on hidden pairs of the user's map.
+
 Every score is a row-wise product of sparse rows (no dense ``n x n`` matrix): for ``P``
 pairs the cost is that of ``P`` sparse row products. Edge weights are ignored (the
 literature's heuristics count interactions), and both directions of a stored edge count as
@@ -31,8 +39,8 @@ from torch_geometric.data import Data
 from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.graph.nodes import neighbour_matrix, node_positions
 
-__all__ = ["HEURISTICS", "SPARSE_HEURISTICS", "candidate_blocks", "pair_scores",
-           "top_pairs"]
+__all__ = ["HEURISTICS", "SPARSE_HEURISTICS", "candidate_blocks", "check_exponents",
+           "pair_scores", "top_pairs"]
 
 #: The heuristics :func:`pair_scores` computes.
 HEURISTICS = ("common_neighbours", "jaccard", "adamic_adar", "resource_allocation",
@@ -52,20 +60,25 @@ def _adjacency(data: Data) -> sp.csr_matrix:
 
 
 def pair_scores(data: Data, pairs: Sequence[tuple[str, str]] | pd.DataFrame, *,
-                methods: Sequence[str] = HEURISTICS) -> pd.DataFrame:
+                methods: Sequence[str] = HEURISTICS, l3_exponent: float = 0.5,
+                endpoint_exponent: float = 0.0) -> pd.DataFrame:
     """Heuristic scores of gene pairs.
 
     Args:
         data: the known interactions (``edge_index``, ``node_ids``).
         pairs: ``(gene, gene)`` tuples, or a DataFrame whose first two columns are them.
         methods: any of :data:`HEURISTICS`.
+        l3_exponent: ``l3``'s weight of a path a-u-v-b is ``(k_u k_v) ** -l3_exponent``
+            (default 0.5, Kovács et al.).
+        endpoint_exponent: every score is divided by ``(k_a k_b) ** endpoint_exponent``
+            (default 0: the published scores).
 
     Returns:
         ``DataFrame`` with columns ``source``, ``target`` and one per method, in the order
         of ``pairs``.
 
     Raises:
-        ConfigError: an unknown method.
+        ConfigError: an unknown method, an exponent that is not a finite number >= 0.
         IdMappingError: genes that are not nodes (named).
         DataFormatError: a graph without edges, pairs that are not two genes each.
 
@@ -81,6 +94,7 @@ def pair_scores(data: Data, pairs: Sequence[tuple[str, str]] | pd.DataFrame, *,
     if unknown or not methods:
         raise ConfigError(f"pair_scores: methods must be among {list(HEURISTICS)}, got "
                           f"{list(methods)}")
+    check_exponents(l3_exponent, endpoint_exponent, "pair_scores")
     frame = pairs.iloc[:, :2] if isinstance(pairs, pd.DataFrame) else pd.DataFrame(
         list(pairs))
     if frame.shape[1] != 2:
@@ -92,14 +106,33 @@ def pair_scores(data: Data, pairs: Sequence[tuple[str, str]] | pd.DataFrame, *,
     adjacency = _adjacency(data)
     degree = np.asarray(adjacency.sum(axis=1)).ravel()
     rows_a, rows_b = adjacency[a_pos], adjacency[b_pos]
+    ends = _power(degree, endpoint_exponent)
     out = frame.copy()
     for method in methods:
-        out[method] = _score(method, adjacency, degree, rows_a, rows_b, a_pos, b_pos)
+        out[method] = _score(method, adjacency, degree, rows_a, rows_b, a_pos, b_pos,
+                             l3_exponent) * ends[a_pos] * ends[b_pos]
     return out
 
 
+def check_exponents(l3_exponent: float, endpoint_exponent: float, what: str) -> None:
+    """Refuse an exponent that is not a finite number >= 0, naming it and ``what``.
+
+    Raises:
+        ConfigError: the first bad exponent.
+    """
+    for name, value in (("l3_exponent", l3_exponent), ("endpoint_exponent", endpoint_exponent)):
+        if (isinstance(value, bool) or not isinstance(value, (int, float, np.floating))
+                or not np.isfinite(value) or value < 0):
+            raise ConfigError(f"{what}: {name} must be a finite number >= 0, got {value!r}")
+
+
+def _power(degree: np.ndarray, exponent: float) -> np.ndarray:
+    """``degree ** -exponent``, 0 for a gene without partners."""
+    return np.divide(1.0, degree ** exponent, out=np.zeros_like(degree), where=degree > 0)
+
+
 def _score(method: str, adjacency: sp.csr_matrix, degree: np.ndarray, rows_a, rows_b,
-           a_pos: np.ndarray, b_pos: np.ndarray) -> np.ndarray:
+           a_pos: np.ndarray, b_pos: np.ndarray, l3_exponent: float) -> np.ndarray:
     def weighted_common(weight: np.ndarray) -> np.ndarray:
         return np.asarray(rows_a.multiply(rows_b) @ weight).ravel()
 
@@ -118,8 +151,8 @@ def _score(method: str, adjacency: sp.csr_matrix, degree: np.ndarray, rows_a, ro
         return weighted_common(weight)
     if method == "preferential_attachment":
         return degree[a_pos] * degree[b_pos]
-    root = np.divide(1.0, np.sqrt(degree), out=np.zeros_like(degree), where=degree > 0)
-    middle = sp.diags(root) @ adjacency @ sp.diags(root)  # D^-1/2 A D^-1/2
+    weight = sp.diags(_power(degree, l3_exponent))
+    middle = weight @ adjacency @ weight  # D^-1/2 A D^-1/2 for Kovács' L3
     return np.asarray((rows_a @ middle).multiply(rows_b).sum(axis=1)).ravel()  # l3
 
 
@@ -127,22 +160,26 @@ def _score(method: str, adjacency: sp.csr_matrix, degree: np.ndarray, rows_a, ro
 SPARSE_HEURISTICS = ("common_neighbours", "adamic_adar", "resource_allocation", "l3")
 
 
-def candidate_blocks(data: Data, method: str, *, block: int = 1024):
+def candidate_blocks(data: Data, method: str, *, block: int = 1024, l3_exponent: float = 0.5,
+                     endpoint_exponent: float = 0.0):
     """The nonzero scores of every candidate pair (a non-edge ``r < c``), ``block`` rows of
-    the score matrix at a time: yields ``(rows, cols, scores)`` arrays.
+    the score matrix at a time: yields ``(rows, cols, scores)`` arrays. The exponents are
+    :func:`pair_scores`'.
 
     Raises:
-        ConfigError: a method that is not in :data:`SPARSE_HEURISTICS`.
+        ConfigError: a method that is not in :data:`SPARSE_HEURISTICS`, a bad exponent.
     """
     if method not in SPARSE_HEURISTICS:
         raise ConfigError(f"candidate scores: method must be one of {list(SPARSE_HEURISTICS)}, "
                           f"got {method!r}")
+    check_exponents(l3_exponent, endpoint_exponent, "candidate scores")
     adjacency = _adjacency(data)
     n = adjacency.shape[0]
     degree = np.asarray(adjacency.sum(axis=1)).ravel()
+    ends = _power(degree, endpoint_exponent)
     if method == "l3":
-        root = np.divide(1.0, np.sqrt(degree), out=np.zeros_like(degree), where=degree > 0)
-        right = (sp.diags(root) @ adjacency @ sp.diags(root) @ adjacency).tocsc()
+        weight = sp.diags(_power(degree, l3_exponent))
+        right = (weight @ adjacency @ weight @ adjacency).tocsc()
     else:
         with np.errstate(divide="ignore"):
             weight = {"common_neighbours": np.ones(n),
@@ -154,7 +191,8 @@ def candidate_blocks(data: Data, method: str, *, block: int = 1024):
     for start in range(0, n, block):
         rows = np.arange(start, min(start + block, n))
         scores = (adjacency[rows] @ right).tocoo()
-        r, c, v = rows[scores.row], scores.col.astype(np.int64), scores.data
+        r, c = rows[scores.row], scores.col.astype(np.int64)
+        v = scores.data * ends[r] * ends[c]
         keep = (c > r) & (v > 0)  # each unordered pair once, no self-pair
         r, c, v = r[keep], c[keep], v[keep]
         if len(r):  # known edges are no candidates
@@ -164,7 +202,8 @@ def candidate_blocks(data: Data, method: str, *, block: int = 1024):
 
 
 def top_pairs(data: Data, k: int, *, method: str = "l3", genes: Sequence[str] | None = None,
-              block: int = 1024, at_most: bool = False) -> pd.DataFrame:
+              block: int = 1024, at_most: bool = False, l3_exponent: float = 0.5,
+              endpoint_exponent: float = 0.0) -> pd.DataFrame:
     """The ``k`` best-scored pairs that are not edges of ``data``, among all candidates.
 
     Every non-edge pair is a candidate (an experimentalist tests the top of this list). The
@@ -181,13 +220,15 @@ def top_pairs(data: Data, k: int, *, method: str = "l3", genes: Sequence[str] | 
         block: rows per block.
         at_most: return fewer than ``k`` pairs when fewer candidates score above zero
             (default: that is an error).
+        l3_exponent, endpoint_exponent: as in :func:`pair_scores` (defaults: the published
+            scores).
 
     Returns:
         ``DataFrame`` of ``source``, ``target``, ``score``, best first (ties: by position).
 
     Raises:
         ConfigError: an unknown or dense method, ``k`` < 1 or more than the candidates with
-            a nonzero score.
+            a nonzero score, a bad exponent.
         IdMappingError: ``genes`` that are not nodes.
 
     Example:
@@ -207,7 +248,8 @@ def top_pairs(data: Data, k: int, *, method: str = "l3", genes: Sequence[str] | 
         focus = np.zeros(data.num_nodes, dtype=bool)
         focus[node_positions(data, genes, what="genes")] = True
     best_rows, best_cols, best_scores = (np.zeros(0, dtype=np.int64),) * 2 + (np.zeros(0),)
-    for r, c, v in candidate_blocks(data, method, block=block):
+    for r, c, v in candidate_blocks(data, method, block=block, l3_exponent=l3_exponent,
+                                    endpoint_exponent=endpoint_exponent):
         if focus is not None:
             keep = focus[r] | focus[c]
             r, c, v = r[keep], c[keep], v[keep]

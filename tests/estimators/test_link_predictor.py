@@ -11,6 +11,7 @@ from torch_geometric.data import Data
 import graphgen
 from graphgen import ConfigError, DataFormatError, NotFittedError
 from graphgen.estimators import LinkPredictor
+from graphgen.estimators.link_predictor import LINK_CANDIDATES
 from graphgen.links import pair_scores, top_pairs
 
 
@@ -28,17 +29,25 @@ def _edges(data):
 def test_auto_chooses_on_hidden_pairs_of_the_map_and_ranks_non_edges(ppi):
     clf = LinkPredictor().fit(ppi)
     table = clf.selection_.table
-    assert list(table["candidate"]) == ["l3", "resource_allocation", "adamic_adar",
-                                        "common_neighbours"]
+    assert list(table["candidate"]) == list(LINK_CANDIDATES)
+    assert table["candidate"].iloc[0] == "l3" and "l3 (0.75, 0.125)" in set(table["candidate"])
+    assert list(table["candidate"])[-3:] == ["resource_allocation", "adamic_adar",
+                                             "common_neighbours"]
     assert (table["folds"] == 3).all() and table["mean"].between(0, 1).all()
-    assert clf.model_ == clf.selection_.chosen.params["model"]
+    chosen = clf.selection_.chosen.params
+    assert clf.model_ == chosen["model"]
+    assert clf.settings_ == {"model": chosen["model"],
+                             "l3_exponent": chosen.get("l3_exponent", 0.5),
+                             "endpoint_exponent": chosen.get("endpoint_exponent", 0.0)}
     assert repr(clf).endswith(f"[auto chose {clf.selection_.chosen.name!r}]")
     top = clf.top_links(20)
     assert list(top.columns) == ["source", "target", "score"] and len(top) == 20
     assert top["score"].is_monotonic_decreasing
     known = _edges(ppi)
     assert not any(frozenset(p) in known for p in zip(top["source"], top["target"]))
-    expected = top_pairs(ppi, 20, method=clf.model_)
+    expected = top_pairs(ppi, 20, method=clf.model_,
+                         l3_exponent=clf.settings_["l3_exponent"],
+                         endpoint_exponent=clf.settings_["endpoint_exponent"])
     pd.testing.assert_frame_equal(top, expected)
     # the same hidings and choice from the same seed
     again = LinkPredictor().fit(ppi)
@@ -79,6 +88,24 @@ def test_pair_scores_probabilities_and_networkx(ppi):
     assert ((focused["source"] == "G000") | (focused["target"] == "G000")).all()
 
 
+def test_a_fixed_model_uses_its_exponents_and_the_choice_is_the_best_inner_score(ppi):
+    clf = LinkPredictor("l3", l3_exponent=0.75, endpoint_exponent=0.25).fit(ppi)
+    assert clf.settings_ == {"model": "l3", "l3_exponent": 0.75, "endpoint_exponent": 0.25}
+    pairs = [("G000", "G010"), ("G005", "G100"), ("G001", "G002")]
+    expected = pair_scores(ppi, pairs, methods=["l3"], l3_exponent=0.75,
+                           endpoint_exponent=0.25)["l3"]
+    assert np.allclose(clf.score_pairs(pairs), expected)
+    plain = LinkPredictor("l3").fit(ppi)
+    assert not np.allclose(plain.score_pairs(pairs), expected)  # the exponents matter
+    auto = LinkPredictor(candidates={"kovacs": {"model": "l3"},
+                                     "ends": {"model": "l3", "endpoint_exponent": 0.5}},
+                         selection_k=30).fit(ppi)
+    means = auto.selection_.table.set_index("candidate")["mean"]
+    best = means.idxmax() if means.nunique() > 1 else "kovacs"  # ties: the earlier one
+    assert auto.selection_.chosen.name == best
+    assert auto.settings_["endpoint_exponent"] == (0.5 if best == "ends" else 0.0)
+
+
 def test_save_load_round_trip(tmp_path, ppi):
     clf = LinkPredictor(candidates=["l3", "common_neighbours"]).fit(ppi)
     loaded = LinkPredictor.load(clf.save(tmp_path / "links.pt"))
@@ -87,6 +114,12 @@ def test_save_load_round_trip(tmp_path, ppi):
     pd.testing.assert_frame_equal(loaded.top_links(10), clf.top_links(10))
     pairs = [("G000", "G010"), ("G005", "G100")]
     pd.testing.assert_series_equal(loaded.predict_proba(pairs), clf.predict_proba(pairs))
+    tuned = LinkPredictor("l3", endpoint_exponent=0.25).fit(ppi)
+    assert LinkPredictor.load(tuned.save(tmp_path / "tuned.pt")).settings_ == tuned.settings_
+    old = torch.load(tmp_path / "tuned.pt", weights_only=True)
+    del old["settings"]  # a file of graphgen 0.2 names its model only
+    torch.save(old, tmp_path / "old.pt")
+    assert LinkPredictor.load(tmp_path / "old.pt").settings_["endpoint_exponent"] == 0.0
     (tmp_path / "junk.pt").write_bytes(b"not a model")
     with pytest.raises(DataFormatError, match="not a readable LinkPredictor file"):
         LinkPredictor.load(tmp_path / "junk.pt")
@@ -99,6 +132,10 @@ def test_save_load_round_trip(tmp_path, ppi):
     ({"inner_folds": 0}, "inner_folds must be an integer >= 1"),
     ({"inner_test": 1.5}, "inner_test must be in"),
     ({"selection_k": 0}, "selection_k must be an integer >= 1"),
+    ({"model": "l3", "l3_exponent": -1}, "l3_exponent must be a finite number >= 0"),
+    ({"model": "adamic_adar", "l3_exponent": 1.0}, "l3_exponent applies to model 'l3' only"),
+    ({"candidates": {"x": {"model": "l3", "alpha": 1}}}, "unknown settings \\['alpha'\\]"),
+    ({"candidates": {"x": {"model": "jaccard"}}}, "'x' must set model to one of"),
 ])
 def test_bad_options(ppi, options, message):
     with pytest.raises(ConfigError, match=message):

@@ -57,6 +57,40 @@ def test_l3_equals_a_brute_force_path_count(graph):
     assert (scores["l3"] > 0).mean() > 0.3  # the random graph has paths of three
 
 
+@pytest.mark.parametrize("alpha,beta", [(0.0, 0.0), (0.75, 0.25), (1.0, 0.5)])
+def test_l3_and_endpoint_exponents_equal_a_brute_force_count(graph, alpha, beta):
+    G, data = graph
+    degree = dict(G.degree)
+    pairs = _all_pairs()[::5]
+
+    def l3(a, b):
+        paths = sum((degree[u] * degree[v]) ** -alpha
+                    for u in G[a] for v in G[b] if G.has_edge(u, v))
+        return paths / (degree[a] * degree[b]) ** beta if paths else 0.0
+
+    def ra(a, b):
+        shared = sum(1.0 / degree[w] for w in nx.common_neighbors(G, a, b))
+        return shared / (degree[a] * degree[b]) ** beta if shared else 0.0
+
+    scores = pair_scores(data, [(f"P{a}", f"P{b}") for a, b in pairs],
+                         methods=["l3", "resource_allocation"], l3_exponent=alpha,
+                         endpoint_exponent=beta)
+    np.testing.assert_allclose(scores["l3"], [l3(a, b) for a, b in pairs], atol=1e-12)
+    np.testing.assert_allclose(scores["resource_allocation"], [ra(a, b) for a, b in pairs],
+                               atol=1e-12)
+
+
+@pytest.mark.parametrize("bad", [-0.5, float("nan"), "1", True])
+def test_bad_exponents_are_named(graph, bad):
+    from graphgen.links import top_pairs
+
+    _, data = graph
+    with pytest.raises(ConfigError, match="l3_exponent must be a finite number >= 0"):
+        pair_scores(data, [("P0", "P1")], l3_exponent=bad)
+    with pytest.raises(ConfigError, match="endpoint_exponent must be a finite number >= 0"):
+        top_pairs(data, 3, endpoint_exponent=bad)
+
+
 def test_stored_directions_weights_and_self_loops_count_once():
     once = Data(edge_index=torch.tensor([[0, 1, 1, 2], [1, 0, 2, 1]]), num_nodes=3,
                 node_ids=["A", "B", "C"])
@@ -83,15 +117,19 @@ def test_bad_inputs_are_named(graph):
 
 @pytest.mark.parametrize("method", ["common_neighbours", "adamic_adar", "resource_allocation",
                                     "l3"])
-@pytest.mark.parametrize("block", [1, 7, 1024])
-def test_top_pairs_equal_a_dense_argsort_over_all_non_edges(graph, method, block):
+@pytest.mark.parametrize("block,exponents", [(1, (0.5, 0.0)), (7, (0.75, 0.25)),
+                                             (1024, (0.5, 0.0))])
+def test_top_pairs_equal_a_dense_argsort_over_all_non_edges(graph, method, block, exponents):
     from graphgen.links import top_pairs
 
     G, data = graph
+    alpha, beta = exponents
     candidates = [(a, b) for a, b in _all_pairs() if not G.has_edge(a, b)]
-    dense = pair_scores(data, [(f"P{a}", f"P{b}") for a, b in candidates], methods=[method])
+    dense = pair_scores(data, [(f"P{a}", f"P{b}") for a, b in candidates], methods=[method],
+                        l3_exponent=alpha, endpoint_exponent=beta)
     dense = dense[dense[method] > 0].sort_values(method, ascending=False, kind="mergesort")
-    top = top_pairs(data, 15, method=method, block=block)
+    top = top_pairs(data, 15, method=method, block=block, l3_exponent=alpha,
+                    endpoint_exponent=beta)
     cut = top["score"].iloc[-1]
     np.testing.assert_allclose(top["score"], dense[method].iloc[:15], atol=1e-12)
     above = dense[dense[method] > cut + 1e-12]  # pairs strictly above the cut are all there
