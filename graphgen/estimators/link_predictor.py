@@ -48,7 +48,18 @@ from graphgen.estimators.selection import (
     select,
 )
 from graphgen.exceptions import ConfigError, DataFormatError
-from graphgen.links.heuristics import SPARSE_HEURISTICS, check_exponents, pair_scores, top_pairs
+from graphgen.graph.nodes import node_positions
+from graphgen.links.autoencoder import GraphAutoencoder
+from graphgen.links.autoencoder import check_settings as check_autoencoder
+from graphgen.links.feature_classifier import HeuristicClassifier
+from graphgen.links.feature_classifier import check_settings as check_classifier
+from graphgen.links.heuristics import (
+    SPARSE_HEURISTICS,
+    candidate_blocks,
+    check_exponents,
+    pair_scores,
+)
+from graphgen.links.ranking import best_of_blocks, check_k, gene_focus, pairs_table
 from graphgen.links.splits import edge_split
 
 __all__ = ["L3_EXPONENTS", "LINK_BUDGET", "LINK_CANDIDATES", "LinkPredictor", "links_graph"]
@@ -64,8 +75,12 @@ LINK_CANDIDATES: dict[str, dict] = {
                                      "endpoint_exponent": beta}
        for alpha, beta in L3_EXPONENTS},
     **{name: {"model": name} for name in ("resource_allocation", "adamic_adar",
-                                          "common_neighbours")},
+                                          "common_neighbours", "heuristic_classifier",
+                                          "gae")},
 }
+#: The learned models (:mod:`graphgen.links.feature_classifier`,
+#: :mod:`graphgen.links.autoencoder`).
+LEARNED_MODELS = ("heuristic_classifier", "gae", "vgae")
 #: Seconds ``model="auto"`` may spend choosing (the first candidate always finishes).
 LINK_BUDGET = 600.0
 
@@ -78,12 +93,21 @@ class LinkPredictor(GraphgenEstimator):
 
     Args:
         model: ``"auto"`` (default: chosen on hidden pairs of the fitted map, see the module
-            docstring) or one of ``"l3"``, ``"resource_allocation"``, ``"adamic_adar"``,
-            ``"common_neighbours"`` (:mod:`graphgen.links.heuristics`).
+            docstring); a heuristic, ``"l3"``, ``"resource_allocation"``, ``"adamic_adar"``,
+            ``"common_neighbours"`` (:mod:`graphgen.links.heuristics`); or a learned model,
+            ``"heuristic_classifier"`` (logistic regression over a pair's heuristic scores
+            and degrees, trained on hidings of the map:
+            :mod:`graphgen.links.feature_classifier`), ``"gae"`` or ``"vgae"`` (graph
+            autoencoders: :mod:`graphgen.links.autoencoder`).
         l3_exponent: a fixed model's path weight exponent (``l3`` only; default 0.5,
             Kovács et al.); ``model="auto"`` chooses it.
         endpoint_exponent: a fixed model's end-degree exponent (default 0, the published
             scores); ``model="auto"`` chooses it.
+        model_settings: a learned model's settings (default: none, the module defaults):
+            ``encoder`` (``"gcn"``, ``"sage"``, ``"gat"``), ``decoder`` (``"dot"``,
+            ``"mlp"``), ``hidden``, ``embedding``, ``epochs``, ``lr`` for ``gae``/``vgae``;
+            ``classifier`` (``"logreg"``, ``"boosting"``), ``hidings``, ``share``,
+            ``negatives`` for ``heuristic_classifier``.
         candidates: ``model="auto"``'s candidates (names of :data:`LINK_CANDIDATES`,
             :class:`~graphgen.estimators.selection.Candidate` objects or name -> parameters
             ``model``, optionally ``l3_exponent``, ``endpoint_exponent``; default all of
@@ -97,9 +121,11 @@ class LinkPredictor(GraphgenEstimator):
         seed: seeds the hidings and their negatives.
 
     Attributes:
-        model_: the heuristic used; settings_: its ``model``, ``l3_exponent`` and
-        ``endpoint_exponent``; graph_: the fitted map; calibration_: ``(a, b)`` of
-        :meth:`predict_proba`; selection_: the :class:`~graphgen.estimators.selection.Selection`
+        model_: the model used; settings_: its ``model`` and settings (a heuristic's
+        ``l3_exponent`` and ``endpoint_exponent``); graph_: the fitted map; ranker_: the
+        fitted learned model (``None`` for a heuristic); calibration_: ``(a, b)`` of a
+        heuristic's :meth:`predict_proba` (``None`` for a learned model); selection_: the
+        :class:`~graphgen.estimators.selection.Selection`
         of ``model="auto"`` (``None`` otherwise).
 
     Example:
@@ -111,13 +137,14 @@ class LinkPredictor(GraphgenEstimator):
     """
 
     def __init__(self, model: str = "auto", *, l3_exponent: float = 0.5,
-                 endpoint_exponent: float = 0.0,
+                 endpoint_exponent: float = 0.0, model_settings: Mapping | None = None,
                  candidates: Sequence[str | Candidate] | Mapping[str, Mapping] | None = None,
                  budget: float | None = LINK_BUDGET, inner_folds: int = 3,
                  inner_test: float = 0.1, selection_k: int = 500, seed: int = 0) -> None:
         self.model = model
         self.l3_exponent = l3_exponent
         self.endpoint_exponent = endpoint_exponent
+        self.model_settings = model_settings
         self.candidates = candidates
         self.budget = budget
         self.inner_folds = inner_folds
@@ -144,29 +171,37 @@ class LinkPredictor(GraphgenEstimator):
             raise DataFormatError("LinkPredictor.fit: the graph has no edges; link prediction "
                                   "reads the known interactions")
         name = str(self.model).lower()
-        if name != "auto" and name not in SPARSE_HEURISTICS:
+        if name != "auto" and name not in SPARSE_HEURISTICS + LEARNED_MODELS:
             raise ConfigError(f"LinkPredictor: model must be 'auto' or one of "
-                              f"{list(SPARSE_HEURISTICS)}, got {self.model!r}")
+                              f"{list(SPARSE_HEURISTICS + LEARNED_MODELS)}, got {self.model!r}")
         check_count(self.inner_folds, "inner_folds", "LinkPredictor", minimum=1)
         if not 0.0 < self.inner_test < 1.0:
             raise ConfigError(f"LinkPredictor: inner_test must be in (0, 1), got "
                               f"{self.inner_test!r}")
         check_count(self.selection_k, "selection_k", "LinkPredictor", minimum=1)
-        hidings = [edge_split(data, val_size=0.0, test_size=self.inner_test, negatives=1.0,
-                              seed=self.seed + i)  # a fixed model needs one, to calibrate
-                   for i in range(self.inner_folds if name == "auto" else 1)]
         if name == "auto":
+            hidings = self._hidings(data, self.inner_folds)
             self.selection_ = self._choose(hidings)
             settings = _settings(self.selection_.chosen.params, self.selection_.chosen.name)
         else:
             self.selection_ = None
-            settings = _settings({"model": name, "l3_exponent": self.l3_exponent,
-                                  "endpoint_exponent": self.endpoint_exponent}, "LinkPredictor")
+            fixed = ({"model": name, **dict(self.model_settings or {})} if name in LEARNED_MODELS
+                     else {"model": name, "l3_exponent": self.l3_exponent,
+                           "endpoint_exponent": self.endpoint_exponent})
+            settings = _settings(fixed, "LinkPredictor")
+            # a heuristic needs one hiding, to calibrate its probabilities
+            hidings = [] if name in LEARNED_MODELS else self._hidings(data, 1)
         self.settings_ = settings
         self.model_ = settings["model"]
         self.graph_ = data
-        self.calibration_ = _calibration(hidings[0], settings)
+        self.ranker_ = _fit_ranker(data, settings, self.seed)
+        self.calibration_ = None if self.ranker_ is not None else _calibration(hidings[0],
+                                                                              settings)
         return self
+
+    def _hidings(self, data: Data, count: int) -> list:
+        return [edge_split(data, val_size=0.0, test_size=self.inner_test, negatives=1.0,
+                           seed=self.seed + i) for i in range(count)]
 
     def _choose(self, hidings: list) -> Selection:
         candidates = resolve_candidates(self.candidates, LINK_CANDIDATES, list(LINK_CANDIDATES),
@@ -174,7 +209,8 @@ class LinkPredictor(GraphgenEstimator):
         settings = {item.name: _settings(item.params, item.name) for item in candidates}
 
         def score(candidate: Candidate, hiding) -> float:
-            return _precision_at_k(hiding, settings[candidate.name], self.selection_k)
+            return _precision_at_k(hiding, settings[candidate.name], self.selection_k,
+                                   self.seed)
 
         return select(candidates, hidings, score, metric=f"precision_at_{self.selection_k}",
                       budget=check_budget(self.budget, "LinkPredictor"),
@@ -192,6 +228,12 @@ class LinkPredictor(GraphgenEstimator):
             IdMappingError: genes that are not nodes (named).
         """
         self._check_fitted()
+        if self.ranker_ is not None:
+            frame = _pair_frame(pairs)
+            scores = self.ranker_.pair_scores(
+                node_positions(self.graph_, frame["source"], what="pair genes"),
+                node_positions(self.graph_, frame["target"], what="pair genes"))
+            return pd.Series(scores, name="score", index=pd.MultiIndex.from_frame(frame))
         table = pair_scores(self.graph_, pairs, methods=[self.model_], **_exponents(
             self.settings_))
         return pd.Series(table[self.model_].to_numpy(), name="score",
@@ -208,6 +250,8 @@ class LinkPredictor(GraphgenEstimator):
             Series indexed by ``(source, target)``.
         """
         scores = self.score_pairs(pairs)
+        if self.calibration_ is None:  # a learned model's own probability
+            return scores.rename("probability")
         a, b = self.calibration_
         return (1.0 / (1.0 + np.exp(-(a * np.log1p(scores) + b)))).rename("probability")
 
@@ -223,7 +267,17 @@ class LinkPredictor(GraphgenEstimator):
             ``DataFrame`` of ``source``, ``target``, ``score``, best first.
         """
         self._check_fitted()
-        return top_pairs(self.graph_, k, genes=genes, at_most=True, **_heuristic(self.settings_))
+        return _top(self.graph_, self.settings_, self.ranker_, k, genes)
+
+    def candidate_blocks(self):
+        """The score of every candidate pair (a non-edge of the fitted map, ``row < col``
+        node positions), a block of rows at a time: yields ``(rows, cols, scores)`` arrays.
+        A sparse heuristic yields its nonzero scores; the heuristic classifier the pairs with
+        a path of length two or three; an autoencoder every pair. Scores of every candidate
+        without a dense ``n x n`` matrix, for metrics over all of them
+        (:func:`~graphgen.links.metrics.candidate_metrics` with ``unscored``)."""
+        self._check_fitted()
+        return _blocks(self.graph_, self.settings_, self.ranker_)
 
     def to_networkx(self, k: int = 100, *, genes: Sequence[str] | None = None) -> nx.Graph:
         """The :meth:`top_links` as a networkx graph: one edge per predicted pair with its
@@ -256,7 +310,9 @@ class LinkPredictor(GraphgenEstimator):
                                       and all(isinstance(c, str) for c in self.candidates)
                                       else None)},
             "model": self.model_, "settings": dict(self.settings_),
-            "calibration": [float(v) for v in self.calibration_],
+            "calibration": (None if self.calibration_ is None
+                            else [float(v) for v in self.calibration_]),
+            "ranker": None if self.ranker_ is None else self.ranker_.state(),
             "edge_index": self.graph_.edge_index.cpu(),
             "node_ids": [str(g) for g in self.graph_.node_ids],
             "selection": selection_payload(self.selection_),
@@ -279,7 +335,10 @@ class LinkPredictor(GraphgenEstimator):
             clf.settings_ = _settings(dict(payload.get("settings", {"model": payload["model"]})),
                                       str(path))  # files of 0.2 name the model only
             clf.model_ = clf.settings_["model"]
-            clf.calibration_ = tuple(payload["calibration"])
+            clf.calibration_ = (None if payload["calibration"] is None
+                                else tuple(payload["calibration"]))
+            clf.ranker_ = (None if payload.get("ranker") is None else
+                           _RANKERS[clf.model_].from_state(payload["ranker"], clf.graph_))
             clf.selection_ = selection_from_payload(payload["selection"])
         except (KeyError, TypeError, ValueError, ConfigError) as exc:
             raise DataFormatError(f"{path}: damaged LinkPredictor file ({exc})") from None
@@ -297,15 +356,27 @@ def links_graph(links: pd.DataFrame) -> nx.Graph:
 
 
 def _settings(params: Mapping, what: str) -> dict:
-    """A heuristic's ``model``, ``l3_exponent`` and ``endpoint_exponent``, checked.
+    """A model's settings, checked: a heuristic's ``model``, ``l3_exponent`` and
+    ``endpoint_exponent``; a learned model's ``model`` and its own settings.
 
     Raises:
-        ConfigError: an unknown or dense model, other keys, a bad exponent.
+        ConfigError: an unknown or dense model, other keys, a bad exponent or setting.
     """
     model = str(params.get("model")).lower()
+    if model in LEARNED_MODELS:
+        rest = {k: v for k, v in params.items() if k != "model"}
+        if model == "heuristic_classifier":
+            return {"model": model, **check_classifier(rest, f"LinkPredictor ({what})")}
+        if "variational" in rest:
+            raise ConfigError(f"LinkPredictor: {what!r}: choose model 'gae' or 'vgae' rather "
+                              "than setting variational")
+        checked = check_autoencoder({**rest, "variational": model == "vgae"},
+                                    f"LinkPredictor ({what})")
+        return {"model": model, **{k: v for k, v in checked.items() if k != "variational"}}
     if model not in SPARSE_HEURISTICS:
         raise ConfigError(f"LinkPredictor: {what!r} must set model to one of "
-                          f"{list(SPARSE_HEURISTICS)}, got {params.get('model')!r}")
+                          f"{list(SPARSE_HEURISTICS + LEARNED_MODELS)}, got "
+                          f"{params.get('model')!r}")
     unknown = sorted(set(params) - {"model", "l3_exponent", "endpoint_exponent"})
     if unknown:
         raise ConfigError(f"LinkPredictor: {what!r} has unknown settings {unknown}; a "
@@ -325,16 +396,52 @@ def _exponents(settings: Mapping) -> dict:
             "endpoint_exponent": settings["endpoint_exponent"]}
 
 
-def _heuristic(settings: Mapping) -> dict:
-    """``settings`` as keywords of :func:`~graphgen.links.heuristics.top_pairs`."""
-    return {"method": settings["model"], **_exponents(settings)}
+_RANKERS = {"heuristic_classifier": HeuristicClassifier, "gae": GraphAutoencoder,
+            "vgae": GraphAutoencoder}
 
 
-def _precision_at_k(hiding, settings: Mapping, k: int) -> float:
+def _fit_ranker(data: Data, settings: Mapping, seed: int):
+    """The fitted learned model of ``settings`` (``None`` for a heuristic)."""
+    if settings["model"] not in LEARNED_MODELS:
+        return None
+    options = {k: v for k, v in settings.items() if k != "model"}
+    if settings["model"] != "heuristic_classifier":
+        options["variational"] = settings["model"] == "vgae"
+    return _RANKERS[settings["model"]](options, seed=seed).fit(data)
+
+
+def _blocks(data: Data, settings: Mapping, ranker):
+    """The scores of every candidate pair of a heuristic or a fitted learned model, block by
+    block, as ``(rows, cols, scores)``."""
+    if ranker is None:
+        return candidate_blocks(data, settings["model"], **_exponents(settings))
+    return ranker.candidate_blocks()
+
+
+def _top(data: Data, settings: Mapping, ranker, k: int,
+         genes: Sequence[str] | None) -> pd.DataFrame:
+    """The ``k`` best candidates of a heuristic or a fitted learned model."""
+    check_k(k, "top_links")
+    rows, cols, scores = best_of_blocks(_blocks(data, settings, ranker), k,
+                                        focus=gene_focus(data, genes))
+    return pairs_table(data, rows, cols, scores)
+
+
+def _pair_frame(pairs: Sequence[tuple[str, str]] | pd.DataFrame) -> pd.DataFrame:
+    frame = pairs.iloc[:, :2] if isinstance(pairs, pd.DataFrame) else pd.DataFrame(
+        list(pairs))
+    if frame.shape[1] != 2:
+        raise DataFormatError(f"LinkPredictor: each pair must hold two gene ids, got "
+                              f"{frame.shape[1]} columns")
+    return frame.astype(str).set_axis(["source", "target"], axis=1).reset_index(drop=True)
+
+
+def _precision_at_k(hiding, settings: Mapping, k: int, seed: int) -> float:
     """Share of the ``k`` best-scored candidates of the hidden map that are hidden pairs."""
     hidden = np.sort(hiding.test, axis=1)
     k = min(k, len(hidden))
-    top = top_pairs(hiding.train_graph, k, at_most=True, **_heuristic(settings))
+    graph = hiding.train_graph
+    top = _top(graph, settings, _fit_ranker(graph, settings, seed), k, None)
     if top.empty:
         return 0.0
     genes = pd.Index([str(g) for g in hiding.train_graph.node_ids])

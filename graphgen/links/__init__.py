@@ -1,7 +1,11 @@
 """Link prediction: which interactions and regulations are missing.
 
-So far: the classic heuristics on sparse matrices (:mod:`graphgen.links.heuristics`) and
-leak-free edge splits with negatives that are no known edge (:mod:`graphgen.links.splits`).
+The classic heuristics and Kovács' L3 on sparse matrices (:mod:`graphgen.links.heuristics`),
+learned rankers (:mod:`graphgen.links.feature_classifier`, :mod:`graphgen.links.autoencoder`),
+the best pairs over every candidate (:mod:`graphgen.links.ranking`), metrics over all
+candidates (:mod:`graphgen.links.metrics`) and leak-free edge splits with negatives that are
+no known edge (:mod:`graphgen.links.splits`). :class:`graphgen.LinkPredictor` is the
+estimator over them.
 """
 
 from graphgen.links.heuristics import HEURISTICS, pair_scores, top_pairs

@@ -38,6 +38,7 @@ from torch_geometric.data import Data
 
 from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.graph.nodes import neighbour_matrix, node_positions
+from graphgen.links.ranking import best_of_blocks, check_k, gene_focus, pairs_table
 
 __all__ = ["HEURISTICS", "SPARSE_HEURISTICS", "candidate_blocks", "check_exponents",
            "pair_scores", "top_pairs"]
@@ -241,28 +242,12 @@ def top_pairs(data: Data, k: int, *, method: str = "l3", genes: Sequence[str] | 
     if method not in SPARSE_HEURISTICS:
         raise ConfigError(f"top_pairs: method must be one of {list(SPARSE_HEURISTICS)}, got "
                           f"{method!r}")
-    if not isinstance(k, (int, np.integer)) or k < 1:
-        raise ConfigError(f"top_pairs: k must be an integer >= 1, got {k!r}")
-    focus = None
-    if genes is not None:
-        focus = np.zeros(data.num_nodes, dtype=bool)
-        focus[node_positions(data, genes, what="genes")] = True
-    best_rows, best_cols, best_scores = (np.zeros(0, dtype=np.int64),) * 2 + (np.zeros(0),)
-    for r, c, v in candidate_blocks(data, method, block=block, l3_exponent=l3_exponent,
-                                    endpoint_exponent=endpoint_exponent):
-        if focus is not None:
-            keep = focus[r] | focus[c]
-            r, c, v = r[keep], c[keep], v[keep]
-        r, c, v = (np.r_[best_rows, r], np.r_[best_cols, c], np.r_[best_scores, v])
-        if len(v) > k:
-            chosen = np.argpartition(-v, k - 1)[:k]
-            r, c, v = r[chosen], c[chosen], v[chosen]
-        best_rows, best_cols, best_scores = r, c, v
-    if len(best_scores) < k and not at_most:
-        raise ConfigError(f"top_pairs: only {len(best_scores)} non-edge pairs have a nonzero "
+    check_k(k, "top_pairs")
+    focus = gene_focus(data, genes)
+    rows, cols, scores = best_of_blocks(
+        candidate_blocks(data, method, block=block, l3_exponent=l3_exponent,
+                         endpoint_exponent=endpoint_exponent), k, focus=focus)
+    if len(scores) < k and not at_most:
+        raise ConfigError(f"top_pairs: only {len(scores)} non-edge pairs have a nonzero "
                           f"{method} score, fewer than k={k}")
-    order = np.lexsort((best_cols, best_rows, -best_scores))
-    genes_index = pd.Index([str(g) for g in data.node_ids])
-    return pd.DataFrame({"source": genes_index[best_rows[order]],
-                         "target": genes_index[best_cols[order]],
-                         "score": best_scores[order]}).reset_index(drop=True)
+    return pairs_table(data, rows, cols, scores)

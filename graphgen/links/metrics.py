@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from scipy.stats import rankdata
 
 from graphgen.exceptions import DataFormatError
 from graphgen.train.metrics import average_precision, roc_auc
@@ -21,18 +22,24 @@ __all__ = ["candidate_metrics", "hits_at_k", "mean_reciprocal_rank"]
 
 
 def candidate_metrics(scores: np.ndarray, positive: np.ndarray, *,
-                      ks: Sequence[int] = (100, 500, 1000),
-                      recall: float = 0.1) -> dict[str, float]:
+                      ks: Sequence[int] = (100, 500, 1000), recall: float = 0.1,
+                      unscored: tuple[int, int] = (0, 0)) -> dict[str, float]:
     """Precision@k, precision at ``recall``, AUPRC and AUROC of scores over candidates.
 
-    Ties are broken against the positives (a pair ranks below the negatives it ties with),
-    so a constant score earns nothing.
+    Ties are broken against the positives in the precisions (a pair ranks below the
+    negatives it ties with), so a constant score earns nothing; AUPRC and AUROC read a tie as
+    one threshold, as scikit-learn's ``average_precision_score`` and ``roc_auc_score`` do.
 
     Args:
-        scores: score of every candidate pair ``[C]``.
+        scores: score of every candidate pair ``[C]`` (or of the scored ones, see
+            ``unscored``).
         positive: 1 for the held-out real pairs among them ``[C]``.
         ks: cut-offs of precision@k.
         recall: the recall up to which ``precision_at_recall`` is measured.
+        unscored: ``(negatives, positives)``: candidates left out of ``scores`` that rank
+            below all of them, tied (the pairs a sparse heuristic scores 0, when ``scores``
+            holds its nonzero scores). The metrics are those of the whole list, without
+            building it.
 
     Returns:
         ``precision_at_<k>`` per ``k``, ``precision_at_recall`` (the precision of the top of
@@ -40,7 +47,8 @@ def candidate_metrics(scores: np.ndarray, positive: np.ndarray, *,
         ``auroc``.
 
     Raises:
-        DataFormatError: arrays of other lengths, no positive or no negative.
+        DataFormatError: arrays of other lengths, negative ``unscored`` counts, no positive
+            or no negative.
 
     Example:
         >>> s = np.array([0.9, 0.8, 0.7, 0.1, 0.0])
@@ -52,18 +60,46 @@ def candidate_metrics(scores: np.ndarray, positive: np.ndarray, *,
     if scores.shape != positive.shape or scores.ndim != 1:
         raise DataFormatError(f"candidate_metrics: scores {scores.shape} and labels "
                               f"{positive.shape} must be one value per candidate")
-    n_pos = int(positive.sum())
-    if n_pos == 0 or n_pos == len(positive):
+    rest_neg, rest_pos = (int(v) for v in unscored)
+    if rest_neg < 0 or rest_pos < 0:
+        raise DataFormatError(f"candidate_metrics: unscored counts must be >= 0, got "
+                              f"{tuple(unscored)}")
+    n_pos = int(positive.sum()) + rest_pos
+    total = len(positive) + rest_neg + rest_pos
+    if n_pos == 0 or n_pos == total:
         raise DataFormatError("candidate_metrics: needs held-out pairs and other candidates")
     order = np.lexsort((positive, -scores))  # by score, ties: negatives first
-    hits = np.cumsum(positive[order])
-    out = {f"precision_at_{k}": float(hits[min(k, len(hits)) - 1] / min(k, len(hits)))
-           for k in ks}
+    ranked = positive[order]
+    hits = np.cumsum(ranked)
+    found = int(hits[-1]) if len(hits) else 0
+
+    def hits_at(depth: int) -> int:  # after the unscored: their negatives, then positives
+        if depth <= len(hits):
+            return int(hits[depth - 1])
+        return found + min(rest_pos, max(0, depth - len(hits) - rest_neg))
+
+    out = {}
+    for k in ks:
+        depth = min(k, total)
+        out[f"precision_at_{k}"] = float(hits_at(depth) / depth)
     needed = max(1, int(np.ceil(recall * n_pos)))
-    cut = int(np.searchsorted(hits, needed)) + 1
+    cut = (int(np.searchsorted(hits, needed)) + 1 if found >= needed
+           else len(hits) + rest_neg + needed - found)
     out["precision_at_recall"] = float(needed / cut)
-    out["auprc"] = float(average_precision(positive, scores))
-    out["auroc"] = float(roc_auc(positive, scores))
+    if rest_neg + rest_pos == 0:
+        out["auprc"] = float(average_precision(positive, scores))
+        out["auroc"] = float(roc_auc(positive, scores))
+        return out
+    sorted_scores = scores[order]
+    last = np.flatnonzero(np.diff(sorted_scores, append=-np.inf) != 0)  # ends of thresholds
+    tps = hits[last] if len(hits) else np.zeros(0)
+    precision = np.r_[tps / (last + 1), n_pos / total]
+    recalls = np.r_[tps / n_pos, 1.0]
+    out["auprc"] = float(np.sum(np.diff(recalls, prepend=0.0) * precision))
+    ranks = rankdata(scores) + rest_neg + rest_pos  # the unscored are the lowest ranks
+    rank_sum = ranks[positive].sum() + rest_pos * (rest_neg + rest_pos + 1) / 2
+    n_neg = total - n_pos
+    out["auroc"] = float((rank_sum - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
     return out
 
 

@@ -31,24 +31,26 @@ def test_auto_chooses_on_hidden_pairs_of_the_map_and_ranks_non_edges(ppi):
     table = clf.selection_.table
     assert list(table["candidate"]) == list(LINK_CANDIDATES)
     assert table["candidate"].iloc[0] == "l3" and "l3 (0.75, 0.125)" in set(table["candidate"])
-    assert list(table["candidate"])[-3:] == ["resource_allocation", "adamic_adar",
-                                             "common_neighbours"]
+    assert list(table["candidate"])[-5:] == ["resource_allocation", "adamic_adar",
+                                             "common_neighbours", "heuristic_classifier",
+                                             "gae"]
     assert (table["folds"] == 3).all() and table["mean"].between(0, 1).all()
     chosen = clf.selection_.chosen.params
     assert clf.model_ == chosen["model"]
-    assert clf.settings_ == {"model": chosen["model"],
-                             "l3_exponent": chosen.get("l3_exponent", 0.5),
-                             "endpoint_exponent": chosen.get("endpoint_exponent", 0.0)}
+    assert all(clf.settings_[key] == value for key, value in chosen.items())
     assert repr(clf).endswith(f"[auto chose {clf.selection_.chosen.name!r}]")
     top = clf.top_links(20)
     assert list(top.columns) == ["source", "target", "score"] and len(top) == 20
     assert top["score"].is_monotonic_decreasing
     known = _edges(ppi)
     assert not any(frozenset(p) in known for p in zip(top["source"], top["target"]))
-    expected = top_pairs(ppi, 20, method=clf.model_,
-                         l3_exponent=clf.settings_["l3_exponent"],
-                         endpoint_exponent=clf.settings_["endpoint_exponent"])
-    pd.testing.assert_frame_equal(top, expected)
+    heuristic = LinkPredictor(candidates=[c for c in LINK_CANDIDATES if c not in
+                                          ("heuristic_classifier", "gae")]).fit(ppi)
+    settings = heuristic.settings_
+    assert set(settings) == {"model", "l3_exponent", "endpoint_exponent"}
+    expected = top_pairs(ppi, 20, method=settings["model"], l3_exponent=settings["l3_exponent"],
+                         endpoint_exponent=settings["endpoint_exponent"])
+    pd.testing.assert_frame_equal(heuristic.top_links(20), expected)
     # the same hidings and choice from the same seed
     again = LinkPredictor().fit(ppi)
     assert np.allclose(again.selection_.table["mean"], table["mean"])
@@ -106,6 +108,52 @@ def test_a_fixed_model_uses_its_exponents_and_the_choice_is_the_best_inner_score
     assert auto.settings_["endpoint_exponent"] == (0.5 if best == "ends" else 0.0)
 
 
+@pytest.mark.parametrize("model, settings", [
+    ("heuristic_classifier", {}),
+    ("gae", {"epochs": 30}),
+    ("vgae", {"epochs": 30, "encoder": "sage", "decoder": "mlp"}),
+])
+def test_learned_models_rank_every_candidate_as_they_score_pairs(tmp_path, ppi, model,
+                                                                  settings):
+    clf = LinkPredictor(model, model_settings=settings).fit(ppi)
+    assert clf.calibration_ is None and clf.settings_["model"] == model
+    top = clf.top_links(25)
+    known = _edges(ppi)
+    assert len(top) == 25 and not any(frozenset(p) in known
+                                      for p in zip(top["source"], top["target"]))
+    # the top list equals a dense argsort of the pair scores over every non-edge
+    genes = list(ppi.node_ids)
+    pairs = [(genes[a], genes[b]) for a in range(len(genes)) for b in range(a + 1, len(genes))
+             if frozenset((genes[a], genes[b])) not in known]
+    scores = clf.score_pairs(pairs)
+    if model == "heuristic_classifier":  # it ranks the pairs with a path of length 2 or 3
+        paths = pair_scores(ppi, pairs, methods=["common_neighbours", "l3"])
+        scores = scores[(paths["common_neighbours"] + paths["l3"] > 0).to_numpy()]
+    best = scores.sort_values(ascending=False, kind="mergesort").iloc[:25]
+    np.testing.assert_allclose(top["score"], best.to_numpy(), rtol=1e-5)
+    proba = clf.predict_proba(pairs[:5])
+    assert np.allclose(proba, scores.reindex(proba.index).fillna(proba), rtol=1e-6)
+    loaded = LinkPredictor.load(clf.save(tmp_path / f"{model}.pt"))
+    pd.testing.assert_frame_equal(loaded.top_links(10), clf.top_links(10))
+    pd.testing.assert_series_equal(loaded.predict_proba(pairs[:5]), proba)
+
+
+def test_the_heuristic_classifier_learns_that_partners_partners_interact():
+    """On the bipartite-block map (see above), the classifier trained on hidings of the map
+    ranks hidden cross-side pairs above same-side pairs that share neighbours."""
+    rng = np.random.default_rng(1)
+    edges = [(a, 40 + b) for a in range(40) for b in range(40)
+             if a % 4 == b % 4 and rng.random() < 0.6]
+    src, dst = np.array(edges).T
+    g = Data(edge_index=torch.tensor(np.r_[[np.r_[src, dst]], [np.r_[dst, src]]]),
+             num_nodes=80, node_ids=[f"g{i}" for i in range(80)])
+    clf = LinkPredictor("heuristic_classifier").fit(g)
+    top = clf.top_links(30)
+    side = [(int(a[1:]) < 40) != (int(b[1:]) < 40) for a, b in zip(top["source"],
+                                                                     top["target"])]
+    assert all(side)  # every predicted pair crosses the two sides, as real pairs do
+
+
 def test_save_load_round_trip(tmp_path, ppi):
     clf = LinkPredictor(candidates=["l3", "common_neighbours"]).fit(ppi)
     loaded = LinkPredictor.load(clf.save(tmp_path / "links.pt"))
@@ -136,6 +184,13 @@ def test_save_load_round_trip(tmp_path, ppi):
     ({"model": "adamic_adar", "l3_exponent": 1.0}, "l3_exponent applies to model 'l3' only"),
     ({"candidates": {"x": {"model": "l3", "alpha": 1}}}, "unknown settings \\['alpha'\\]"),
     ({"candidates": {"x": {"model": "jaccard"}}}, "'x' must set model to one of"),
+    ({"model": "gae", "model_settings": {"encoder": "gin"}}, "encoder must be one of"),
+    ({"model": "gae", "model_settings": {"variational": True}}, "choose model 'gae' or"),
+    ({"model": "vgae", "model_settings": {"epochs": 0}}, "epochs must be an integer >= 1"),
+    ({"model": "heuristic_classifier", "model_settings": {"classifier": "svm"}},
+     "classifier must be one of"),
+    ({"model": "heuristic_classifier", "model_settings": {"depth": 3}},
+     "unknown classifier settings \\['depth'\\]"),
 ])
 def test_bad_options(ppi, options, message):
     with pytest.raises(ConfigError, match=message):

@@ -1,0 +1,79 @@
+"""The best pairs of a ranking over every candidate, without an ``n x n`` matrix.
+
+A link predictor (a heuristic, a learned model) yields its scores block by block as
+``(rows, cols, scores)`` arrays of candidate pairs (non-edges, ``row < col``);
+:func:`best_of_blocks` keeps the ``k`` best by partial selection (``np.argpartition``), so
+memory stays near one block's pairs, and :func:`pairs_table` names them by gene id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+from torch_geometric.data import Data
+
+from graphgen.exceptions import ConfigError
+from graphgen.graph.nodes import node_positions
+
+__all__ = ["best_of_blocks", "check_k", "gene_focus", "pairs_table"]
+
+
+def check_k(k, what: str) -> None:
+    """Refuse a ``k`` that is not an integer >= 1.
+
+    Raises:
+        ConfigError: naming ``what``.
+    """
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+        raise ConfigError(f"{what}: k must be an integer >= 1, got {k!r}")
+
+
+def gene_focus(data: Data, genes: Sequence[str] | None) -> np.ndarray | None:
+    """A node mask of ``genes`` (``None`` for all genes).
+
+    Raises:
+        IdMappingError: genes that are not nodes (named).
+    """
+    if genes is None:
+        return None
+    focus = np.zeros(data.num_nodes, dtype=bool)
+    focus[node_positions(data, genes, what="genes")] = True
+    return focus
+
+
+def best_of_blocks(blocks: Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]], k: int, *,
+                   focus: np.ndarray | None = None
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The ``k`` best-scored pairs of ``blocks`` (fewer when the blocks hold fewer), best
+    first; ties by position.
+
+    Args:
+        blocks: ``(rows, cols, scores)`` arrays of candidate pairs.
+        k: how many pairs.
+        focus: keep only pairs with at least one node in this mask.
+
+    Returns:
+        ``(rows, cols, scores)`` of the best pairs.
+    """
+    best_rows, best_cols, best_scores = (np.zeros(0, dtype=np.int64),) * 2 + (np.zeros(0),)
+    for r, c, v in blocks:
+        if focus is not None:
+            keep = focus[r] | focus[c]
+            r, c, v = r[keep], c[keep], v[keep]
+        r, c, v = (np.r_[best_rows, r], np.r_[best_cols, c], np.r_[best_scores, v])
+        if len(v) > k:
+            chosen = np.argpartition(-v, k - 1)[:k]
+            r, c, v = r[chosen], c[chosen], v[chosen]
+        best_rows, best_cols, best_scores = r, c, v
+    order = np.lexsort((best_cols, best_rows, -best_scores))
+    return best_rows[order], best_cols[order], best_scores[order]
+
+
+def pairs_table(data: Data, rows: np.ndarray, cols: np.ndarray,
+                scores: np.ndarray) -> pd.DataFrame:
+    """Pairs of node positions as a ``source``, ``target``, ``score`` table of gene ids."""
+    genes = pd.Index([str(g) for g in data.node_ids])
+    return pd.DataFrame({"source": genes[rows], "target": genes[cols],
+                         "score": np.asarray(scores, dtype=np.float64)}).reset_index(drop=True)
