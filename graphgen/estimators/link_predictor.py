@@ -48,6 +48,7 @@ from graphgen.estimators.selection import (
     select,
 )
 from graphgen.exceptions import ConfigError, DataFormatError
+from graphgen.graph.convert import is_undirected
 from graphgen.graph.nodes import node_positions
 from graphgen.links.autoencoder import GraphAutoencoder
 from graphgen.links.autoencoder import check_settings as check_autoencoder
@@ -88,8 +89,11 @@ LINK_BUDGET = 600.0
 class LinkPredictor(GraphgenEstimator):
     """Rank the pairs of genes that are not (yet) interactions of a map.
 
-    Pairs are unordered: on a directed graph (a GRN) both directions of a stored edge count
-    as one interaction, as the heuristics read it.
+    On an undirected map (a PPI) pairs are unordered. On a directed one (a GRN) they are
+    ordered by default: ``top_links`` ranks ``TF -> target`` pairs that are not stored edges,
+    and the heuristics read the stored directions (:mod:`graphgen.links.heuristics`);
+    ``ordered=False`` reads both directions of an edge as one interaction instead. The
+    learned models rank unordered pairs.
 
     Args:
         model: ``"auto"`` (default: chosen on hidden pairs of the fitted map, see the module
@@ -103,6 +107,8 @@ class LinkPredictor(GraphgenEstimator):
             Kovács et al.); ``model="auto"`` chooses it.
         endpoint_exponent: a fixed model's end-degree exponent (default 0, the published
             scores); ``model="auto"`` chooses it.
+        ordered: rank ordered pairs along the stored directions (default ``None``: when the
+            graph is directed); ``True`` on an undirected graph is an error.
         model_settings: a learned model's settings (default: none, the module defaults):
             ``encoder`` (``"gcn"``, ``"sage"``, ``"gat"``), ``decoder`` (``"dot"``,
             ``"mlp"``), ``hidden``, ``embedding``, ``epochs``, ``lr`` for ``gae``/``vgae``;
@@ -122,8 +128,8 @@ class LinkPredictor(GraphgenEstimator):
 
     Attributes:
         model_: the model used; settings_: its ``model`` and settings (a heuristic's
-        ``l3_exponent`` and ``endpoint_exponent``); graph_: the fitted map; ranker_: the
-        fitted learned model (``None`` for a heuristic); calibration_: ``(a, b)`` of a
+        ``l3_exponent``, ``endpoint_exponent`` and ``ordered``); graph_: the fitted map;
+        ranker_: the fitted learned model (``None`` for a heuristic); calibration_: ``(a, b)`` of a
         heuristic's :meth:`predict_proba` (``None`` for a learned model); selection_: the
         :class:`~graphgen.estimators.selection.Selection`
         of ``model="auto"`` (``None`` otherwise).
@@ -137,13 +143,15 @@ class LinkPredictor(GraphgenEstimator):
     """
 
     def __init__(self, model: str = "auto", *, l3_exponent: float = 0.5,
-                 endpoint_exponent: float = 0.0, model_settings: Mapping | None = None,
+                 endpoint_exponent: float = 0.0, ordered: bool | None = None,
+                 model_settings: Mapping | None = None,
                  candidates: Sequence[str | Candidate] | Mapping[str, Mapping] | None = None,
                  budget: float | None = LINK_BUDGET, inner_folds: int = 3,
                  inner_test: float = 0.1, selection_k: int = 500, seed: int = 0) -> None:
         self.model = model
         self.l3_exponent = l3_exponent
         self.endpoint_exponent = endpoint_exponent
+        self.ordered = ordered
         self.model_settings = model_settings
         self.candidates = candidates
         self.budget = budget
@@ -179,16 +187,18 @@ class LinkPredictor(GraphgenEstimator):
             raise ConfigError(f"LinkPredictor: inner_test must be in (0, 1), got "
                               f"{self.inner_test!r}")
         check_count(self.selection_k, "selection_k", "LinkPredictor", minimum=1)
+        ordered = self._ordered(data)
         if name == "auto":
             hidings = self._hidings(data, self.inner_folds)
-            self.selection_ = self._choose(hidings)
-            settings = _settings(self.selection_.chosen.params, self.selection_.chosen.name)
+            self.selection_ = self._choose(hidings, ordered)
+            settings = _settings(self.selection_.chosen.params, self.selection_.chosen.name,
+                                 ordered)
         else:
             self.selection_ = None
             fixed = ({"model": name, **dict(self.model_settings or {})} if name in LEARNED_MODELS
                      else {"model": name, "l3_exponent": self.l3_exponent,
                            "endpoint_exponent": self.endpoint_exponent})
-            settings = _settings(fixed, "LinkPredictor")
+            settings = _settings(fixed, "LinkPredictor", ordered)
             # a heuristic needs one hiding, to calibrate its probabilities
             hidings = [] if name in LEARNED_MODELS else self._hidings(data, 1)
         self.settings_ = settings
@@ -199,14 +209,29 @@ class LinkPredictor(GraphgenEstimator):
                                                                               settings)
         return self
 
+    def _ordered(self, data: Data) -> bool:
+        directed = not is_undirected(data)
+        if self.ordered is None:
+            return directed
+        if not isinstance(self.ordered, (bool, np.bool_)):
+            raise ConfigError(f"LinkPredictor: ordered must be True, False or None, got "
+                              f"{self.ordered!r}")
+        if self.ordered and not directed:
+            raise ConfigError("LinkPredictor: ordered=True needs a directed graph; this map "
+                              "stores every edge both ways, so it has no direction to read")
+        return bool(self.ordered)
+
     def _hidings(self, data: Data, count: int) -> list:
         return [edge_split(data, val_size=0.0, test_size=self.inner_test, negatives=1.0,
                            seed=self.seed + i) for i in range(count)]
 
-    def _choose(self, hidings: list) -> Selection:
-        candidates = resolve_candidates(self.candidates, LINK_CANDIDATES, list(LINK_CANDIDATES),
+    def _choose(self, hidings: list, ordered: bool) -> Selection:
+        default = [name for name, params in LINK_CANDIDATES.items()
+                   if not ordered or params["model"] not in LEARNED_MODELS]
+        candidates = resolve_candidates(self.candidates, LINK_CANDIDATES, default,
                                         what="LinkPredictor(model='auto')")
-        settings = {item.name: _settings(item.params, item.name) for item in candidates}
+        settings = {item.name: _settings(item.params, item.name, ordered)
+                    for item in candidates}
 
         def score(candidate: Candidate, hiding) -> float:
             return _precision_at_k(hiding, settings[candidate.name], self.selection_k,
@@ -234,7 +259,7 @@ class LinkPredictor(GraphgenEstimator):
                 node_positions(self.graph_, frame["source"], what="pair genes"),
                 node_positions(self.graph_, frame["target"], what="pair genes"))
             return pd.Series(scores, name="score", index=pd.MultiIndex.from_frame(frame))
-        table = pair_scores(self.graph_, pairs, methods=[self.model_], **_exponents(
+        table = pair_scores(self.graph_, pairs, methods=[self.model_], **_options(
             self.settings_))
         return pd.Series(table[self.model_].to_numpy(), name="score",
                          index=pd.MultiIndex.from_frame(table[["source", "target"]]))
@@ -283,7 +308,8 @@ class LinkPredictor(GraphgenEstimator):
         """The :meth:`top_links` as a networkx graph: one edge per predicted pair with its
         ``score`` and ``probability`` (:func:`links_graph`); write it with
         :func:`~graphgen.graph.convert.write_graphml`."""
-        return links_graph(self.with_probability(self.top_links(k, genes=genes)))
+        return links_graph(self.with_probability(self.top_links(k, genes=genes)),
+                           directed=bool(self.settings_.get("ordered", False)))
 
     def with_probability(self, links: pd.DataFrame) -> pd.DataFrame:
         """``links`` (``source``, ``target`` ...) with a ``probability`` column
@@ -332,8 +358,8 @@ class LinkPredictor(GraphgenEstimator):
             node_ids = list(payload["node_ids"])
             clf.graph_ = Data(edge_index=payload["edge_index"], num_nodes=len(node_ids),
                               node_ids=node_ids)
-            clf.settings_ = _settings(dict(payload.get("settings", {"model": payload["model"]})),
-                                      str(path))  # files of 0.2 name the model only
+            stored = dict(payload.get("settings", {"model": payload["model"]}))  # 0.2: model
+            clf.settings_ = _settings(stored, str(path), bool(stored.pop("ordered", False)))
             clf.model_ = clf.settings_["model"]
             clf.calibration_ = (None if payload["calibration"] is None
                                 else tuple(payload["calibration"]))
@@ -345,24 +371,30 @@ class LinkPredictor(GraphgenEstimator):
         return clf
 
 
-def links_graph(links: pd.DataFrame) -> nx.Graph:
-    """Ranked pairs (``source``, ``target``, ``score``, ``probability``) as a networkx graph,
-    one edge per pair carrying its score and probability."""
-    G = nx.Graph()
+def links_graph(links: pd.DataFrame, *, directed: bool = False) -> nx.Graph:
+    """Ranked pairs (``source``, ``target``, ``score``, ``probability``) as a networkx graph
+    (a ``DiGraph`` of ``source -> target`` when ``directed``), one edge per pair carrying its
+    score and probability."""
+    G = nx.DiGraph() if directed else nx.Graph()
     for row in links.itertuples(index=False):
         G.add_edge(row.source, row.target, score=float(row.score),
                    probability=float(row.probability))
     return G
 
 
-def _settings(params: Mapping, what: str) -> dict:
+def _settings(params: Mapping, what: str, ordered: bool = False) -> dict:
     """A model's settings, checked: a heuristic's ``model``, ``l3_exponent`` and
-    ``endpoint_exponent``; a learned model's ``model`` and its own settings.
+    ``endpoint_exponent`` (and whether its pairs are ``ordered``); a learned model's
+    ``model`` and its own settings.
 
     Raises:
-        ConfigError: an unknown or dense model, other keys, a bad exponent or setting.
+        ConfigError: an unknown or dense model, other keys, a bad exponent or setting, a
+            learned model asked for ordered pairs.
     """
     model = str(params.get("model")).lower()
+    if model in LEARNED_MODELS and ordered:
+        raise ConfigError(f"LinkPredictor: {what!r}: the learned models rank unordered pairs; "
+                          "on a directed graph pass ordered=False to use them")
     if model in LEARNED_MODELS:
         rest = {k: v for k, v in params.items() if k != "model"}
         if model == "heuristic_classifier":
@@ -388,12 +420,15 @@ def _settings(params: Mapping, what: str) -> dict:
                           f"not {model!r}")
     check_exponents(settings["l3_exponent"], settings["endpoint_exponent"],
                     f"LinkPredictor ({what})")
-    return settings
+    return {**settings, "ordered": bool(ordered)}
 
 
-def _exponents(settings: Mapping) -> dict:
+def _options(settings: Mapping) -> dict:
+    """A heuristic's settings as keywords of the functions of
+    :mod:`graphgen.links.heuristics`."""
     return {"l3_exponent": settings["l3_exponent"],
-            "endpoint_exponent": settings["endpoint_exponent"]}
+            "endpoint_exponent": settings["endpoint_exponent"],
+            "ordered": settings["ordered"]}
 
 
 _RANKERS = {"heuristic_classifier": HeuristicClassifier, "gae": GraphAutoencoder,
@@ -414,7 +449,7 @@ def _blocks(data: Data, settings: Mapping, ranker):
     """The scores of every candidate pair of a heuristic or a fitted learned model, block by
     block, as ``(rows, cols, scores)``."""
     if ranker is None:
-        return candidate_blocks(data, settings["model"], **_exponents(settings))
+        return candidate_blocks(data, settings["model"], **_options(settings))
     return ranker.candidate_blocks()
 
 
@@ -438,15 +473,17 @@ def _pair_frame(pairs: Sequence[tuple[str, str]] | pd.DataFrame) -> pd.DataFrame
 
 def _precision_at_k(hiding, settings: Mapping, k: int, seed: int) -> float:
     """Share of the ``k`` best-scored candidates of the hidden map that are hidden pairs."""
-    hidden = np.sort(hiding.test, axis=1)
+    ordered = settings.get("ordered", False)
+    hidden = hiding.test if ordered else np.sort(hiding.test, axis=1)
     k = min(k, len(hidden))
     graph = hiding.train_graph
     top = _top(graph, settings, _fit_ranker(graph, settings, seed), k, None)
     if top.empty:
         return 0.0
     genes = pd.Index([str(g) for g in hiding.train_graph.node_ids])
-    rows = np.sort(np.stack([genes.get_indexer(top["source"]), genes.get_indexer(top["target"])],
-                            axis=1), axis=1)
+    rows = np.stack([genes.get_indexer(top["source"]), genes.get_indexer(top["target"])],
+                    axis=1)
+    rows = rows if ordered else np.sort(rows, axis=1)
     n = len(genes)
     found = np.isin(rows[:, 0] * n + rows[:, 1], hidden[:, 0] * n + hidden[:, 1])
     return float(found.sum() / k)
@@ -460,7 +497,7 @@ def _calibration(hiding, settings: Mapping) -> tuple[float, float]:
     labels = np.r_[np.ones(len(hiding.test)), np.zeros(len(hiding.test_negatives))]
     method = settings["model"]
     table = pair_scores(hiding.train_graph, list(zip(genes[pairs[:, 0]], genes[pairs[:, 1]])),
-                        methods=[method], **_exponents(settings))
+                        methods=[method], **_options(settings))
     x = np.log1p(table[method].to_numpy())[:, None]
     if len(np.unique(labels)) < 2 or np.ptp(x) == 0:
         return 0.0, 0.0

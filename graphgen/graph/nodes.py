@@ -61,24 +61,27 @@ def node_degree(data: Data) -> pd.Series:
     return pd.Series(counts.astype(np.int64), index=node_index(data), name="degree")
 
 
-def neighbour_matrix(data: Data) -> sp.csr_matrix:
+def neighbour_matrix(data: Data, *, ordered: bool = False) -> sp.csr_matrix:
     """The binary, symmetric adjacency of ``data``'s interactions: ``1`` where two genes
     interact in either stored direction, no self-loops, duplicates counted once. The one
     definition of "interaction partners" (:func:`node_degree` counts them; the link
-    heuristics read them).
+    heuristics read them). ``ordered=True`` keeps the stored direction (``a[s, t] = 1`` for
+    an edge ``s -> t`` only: a regulator's targets in its row).
 
     Example:
         >>> g = Data(edge_index=torch.tensor([[0, 0, 1], [1, 1, 1]]), num_nodes=2)
         >>> neighbour_matrix(g).toarray().tolist()
         [[0.0, 1.0], [1.0, 0.0]]
+        >>> neighbour_matrix(g, ordered=True).toarray().tolist()
+        [[0.0, 1.0], [0.0, 0.0]]
     """
     src, dst = data.edge_index.cpu().numpy()
     keep = src != dst
     src, dst = src[keep], dst[keep]
     n = data.num_nodes
-    a = sp.csr_matrix((np.ones(2 * len(src)), (np.r_[src, dst], np.r_[dst, src])),
-                      shape=(n, n))
-    a.data[:] = 1.0  # duplicates and both stored directions count once
+    rows, cols = (src, dst) if ordered else (np.r_[src, dst], np.r_[dst, src])
+    a = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+    a.data[:] = 1.0  # duplicates (and both stored directions) count once
     return a
 
 

@@ -21,15 +21,26 @@ Two exponents generalise the scores (:func:`pair_scores`, :func:`top_pairs`):
 :math:`\beta = 1/2` is Salton's cosine). :class:`~graphgen.estimators.LinkPredictor` chooses
 them on hidden pairs of the user's map.
 
+**Ordered pairs** (``ordered=True``, a regulatory graph: does TF ``a`` regulate gene ``b``?)
+read the stored directions, with :math:`A_{ab} = 1` for an edge ``a -> b``, out-degrees
+:math:`k^+` and in-degrees :math:`k^-`. ``common_neighbours`` counts the genes ``w`` of
+``a -> w -> b`` (:math:`(A^2)_{ab}`; Adamic-Adar and resource allocation weigh them by
+their partner counts); ``l3`` sums the paths ``a -> u <- v -> b`` (``a`` shares target ``u``
+with regulator ``v``, which regulates ``b``), :math:`(A D_-^{-\alpha} A^\top D_+^{-\alpha}
+A)_{ab}`; the end degrees are :math:`k^+_a` and :math:`k^-_b` (Jaccard: out-neighbours of
+``a`` against in-neighbours of ``b``; preferential attachment :math:`k^+_a k^-_b`). On an
+undirected graph every formula reduces to the one above.
+
 Every score is a row-wise product of sparse rows (no dense ``n x n`` matrix): for ``P``
 pairs the cost is that of ``P`` sparse row products. Edge weights are ignored (the
-literature's heuristics count interactions), and both directions of a stored edge count as
-one interaction.
+literature's heuristics count interactions); unordered, both directions of a stored edge
+count as one interaction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -48,21 +59,54 @@ HEURISTICS = ("common_neighbours", "jaccard", "adamic_adar", "resource_allocatio
               "preferential_attachment", "l3")
 
 
-def _adjacency(data: Data) -> sp.csr_matrix:
-    """The interaction partners (:func:`~graphgen.graph.nodes.neighbour_matrix`) of a graph
-    that has some.
+class _Paths(NamedTuple):
+    """The matrices of the scores: ``out`` (rows: a gene's targets, or partners),
+    ``into`` (rows: a gene's regulators, or partners), out- and in-degrees and partner
+    counts (the weight of a middle gene)."""
+
+    out: sp.csr_matrix
+    into: sp.csr_matrix
+    out_degree: np.ndarray
+    in_degree: np.ndarray
+    partners: np.ndarray
+
+    def middle(self, method: str, l3_exponent: float) -> sp.csr_matrix:
+        """``M`` with score ``out[a] M into[b]^T`` (``l3``) or the diagonal weights of the
+        middle gene (the common-neighbour family)."""
+        if method == "l3":
+            return (sp.diags(_power(self.in_degree, l3_exponent)) @ self.into
+                    @ sp.diags(_power(self.out_degree, l3_exponent))).tocsr()
+        degree = self.partners
+        with np.errstate(divide="ignore"):
+            weight = {"common_neighbours": np.ones(len(degree)),
+                      "jaccard": np.ones(len(degree)),
+                      "adamic_adar": np.where(degree > 1, 1.0 / np.log(np.maximum(degree, 2)),
+                                              0.0),
+                      "resource_allocation": np.divide(1.0, degree, out=np.zeros_like(degree),
+                                                       where=degree > 0)}[method]
+        return sp.diags(weight).tocsr()
+
+
+def _paths(data: Data, ordered: bool) -> _Paths:
+    """The :class:`_Paths` of a graph that has edges.
 
     Raises:
         DataFormatError: a graph without edges.
     """
     if data.edge_index.shape[1] == 0:
         raise DataFormatError("link heuristics need a graph with edges; this one has none")
-    return neighbour_matrix(data)
+    partners = neighbour_matrix(data)
+    partner_count = np.asarray(partners.sum(axis=1)).ravel()
+    if not ordered:
+        return _Paths(partners, partners, partner_count, partner_count, partner_count)
+    out = neighbour_matrix(data, ordered=True)
+    return _Paths(out, out.T.tocsr(), np.asarray(out.sum(axis=1)).ravel(),
+                  np.asarray(out.sum(axis=0)).ravel(), partner_count)
 
 
 def pair_scores(data: Data, pairs: Sequence[tuple[str, str]] | pd.DataFrame, *,
                 methods: Sequence[str] = HEURISTICS, l3_exponent: float = 0.5,
-                endpoint_exponent: float = 0.0) -> pd.DataFrame:
+                endpoint_exponent: float = 0.0, ordered: bool = False) -> pd.DataFrame:
     """Heuristic scores of gene pairs.
 
     Args:
@@ -73,6 +117,8 @@ def pair_scores(data: Data, pairs: Sequence[tuple[str, str]] | pd.DataFrame, *,
             (default 0.5, Kovács et al.).
         endpoint_exponent: every score is divided by ``(k_a k_b) ** endpoint_exponent``
             (default 0: the published scores).
+        ordered: score ``source -> target`` along the stored directions (see the module
+            docstring; default: unordered pairs).
 
     Returns:
         ``DataFrame`` with columns ``source``, ``target`` and one per method, in the order
@@ -104,14 +150,12 @@ def pair_scores(data: Data, pairs: Sequence[tuple[str, str]] | pd.DataFrame, *,
     frame = frame.astype(str).set_axis(["source", "target"], axis=1).reset_index(drop=True)
     a_pos = node_positions(data, frame["source"], what="pair genes")
     b_pos = node_positions(data, frame["target"], what="pair genes")
-    adjacency = _adjacency(data)
-    degree = np.asarray(adjacency.sum(axis=1)).ravel()
-    rows_a, rows_b = adjacency[a_pos], adjacency[b_pos]
-    ends = _power(degree, endpoint_exponent)
+    paths = _paths(data, ordered)
+    ends = (_power(paths.out_degree, endpoint_exponent)[a_pos]
+            * _power(paths.in_degree, endpoint_exponent)[b_pos])
     out = frame.copy()
     for method in methods:
-        out[method] = _score(method, adjacency, degree, rows_a, rows_b, a_pos, b_pos,
-                             l3_exponent) * ends[a_pos] * ends[b_pos]
+        out[method] = _score(method, paths, a_pos, b_pos, l3_exponent) * ends
     return out
 
 
@@ -132,29 +176,20 @@ def _power(degree: np.ndarray, exponent: float) -> np.ndarray:
     return np.divide(1.0, degree ** exponent, out=np.zeros_like(degree), where=degree > 0)
 
 
-def _score(method: str, adjacency: sp.csr_matrix, degree: np.ndarray, rows_a, rows_b,
-           a_pos: np.ndarray, b_pos: np.ndarray, l3_exponent: float) -> np.ndarray:
-    def weighted_common(weight: np.ndarray) -> np.ndarray:
-        return np.asarray(rows_a.multiply(rows_b) @ weight).ravel()
-
-    if method == "common_neighbours":
-        return weighted_common(np.ones(len(degree)))
-    if method == "jaccard":
-        common = weighted_common(np.ones(len(degree)))
-        union = degree[a_pos] + degree[b_pos] - common
-        return np.divide(common, union, out=np.zeros_like(common), where=union > 0)
-    if method == "adamic_adar":
-        with np.errstate(divide="ignore"):
-            weight = np.where(degree > 1, 1.0 / np.log(np.maximum(degree, 2)), 0.0)
-        return weighted_common(weight)
-    if method == "resource_allocation":
-        weight = np.divide(1.0, degree, out=np.zeros_like(degree), where=degree > 0)
-        return weighted_common(weight)
+def _score(method: str, paths: _Paths, a_pos: np.ndarray, b_pos: np.ndarray,
+           l3_exponent: float) -> np.ndarray:
+    rows_a, rows_b = paths.out[a_pos], paths.into[b_pos]
     if method == "preferential_attachment":
-        return degree[a_pos] * degree[b_pos]
-    weight = sp.diags(_power(degree, l3_exponent))
-    middle = weight @ adjacency @ weight  # D^-1/2 A D^-1/2 for Kovács' L3
-    return np.asarray((rows_a @ middle).multiply(rows_b).sum(axis=1)).ravel()  # l3
+        return paths.out_degree[a_pos] * paths.in_degree[b_pos]
+    if method == "l3":
+        middle = paths.middle("l3", l3_exponent)  # D^-1/2 A D^-1/2 for Kovács' L3
+        return np.asarray((rows_a @ middle).multiply(rows_b).sum(axis=1)).ravel()
+    weight = paths.middle(method, l3_exponent).diagonal()
+    common = np.asarray(rows_a.multiply(rows_b) @ weight).ravel()
+    if method != "jaccard":
+        return common
+    union = paths.out_degree[a_pos] + paths.in_degree[b_pos] - common
+    return np.divide(common, union, out=np.zeros_like(common), where=union > 0)
 
 
 #: Heuristics whose scores are sparse (zero for pairs without a short path).
@@ -162,10 +197,10 @@ SPARSE_HEURISTICS = ("common_neighbours", "adamic_adar", "resource_allocation", 
 
 
 def candidate_blocks(data: Data, method: str, *, block: int = 1024, l3_exponent: float = 0.5,
-                     endpoint_exponent: float = 0.0):
-    """The nonzero scores of every candidate pair (a non-edge ``r < c``), ``block`` rows of
-    the score matrix at a time: yields ``(rows, cols, scores)`` arrays. The exponents are
-    :func:`pair_scores`'.
+                     endpoint_exponent: float = 0.0, ordered: bool = False):
+    """The nonzero scores of every candidate pair (a non-edge ``r < c``; ordered: every
+    ``r -> c``, ``r != c``, that is not a stored edge), ``block`` rows of the score matrix at
+    a time: yields ``(rows, cols, scores)`` arrays. The options are :func:`pair_scores`'.
 
     Raises:
         ConfigError: a method that is not in :data:`SPARSE_HEURISTICS`, a bad exponent.
@@ -174,37 +209,27 @@ def candidate_blocks(data: Data, method: str, *, block: int = 1024, l3_exponent:
         raise ConfigError(f"candidate scores: method must be one of {list(SPARSE_HEURISTICS)}, "
                           f"got {method!r}")
     check_exponents(l3_exponent, endpoint_exponent, "candidate scores")
-    adjacency = _adjacency(data)
-    n = adjacency.shape[0]
-    degree = np.asarray(adjacency.sum(axis=1)).ravel()
-    ends = _power(degree, endpoint_exponent)
-    if method == "l3":
-        weight = sp.diags(_power(degree, l3_exponent))
-        right = (weight @ adjacency @ weight @ adjacency).tocsc()
-    else:
-        with np.errstate(divide="ignore"):
-            weight = {"common_neighbours": np.ones(n),
-                      "adamic_adar": np.where(degree > 1, 1.0 / np.log(np.maximum(degree, 2)),
-                                              0.0),
-                      "resource_allocation": np.divide(1.0, degree, out=np.zeros_like(degree),
-                                                       where=degree > 0)}[method]
-        right = (sp.diags(weight) @ adjacency).tocsc()
+    paths = _paths(data, ordered)
+    n = paths.out.shape[0]
+    ends_out = _power(paths.out_degree, endpoint_exponent)
+    ends_in = _power(paths.in_degree, endpoint_exponent)
+    right = (paths.middle(method, l3_exponent) @ paths.into.T).tocsc()  # into.T: out
     for start in range(0, n, block):
         rows = np.arange(start, min(start + block, n))
-        scores = (adjacency[rows] @ right).tocoo()
+        scores = (paths.out[rows] @ right).tocoo()
         r, c = rows[scores.row], scores.col.astype(np.int64)
-        v = scores.data * ends[r] * ends[c]
-        keep = (c > r) & (v > 0)  # each unordered pair once, no self-pair
+        v = scores.data * ends_out[r] * ends_in[c]
+        keep = ((c != r) if ordered else (c > r)) & (v > 0)  # unordered: each pair once
         r, c, v = r[keep], c[keep], v[keep]
         if len(r):  # known edges are no candidates
-            edge = np.asarray(adjacency[r, c]).ravel() > 0
+            edge = np.asarray(paths.out[r, c]).ravel() > 0
             r, c, v = r[~edge], c[~edge], v[~edge]
         yield r, c, v
 
 
 def top_pairs(data: Data, k: int, *, method: str = "l3", genes: Sequence[str] | None = None,
               block: int = 1024, at_most: bool = False, l3_exponent: float = 0.5,
-              endpoint_exponent: float = 0.0) -> pd.DataFrame:
+              endpoint_exponent: float = 0.0, ordered: bool = False) -> pd.DataFrame:
     """The ``k`` best-scored pairs that are not edges of ``data``, among all candidates.
 
     Every non-edge pair is a candidate (an experimentalist tests the top of this list). The
@@ -221,8 +246,8 @@ def top_pairs(data: Data, k: int, *, method: str = "l3", genes: Sequence[str] | 
         block: rows per block.
         at_most: return fewer than ``k`` pairs when fewer candidates score above zero
             (default: that is an error).
-        l3_exponent, endpoint_exponent: as in :func:`pair_scores` (defaults: the published
-            scores).
+        l3_exponent, endpoint_exponent, ordered: as in :func:`pair_scores` (defaults: the
+            published scores of unordered pairs).
 
     Returns:
         ``DataFrame`` of ``source``, ``target``, ``score``, best first (ties: by position).
@@ -246,7 +271,7 @@ def top_pairs(data: Data, k: int, *, method: str = "l3", genes: Sequence[str] | 
     focus = gene_focus(data, genes)
     rows, cols, scores = best_of_blocks(
         candidate_blocks(data, method, block=block, l3_exponent=l3_exponent,
-                         endpoint_exponent=endpoint_exponent), k, focus=focus)
+                         endpoint_exponent=endpoint_exponent, ordered=ordered), k, focus=focus)
     if len(scores) < k and not at_most:
         raise ConfigError(f"top_pairs: only {len(scores)} non-edge pairs have a nonzero "
                           f"{method} score, fewer than k={k}")

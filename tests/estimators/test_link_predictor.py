@@ -47,7 +47,8 @@ def test_auto_chooses_on_hidden_pairs_of_the_map_and_ranks_non_edges(ppi):
     heuristic = LinkPredictor(candidates=[c for c in LINK_CANDIDATES if c not in
                                           ("heuristic_classifier", "gae")]).fit(ppi)
     settings = heuristic.settings_
-    assert set(settings) == {"model", "l3_exponent", "endpoint_exponent"}
+    assert set(settings) == {"model", "l3_exponent", "endpoint_exponent", "ordered"}
+    assert settings["ordered"] is False
     expected = top_pairs(ppi, 20, method=settings["model"], l3_exponent=settings["l3_exponent"],
                          endpoint_exponent=settings["endpoint_exponent"])
     pd.testing.assert_frame_equal(heuristic.top_links(20), expected)
@@ -92,7 +93,8 @@ def test_pair_scores_probabilities_and_networkx(ppi):
 
 def test_a_fixed_model_uses_its_exponents_and_the_choice_is_the_best_inner_score(ppi):
     clf = LinkPredictor("l3", l3_exponent=0.75, endpoint_exponent=0.25).fit(ppi)
-    assert clf.settings_ == {"model": "l3", "l3_exponent": 0.75, "endpoint_exponent": 0.25}
+    assert clf.settings_ == {"model": "l3", "l3_exponent": 0.75, "endpoint_exponent": 0.25,
+                             "ordered": False}
     pairs = [("G000", "G010"), ("G005", "G100"), ("G001", "G002")]
     expected = pair_scores(ppi, pairs, methods=["l3"], l3_exponent=0.75,
                            endpoint_exponent=0.25)["l3"]
@@ -152,6 +154,41 @@ def test_the_heuristic_classifier_learns_that_partners_partners_interact():
     side = [(int(a[1:]) < 40) != (int(b[1:]) < 40) for a, b in zip(top["source"],
                                                                      top["target"])]
     assert all(side)  # every predicted pair crosses the two sides, as real pairs do
+
+
+def test_a_regulatory_map_gives_ordered_tf_target_pairs(tmp_path):
+    """On a directed graph the pairs are ordered: the top list holds regulator -> gene pairs
+    that are not stored edges (a reverse edge does not hide its pair), scored along the
+    stored directions; the learned models, which rank unordered pairs, are left out."""
+    grn = graphgen.make_organism(n_genes=300, n_samples=5, seed=0).grn
+    clf = LinkPredictor().fit(grn)
+    assert clf.settings_["ordered"] is True
+    assert not set(clf.selection_.table["candidate"]) & {"heuristic_classifier", "gae"}
+    top = clf.top_links(20)
+    src, dst = grn.edge_index.numpy()
+    genes = np.array(grn.node_ids)
+    stored = set(zip(genes[src], genes[dst]))
+    assert not any(pair in stored for pair in zip(top["source"], top["target"]))
+    settings = clf.settings_
+    expected = top_pairs(grn, 20, method=settings["model"], ordered=True,
+                         l3_exponent=settings["l3_exponent"],
+                         endpoint_exponent=settings["endpoint_exponent"])
+    pd.testing.assert_frame_equal(top, expected)
+    pairs = list(zip(top["source"], top["target"]))[:5]
+    reverse = [(b, a) for a, b in pairs]
+    assert not np.allclose(clf.score_pairs(pairs), clf.score_pairs(reverse))
+    assert isinstance(clf.to_networkx(10), nx.DiGraph)
+    loaded = LinkPredictor.load(clf.save(tmp_path / "grn.pt"))
+    assert loaded.settings_ == clf.settings_
+    pd.testing.assert_frame_equal(loaded.top_links(10), clf.top_links(10))
+    unordered = LinkPredictor("l3", ordered=False).fit(grn)
+    assert unordered.settings_["ordered"] is False
+    assert np.allclose(unordered.score_pairs(pairs), unordered.score_pairs(reverse))
+    with pytest.raises(ConfigError, match="learned models rank unordered pairs"):
+        LinkPredictor("gae").fit(grn)
+    with pytest.raises(ConfigError, match="ordered=True needs a directed graph"):
+        LinkPredictor("l3", ordered=True).fit(graphgen.make_organism(
+            n_genes=100, n_samples=5, seed=0).ppi)
 
 
 def test_save_load_round_trip(tmp_path, ppi):

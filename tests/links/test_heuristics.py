@@ -5,6 +5,7 @@ import math
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 from torch_geometric.data import Data
@@ -148,3 +149,64 @@ def test_top_pairs_restricted_to_genes_and_bad_k(graph):
         top_pairs(data, 100000)
     with pytest.raises(ConfigError, match="method must be one of"):
         top_pairs(data, 5, method="jaccard")
+
+
+@pytest.fixture(scope="module")
+def regulation():
+    G = nx.gnm_random_graph(40, 140, seed=5, directed=True)
+    edges = torch.tensor(list(G.edges)).T
+    data = Data(edge_index=edges, num_nodes=40, node_ids=[f"P{i}" for i in range(40)])
+    return G, data
+
+
+def test_ordered_scores_follow_the_stored_directions(regulation):
+    """Ordered pairs on a directed graph equal a brute-force walk of a -> w -> b and
+    a -> u <- v -> b, and differ between a -> b and b -> a."""
+    G, data = regulation
+    out_deg, in_deg = dict(G.out_degree), dict(G.in_degree)
+    partners = {g: len(set(G.successors(g)) | set(G.predecessors(g))) for g in G}
+    pairs = [(a, b) for a in range(40) for b in range(40) if a != b][::9]
+
+    def expected(a, b, alpha=0.75, beta=0.25):
+        middle = [w for w in G.successors(a) if G.has_edge(w, b)]
+        l3 = sum((in_deg[u] * out_deg[v]) ** -alpha for u in G.successors(a)
+                 for v in G.predecessors(u) if G.has_edge(v, b))
+        ends = ((out_deg[a] * in_deg[b]) ** -beta) if out_deg[a] and in_deg[b] else 0.0
+        union = len(set(G.successors(a)) | set(G.predecessors(b)))
+        return {"common_neighbours": len(middle) * ends,
+                "resource_allocation": sum(1 / partners[w] for w in middle) * ends,
+                "jaccard": (len(middle) / union if union else 0.0) * ends,
+                "preferential_attachment": out_deg[a] * in_deg[b] * ends,
+                "l3": l3 * ends}
+
+    methods = ["common_neighbours", "resource_allocation", "jaccard",
+               "preferential_attachment", "l3"]
+    scores = pair_scores(data, [(f"P{a}", f"P{b}") for a, b in pairs], methods=methods,
+                         l3_exponent=0.75, endpoint_exponent=0.25, ordered=True)
+    truth = pd.DataFrame([expected(a, b) for a, b in pairs])
+    for method in methods:
+        np.testing.assert_allclose(scores[method], truth[method], atol=1e-12, err_msg=method)
+    forward = pair_scores(data, [(f"P{a}", f"P{b}") for a, b in pairs], methods=["l3"],
+                          ordered=True)["l3"]
+    backward = pair_scores(data, [(f"P{b}", f"P{a}") for a, b in pairs], methods=["l3"],
+                           ordered=True)["l3"]
+    assert not np.allclose(forward, backward)  # the direction matters
+
+
+@pytest.mark.parametrize("method", ["common_neighbours", "l3"])
+def test_ordered_top_pairs_equal_a_dense_argsort_over_ordered_non_edges(regulation, method):
+    from graphgen.links import top_pairs
+
+    G, data = regulation
+    candidates = [(a, b) for a in range(40) for b in range(40)
+                  if a != b and not G.has_edge(a, b)]
+    dense = pair_scores(data, [(f"P{a}", f"P{b}") for a, b in candidates], methods=[method],
+                        ordered=True)
+    dense = dense[dense[method] > 0].sort_values(method, ascending=False, kind="mergesort")
+    top = top_pairs(data, 12, method=method, block=7, ordered=True)
+    np.testing.assert_allclose(top["score"], dense[method].iloc[:12], atol=1e-12)
+    cut = top["score"].iloc[-1]
+    above = dense[dense[method] > cut + 1e-12]
+    chosen = set(zip(top["source"], top["target"]))
+    assert set(zip(above["source"], above["target"])) <= chosen
+    assert not any(G.has_edge(int(a[1:]), int(b[1:])) for a, b in chosen)
