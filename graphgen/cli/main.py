@@ -71,6 +71,9 @@ def _build_parser() -> argparse.ArgumentParser:
     target = explain.add_mutually_exclusive_group(required=True)
     target.add_argument("--gene", help="gene id to explain (feature, block, node and edge "
                         "importances, explanatory sub-graph as GraphML and PNG)")
+    target.add_argument("--pair", nargs=2, metavar=("SOURCE", "TARGET"),
+                        help="a pair of a link-prediction run: the paths (or features) behind "
+                             "its score, written to RUN_DIR/explain/pair_SOURCE_TARGET.csv")
     target.add_argument("--class", dest="label", help="class or GO label to explain (its "
                         "top predicted genes, their mean attributions, GO enrichment)")
     explain.add_argument("--model", help="model name of the run (default: its first trained "
@@ -209,6 +212,20 @@ def _without_launch_options(argv: Sequence[str]) -> list[str]:
 
 def _explain(args: argparse.Namespace) -> int:
     from graphgen.experiment.explain_run import explain_run
+
+    if args.pair:
+        from graphgen.experiment.links_runner import explain_pair_run
+
+        table, path = explain_pair_run(args.run_dir, *args.pair)
+        source, target = args.pair
+        if table.empty:
+            print(f"{source} - {target}: no path of the run's map joins them (score 0)")
+        else:
+            print(f"{source} - {target}: the {min(len(table), 10)} largest of {len(table)} "
+                  "shares of the score")
+            print(table.head(10).to_string(index=False))
+        print(f"\nwrote {path}")
+        return 0
 
     result = explain_run(args.run_dir, gene=args.gene, label=args.label, model=args.model,
                          method=args.method, top_edges=args.top_edges,

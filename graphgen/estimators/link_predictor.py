@@ -58,6 +58,7 @@ from graphgen.links.heuristics import (
     SPARSE_HEURISTICS,
     candidate_blocks,
     check_exponents,
+    pair_paths,
     pair_scores,
 )
 from graphgen.links.ranking import best_of_blocks, check_k, gene_focus, pairs_table
@@ -293,6 +294,35 @@ class LinkPredictor(GraphgenEstimator):
         """
         self._check_fitted()
         return _top(self.graph_, self.settings_, self.ranker_, k, genes)
+
+    def explain(self, source: str, target: str) -> pd.DataFrame:
+        """Why the pair ``source``, ``target`` scores as it does.
+
+        A heuristic sums short paths, so its explanation is exact: the paths between the two
+        genes, each with its share of the score (:func:`~graphgen.links.heuristics.pair_paths`;
+        the shares sum to :meth:`score_pairs`' score). The heuristic classifier gives each
+        feature's share of the log-odds (``HeuristicClassifier.explain``), and under it the
+        L3 paths. An autoencoder's score has no such reading and is refused.
+
+        Returns:
+            ``DataFrame``: ``path``, the middle genes and ``contribution`` (heuristics);
+            ``feature``, ``value``, ``weight``, ``contribution`` (the classifier).
+
+        Raises:
+            NotFittedError: before ``fit``.
+            IdMappingError: a gene that is not a node.
+            ConfigError: a graph autoencoder.
+        """
+        self._check_fitted()
+        if self.ranker_ is None:
+            return pair_paths(self.graph_, str(source), str(target), method=self.model_,
+                              **_options(self.settings_))
+        if self.model_ != "heuristic_classifier":
+            raise ConfigError(f"LinkPredictor.explain: a {self.model_} scores a pair from "
+                              "learned embeddings, which no path or feature table explains; "
+                              "explain a heuristic or the heuristic classifier")
+        a, b = node_positions(self.graph_, [str(source), str(target)], what="pair genes")
+        return self.ranker_.explain(int(a), int(b))
 
     def candidate_blocks(self):
         """The score of every candidate pair (a non-edge of the fitted map, ``row < col``

@@ -562,6 +562,9 @@ def read_run_config(run_dir: str | Path) -> ExperimentConfig:
         raise DataFormatError(f"{path}: written by {command or 'another tool'!r}, not by "
                               "`graphgen run`; graphgen explain reads run folders of "
                               "`graphgen run` experiments")
+    if raw.get("task") == "links":
+        raise DataFormatError(f"{run_dir}: a link-prediction run; explain one of its pairs "
+                              "with --pair SOURCE TARGET")
     return _build(ExperimentConfig, raw, where=str(path))
 
 

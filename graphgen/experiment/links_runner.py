@@ -5,11 +5,15 @@ settings of ``[links]`` (by default the heuristic chosen on hidden pairs of this
 writes the run folder: ``config.toml``; ``metrics.json`` (the model used, the selection table,
 the size of the map, seconds); ``top_links.csv`` (``source, target, score, probability``,
 best first: the non-edge pairs to test next) and ``top_links.graphml`` (the same pairs as
-scored edges, for Cytoscape); ``selection.csv`` with ``model = "auto"``.
+scored edges, for Cytoscape); ``selection.csv`` with ``model = "auto"``; and
+``link_predictor.pt``, the fitted predictor (:meth:`LinkPredictor.load`), which
+``graphgen explain RUN --pair A B`` reads (:func:`explain_pair_run`): the run's own model, so
+an explanation never outlives its run.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,13 +21,17 @@ from pathlib import Path
 import pandas as pd
 
 from graphgen.estimators.link_predictor import LinkPredictor, links_graph
+from graphgen.exceptions import DataFormatError
 from graphgen.experiment.config import LinksExperimentConfig
 from graphgen.experiment.runner import load_experiment_graph
 from graphgen.graph.convert import write_graphml
 from graphgen.ids.mapper import IdMapper
+from graphgen.io.tables import write_csv
 from graphgen.train.run_folder import RunFolder
 
-__all__ = ["LinksExperimentResult", "run_links_experiment"]
+__all__ = ["LinksExperimentResult", "explain_pair_run", "run_links_experiment"]
+
+PREDICTOR_FILE = "link_predictor.pt"
 
 
 @dataclass
@@ -75,5 +83,35 @@ def run_links_experiment(config: LinksExperimentConfig, *, out: str | Path | Non
     run.write_table("top_links.csv", top.set_index("source"))
     if selection is not None:
         run.write_table("selection.csv", selection.table.set_index("candidate"))
-    write_graphml(links_graph(top), run.file("top_links.graphml"), what="top_links.graphml")
+    write_graphml(links_graph(top, directed=bool(predictor.settings_.get("ordered"))),
+                  run.file("top_links.graphml"), what="top_links.graphml")
+    predictor.save(run.file(PREDICTOR_FILE))
     return LinksExperimentResult(config=config, predictor=predictor, top=top, run=run)
+
+
+def explain_pair_run(run_dir: str | Path, source: str, target: str) -> tuple[pd.DataFrame, Path]:
+    """Explain one pair with the predictor of a link-prediction run folder
+    (:meth:`LinkPredictor.explain`: the paths behind a heuristic's score, or the
+    classifier's feature shares) and write ``RUN/explain/pair_<source>_<target>.csv``.
+
+    Returns:
+        The explanation and the file written.
+
+    Raises:
+        DataFormatError: not a link-prediction run folder, or one without its predictor.
+        IdMappingError: a gene that is not a node of the run's map.
+        ConfigError: an autoencoder run (no path or feature reading).
+    """
+    folder = Path(run_dir)
+    path = folder / PREDICTOR_FILE
+    if not path.is_file():
+        raise DataFormatError(f"{folder}: not a link-prediction run folder of graphgen run "
+                              f"(no {PREDICTOR_FILE}); --pair explains a `task = \"links\"` "
+                              "run")
+    predictor = LinkPredictor.load(path)
+    table = predictor.explain(source, target)
+    out = folder / "explain"
+    out.mkdir(exist_ok=True)
+    name = "pair_" + "_".join(re.sub(r"[^A-Za-z0-9.-]+", "-", g) for g in (source, target))
+    written = write_csv(out / f"{name}.csv", table, index=False, float_format="%.6g")
+    return table, written

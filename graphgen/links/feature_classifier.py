@@ -21,6 +21,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
@@ -191,6 +192,32 @@ class HeuristicClassifier:
         paths = np.column_stack([np.asarray((left @ m).multiply(right).sum(axis=1)).ravel()
                                  for m in middles])
         return self._score(_features(paths, degree[a_pos], degree[b_pos]))
+
+    def explain(self, a: int, b: int) -> pd.DataFrame:
+        """Each feature's share of the pair's log-odds (logistic regression: weight times
+        standardised value; they and ``intercept`` sum to the log-odds).
+
+        Returns:
+            ``DataFrame`` of ``feature``, ``value`` (the raw score or degree), ``weight``,
+            ``contribution``, largest absolute contribution first, ``intercept`` last.
+
+        Raises:
+            ConfigError: a boosting classifier (its trees have no additive reading here).
+        """
+        if self.booster_ is not None:
+            raise ConfigError("HeuristicClassifier: a boosting classifier has no additive "
+                              "explanation; use classifier='logreg'")
+        middles, degree = _middles(self.adjacency)
+        left, right = self.adjacency[[a]], self.adjacency[[b]]
+        raw = np.r_[[float((left @ m).multiply(right).sum()) for m in middles],
+                    min(degree[a], degree[b]), max(degree[a], degree[b])]
+        z = (np.log1p(raw) - self.mean_) / self.scale_
+        frame = pd.DataFrame({"feature": FEATURES, "value": raw, "weight": self.coef_,
+                              "contribution": self.coef_ * z})
+        frame = frame.reindex(frame["contribution"].abs().sort_values(ascending=False).index)
+        intercept = pd.DataFrame({"feature": ["intercept"], "value": [np.nan],
+                                  "weight": [np.nan], "contribution": [self.intercept_]})
+        return pd.concat([frame, intercept], ignore_index=True)
 
     def candidate_blocks(self, *, block: int = 1024
                          ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:

@@ -191,6 +191,22 @@ def test_a_regulatory_map_gives_ordered_tf_target_pairs(tmp_path):
             n_genes=100, n_samples=5, seed=0).ppi)
 
 
+def test_explain_gives_the_shares_of_a_pair_score(ppi):
+    clf = LinkPredictor("l3", endpoint_exponent=0.125).fit(ppi)
+    best = clf.top_links(1).iloc[0]
+    paths = clf.explain(best["source"], best["target"])
+    assert paths["contribution"].sum() == pytest.approx(best["score"])
+    assert list(paths.columns) == ["path", "first", "second", "contribution"]
+    learned = LinkPredictor("heuristic_classifier").fit(ppi)
+    pair = learned.top_links(1).iloc[0]
+    shares = learned.explain(pair["source"], pair["target"])
+    log_odds = np.log(pair["score"] / (1 - pair["score"]))
+    assert shares["contribution"].sum() == pytest.approx(log_odds)
+    assert shares["feature"].iloc[-1] == "intercept"
+    with pytest.raises(ConfigError, match="learned embeddings"):
+        LinkPredictor("gae", model_settings={"epochs": 2}).fit(ppi).explain("G000", "G001")
+
+
 def test_save_load_round_trip(tmp_path, ppi):
     clf = LinkPredictor(candidates=["l3", "common_neighbours"]).fit(ppi)
     loaded = LinkPredictor.load(clf.save(tmp_path / "links.pt"))

@@ -400,6 +400,21 @@ candidates = ["l3", "common_neighbours"]
     G = nx.read_graphml(tmp_path / "run" / "top_links.graphml")
     assert G.number_of_edges() == 25
     assert (tmp_path / "run" / "selection.csv").exists()
+    # graphgen explain RUN --pair: the paths behind a predicted pair's score, from the run's
+    # own predictor
+    best = top.iloc[0]
+    assert main(["explain", str(tmp_path / "run"), "--pair", best["source"],
+                 best["target"]]) == 0
+    out = capsys.readouterr().out
+    written = tmp_path / "run" / "explain" / f"pair_{best['source']}_{best['target']}.csv"
+    assert written.exists() and "shares of the score" in out
+    paths = pd.read_csv(written)
+    assert paths["contribution"].sum() == pytest.approx(best["score"], rel=1e-5)
+    assert all(p.split(" ")[0] == best["source"] for p in paths["path"])
+    assert main(["explain", str(tmp_path / "run"), "--gene", best["source"]]) == 2
+    assert "--pair SOURCE TARGET" in capsys.readouterr().err
+    assert main(["explain", str(tmp_path / "run"), "--pair", best["source"], "NOPE"]) == 2
+    assert "NOPE" in capsys.readouterr().err
     with pytest.raises(ConfigError, match="unknown key"):
         load_experiment(_write(files, "name = 'x'\ntask = 'links'\n[graph]\npath = 'ppi.csv'\n"
                                "[links]\nk = 3\n", name="bad_links.toml"))

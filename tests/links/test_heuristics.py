@@ -210,3 +210,29 @@ def test_ordered_top_pairs_equal_a_dense_argsort_over_ordered_non_edges(regulati
     chosen = set(zip(top["source"], top["target"]))
     assert set(zip(above["source"], above["target"])) <= chosen
     assert not any(G.has_edge(int(a[1:]), int(b[1:])) for a, b in chosen)
+
+
+@pytest.mark.parametrize("method", ["common_neighbours", "adamic_adar", "resource_allocation",
+                                    "l3"])
+@pytest.mark.parametrize("ordered", [False, True])
+def test_pair_paths_sum_to_the_score_and_name_real_paths(graph, regulation, method, ordered):
+    from graphgen.links.heuristics import pair_paths
+
+    G, data = regulation if ordered else graph
+    pairs = [(a, b) for a in range(40) for b in range(40) if a != b][::13]
+    options = {"l3_exponent": 0.75, "endpoint_exponent": 0.25, "ordered": ordered}
+    scores = pair_scores(data, [(f"P{a}", f"P{b}") for a, b in pairs], methods=[method],
+                         **options)[method]
+    explained = 0
+    for (a, b), score in zip(pairs, scores):
+        paths = pair_paths(data, f"P{a}", f"P{b}", method=method, **options)
+        assert paths["contribution"].sum() == pytest.approx(score, abs=1e-12)
+        assert paths["contribution"].is_monotonic_decreasing
+        for path in paths["path"]:  # every step is an edge, in its stored direction
+            tokens = path.split(" ")
+            genes, arrows = [int(g[1:]) for g in tokens[::2]], tokens[1::2]
+            assert genes[0] == a and genes[-1] == b
+            for x, y, arrow in zip(genes, genes[1:], arrows):
+                assert G.has_edge(y, x) if arrow == "<-" else G.has_edge(x, y)
+        explained += len(paths) > 0
+    assert explained > 3
