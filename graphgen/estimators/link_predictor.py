@@ -4,14 +4,16 @@
 an edge (blocks of sparse rows, no ``n x n`` matrix) and returns the best ``k``, the list an
 experimentalist tests next; ``predict_proba(pairs)`` scores given pairs.
 
-``LinkPredictor()`` (``model="auto"``) chooses the heuristic on the user's own map: each
-candidate of :data:`LINK_CANDIDATES` (Kovács et al.'s L3; L3 with other degree exponents;
-resource allocation, Adamic-Adar, common neighbours) ranks all candidate pairs of
-``inner_folds`` random maps that hide ``inner_test`` of the known pairs
-(:func:`~graphgen.links.splits.edge_split`: both directions of a pair hidden together), and
-the one whose top ``selection_k`` holds the most hidden pairs (precision@k among all
+``LinkPredictor()`` (``model="auto"``) chooses the model on the user's own map: each
+candidate of :data:`LINK_CANDIDATES` (Kovács et al.'s L3; resource allocation, Adamic-Adar,
+common neighbours; L3 with other degree exponents; the classifier over heuristic features and
+a graph autoencoder, which rank unordered pairs and are left out on a directed map) ranks
+all candidate pairs of ``inner_folds`` random maps that hide ``inner_test`` of the known
+pairs (:func:`~graphgen.links.splits.edge_split`: both directions of a pair hidden together),
+and the one whose top ``selection_k`` holds the most hidden pairs (precision@k among all
 candidates, the measure of README's HI-II-14 table) wins; ties go to the earlier candidate,
-so Kovács' L3 unless another is better. Nothing outside the fitted map is read.
+so Kovács' L3 unless another is better. Candidates run in that order, cheap before costly,
+within ``budget`` seconds. Nothing outside the fitted map is read.
 
 The L3 variants weigh a path a-u-v-b by ``(k_u k_v) ** -l3_exponent`` (0.5: Kovács' L3) and
 divide the sum by ``(k_a k_b) ** endpoint_exponent`` (0: none), on the grid ``l3_exponent`` in
@@ -70,15 +72,17 @@ _FORMAT = "graphgen.LinkPredictor/1"
 #: The L3 exponents ``model="auto"`` tries besides Kovács' (0.5, 0).
 L3_EXPONENTS = [(alpha, beta) for alpha in (0.5, 0.25, 0.75) for beta in (0.0, 0.125, 0.25)
                 if (alpha, beta) != (0.5, 0.0)]
-#: The named candidates of ``model="auto"`` (name -> parameters), in the order they are tried.
+#: The named candidates of ``model="auto"`` (name -> parameters), in the order they are tried:
+#: Kovács' L3, the cheap two-step heuristics, the L3 variants, the learned models (under a
+#: budget, the costly ones are the ones left out).
 LINK_CANDIDATES: dict[str, dict] = {
     "l3": {"model": "l3"},
+    **{name: {"model": name} for name in ("resource_allocation", "adamic_adar",
+                                          "common_neighbours")},
     **{f"l3 ({alpha:g}, {beta:g})": {"model": "l3", "l3_exponent": alpha,
                                      "endpoint_exponent": beta}
        for alpha, beta in L3_EXPONENTS},
-    **{name: {"model": name} for name in ("resource_allocation", "adamic_adar",
-                                          "common_neighbours", "heuristic_classifier",
-                                          "gae")},
+    **{name: {"model": name} for name in ("heuristic_classifier", "gae")},
 }
 #: The learned models (:mod:`graphgen.links.feature_classifier`,
 #: :mod:`graphgen.links.autoencoder`).

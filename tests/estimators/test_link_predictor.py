@@ -31,9 +31,9 @@ def test_auto_chooses_on_hidden_pairs_of_the_map_and_ranks_non_edges(ppi):
     table = clf.selection_.table
     assert list(table["candidate"]) == list(LINK_CANDIDATES)
     assert table["candidate"].iloc[0] == "l3" and "l3 (0.75, 0.125)" in set(table["candidate"])
-    assert list(table["candidate"])[-5:] == ["resource_allocation", "adamic_adar",
-                                             "common_neighbours", "heuristic_classifier",
-                                             "gae"]
+    assert list(table["candidate"])[1:4] == ["resource_allocation", "adamic_adar",
+                                             "common_neighbours"]
+    assert list(table["candidate"])[-2:] == ["heuristic_classifier", "gae"]
     assert (table["folds"] == 3).all() and table["mean"].between(0, 1).all()
     chosen = clf.selection_.chosen.params
     assert clf.model_ == chosen["model"]
