@@ -450,6 +450,11 @@ class LinksConfig:
             (``l3``, ``resource_allocation``, ``adamic_adar``, ``common_neighbours``).
         l3_exponent, endpoint_exponent: a fixed model's exponents (defaults 0.5 and 0, the
             published scores; ``model = "auto"`` chooses them).
+        ordered: rank ``TF -> target`` pairs along the stored directions (default: when the
+            graph is directed).
+        model_settings: a learned model's settings (``[links.model_settings]``: ``encoder``,
+            ``decoder``, ``epochs`` ... for ``gae``/``vgae``; ``classifier`` ... for
+            ``heuristic_classifier``).
         candidates, budget, inner_folds, selection_k: ``model = "auto"``'s settings.
         top: how many of the best non-edge pairs to write (``top_links.csv``, GraphML).
         genes: only pairs with at least one of these genes.
@@ -458,6 +463,8 @@ class LinksConfig:
     model: str = "auto"
     l3_exponent: float = 0.5
     endpoint_exponent: float = 0.0
+    ordered: bool | None = None
+    model_settings: dict[str, Any] | None = None
     candidates: tuple[str, ...] | None = None
     budget: float | None = 600.0
     inner_folds: int = 3

@@ -66,6 +66,7 @@ def run_links_experiment(config: LinksExperimentConfig, *, out: str | Path | Non
     spec = config.links
     predictor = LinkPredictor(spec.model, l3_exponent=spec.l3_exponent,
                               endpoint_exponent=spec.endpoint_exponent,
+                              ordered=spec.ordered, model_settings=spec.model_settings,
                               candidates=None if spec.candidates is None
                               else list(spec.candidates), budget=spec.budget,
                               inner_folds=spec.inner_folds, selection_k=spec.selection_k,
