@@ -28,7 +28,6 @@ from graphgen.estimators.persistence import (
 from graphgen.estimators.selection import (
     Candidate,
     check_budget,
-    check_count,
     resolve_candidates,
     select,
 )
@@ -49,7 +48,7 @@ from graphgen.graph.nodes import (
 from graphgen.labels import align_labels
 from graphgen.models.fusion import build_fusion
 from graphgen.models.registry import GRAPH_ONLY, MODELS, build_model
-from graphgen.scalars import plain
+from graphgen.scalars import check_count, plain
 from graphgen.sequences.attach import attach_sequences
 from graphgen.sequences.tokens import SequenceBatch
 from graphgen.train.fitting import FittedModel, fit_model

@@ -30,7 +30,6 @@ from graphgen.estimators.base import GraphgenEstimator
 from graphgen.estimators.selection import (
     Candidate,
     check_budget,
-    check_count,
     resolve_candidates,
     select,
 )
@@ -39,7 +38,7 @@ from graphgen.features.graph_statistics import graph_statistics
 from graphgen.graph.nodes import float_features
 from graphgen.io.tu import TUDataset
 from graphgen.models.graph_net import GraphNet
-from graphgen.scalars import plain
+from graphgen.scalars import check_count, plain
 from graphgen.split import Split
 from graphgen.train.seeding import seed_everything
 from graphgen.train.tasks import GraphSet, GraphSetTask

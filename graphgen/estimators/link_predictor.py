@@ -45,7 +45,6 @@ from graphgen.estimators.selection import (
     Candidate,
     Selection,
     check_budget,
-    check_count,
     resolve_candidates,
     select,
 )
@@ -65,6 +64,7 @@ from graphgen.links.heuristics import (
 )
 from graphgen.links.ranking import best_of_blocks, check_k, gene_focus, pairs_table
 from graphgen.links.splits import edge_split
+from graphgen.scalars import check_count
 
 __all__ = ["L3_EXPONENTS", "LINK_BUDGET", "LINK_CANDIDATES", "LinkPredictor", "links_graph"]
 

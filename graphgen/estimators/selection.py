@@ -32,7 +32,7 @@ import pandas as pd
 
 from graphgen.exceptions import ConfigError, GraphgenError
 
-__all__ = ["Candidate", "CandidateWarning", "Selection", "check_budget", "check_count",
+__all__ = ["Candidate", "CandidateWarning", "Selection", "check_budget",
            "resolve_candidates", "select"]
 
 log = logging.getLogger(__name__)
@@ -88,17 +88,6 @@ def check_budget(budget: float | None, what: str) -> float:
         raise ConfigError(f"{what}: budget must be a positive number of seconds (or None for "
                           f"no limit), got {budget!r}")
     return float(budget)
-
-
-def check_count(value: Any, name: str, what: str, *, minimum: int) -> int:
-    """An integer setting (``inner_folds``, ``selection_k``) of at least ``minimum``.
-
-    Raises:
-        ConfigError: not an integer (booleans included) or below ``minimum``.
-    """
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ConfigError(f"{what}: {name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
 
 
 def resolve_candidates(candidates: Sequence[str | Candidate] | Mapping[str, Mapping] | None,

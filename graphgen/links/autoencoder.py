@@ -30,6 +30,7 @@ from torch_geometric.utils import negative_sampling
 
 from graphgen.exceptions import ConfigError
 from graphgen.graph.nodes import neighbour_matrix
+from graphgen.scalars import check_count
 from graphgen.train.seeding import seed_everything
 
 __all__ = ["AUTOENCODER_DEFAULTS", "GraphAutoencoder"]
@@ -90,9 +91,7 @@ def check_settings(settings: Mapping[str, Any], what: str) -> dict[str, Any]:
     if out["decoder"] not in ("dot", "mlp"):
         raise ConfigError(f"{what}: decoder must be 'dot' or 'mlp', got {out['decoder']!r}")
     for name in ("hidden", "embedding", "epochs"):
-        value = out[name]
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ConfigError(f"{what}: {name} must be an integer >= 1, got {value!r}")
+        check_count(out[name], name, what, minimum=1)
     lr = out["lr"]
     if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not 0 < lr < 10:
         raise ConfigError(f"{what}: lr must be a positive number, got {lr!r}")

@@ -30,6 +30,7 @@ from torch_geometric.data import Data
 from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.graph.nodes import neighbour_matrix
 from graphgen.links.splits import edge_split
+from graphgen.scalars import check_count
 
 __all__ = ["FEATURES", "HeuristicClassifier"]
 
@@ -105,9 +106,7 @@ def check_settings(settings: Mapping[str, Any], what: str) -> dict[str, Any]:
         raise ConfigError(f"{what}: classifier must be one of {list(_CLASSIFIERS)}, got "
                           f"{out['classifier']!r}")
     for name in ("hidings", "negatives"):
-        value = out[name]
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ConfigError(f"{what}: {name} must be an integer >= 1, got {value!r}")
+        check_count(out[name], name, what, minimum=1)
     if not isinstance(out["share"], (int, float)) or not 0 < out["share"] < 1:
         raise ConfigError(f"{what}: share must be in (0, 1), got {out['share']!r}")
     return out

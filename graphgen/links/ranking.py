@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 from torch_geometric.data import Data
 
-from graphgen.exceptions import ConfigError
 from graphgen.graph.nodes import node_positions
+from graphgen.scalars import check_count
 
 __all__ = ["best_of_blocks", "check_k", "gene_focus", "pairs_table"]
 
@@ -26,8 +26,7 @@ def check_k(k, what: str) -> None:
     Raises:
         ConfigError: naming ``what``.
     """
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise ConfigError(f"{what}: k must be an integer >= 1, got {k!r}")
+    check_count(k, "k", what, minimum=1)
 
 
 def gene_focus(data: Data, genes: Sequence[str] | None) -> np.ndarray | None:

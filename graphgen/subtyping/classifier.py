@@ -18,7 +18,6 @@ from graphgen.estimators.base import GraphgenEstimator
 from graphgen.estimators.selection import (
     Candidate,
     check_budget,
-    check_count,
     resolve_candidates,
     select,
 )
@@ -27,7 +26,7 @@ from graphgen.graph.coexpression import coexpression_graph
 from graphgen.models.mlp import MLP
 from graphgen.models.multiomics_gcn import MultiOmicsGCN
 from graphgen.models.sample_graph import SampleGraphNet
-from graphgen.scalars import plain
+from graphgen.scalars import check_count, plain
 from graphgen.subtyping.combat import ComBat
 from graphgen.subtyping.heads import HEADS, block_weights, fit_forest, fit_logistic
 from graphgen.subtyping.omics import OmicsScaler, align_omics, as_omics
