@@ -65,6 +65,7 @@ from graphgen.links.heuristics import (
 from graphgen.links.ranking import best_of_blocks, check_k, gene_focus, pairs_table
 from graphgen.links.splits import edge_split
 from graphgen.scalars import check_count
+from graphgen.train.device import resolve_device
 
 __all__ = ["L3_EXPONENTS", "LINK_BUDGET", "LINK_CANDIDATES", "LinkPredictor", "links_graph"]
 
@@ -114,6 +115,8 @@ class LinkPredictor(GraphgenEstimator):
             scores); ``model="auto"`` chooses it.
         ordered: rank ordered pairs along the stored directions (default ``None``: when the
             graph is directed); ``True`` on an undirected graph is an error.
+        device: where a learned model trains (``"auto"``, the default: a GPU when CUDA is
+            available; ``"cpu"``, ``"cuda"``, ``"cuda:N"``); the heuristics run on the CPU.
         model_settings: a learned model's settings (default: none, the module defaults):
             ``encoder`` (``"gcn"``, ``"sage"``, ``"gat"``), ``decoder`` (``"dot"``,
             ``"mlp"``), ``hidden``, ``embedding``, ``epochs``, ``lr`` for ``gae``/``vgae``;
@@ -149,7 +152,7 @@ class LinkPredictor(GraphgenEstimator):
 
     def __init__(self, model: str = "auto", *, l3_exponent: float = 0.5,
                  endpoint_exponent: float = 0.0, ordered: bool | None = None,
-                 model_settings: Mapping | None = None,
+                 model_settings: Mapping | None = None, device: str = "auto",
                  candidates: Sequence[str | Candidate] | Mapping[str, Mapping] | None = None,
                  budget: float | None = LINK_BUDGET, inner_folds: int = 3,
                  inner_test: float = 0.1, selection_k: int = 500, seed: int = 0) -> None:
@@ -158,6 +161,7 @@ class LinkPredictor(GraphgenEstimator):
         self.endpoint_exponent = endpoint_exponent
         self.ordered = ordered
         self.model_settings = model_settings
+        self.device = device
         self.candidates = candidates
         self.budget = budget
         self.inner_folds = inner_folds
@@ -192,6 +196,7 @@ class LinkPredictor(GraphgenEstimator):
             raise ConfigError(f"LinkPredictor: inner_test must be in (0, 1), got "
                               f"{self.inner_test!r}")
         check_count(self.selection_k, "selection_k", "LinkPredictor", minimum=1)
+        resolve_device(self.device)  # a bad name fails here, whichever model is fitted
         ordered = self._ordered(data)
         if name == "auto":
             hidings = self._hidings(data, self.inner_folds)
@@ -209,7 +214,7 @@ class LinkPredictor(GraphgenEstimator):
         self.settings_ = settings
         self.model_ = settings["model"]
         self.graph_ = data
-        self.ranker_ = _fit_ranker(data, settings, self.seed)
+        self.ranker_ = _fit_ranker(data, settings, self.seed, self.device)
         self.calibration_ = None if self.ranker_ is not None else _calibration(hidings[0],
                                                                               settings)
         return self
@@ -240,7 +245,7 @@ class LinkPredictor(GraphgenEstimator):
 
         def score(candidate: Candidate, hiding) -> float:
             return _precision_at_k(hiding, settings[candidate.name], self.selection_k,
-                                   self.seed)
+                                   self.seed, self.device)
 
         return select(candidates, hidings, score, metric=f"precision_at_{self.selection_k}",
                       budget=check_budget(self.budget, "LinkPredictor"),
@@ -469,14 +474,15 @@ _RANKERS = {"heuristic_classifier": HeuristicClassifier, "gae": GraphAutoencoder
             "vgae": GraphAutoencoder}
 
 
-def _fit_ranker(data: Data, settings: Mapping, seed: int):
+def _fit_ranker(data: Data, settings: Mapping, seed: int, device: str):
     """The fitted learned model of ``settings`` (``None`` for a heuristic)."""
     if settings["model"] not in LEARNED_MODELS:
         return None
     options = {k: v for k, v in settings.items() if k != "model"}
-    if settings["model"] != "heuristic_classifier":
-        options["variational"] = settings["model"] == "vgae"
-    return _RANKERS[settings["model"]](options, seed=seed).fit(data)
+    if settings["model"] == "heuristic_classifier":
+        return HeuristicClassifier(options, seed=seed).fit(data)
+    options["variational"] = settings["model"] == "vgae"
+    return GraphAutoencoder(options, seed=seed, device=device).fit(data)
 
 
 def _blocks(data: Data, settings: Mapping, ranker):
@@ -505,13 +511,13 @@ def _pair_frame(pairs: Sequence[tuple[str, str]] | pd.DataFrame) -> pd.DataFrame
     return frame.astype(str).set_axis(["source", "target"], axis=1).reset_index(drop=True)
 
 
-def _precision_at_k(hiding, settings: Mapping, k: int, seed: int) -> float:
+def _precision_at_k(hiding, settings: Mapping, k: int, seed: int, device: str) -> float:
     """Share of the ``k`` best-scored candidates of the hidden map that are hidden pairs."""
     ordered = settings.get("ordered", False)
     hidden = hiding.test if ordered else np.sort(hiding.test, axis=1)
     k = min(k, len(hidden))
     graph = hiding.train_graph
-    top = _top(graph, settings, _fit_ranker(graph, settings, seed), k, None)
+    top = _top(graph, settings, _fit_ranker(graph, settings, seed, device), k, None)
     if top.empty:
         return 0.0
     genes = pd.Index([str(g) for g in hiding.train_graph.node_ids])

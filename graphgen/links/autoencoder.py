@@ -31,6 +31,7 @@ from torch_geometric.utils import negative_sampling
 from graphgen.exceptions import ConfigError
 from graphgen.graph.nodes import neighbour_matrix
 from graphgen.scalars import check_count
+from graphgen.train.device import resolve_device
 from graphgen.train.seeding import seed_everything
 
 __all__ = ["AUTOENCODER_DEFAULTS", "GraphAutoencoder"]
@@ -106,6 +107,8 @@ class GraphAutoencoder:
         settings: any of :data:`AUTOENCODER_DEFAULTS` (``variational``, ``encoder``,
             ``decoder``, ``hidden``, ``embedding``, ``epochs``, ``lr``).
         seed: seeds the weights and the negatives.
+        device: where training runs (``"auto"``: a GPU when CUDA is available;
+            :func:`~graphgen.train.device.resolve_device`); scoring runs on the CPU.
 
     Example:
         >>> import graphgen
@@ -115,9 +118,11 @@ class GraphAutoencoder:
         (2,)
     """
 
-    def __init__(self, settings: Mapping[str, Any] | None = None, *, seed: int = 0) -> None:
+    def __init__(self, settings: Mapping[str, Any] | None = None, *, seed: int = 0,
+                 device: str = "auto") -> None:
         self.settings = check_settings(settings or {}, "GraphAutoencoder")
         self.seed = seed
+        self.device = device
 
     def _build(self, data: Data) -> None:
         s = self.settings
@@ -130,11 +135,14 @@ class GraphAutoencoder:
     def fit(self, data: Data) -> GraphAutoencoder:
         """Train on the known pairs of ``data`` (both directions of each in the
         message-passing graph)."""
+        device = resolve_device(self.device)
         seed_everything(self.seed)
         self._build(data)
+        self.model.to(device)
         adjacency = neighbour_matrix(data).tocoo()
-        edge_index = torch.tensor(np.vstack([adjacency.row, adjacency.col]), dtype=torch.long)
-        x = None if getattr(data, "x", None) is None else data.x.float()
+        edge_index = torch.tensor(np.vstack([adjacency.row, adjacency.col]), dtype=torch.long,
+                                  device=device)
+        x = None if getattr(data, "x", None) is None else data.x.float().to(device)
         optimiser = torch.optim.Adam(self.model.parameters(), lr=self.settings["lr"])
         self.model.train()
         for _ in range(self.settings["epochs"]):
@@ -149,7 +157,8 @@ class GraphAutoencoder:
         self.model.eval()
         with torch.no_grad():
             out = self.model.encoder(x, edge_index)
-            self.z = (out[0] if isinstance(out, tuple) else out).detach()  # VGAE: the mean
+            self.z = (out[0] if isinstance(out, tuple) else out).detach().cpu()  # VGAE: mean
+        self.model.cpu()
         self.adjacency = adjacency.tocsr()
         return self
 

@@ -1,0 +1,63 @@
+"""The learned link models: trained on the map they rank, on the CPU or a GPU.
+
+``GRAPHGEN_TEST_DEVICE=cuda python -m pytest tests/links/test_learned.py`` trains the graph
+autoencoder on the GPU and compares it with the CPU's.
+"""
+
+import os
+
+import numpy as np
+import pytest
+import torch
+from scipy.stats import spearmanr
+
+import graphgen
+from graphgen import ConfigError
+from graphgen.estimators import LinkPredictor
+from graphgen.graph.nodes import neighbour_matrix
+from graphgen.links.autoencoder import GraphAutoencoder
+from graphgen.train.metrics import roc_auc
+
+DEVICE = os.environ.get("GRAPHGEN_TEST_DEVICE", "cpu")
+
+
+@pytest.fixture(scope="module")
+def ppi():
+    return graphgen.make_organism(n_genes=300, n_samples=5, seed=0).ppi
+
+
+def _edges_and_non_edges(data, seed=0):
+    adjacency = neighbour_matrix(data).tocoo()
+    keep = adjacency.row < adjacency.col
+    edges = np.stack([adjacency.row[keep], adjacency.col[keep]], axis=1)
+    rng = np.random.default_rng(seed)
+    pairs = rng.integers(0, data.num_nodes, size=(4 * len(edges), 2))
+    dense = neighbour_matrix(data).toarray() > 0
+    pairs = pairs[(pairs[:, 0] != pairs[:, 1]) & ~dense[pairs[:, 0], pairs[:, 1]]]
+    return edges, pairs
+
+
+@pytest.mark.parametrize("settings", [{}, {"variational": True, "decoder": "mlp"}])
+def test_the_autoencoder_learns_its_map_on_the_test_device(ppi, settings):
+    gae = GraphAutoencoder({"epochs": 100, **settings}, device=DEVICE).fit(ppi)
+    assert gae.z.device.type == "cpu"  # trained on the device, scored on the CPU
+    edges, non_edges = _edges_and_non_edges(ppi)
+    scores = np.r_[gae.pair_scores(edges[:, 0], edges[:, 1]),
+                   gae.pair_scores(non_edges[:, 0], non_edges[:, 1])]
+    labels = np.r_[np.ones(len(edges)), np.zeros(len(non_edges))]
+    assert float(roc_auc(labels, scores)) > 0.9  # the known pairs above the non-edges
+    if DEVICE != "cpu":  # the GPU's model ranks pairs as the CPU's does
+        cpu = GraphAutoencoder({"epochs": 100, **settings}, device="cpu").fit(ppi)
+        rho = spearmanr(scores, np.r_[cpu.pair_scores(edges[:, 0], edges[:, 1]),
+                                      cpu.pair_scores(non_edges[:, 0], non_edges[:, 1])])
+        assert rho.statistic > 0.8
+
+
+def test_link_predictor_trains_its_autoencoder_on_the_test_device(ppi):
+    clf = LinkPredictor("gae", model_settings={"epochs": 20}, device=DEVICE).fit(ppi)
+    assert len(clf.top_links(10)) == 10
+    with pytest.raises(ConfigError, match="device must be one of"):
+        LinkPredictor("l3", device="tpu").fit(ppi)
+    if not torch.cuda.is_available():
+        with pytest.raises(ConfigError, match="CUDA is not available"):
+            LinkPredictor("gae", device="cuda").fit(ppi)
