@@ -117,3 +117,11 @@ def test_sampled_protocols_by_hand():
     with pytest.raises(DataFormatError, match="^candidate_metrics: needs held-out pairs and "
                                               "other candidates$"):
         candidate_metrics(np.zeros(3), np.zeros(3))
+
+
+def test_scores_and_labels_of_other_lengths_are_named():
+    with pytest.raises(DataFormatError, match=r"scores \(3,\) and labels \(4,\) must be one "
+                                              "value per candidate"):
+        candidate_metrics(np.zeros(3), np.zeros(4))
+    with pytest.raises(DataFormatError, match="must be one value per candidate"):
+        candidate_metrics(np.zeros((2, 2)), np.zeros((2, 2)))
