@@ -187,7 +187,8 @@ def _run_links(args: argparse.Namespace, config) -> int:
     p = result.predictor
     chose = "" if p.selection_ is None else f" (chosen on hidden pairs of the map: " \
         f"{p.selection_.table.set_index('candidate')['mean'].round(3).to_dict()})"
-    print(f"{config.name}: {p.graph_.num_nodes} genes; model {p.model_}{chose}")
+    name = p.model_ if p.selection_ is None else p.selection_.chosen.name
+    print(f"{config.name}: {p.graph_.num_nodes} genes; model {name!r}{chose}")
     print(result.top.head(10).to_string(index=False))
     print(f"\nrun folder: {result.run.path}  (top_links.csv, top_links.graphml, metrics.json)")
     return 0
