@@ -327,20 +327,16 @@ def pair_paths(data: Data, source: str, target: str, *, method: str = "l3",
         frame = pd.DataFrame({"path": [f"{source}{step}{genes[w]}{step}{target}" for w in via],
                               "via": genes[via], "contribution": weight})
     else:
-        in_weight = _power(paths.in_degree, l3_exponent)
-        out_weight = _power(paths.out_degree, l3_exponent)
-        rows = []
-        into_b = set(paths.into[b].indices.tolist())  # v -> b
-        for u in first:
-            for v in paths.into[u].indices:  # v -> u
-                if v in into_b:
-                    rows.append((u, v, in_weight[u] * out_weight[v] * ends))
-        u_pos = np.array([r[0] for r in rows], dtype=np.int64)
-        v_pos = np.array([r[1] for r in rows], dtype=np.int64)
+        into_b = np.zeros(len(genes), dtype=bool)
+        into_b[paths.into[b].indices] = True  # v -> b
+        second = paths.into[first].tocoo()  # v -> u for every first step u
+        keep = into_b[second.col]
+        u_pos, v_pos = first[second.row[keep]], second.col[keep].astype(np.int64)
+        weight = (_power(paths.in_degree, l3_exponent)[u_pos]
+                  * _power(paths.out_degree, l3_exponent)[v_pos] * ends)
         frame = pd.DataFrame({
             "path": [f"{source}{step}{genes[u]}{back}{genes[v]}{step}{target}"
                      for u, v in zip(u_pos, v_pos)],
-            "first": genes[u_pos], "second": genes[v_pos],
-            "contribution": np.array([r[2] for r in rows], dtype=np.float64)})
+            "first": genes[u_pos], "second": genes[v_pos], "contribution": weight})
     return frame.sort_values("contribution", ascending=False, kind="mergesort").reset_index(
         drop=True)
