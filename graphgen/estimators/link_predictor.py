@@ -62,7 +62,13 @@ from graphgen.links.heuristics import (
     pair_paths,
     pair_scores,
 )
-from graphgen.links.ranking import best_of_blocks, check_k, gene_focus, pairs_table
+from graphgen.links.ranking import (
+    best_of_blocks,
+    check_k,
+    gene_focus,
+    pair_positions,
+    pairs_table,
+)
 from graphgen.links.splits import edge_split
 from graphgen.scalars import check_count
 from graphgen.train.device import resolve_device
@@ -264,10 +270,8 @@ class LinkPredictor(GraphgenEstimator):
         """
         self._check_fitted()
         if self.ranker_ is not None:
-            frame = _pair_frame(pairs)
-            scores = self.ranker_.pair_scores(
-                node_positions(self.graph_, frame["source"], what="pair genes"),
-                node_positions(self.graph_, frame["target"], what="pair genes"))
+            frame, a_pos, b_pos = pair_positions(self.graph_, pairs, what="LinkPredictor")
+            scores = self.ranker_.pair_scores(a_pos, b_pos)
             return pd.Series(scores, name="score", index=pd.MultiIndex.from_frame(frame))
         table = pair_scores(self.graph_, pairs, methods=[self.model_], **_options(
             self.settings_))
@@ -502,30 +506,16 @@ def _top(data: Data, settings: Mapping, ranker, k: int,
     return pairs_table(data, rows, cols, scores)
 
 
-def _pair_frame(pairs: Sequence[tuple[str, str]] | pd.DataFrame) -> pd.DataFrame:
-    frame = pairs.iloc[:, :2] if isinstance(pairs, pd.DataFrame) else pd.DataFrame(
-        list(pairs))
-    if frame.shape[1] != 2:
-        raise DataFormatError(f"LinkPredictor: each pair must hold two gene ids, got "
-                              f"{frame.shape[1]} columns")
-    return frame.astype(str).set_axis(["source", "target"], axis=1).reset_index(drop=True)
-
-
 def _precision_at_k(hiding, settings: Mapping, k: int, seed: int, device: str) -> float:
     """Share of the ``k`` best-scored candidates of the hidden map that are hidden pairs."""
     ordered = settings.get("ordered", False)
     hidden = hiding.test if ordered else np.sort(hiding.test, axis=1)
     k = min(k, len(hidden))
     graph = hiding.train_graph
-    top = _top(graph, settings, _fit_ranker(graph, settings, seed, device), k, None)
-    if top.empty:
-        return 0.0
-    genes = pd.Index([str(g) for g in hiding.train_graph.node_ids])
-    rows = np.stack([genes.get_indexer(top["source"]), genes.get_indexer(top["target"])],
-                    axis=1)
-    rows = rows if ordered else np.sort(rows, axis=1)
-    n = len(genes)
-    found = np.isin(rows[:, 0] * n + rows[:, 1], hidden[:, 0] * n + hidden[:, 1])
+    rows, cols, _ = best_of_blocks(
+        _blocks(graph, settings, _fit_ranker(graph, settings, seed, device)), k)
+    n = graph.num_nodes  # unordered candidates come as row < col, as `hidden` is sorted
+    found = np.isin(rows * n + cols, hidden[:, 0].astype(np.int64) * n + hidden[:, 1])
     return float(found.sum() / k)
 
 

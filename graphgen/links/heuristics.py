@@ -49,7 +49,13 @@ from torch_geometric.data import Data
 
 from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.graph.nodes import neighbour_matrix, node_positions
-from graphgen.links.ranking import best_of_blocks, check_k, gene_focus, pairs_table
+from graphgen.links.ranking import (
+    best_of_blocks,
+    check_k,
+    gene_focus,
+    pair_positions,
+    pairs_table,
+)
 
 __all__ = ["HEURISTICS", "SPARSE_HEURISTICS", "candidate_blocks", "check_exponents",
            "pair_paths", "pair_scores", "top_pairs"]
@@ -142,14 +148,7 @@ def pair_scores(data: Data, pairs: Sequence[tuple[str, str]] | pd.DataFrame, *,
         raise ConfigError(f"pair_scores: methods must be among {list(HEURISTICS)}, got "
                           f"{list(methods)}")
     check_exponents(l3_exponent, endpoint_exponent, "pair_scores")
-    frame = pairs.iloc[:, :2] if isinstance(pairs, pd.DataFrame) else pd.DataFrame(
-        list(pairs))
-    if frame.shape[1] != 2:
-        raise DataFormatError(f"pair_scores: each pair must hold two gene ids, got "
-                              f"{frame.shape[1]} columns")
-    frame = frame.astype(str).set_axis(["source", "target"], axis=1).reset_index(drop=True)
-    a_pos = node_positions(data, frame["source"], what="pair genes")
-    b_pos = node_positions(data, frame["target"], what="pair genes")
+    frame, a_pos, b_pos = pair_positions(data, pairs, what="pair_scores")
     paths = _paths(data, ordered)
     ends = (_power(paths.out_degree, endpoint_exponent)[a_pos]
             * _power(paths.in_degree, endpoint_exponent)[b_pos])

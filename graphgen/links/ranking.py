@@ -3,7 +3,8 @@
 A link predictor (a heuristic, a learned model) yields its scores block by block as
 ``(rows, cols, scores)`` arrays of candidate pairs (non-edges, ``row < col``);
 :func:`best_of_blocks` keeps the ``k`` best by partial selection (``np.argpartition``), so
-memory stays near one block's pairs, and :func:`pairs_table` names them by gene id.
+memory stays near one block's pairs, and :func:`pairs_table` names them by gene id;
+:func:`pair_positions` reads the user's pairs of gene ids back to node positions.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ import numpy as np
 import pandas as pd
 from torch_geometric.data import Data
 
+from graphgen.exceptions import DataFormatError
 from graphgen.graph.nodes import node_positions
 from graphgen.scalars import check_count
 
-__all__ = ["best_of_blocks", "check_k", "gene_focus", "pairs_table"]
+__all__ = ["best_of_blocks", "check_k", "gene_focus", "pair_positions", "pairs_table"]
 
 
 def check_k(k, what: str) -> None:
@@ -76,3 +78,27 @@ def pairs_table(data: Data, rows: np.ndarray, cols: np.ndarray,
     genes = pd.Index([str(g) for g in data.node_ids])
     return pd.DataFrame({"source": genes[rows], "target": genes[cols],
                          "score": np.asarray(scores, dtype=np.float64)}).reset_index(drop=True)
+
+
+def pair_positions(data: Data, pairs: Sequence[tuple[str, str]] | pd.DataFrame, *,
+                   what: str) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """The user's pairs as a ``source``, ``target`` table of gene ids and their node
+    positions.
+
+    Args:
+        data: the graph the genes belong to.
+        pairs: ``(gene, gene)`` tuples, or a DataFrame whose first two columns are them.
+        what: the caller, for messages.
+
+    Raises:
+        DataFormatError: pairs that are not two genes each.
+        IdMappingError: genes that are not nodes (named).
+    """
+    frame = pairs.iloc[:, :2] if isinstance(pairs, pd.DataFrame) else pd.DataFrame(
+        list(pairs))
+    if frame.shape[1] != 2:
+        raise DataFormatError(f"{what}: each pair must hold two gene ids, got "
+                              f"{frame.shape[1]} columns")
+    frame = frame.astype(str).set_axis(["source", "target"], axis=1).reset_index(drop=True)
+    return (frame, node_positions(data, frame["source"], what="pair genes"),
+            node_positions(data, frame["target"], what="pair genes"))
