@@ -70,6 +70,8 @@ from graphgen.links.ranking import (
     pairs_table,
 )
 from graphgen.links.splits import edge_split
+from graphgen.links.subgraph_ranker import SubgraphRanker
+from graphgen.links.subgraph_ranker import check_settings as check_subgraph
 from graphgen.scalars import check_count
 from graphgen.train.device import resolve_device
 
@@ -92,8 +94,8 @@ LINK_CANDIDATES: dict[str, dict] = {
     **{name: {"model": name} for name in ("heuristic_classifier", "gae")},
 }
 #: The learned models (:mod:`graphgen.links.feature_classifier`,
-#: :mod:`graphgen.links.autoencoder`).
-LEARNED_MODELS = ("heuristic_classifier", "gae", "vgae")
+#: :mod:`graphgen.links.autoencoder`, :mod:`graphgen.links.subgraph_ranker`).
+LEARNED_MODELS = ("heuristic_classifier", "gae", "vgae", "seal")
 #: Seconds ``model="auto"`` may spend choosing (the first candidate always finishes).
 LINK_BUDGET = 600.0
 
@@ -114,7 +116,9 @@ class LinkPredictor(GraphgenEstimator):
             ``"heuristic_classifier"`` (logistic regression over a pair's heuristic scores
             and degrees, trained on hidings of the map:
             :mod:`graphgen.links.feature_classifier`), ``"gae"`` or ``"vgae"`` (graph
-            autoencoders: :mod:`graphgen.links.autoencoder`).
+            autoencoders: :mod:`graphgen.links.autoencoder`) or ``"seal"`` (a SEAL-like
+            subgraph model that re-orders L3's top 1,000 pairs:
+            :mod:`graphgen.links.subgraph_ranker`).
         l3_exponent: a fixed model's path weight exponent (``l3`` only; default 0.5,
             Kovács et al.); ``model="auto"`` chooses it.
         endpoint_exponent: a fixed model's end-degree exponent (default 0, the published
@@ -127,7 +131,8 @@ class LinkPredictor(GraphgenEstimator):
             ``encoder`` (``"gcn"``, ``"sage"``, ``"gat"``), ``decoder`` (``"dot"``,
             ``"mlp"``), ``hidden``, ``embedding``, ``epochs``, ``lr`` for ``gae``/``vgae``;
             ``classifier`` (``"logreg"``, ``"boosting"``), ``hidings``, ``share``,
-            ``negatives`` for ``heuristic_classifier``.
+            ``negatives`` for ``heuristic_classifier``; any of
+            :data:`~graphgen.links.subgraph_ranker.SUBGRAPH_DEFAULTS` for ``seal``.
         candidates: ``model="auto"``'s candidates (names of :data:`LINK_CANDIDATES`,
             :class:`~graphgen.estimators.selection.Candidate` objects or name -> parameters
             ``model``, optionally ``l3_exponent``, ``endpoint_exponent``; default all of
@@ -324,7 +329,7 @@ class LinkPredictor(GraphgenEstimator):
         Raises:
             NotFittedError: before ``fit``.
             IdMappingError: a gene that is not a node.
-            ConfigError: a graph autoencoder.
+            ConfigError: a graph autoencoder or the subgraph model.
         """
         self._check_fitted()
         if self.ranker_ is None:
@@ -341,7 +346,8 @@ class LinkPredictor(GraphgenEstimator):
         """The score of every candidate pair (a non-edge of the fitted map, ``row < col``
         node positions), a block of rows at a time: yields ``(rows, cols, scores)`` arrays.
         A sparse heuristic yields its nonzero scores; the heuristic classifier the pairs with
-        a path of length two or three; an autoencoder every pair. Scores of every candidate
+        a path of length two or three; an autoencoder every pair; the subgraph model the
+        pairs L3 scores, its re-ranked top above the rest. Scores of every candidate
         without a dense ``n x n`` matrix, for metrics over all of them
         (:func:`~graphgen.links.metrics.candidate_metrics` with ``unscored``)."""
         self._check_fitted()
@@ -442,6 +448,8 @@ def _settings(params: Mapping, what: str, ordered: bool = False) -> dict:
         rest = {k: v for k, v in params.items() if k != "model"}
         if model == "heuristic_classifier":
             return {"model": model, **check_classifier(rest, f"LinkPredictor ({what})")}
+        if model == "seal":
+            return {"model": model, **check_subgraph(rest, f"LinkPredictor ({what})")}
         if "variational" in rest:
             raise ConfigError(f"LinkPredictor: {what!r}: choose model 'gae' or 'vgae' rather "
                               "than setting variational")
@@ -475,7 +483,7 @@ def _options(settings: Mapping) -> dict:
 
 
 _RANKERS = {"heuristic_classifier": HeuristicClassifier, "gae": GraphAutoencoder,
-            "vgae": GraphAutoencoder}
+            "vgae": GraphAutoencoder, "seal": SubgraphRanker}
 
 
 def _fit_ranker(data: Data, settings: Mapping, seed: int, device: str):
@@ -485,6 +493,8 @@ def _fit_ranker(data: Data, settings: Mapping, seed: int, device: str):
     options = {k: v for k, v in settings.items() if k != "model"}
     if settings["model"] == "heuristic_classifier":
         return HeuristicClassifier(options, seed=seed).fit(data)
+    if settings["model"] == "seal":
+        return SubgraphRanker(options, seed=seed, device=device).fit(data)
     options["variational"] = settings["model"] == "vgae"
     return GraphAutoencoder(options, seed=seed, device=device).fit(data)
 

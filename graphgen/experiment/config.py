@@ -454,7 +454,7 @@ class LinksConfig:
             graph is directed).
         model_settings: a learned model's settings (``[links.model_settings]``: ``encoder``,
             ``decoder``, ``epochs`` ... for ``gae``/``vgae``; ``classifier`` ... for
-            ``heuristic_classifier``).
+            ``heuristic_classifier``; ``rerank``, ``readout`` ... for ``seal``).
         candidates, budget, inner_folds, selection_k: ``model = "auto"``'s settings.
         top: how many of the best non-edge pairs to write (``top_links.csv``, GraphML).
         genes: only pairs with at least one of these genes.
