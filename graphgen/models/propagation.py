@@ -8,7 +8,8 @@ the "network propagation" rows of EMOGI's evaluation):
   :math:`p = (1 - r) W p + r p_0`, i.e. :math:`p = r (I - (1 - r) W)^{-1} p_0`, with the
   column-stochastic :math:`W = A D^{-1}` (Köhler's walk: mass is conserved) or the symmetric
   :math:`W = D^{-1/2} A D^{-1/2}` (Zhou et al.; PyG's ``LabelPropagation``, scikit-learn's
-  ``LabelSpreading``); solved by power iteration to ``tol``;
+  ``LabelSpreading``; on a directed graph :math:`D_{in}^{-1/2} A D_{out}^{-1/2}`, so a gene
+  without out-edges still receives mass); solved by power iteration to ``tol``;
 * **heat diffusion** (``HeatDiffusion``): :math:`p = \exp(-t L) p_0` with the normalised
   Laplacian :math:`L = I - D^{-1/2} A D^{-1/2}` (HotNet2's kernel), by
   ``scipy.sparse.linalg.expm_multiply``;
@@ -92,7 +93,10 @@ def walk_matrix(edge_index, edge_weight, n: int, normalization: str, *,
     r"""The one builder of graphgen's propagation matrices (``W[i, j]``: from ``j`` to
     ``i``): ``"column"`` :math:`A D^{-1}`, ``"symmetric"`` :math:`D^{-1/2} A D^{-1/2}` or
     ``"row"`` :math:`D^{-1} A` (label propagation's walk), from an ``edge_index`` and
-    optional weights.
+    optional weights. ``D`` is the diagonal of column sums (out-degrees) for ``"column"``,
+    of row sums (in-degrees) for ``"row"``; ``"symmetric"`` is
+    :math:`D_{in}^{-1/2} A D_{out}^{-1/2}`, which is :math:`D^{-1/2} A D^{-1/2}` on an
+    undirected graph and lets a gene without out-edges (a target in a GRN) receive mass.
 
     ``direction`` says which way the walk follows a stored edge ``s -> t`` (``A[t, s]``):
     ``"forward"`` from ``s`` to ``t`` (a TF's mass reaches its targets), ``"reverse"`` from
@@ -101,8 +105,12 @@ def walk_matrix(edge_index, edge_weight, n: int, normalization: str, *,
     that stores both directions of every edge (a PPI) gets the same walk in all three.
 
     Raises:
+        ConfigError: an unknown normalisation or direction.
         DataFormatError: negative or non-finite weights, or every weight 0.
     """
+    if normalization not in ("column", "symmetric", "row"):
+        raise ConfigError(f"propagation: normalization must be 'column', 'symmetric' or "
+                          f"'row', got {normalization!r}")
     src, dst = edge_index.cpu().numpy()
     w = (edge_weight.cpu().numpy().astype(np.float64) if edge_weight is not None
          else np.ones(len(src)))
@@ -132,8 +140,10 @@ def walk_matrix(edge_index, edge_weight, n: int, normalization: str, *,
     if normalization == "column":
         inverse = np.divide(1.0, degree, out=np.zeros(n), where=degree > 0)
         return (adjacency @ sp.diags(inverse)).tocsr()
-    root = np.divide(1.0, np.sqrt(degree), out=np.zeros(n), where=degree > 0)
-    return (sp.diags(root) @ adjacency @ sp.diags(root)).tocsr()
+    into = np.asarray(adjacency.sum(axis=1)).ravel()  # in-degree of each target row
+    root_out = np.divide(1.0, np.sqrt(degree), out=np.zeros(n), where=degree > 0)
+    root_in = np.divide(1.0, np.sqrt(into), out=np.zeros(n), where=into > 0)
+    return (sp.diags(root_in) @ adjacency @ sp.diags(root_out)).tocsr()
 
 
 class NetworkPropagation(GraphBaseline):

@@ -164,10 +164,11 @@ def test_walk_follows_the_stored_direction_on_a_directed_graph(normalization):
     elif normalization == "column":
         d = a.sum(axis=0)
         expected = np.divide(a, d[None, :], out=np.zeros_like(a), where=d[None, :] > 0)
-    else:
-        d = a.sum(axis=0)
-        root = np.divide(1.0, np.sqrt(d), out=np.zeros(4), where=d > 0)
-        expected = root[:, None] * a * root[None, :]
+    else:  # D_in^-1/2 A D_out^-1/2: the sink 3 (no out-edge) still receives mass
+        out, into = a.sum(axis=0), a.sum(axis=1)
+        expected = a / np.sqrt(np.outer(into, out), out=np.ones_like(a),
+                               where=np.outer(into, out) > 0)
+        assert expected[3, 1] > 0
     ours = walk_matrix(edges, weights, 4, normalization).toarray()
     np.testing.assert_allclose(ours, expected, atol=1e-12)
     assert not np.allclose(ours, ours.T)  # the direction matters here
@@ -205,8 +206,8 @@ def test_each_direction_equals_its_closed_form_on_a_directed_graph(direction):
                               direction=direction).propagate(g, seeds)
     np.testing.assert_allclose(ours, expected, atol=1e-8)
     # heat diffusion on the symmetric normalised Laplacian
-    root = np.divide(1.0, np.sqrt(d), out=np.zeros(5), where=d > 0)
-    sym = root[:, None] * a * root[None, :]
+    into = a.sum(axis=1)
+    sym = a / np.sqrt(np.outer(into, d), out=np.ones_like(a), where=np.outer(into, d) > 0)
     heat = scipy.linalg.expm(-2.0 * (np.eye(5) - sym)) @ seeds
     np.testing.assert_allclose(NetworkPropagation(method="heat", time=2.0, direction=direction)
                                .propagate(g, seeds), heat, atol=1e-8)
