@@ -161,7 +161,11 @@ def proteins(data: Path) -> None:
           f"{(frame['auto seconds'] / slowest).mean():.1f}x the slowest candidate alone")
 
 
-def genes(splits_per_task: int) -> None:
+GENE_TASKS = ("cancer_genes_string", "essential_genes_string", "go_function_string",
+              "go_function_trrust")
+
+
+def genes(splits_per_task: int, tasks: tuple[str, ...] = GENE_TASKS) -> None:
     import dataclasses
 
     from graphgen.estimators.gene_classifier import GeneClassifier
@@ -170,8 +174,7 @@ def genes(splits_per_task: int) -> None:
 
     examples = HERE.parent / "examples"
     rows = []
-    for task in ("cancer_genes_string", "essential_genes_string", "go_function_string",
-                 "go_function_trrust"):
+    for task in tasks:
         config = load_experiment(examples / f"{task}.toml")
         config = dataclasses.replace(config, features=dataclasses.replace(config.features,
                                                                           labels=None))
@@ -213,9 +216,11 @@ def main() -> None:
                         required=True)
     parser.add_argument("--splits", type=int, default=2, help="gene task splits to score")
     parser.add_argument("--seeds", type=int, default=2, help="BRCA seeds (70/30 splits)")
+    parser.add_argument("--gene-tasks", nargs="+", choices=GENE_TASKS, default=GENE_TASKS,
+                        help="the gene tasks to score (default: all four)")
     args = parser.parse_args()
     if args.task == "genes":
-        genes(args.splits)
+        genes(args.splits, tuple(args.gene_tasks))
     elif args.task == "proteins":
         proteins(args.data)
     else:

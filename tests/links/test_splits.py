@@ -112,3 +112,79 @@ def test_bad_splits_are_named():
                  num_nodes=3, node_ids=["A", "B", "C"])
     with pytest.raises(DataFormatError, match="non-edges, fewer than"):
         edge_split(dense, val_size=0.34, test_size=0.33)
+
+
+# -- counted exactly (the gaps a mutation run of graphgen/links/splits.py found) -----------
+
+def _whole(message):
+    import re
+    return "^" + re.escape(message) + "$"
+
+
+def test_edge_split_defaults_one_negative_per_positive_and_seed_zero():
+    g = _ppi()
+    split = edge_split(g)
+    assert len(split.val) == len(split.test) == 18  # 10 % of 180 pairs each
+    assert len(split.val_negatives) == 18 and len(split.test_negatives) == 18
+    again = edge_split(g, seed=0)
+    assert np.array_equal(split.test, again.test)
+    assert not np.array_equal(split.test, edge_split(g, seed=1).test)
+    half = edge_split(g, negatives=0.5)
+    assert len(half.val_negatives) == 9 and len(half.test_negatives) == 9
+    none = edge_split(g, negatives=0.0)
+    assert none.val_negatives.shape == none.test_negatives.shape == (0, 2)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"test_size": 0.0}, "edge_split: test_size must be in (0, 1), got 0.0"),
+    ({"test_size": 1.0}, "edge_split: test_size must be in (0, 1), got 1.0"),
+    ({"test_size": 1.5}, "edge_split: test_size must be in (0, 1), got 1.5"),
+    ({"val_size": 1.0}, "edge_split: val_size must be in [0, 1), got 1.0"),
+    ({"val_size": 1.5}, "edge_split: val_size must be in [0, 1), got 1.5"),
+    ({"val_size": -0.1}, "edge_split: val_size must be in [0, 1), got -0.1"),
+    ({"val_size": 0.5, "test_size": 0.5}, "edge_split: val_size + test_size must be < 1"),
+    ({"negatives": -1.0}, "edge_split: negatives must be >= 0, got -1.0"),
+])
+def test_edge_split_refuses_bad_sizes_whole(kwargs, message):
+    with pytest.raises(ConfigError, match=_whole(message)):
+        edge_split(_ppi(), **kwargs)
+
+
+def test_edge_split_direction_choices():
+    ppi, grn = _ppi(), _grn()
+    assert not edge_split(ppi, directed=False).directed
+    ordered = edge_split(ppi, directed=True)  # a PPI split as ordered pairs: both ways
+    assert ordered.directed and len(ordered.train) + len(ordered.val) + len(
+        ordered.test) == 360
+    with pytest.raises(DataFormatError, match=_whole(
+            "edge_split: the graph is directed (some edges are stored one way only, as in a "
+            "GRN); split it with directed=True")):
+        edge_split(grn, directed=False)
+    three = Data(edge_index=torch.tensor([[0, 1, 2, 1, 2, 3], [1, 2, 3, 0, 1, 2]]),
+                 num_nodes=4, node_ids=list("ABCD"))
+    with pytest.raises(DataFormatError, match=_whole(
+            "edge_split: 3 pairs are too few for val_size=0.3 and test_size=0.6 (training "
+            "keeps none)")):
+        edge_split(three, val_size=0.3, test_size=0.6, negatives=0.0)
+    two = Data(edge_index=torch.tensor([[0, 1, 1, 2], [1, 0, 2, 1]]), num_nodes=3,
+               node_ids=list("ABC"))
+    with pytest.raises(DataFormatError, match=_whole(
+            "edge_split: 2 pair(s) are too few to split into training, validation and test "
+            "parts")):
+        edge_split(two)
+
+
+def test_new_pairs_keeps_order_on_a_directed_map_and_genes_of_the_known_one():
+    known = Data(edge_index=torch.tensor([[0, 1], [1, 0]]), num_nodes=3,
+                 node_ids=["A", "B", "C"])
+    # directed other map: B -> A (known, either way), C -> B (new, kept as C -> B),
+    # A -> X (X not a gene of the known map), C -> C (a self-loop)
+    other = Data(edge_index=torch.tensor([[1, 2, 0, 2], [0, 1, 3, 2]]), num_nodes=4,
+                 node_ids=["A", "B", "C", "X"])
+    assert new_pairs(known, other).to_numpy().tolist() == [["C", "B"]]
+    undirected = Data(edge_index=torch.tensor([[2, 1, 0, 3], [1, 2, 3, 0]]), num_nodes=4,
+                      node_ids=["A", "B", "C", "X"])
+    assert new_pairs(known, undirected).to_numpy().tolist() == [["B", "C"]]
+    with pytest.raises(DataFormatError, match=_whole(
+            "new_pairs: the other map adds no interaction between genes of the known one")):
+        new_pairs(known, known)

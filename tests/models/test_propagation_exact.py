@@ -226,6 +226,13 @@ def test_predict_multilabel_and_classes():
     np.testing.assert_allclose(probabilities[5], [1 / 3] * 3)
     np.testing.assert_allclose(probabilities.sum(axis=1), 1.0)
     assert probabilities[3].argmax() == 2  # gene 3 hangs off gene 2
+    # each class's seeds sum to 1, however many genes it has
+    two = np.eye(2)[[0, 0, 1, 1, 0]]
+    train = np.array([True, True, True, False, False])
+    model = NetworkPropagation(seeds="classes")
+    mass = model.propagate(GRAPH, np.array([[0.5, 0], [0.5, 0], [0, 1], [0, 0], [0, 0]]))
+    np.testing.assert_allclose(model.predict(GRAPH, two, train),
+                               mass / mass.sum(axis=1, keepdims=True))
 
 
 def test_calibrate_is_the_stated_logistic_map():
