@@ -233,7 +233,7 @@ def top_pairs(data: Data, k: int, *, method: str = "l3", genes: Sequence[str] | 
 
     Every non-edge pair is a candidate (an experimentalist tests the top of this list). The
     score matrix is built ``block`` rows at a time as a sparse product (no dense ``n x n``),
-    and only the block's nonzero scores compete for the top ``k`` (``np.argpartition``), so
+    and only the block's nonzero scores compete for the top ``k`` (``np.partition``), so
     memory stays near the largest block's nonzeros.
 
     Args:

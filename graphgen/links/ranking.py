@@ -2,7 +2,7 @@
 
 A link predictor (a heuristic, a learned model) yields its scores block by block as
 ``(rows, cols, scores)`` arrays of candidate pairs (non-edges, ``row < col``);
-:func:`best_of_blocks` keeps the ``k`` best by partial selection (``np.argpartition``), so
+:func:`best_of_blocks` keeps the ``k`` best by partial selection (``np.partition``), so
 memory stays near one block's pairs, and :func:`pairs_table` names them by gene id;
 :func:`pair_positions` reads the user's pairs of gene ids back to node positions.
 """
@@ -48,7 +48,8 @@ def best_of_blocks(blocks: Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]], 
                    focus: np.ndarray | None = None
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The ``k`` best-scored pairs of ``blocks`` (fewer when the blocks hold fewer), best
-    first; ties by position.
+    first; ties by position (``row``, then ``col``), both in the order and in which tied
+    pairs are kept at the cut.
 
     Args:
         blocks: ``(rows, cols, scores)`` arrays of candidate pairs.
@@ -64,8 +65,11 @@ def best_of_blocks(blocks: Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]], 
             keep = focus[r] | focus[c]
             r, c, v = r[keep], c[keep], v[keep]
         r, c, v = (np.r_[best_rows, r], np.r_[best_cols, c], np.r_[best_scores, v])
-        if len(v) > k:
-            chosen = np.argpartition(-v, k - 1)[:k]
+        if len(v) > k:  # the k best; among scores tied at the cut, the first by position
+            kth = -np.partition(-v, k - 1)[k - 1]
+            above, tied = np.flatnonzero(v > kth), np.flatnonzero(v == kth)
+            tied = tied[np.lexsort((c[tied], r[tied]))[:k - len(above)]]
+            chosen = np.r_[above, tied]
             r, c, v = r[chosen], c[chosen], v[chosen]
         best_rows, best_cols, best_scores = r, c, v
     order = np.lexsort((best_cols, best_rows, -best_scores))
