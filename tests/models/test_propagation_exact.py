@@ -112,6 +112,9 @@ def test_options_and_their_defaults():
     assert (heat.method, heat.time, heat.seeds, heat.use_edge_weight, heat.direction) == (
         "heat", 2.0, "classes", False, "undirected")
     assert HeatDiffusion().time == 3.0 and RandomWalkWithRestart().restart == 0.3
+    assert HeatDiffusion().use_edge_weight and RandomWalkWithRestart().use_edge_weight
+    assert (RandomWalkWithRestart().tol, RandomWalkWithRestart().max_iterations) == (1e-10,
+                                                                                    1000)
     NetworkPropagation(restart=1.0)  # restart 1: the seeds themselves
     NetworkPropagation(method="heat", time=0.5)
 
@@ -192,9 +195,19 @@ def test_predict_binary_scores_are_the_calibrated_walk():
     raw = model.propagate(GRAPH, np.array([0.5, 0.5, 0, 0, 0]))[:, 0]
     np.testing.assert_allclose(out[:, 1], calibrate(raw, train, prevalence=2 / 3))
     np.testing.assert_allclose(out[:, 0], 1 - out[:, 1])
+    # signed: the two known negatives share -1 between them
+    train = np.array([True, True, True, True, False])
     signed = NetworkPropagation(seeds="signed").predict(GRAPH, targets, train)
-    raw = model.propagate(GRAPH, np.array([0.5, 0.5, -1.0, 0, 0]))[:, 0]
-    np.testing.assert_allclose(signed[:, 1], calibrate(raw, train, prevalence=2 / 3))
+    raw = model.propagate(GRAPH, np.array([0.5, 0.5, -0.5, -0.5, 0]))[:, 0]
+    np.testing.assert_allclose(signed[:, 1], calibrate(raw, train, prevalence=0.5))
+    # a 0/1 integer mask is a boolean mask
+    np.testing.assert_allclose(model.predict(GRAPH, targets, train.astype(int)),
+                               model.predict(GRAPH, targets, train))
+    np.testing.assert_allclose(DegreeScorer().predict(GRAPH, targets, train.astype(int)),
+                               DegreeScorer().predict(GRAPH, targets, train))
+    with pytest.raises(DataFormatError, match=_whole(
+            "propagation: no training gene to propagate from")):
+        model.predict(GRAPH, targets, np.zeros(5, dtype=bool))
 
 
 def test_predict_multilabel_and_classes():
@@ -220,10 +233,10 @@ def test_predict_multilabel_and_classes():
         model.predict(GRAPH, targets[:4], train)
     # classes: each class's mass, shared out; an unreachable gene gets the training prior
     lonely = Data(edge_index=EDGES, edge_weight=GRAPH.edge_weight, num_nodes=6)
-    classes = np.eye(3)[[0, 1, 2, 0, 1, 2]]
-    mask = np.array([True, True, True, False, False, False])
+    classes = np.eye(3)[[0, 1, 2, 0, 0, 2]]
+    mask = np.array([True, True, True, False, True, False])
     probabilities = NetworkPropagation(seeds="classes").predict(lonely, classes, mask)
-    np.testing.assert_allclose(probabilities[5], [1 / 3] * 3)
+    np.testing.assert_allclose(probabilities[5], [0.5, 0.25, 0.25])  # the training shares
     np.testing.assert_allclose(probabilities.sum(axis=1), 1.0)
     assert probabilities[3].argmax() == 2  # gene 3 hangs off gene 2
     # each class's seeds sum to 1, however many genes it has
