@@ -265,6 +265,14 @@ def test_calibrate_is_the_stated_logistic_map():
     far = calibrate(np.r_[np.zeros(999), 1.0], np.zeros(1000, dtype=bool), prevalence=0.5)
     assert far[-1] == 1 / (1 + np.exp(-50.0))  # (1 - 0) / 0.0316 * 4 = 126, clipped
     assert far[0] == 0.5
+    low = calibrate(np.r_[0.0, np.ones(999)], np.zeros(1000, dtype=bool), prevalence=0.5)
+    assert low[0] == 1 / (1 + np.exp(50.0))  # clipped below too: no overflow to 0
+    # constant non-training scores: spread 1, read on the training genes' own scores
+    one = calibrate(np.array([5.0, 1.0, 1.0, 1.0]), np.array([True, False, False, False]),
+                    prevalence=0.5)
+    np.testing.assert_allclose(one, [1 / (1 + np.exp(-16.0)), 0.5, 0.5, 0.5])
+    np.testing.assert_allclose(calibrate(score, train, prevalence=-0.5),
+                               calibrate(score, train, prevalence=0.0))  # clipped to 0
     # every gene in training: the cut is read on all of them
     everyone = np.ones(6, dtype=bool)
     np.testing.assert_allclose(calibrate(score, everyone, prevalence=0.5),
