@@ -22,8 +22,10 @@ cross-entropy with the positives weighted up to the negatives, batches of 32, 50
 
 The defaults are the best of the settings measured on a validation half of HI-II-14 (seed
 100, not among the reported seeds; ``benchmarks/link_subgraph_settings.py``): the centre
-readout at learning rate 1e-3 re-ranked L3's top 1,000 to precision@500 0.470, DGCNN 0.428
-(0.396 at PyG's 1e-4); L3 itself reached 0.494 there, so the re-ranker is not among
+readout at learning rate 1e-3 re-ranked L3's top 1,000 to precision@500 0.470 in 45 s, DGCNN
+0.384 (0.394 at PyG's 1e-4) in 100 s; without the degrees 0.454, with the pair's L3 score
+0.464, with four hidings of 25 % 0.468. L3 itself reached 0.494 there (and 0.468 against
+the re-ranker's 0.451 on the ten reported halves), so the re-ranker is not among
 ``LinkPredictor()``'s automatic candidates (README, "Link prediction").
 
 **Why a re-ranker.** A subgraph per pair cannot score the ~8 million candidate pairs of a map
