@@ -161,6 +161,16 @@ def test_the_power_iteration_stops_at_tol_or_after_max_iterations():
     np.testing.assert_allclose(slow, p, rtol=1e-12)
     further = (1 - 1e-4) * w @ p + 1e-4 * seeds
     assert np.abs(slow - further).max() > 1e-6  # one step more would differ
+    # a tol between: stop at the first step that moves less than it
+    p, step = seeds.copy(), 0
+    while True:
+        nxt, step = 0.7 * w @ p + 0.3 * seeds, step + 1
+        if np.abs(nxt - p).max() < 1e-3:
+            break
+        p = nxt
+    assert 2 < step < 100
+    np.testing.assert_allclose(NetworkPropagation(tol=1e-3).propagate(GRAPH, seeds), nxt,
+                               rtol=1e-12)
     three = seeds.copy()
     for _ in range(3):
         three = 0.7 * w @ three + 0.3 * seeds
@@ -200,11 +210,22 @@ def test_predict_binary_scores_are_the_calibrated_walk():
     signed = NetworkPropagation(seeds="signed").predict(GRAPH, targets, train)
     raw = model.propagate(GRAPH, np.array([0.5, 0.5, -0.5, -0.5, 0]))[:, 0]
     np.testing.assert_allclose(signed[:, 1], calibrate(raw, train, prevalence=0.5))
-    # a 0/1 integer mask is a boolean mask
-    np.testing.assert_allclose(model.predict(GRAPH, targets, train.astype(int)),
-                               model.predict(GRAPH, targets, train))
-    np.testing.assert_allclose(DegreeScorer().predict(GRAPH, targets, train.astype(int)),
-                               DegreeScorer().predict(GRAPH, targets, train))
+    # a 0/1 integer mask is a boolean mask (not positions 0 and 1)
+    mask = np.array([True, False, True, False, False])
+    for scorer in (model, DegreeScorer()):
+        ours = scorer.predict(GRAPH, targets, mask.astype(int))
+        np.testing.assert_allclose(ours, scorer.predict(GRAPH, targets, mask))
+        assert len(np.unique(ours[:, 1].round(9))) > 2  # the check can tell them apart
+    # signed seeds of several labels: each label's negatives share -1 among themselves
+    labels = np.array([[1, 1], [0, 0], [1, 0], [1, 0], [0, 0]], dtype=float)
+    everyone = np.array([True, True, True, True, False])
+    signed = NetworkPropagation(seeds="signed").predict(GRAPH, labels, everyone,
+                                                         multilabel=True)
+    seeds = np.array([[1 / 3, 1.0], [-1.0, -1 / 3], [1 / 3, -1 / 3], [1 / 3, -1 / 3], [0, 0]])
+    raw = model.propagate(GRAPH, seeds)
+    for j, prevalence in enumerate((0.75, 0.25)):
+        np.testing.assert_allclose(signed[:, j], calibrate(raw[:, j], everyone,
+                                                           prevalence=prevalence))
     with pytest.raises(DataFormatError, match=_whole(
             "propagation: no training gene to propagate from")):
         model.predict(GRAPH, targets, np.zeros(5, dtype=bool))
