@@ -38,6 +38,16 @@ def test_best_of_blocks_equals_a_full_sort():
     assert len(rows) == 6 and rows.dtype == np.int64 and scores.dtype == np.float64
 
 
+def test_best_of_blocks_equals_a_dense_argsort_on_many_scores():
+    rng = np.random.default_rng(0)
+    blocks = [(np.full(400, i), np.arange(400) + i + 1, rng.random(400)) for i in range(5)]
+    every = np.concatenate([b[2] for b in blocks])
+    for k in (1, 2, 10, 57, 399):
+        _, _, scores = best_of_blocks(iter(blocks), k)
+        np.testing.assert_array_equal(scores, np.sort(every)[::-1][:k])
+    assert check_k(1, "top_links") is None  # k = 1 is a list of one
+
+
 def test_best_of_blocks_keeps_the_kth_best_within_one_block():
     # one block of 6 values whose 3 best are not the first 3: a partition at k - 2 instead
     # of k - 1 could keep a worse third
@@ -79,8 +89,13 @@ def test_pair_positions_reads_tuples_and_tables():
     with pytest.raises(DataFormatError, match=re.escape(
             "test: each pair must hold two gene ids, got 3 columns")):
         pair_positions(GRAPH, [("A", "B", "C")], what="test")
-    with pytest.raises(IdMappingError, match="Z"):
-        pair_positions(GRAPH, [("A", "Z")], what="test")
+    for pairs in ([("A", "Z")], [("Z", "A")]):  # either end of the pair
+        with pytest.raises(IdMappingError, match="^" + re.escape(
+                "1 of 1 pair genes are not nodes of the graph, e.g. ['Z']; restrict them to "
+                "data.node_ids first") + "$"):
+            pair_positions(GRAPH, pairs, what="test")
+    with pytest.raises(IdMappingError, match=r"^1 of 2 genes are not nodes of the graph"):
+        gene_focus(GRAPH, ["A", "Z"])
 
 
 @pytest.mark.parametrize("k", [0, -1, 1.5, "3", True])
