@@ -188,3 +188,77 @@ def test_new_pairs_keeps_order_on_a_directed_map_and_genes_of_the_known_one():
     with pytest.raises(DataFormatError, match=_whole(
             "new_pairs: the other map adds no interaction between genes of the known one")):
         new_pairs(known, known)
+
+
+def _pairs_of(array):
+    return [tuple(p) for p in array.tolist()]
+
+
+def test_negatives_are_distinct_sorted_non_edges_that_cover_every_gene():
+    g = _ppi(n=60, m=180)
+    split = edge_split(g, negatives=5.0, seed=3)
+    drawn = np.concatenate([split.val_negatives, split.test_negatives])
+    assert drawn.dtype == np.int64 and drawn.shape == (180, 2)
+    assert (drawn[:, 0] < drawn[:, 1]).all()  # unordered pairs once, never a self-pair
+    assert len(set(_pairs_of(drawn))) == 180  # distinct, val and test disjoint
+    known = _edge_set(g, directed=False)
+    assert not set(_pairs_of(drawn)) & known
+    assert 0 in drawn and 59 in drawn  # the first and the last gene can be drawn
+    touching = np.bincount(drawn.ravel(), minlength=60)
+    assert touching.max() < 30  # no gene in every pair: both ends are drawn
+
+
+def test_directed_negatives_are_ordered_and_may_reverse_a_known_edge():
+    grn = _grn()
+    split = edge_split(grn, negatives=3.0, seed=0)
+    drawn = np.concatenate([split.val_negatives, split.test_negatives])
+    assert (drawn[:, 0] > drawn[:, 1]).any() and (drawn[:, 0] < drawn[:, 1]).any()
+    assert (drawn[:, 0] != drawn[:, 1]).all()
+    # a cycle's only non-edges are the reverses of its edges: they are the negatives
+    cycle = Data(edge_index=torch.tensor([[0, 1, 0], [1, 2, 2]]), num_nodes=3,
+                 node_ids=list("ABC"))
+    split = edge_split(cycle, val_size=0.3, test_size=0.3, negatives=1.0, seed=0)
+    drawn = np.concatenate([split.val_negatives, split.test_negatives])
+    assert set(_pairs_of(drawn)) <= {(1, 0), (2, 1), (2, 0)} and len(set(_pairs_of(drawn))) == 2
+    with pytest.raises(DataFormatError, match=_whole(
+            "edge_split: 3 non-edges, fewer than the 4 negatives asked; lower negatives")):
+        edge_split(cycle, val_size=0.3, test_size=0.3, negatives=2.0, seed=0)
+
+
+def test_negatives_up_to_the_last_non_edge_and_one_more_is_refused():
+    # 4 genes, 5 of the 6 pairs are edges: one non-edge is left
+    pairs = torch.tensor([[0, 0, 0, 1, 1], [1, 2, 3, 2, 3]])
+    g = Data(edge_index=torch.cat([pairs, pairs.flip(0)], dim=1), num_nodes=4,
+             node_ids=list("ABCD"))
+    one = edge_split(g, val_size=0.2, test_size=0.2, negatives=0.5, seed=0)
+    drawn = np.concatenate([one.val_negatives, one.test_negatives])
+    assert _pairs_of(drawn) == [(2, 3)] and drawn.dtype == np.int64
+    with pytest.raises(DataFormatError, match=_whole(
+            "edge_split: 1 non-edges, fewer than the 2 negatives asked; lower negatives")):
+        edge_split(g, val_size=0.2, test_size=0.2, negatives=1.0, seed=0)
+    none = edge_split(g, negatives=0.0)
+    assert none.test_negatives.dtype == np.int64
+
+
+def test_hard_negatives_are_every_pair_two_steps_apart_when_asked_for_all():
+    # a star: its 10 leaf pairs are the non-edges two steps apart
+    star = torch.tensor([[0] * 5, [1, 2, 3, 4, 5]])
+    g = Data(edge_index=torch.cat([star, star.flip(0)], dim=1), num_nodes=6,
+             node_ids=list("ABCDEF"))
+    split = edge_split(g, val_size=0.2, test_size=0.2, negatives=5.0, hard=True, seed=0)
+    drawn = np.concatenate([split.val_negatives, split.test_negatives])
+    assert drawn.dtype == np.int64
+    assert sorted(_pairs_of(drawn)) == [(a, b) for a in range(1, 6) for b in range(a + 1, 6)]
+    with pytest.raises(DataFormatError, match=_whole(
+            "edge_split: 10 non-edges two steps apart, fewer than the 11 hard negatives "
+            "asked; lower negatives")):
+        edge_split(g, val_size=0.2, test_size=0.2, negatives=5.5, hard=True, seed=0)
+
+
+def test_a_graph_without_weights_gives_a_training_graph_without_weights():
+    g = _ppi()
+    del g.edge_weight
+    split = edge_split(g, negatives=0.03)  # one negative in all (0.03 x 36 positives)
+    assert split.train_graph.edge_weight is None
+    assert split.train_graph.edge_index.dtype == torch.long
+    assert len(split.val_negatives) + len(split.test_negatives) == 1
