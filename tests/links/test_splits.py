@@ -214,6 +214,7 @@ def test_directed_negatives_are_ordered_and_may_reverse_a_known_edge():
     drawn = np.concatenate([split.val_negatives, split.test_negatives])
     assert (drawn[:, 0] > drawn[:, 1]).any() and (drawn[:, 0] < drawn[:, 1]).any()
     assert (drawn[:, 0] != drawn[:, 1]).all()
+    assert 0 in drawn[:, 0] and 0 in drawn[:, 1]  # the first gene at either end
     # a cycle's only non-edges are the reverses of its edges: they are the negatives
     cycle = Data(edge_index=torch.tensor([[0, 1, 0], [1, 2, 2]]), num_nodes=3,
                  node_ids=list("ABC"))
