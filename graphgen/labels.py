@@ -38,7 +38,8 @@ def read_gene_list(path: str | os.PathLike, *, column: str | None = None) -> pd.
     Args:
         path: plain or gzip text file.
         column: column of a table with a header line (``None``: one id per line, no header;
-            a first line ``gene`` is taken as a header).
+            a first line ``gene``, ``genes``, ``symbol`` or ``gene_id``, in any case, is taken
+            as a header).
 
     Raises:
         DataFormatError: empty file, missing column.
@@ -54,12 +55,12 @@ def read_gene_list(path: str | os.PathLike, *, column: str | None = None) -> pd.
     if not head or not head[0].strip():
         raise DataFormatError(f"{path}: gene list is empty")
     if column is None:
-        has_header = head[0].strip().lower() in ("gene", "genes", "symbol", "gene_id")
-        table = read_delimited(path, what="gene list", required=["gene"], sep="\t",
-                               names=None if has_header else ["gene"])
-        if has_header:
-            table = table.rename(columns={table.columns[0]: "gene"})
-        values = table["gene"]
+        first = head[0].strip()
+        if first.lower() in ("gene", "genes", "symbol", "gene_id"):  # a header word
+            values = read_delimited(path, what="gene list", required=[first], sep="\t")[first]
+        else:
+            values = read_delimited(path, what="gene list", required=["gene"], sep="\t",
+                                    names=["gene"])["gene"]
     else:
         values = read_delimited(path, what="gene list", required=[column])[column]
     values = values.astype("string").str.strip()
