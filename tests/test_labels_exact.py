@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from graphgen.exceptions import DataFormatError
+from graphgen.features.go_block import go
 from graphgen.io.go import read_obo
 from graphgen.labels import (
     align_labels,
@@ -177,3 +178,65 @@ def test_align_labels_keeps_nodes_reports_the_others_and_scores_single_classes()
     assert multi.labels.index.tolist() == ["G0", "G1"]  # the all-NaN row is unlabelled
     one = align_labels(pd.DataFrame({"A": [1, 1]}, index=NODES[:2]), NODES)
     assert one.labels["A"].tolist() == [1, 1]  # multi-label tables need no two classes
+
+
+def test_binary_labels_keep_the_given_order_and_name_at_most_five_or_ten(caplog):
+    labels = binary_labels(["Z1", "A1", "B", "M1"], ["Y0", "B", "C0"])
+    assert labels.index.tolist() == ["Z1", "A1", "M1", "Y0", "C0"]  # not sorted
+    both = [f"X{i:02d}" for i in range(12)]
+    with pytest.raises(DataFormatError, match=_whole(
+            f"12 genes are both positive and negative, e.g. {both[:5]}")):
+        binary_labels(both + ["P"], both + ["N"], drop_both=False)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="graphgen"):
+        binary_labels(both + ["P"], both + ["N"])
+    assert [r.getMessage() for r in caplog.records] == [
+        f"labels: 12 genes are in both lists and were dropped: {both[:10]}"]
+
+
+def test_multilabel_refusal_names_at_most_five_columns():
+    table = pd.DataFrame({f"T{i}": ["x", "y"] for i in range(7)}, index=NODES[:2])
+    with pytest.raises(DataFormatError, match=_whole(
+            "multi-label table: columns ['T0', 'T1', 'T2', 'T3', 'T4'] are not numeric 0/1")):
+        align_labels(table, NODES)
+
+
+def _sibling_obo(count: int) -> str:
+    terms = ["format-version: 1.2", "", "[Term]", "id: GO:0000001", "name: root",
+             "namespace: biological_process"]
+    for i in range(2, count + 2):
+        terms += ["", "[Term]", f"id: GO:{i:07d}", f"name: child {i}",
+                  "namespace: biological_process", "is_a: GO:0000001 ! root"]
+    return "\n".join(terms) + "\n"
+
+
+def test_go_term_labels_defaults_ties_and_root_only_genes(tmp_path, monkeypatch):
+    obo = tmp_path / "siblings.obo"
+    obo.write_text(_sibling_obo(24))
+    dag = read_obo(obo)
+    # 24 sibling terms in two sizes, 60 genes (even terms) and 55 (odd terms): many ties
+    genes = [f"G{i}" for i in range(61)]
+    annotations = pd.DataFrame(
+        [(g, f"GO:{t:07d}") for t in range(2, 26) for g in genes[:60 if t % 2 == 0 else 55]]
+        + [("G60", "GO:0000001")], columns=["gene_id", "term_id"])
+    table = go_term_labels(genes, dag, annotations, max_genes=60)  # top 20, at least 50
+    columns = go(genes, dag, annotations, min_genes=1).columns.tolist()
+    size = {f"GO:{t:07d}": 60 if t % 2 == 0 else 55 for t in range(2, 26)}
+    expected = sorted([c for c in columns if c in size], key=lambda c: -size[c])[:20]
+    assert table.columns.tolist() == expected  # largest first, ties in the table's order
+    assert "GO:0000001" not in table.columns  # the root annotates 61 genes
+    assert table.loc["G60"].tolist() == [0.0] * 20  # annotated to the root only: labelled
+    with pytest.raises(DataFormatError, match="no BP term annotates between 50 and 500"):
+        go_term_labels(genes[:40], dag, annotations)  # the defaults: 50-500 genes
+    seen = {}
+
+    def spy(node_ids, obo, annotations, **options):
+        seen.update(options)
+        raise DataFormatError("stop")
+
+    monkeypatch.setattr("graphgen.labels.go", spy)
+    mapper = object()
+    with pytest.raises(DataFormatError, match="stop"):
+        go_term_labels(genes, dag, annotations, namespace="MF", id_type="entrez",
+                       mapper=mapper)
+    assert seen == {"namespace": "MF", "min_genes": 1, "id_type": "entrez", "mapper": mapper}
