@@ -256,11 +256,14 @@ class SubgraphRanker:
 
     # -- subgraphs ---------------------------------------------------------------------------
 
-    def _base_top(self, data: Data) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _base_blocks(self, data: Data):
+        """The base heuristic's scores of every candidate of ``data``, block by block."""
         s = self.settings
-        return best_of_blocks(candidate_blocks(data, s["base"], l3_exponent=s["l3_exponent"],
-                                               endpoint_exponent=s["endpoint_exponent"]),
-                              s["rerank"])
+        return candidate_blocks(data, s["base"], l3_exponent=s["l3_exponent"],
+                                endpoint_exponent=s["endpoint_exponent"])
+
+    def _base_top(self, data: Data) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return best_of_blocks(self._base_blocks(data), self.settings["rerank"])
 
     def _graphs(self, adjacency: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray,
                 base: np.ndarray, rng: np.random.Generator) -> list[Data]:
@@ -380,11 +383,14 @@ class SubgraphRanker:
         n = self.adjacency.shape[0]
         lo, hi = np.minimum(a_pos, b_pos), np.maximum(a_pos, b_pos)
         rows, cols, probability = self.top_
-        lookup = dict(zip((rows * n + cols).tolist(), probability.tolist()))
         base = self._base_scores(lo, hi)
-        floor = self._floor()
-        return np.array([lookup.get(int(key), floor * s / (1.0 + s))
-                         for key, s in zip(lo * n + hi, base)], dtype=np.float64)
+        below = self._floor() * base / (1.0 + base)
+        if not len(rows):
+            return below
+        order = np.argsort(rows * n + cols)
+        keys, values = (rows * n + cols)[order], probability[order]
+        found = np.searchsorted(keys, lo * n + hi).clip(max=len(keys) - 1)
+        return np.where(keys[found] == lo * n + hi, values[found], below)
 
     def _base_scores(self, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
         s = self.settings
@@ -397,13 +403,11 @@ class SubgraphRanker:
     def candidate_blocks(self) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """The score of every candidate the base scores above zero, block by block: the
         re-ranked top first in the order, the rest in the base's order beneath it."""
-        s = self.settings
         n = self.adjacency.shape[0]
         rows, cols, probability = self.top_
         top = rows * n + cols
         floor = self._floor()
-        for r, c, v in candidate_blocks(self.data, s["base"], l3_exponent=s["l3_exponent"],
-                                        endpoint_exponent=s["endpoint_exponent"]):
+        for r, c, v in self._base_blocks(self.data):
             rest = ~np.isin(r * n + c, top)
             yield r[rest], c[rest], floor * v[rest] / (1.0 + v[rest])
         yield rows, cols, probability
