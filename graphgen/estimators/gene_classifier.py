@@ -18,7 +18,7 @@ import pandas as pd
 from sklearn.base import ClassifierMixin, clone
 from torch_geometric.data import Data
 
-from graphgen.estimators.base import GraphgenEstimator
+from graphgen.estimators.base import GraphgenEstimator, Probabilities, item_ids, item_labels
 from graphgen.estimators.persistence import (
     read_payload,
     selection_from_payload,
@@ -108,10 +108,21 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
     chosen model, hyper-parameters and label block). ``budget`` bounds the seconds spent
     choosing.
 
+    scikit-learn's model selection (``cross_val_score``, ``GridSearchCV``, ``Pipeline``) splits
+    genes: give the graph to the estimator and gene ids as ``X``,
+    ``GeneClassifier(graph=data).fit(gene_ids, y)`` with ``y`` their classes in the same
+    order (or a Series indexed by them); every other node stays in the graph, unlabelled.
+    ``fit(data, labels)`` with the graph first is the same fit. ``predict_proba`` returns a
+    :class:`~graphgen.estimators.base.Probabilities` frame indexed by gene id, which
+    scikit-learn's scorers read as an array.
+
     Args:
         model: ``"auto"`` (default) or a registry name: ``"gcn"``, ``"gat"``, ``"sage"``,
             ``"appnp"``, ``"sgc"``, ``"gin"``, ``"gcnii"``, ``"mlp"``, ``"logreg"``, or a
             graph-only ``"rwr"``, ``"heat"``, ``"label_propagation"``, ``"degree"``.
+        graph: the graph the genes of ``fit(gene_ids, y)``, ``predict_proba(gene_ids)`` and
+            ``score(gene_ids, y)`` are nodes of (scikit-learn's form, above); ``None``
+            (default): ``fit`` takes the graph first.
         hparams: hyper-parameters of the model (e.g. ``{"hidden_channels": 32}``); a
             ``"search"`` entry searches some of them with Optuna on the validation genes
             first (see :mod:`graphgen.train.search`).
@@ -193,6 +204,7 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
         self,
         model: str = "auto",
         *,
+        graph: Data | None = None,
         hparams: dict[str, Any] | None = None,
         trainer: TrainerConfig | None = None,
         val_size: float = 0.2,
@@ -212,6 +224,7 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
         selection_metric: str = "auto",
     ) -> None:
         self.model = model
+        self.graph = graph
         self.hparams = hparams
         self.trainer = trainer
         self.val_size = val_size
@@ -237,15 +250,18 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
                               f"graphgen.TrainerConfig, got {type(config).__name__}")
         return config if self.device is None else replace(config, device=self.device)
 
-    def fit(self, data: Data, labels: pd.Series | pd.DataFrame, *,
+    def fit(self, data: Data | Sequence[str], labels: Any, *,
             sequences: pd.Series | None = None) -> GeneClassifier:
         """Train on the labelled genes of ``data``.
 
         Args:
-            data: graph with node features ``x`` and ``node_ids``.
+            data: graph with node features ``x`` and ``node_ids``; or, with ``graph=`` given
+                to the estimator, the gene ids to train on (scikit-learn's ``X``).
             labels: class per gene id (Series; NaN = unlabelled) or a genes x labels 0/1
                 table (multi-label). Labelled genes that are not nodes are reported
-                (warning, ``labels_not_in_graph_``) and not used.
+                (warning, ``labels_not_in_graph_``) and not used. With gene ids as ``data``:
+                their classes in the same order (an array, list, or pandas object indexed
+                by the ids or by positions, :func:`~graphgen.estimators.base.item_labels`).
             sequences: a sequence per gene id (DNA or protein, see ``alphabet``): fuse the
                 graph model with a sequence encoder, end to end.
 
@@ -256,6 +272,8 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
             ConfigError: unknown model or hyper-parameter, bad trainer setting.
             DataFormatError: no features, a single class, labels not matching the graph.
         """
+        if not isinstance(data, Data):
+            data, labels = self._graph_and_labels(data, labels)
         if sequences is None:
             sequences = self.sequences
         if sequences is not None and not isinstance(sequences, pd.Series):
@@ -316,12 +334,26 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
         self.task_ = task
         self.data_ = data
         self.kind_ = task.kind
-        self.classes_ = list(task.classes)
+        self.classes_ = np.asarray(list(task.classes))
         self.labels_not_in_graph_ = aligned.not_in_graph
         self.feature_names_in_ = list(getattr(data, "feature_names", None) or
                                       [f"x{i}" for i in range(data.num_features)])
         self.threshold_ = self._validation_thresholds()
         return self
+
+    def _graph_and_labels(self, genes: Any, y: Any) -> tuple[Data, pd.Series | pd.DataFrame]:
+        """scikit-learn's form: the estimator's graph and ``y`` indexed by the gene ids."""
+        if self.graph is None:
+            raise DataFormatError("GeneClassifier.fit: data must be a torch_geometric Data "
+                                  "graph with node_ids and x, got "
+                                  f"{type(genes).__name__}; to fit on gene ids (scikit-learn's "
+                                  "X) give the graph to the estimator: "
+                                  "GeneClassifier(graph=data).fit(gene_ids, y)")
+        if not isinstance(self.graph, Data):
+            raise ConfigError("GeneClassifier: graph must be a torch_geometric Data graph, got "
+                              f"{type(self.graph).__name__}")
+        ids = item_ids(genes, what="GeneClassifier.fit")
+        return self.graph, item_labels(ids, y, what="GeneClassifier.fit")
 
     def _fit_auto(self, data: Data, labels: pd.Series | pd.DataFrame,
                   sequences: pd.Series | None) -> GeneClassifier:
@@ -365,7 +397,8 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
     def _candidate(self, candidate: Candidate, *, trainer: TrainerConfig | None
                    ) -> GeneClassifier:
         """A fixed-model copy of this classifier with the candidate's parameters."""
-        clf = clone(self)
+        # the graph is handed to fit, not copied into every candidate
+        clf = clone(type(self)(**{**self.get_params(deep=False), "graph": None}))
         params = dict(candidate.params)
         return clf.set_params(**{"model": "logreg", "candidates": None, "trainer": trainer,
                                  "label_features": None, "hparams": None, **params})
@@ -420,17 +453,19 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
         return scores, graph
 
     def predict_proba(self, genes: list[str] | pd.Index | None = None, *,
-                      data: Data | None = None) -> pd.DataFrame:
+                      data: Data | None = None) -> Probabilities:
         """Class (or label) probabilities, one row per gene id.
 
         Args:
-            genes: gene ids to return (default: every node).
+            genes: gene ids to return (default: every node); a list, array, ``Index`` or a
+                one-column table (scikit-learn's ``X``).
             data: another graph with the same feature columns (inductive use); default the
                 fitted graph.
 
         Returns:
-            ``DataFrame`` indexed by gene id; columns are ``classes_`` (for binary tasks both
-            classes, as scikit-learn) or the label names.
+            :class:`~graphgen.estimators.base.Probabilities` (a ``DataFrame``) indexed by gene
+            id; columns are ``classes_`` (for binary tasks both classes, as scikit-learn) or
+            the label names.
 
         Raises:
             NotFittedError: before ``fit``.
@@ -438,10 +473,11 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
         """
         scores, graph = self._scores(data)
         index = node_index(graph)
-        frame = pd.DataFrame(scores, index=index, columns=self.classes_)
         if genes is not None:
-            frame = frame.iloc[node_positions(graph, genes, what="genes to predict")]
-        return frame
+            rows = node_positions(graph, item_ids(genes, what="predict"),
+                                  what="genes to predict")
+            scores, index = scores[rows], index[rows]
+        return Probabilities(scores, index=index, columns=self.classes_)
 
     def predict(self, genes: list[str] | pd.Index | None = None, *,
                 data: Data | None = None) -> pd.Series | pd.DataFrame:
@@ -466,18 +502,23 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
                              index=proba.index, name="prediction")
         return proba.idxmax(axis=1).rename("prediction")
 
-    def score(self, labels: pd.Series | pd.DataFrame, *, metric: str = "auto") -> float:
+    def score(self, labels: Any, y: Any = None, *, metric: str = "auto") -> float:
         """A metric of the predictions against ``labels`` (genes that are nodes).
 
         Args:
-            labels: true labels indexed by gene id (e.g. held-out genes).
+            labels: true labels indexed by gene id (e.g. held-out genes); or, with ``y``,
+                the gene ids (scikit-learn's ``score(X, y)``).
+            y: the classes of the gene ids ``labels``, in the same order.
             metric: a metric name of the task; ``"auto"``: AUROC (binary), accuracy
-                (multi-class), macro AUPRC (multi-label).
+                (multi-class), macro AUPRC (multi-label). scikit-learn's ``cross_val_score``
+                and ``GridSearchCV`` without ``scoring=`` use it.
 
         Raises:
             ConfigError: unknown metric.
         """
         self._check_fitted()
+        if y is not None:
+            labels = item_labels(item_ids(labels, what="score"), y, what="score")
         aligned = align_labels(labels, self.data_.node_ids, for_training=False)
         proba = self.predict_proba(aligned.labels.index)
         if self.kind_ == "multilabel":
@@ -810,7 +851,7 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
         clf.fitted_ = FittedModel(model=model, task=task, fit=None, seconds=0.0)
         clf.hparams_ = dict(fitted_hparams or clf.settings_["hparams"] or {})
         clf.search_ = None
-        clf.kind_, clf.classes_ = payload["kind"], classes
+        clf.kind_, clf.classes_ = payload["kind"], np.asarray(classes)
         threshold = payload.get("threshold")
         clf.threshold_ = (pd.Series(threshold, index=classes, name="threshold")
                           if isinstance(threshold, list) else threshold)

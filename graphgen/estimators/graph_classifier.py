@@ -14,6 +14,7 @@ part and its test accuracies averaged.
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -26,7 +27,7 @@ from sklearn.ensemble import RandomForestClassifier
 from sklearn.model_selection import StratifiedKFold
 from torch_geometric.data import Data
 
-from graphgen.estimators.base import GraphgenEstimator
+from graphgen.estimators.base import GraphgenEstimator, Probabilities
 from graphgen.estimators.selection import (
     Candidate,
     check_budget,
@@ -40,6 +41,7 @@ from graphgen.io.tu import TUDataset
 from graphgen.models.graph_net import GraphNet
 from graphgen.scalars import check_count, plain
 from graphgen.split import Split
+from graphgen.train.fitting import FittedModel, fit_model
 from graphgen.train.seeding import seed_everything
 from graphgen.train.tasks import GraphSet, GraphSetTask
 from graphgen.train.trainer import Trainer, TrainerConfig
@@ -67,6 +69,12 @@ class GraphClassifier(ClassifierMixin, GraphgenEstimator):
     accuracy and refits the best on all of them (:mod:`graphgen.estimators.selection`;
     ``selection_`` holds the table). ``budget`` bounds the seconds spent choosing.
 
+    For scikit-learn's model selection (``cross_val_score``, ``GridSearchCV``), ``X`` is the
+    list of graphs (or the :class:`~graphgen.io.tu.TUDataset` :func:`~graphgen.io.read_tu`
+    returns) and ``y`` their classes; ``predict_proba`` returns a
+    :class:`~graphgen.estimators.base.Probabilities` frame indexed by the graphs' positions
+    in the list given, which scikit-learn's scorers read as an array.
+
     Args:
         conv: ``"auto"`` (default), ``"statistics"`` (sizes, degree distribution and summed
             node features, :func:`~graphgen.features.graph_statistics.graph_statistics`, read
@@ -91,10 +99,16 @@ class GraphClassifier(ClassifierMixin, GraphgenEstimator):
         inner_folds: inner folds of ``conv="auto"`` (default 3).
 
     Attributes:
-        classes_, conv_ (what was fitted), model_ and models_ (the network(s), or the
-        forest), result_ and results_ (training histories; ``None``/empty for the forest),
-        selection_ (the :class:`~graphgen.estimators.selection.Selection` of
-        ``conv="auto"``, else ``None``).
+        classes_: the classes (an array, the columns of ``predict_proba``).
+        settings_: what was fitted: ``conv`` (the chosen one with ``conv="auto"``),
+            ``readout``, ``hidden_channels``, ``num_layers``, ``dropout``.
+        model_: the network (the first member of an ensemble), or the forest.
+        fitted_: the :class:`~graphgen.train.fitting.FittedModel` (``members``: every
+            network of the ensemble; the forest for ``"statistics"``).
+        fit_result_: the first member's training history (``None`` for the forest).
+        task_: the graph-set task the networks were trained for (``None`` for the forest).
+        selection_: the :class:`~graphgen.estimators.selection.Selection` of
+            ``conv="auto"``, else ``None``.
 
     Example:
         >>> import torch
@@ -169,17 +183,23 @@ class GraphClassifier(ClassifierMixin, GraphgenEstimator):
         if self.conv == "auto":
             self._fit_auto(graphs, labels, counts)
             return self
-        self.selection_, self.conv_ = None, self.conv
+        self.selection_ = None
+        self.settings_ = {"conv": self.conv, "readout": self.readout,
+                          "hidden_channels": self.hidden_channels,
+                          "num_layers": self.num_layers, "dropout": self.dropout}
+        start = time.perf_counter()
         if self.conv == "statistics":
-            self.model_ = RandomForestClassifier(n_estimators=500, random_state=self.seed,
-                                                 n_jobs=1).fit(graph_statistics(graphs), labels)
-            self.models_, self.results_, self.result_ = [self.model_], [], None
+            forest = RandomForestClassifier(n_estimators=500, random_state=self.seed,
+                                            n_jobs=1).fit(graph_statistics(graphs), labels)
+            self.model_, self.task_, self.fit_result_ = forest, None, None
+            self.fitted_ = FittedModel(model=forest, task=None, fit=None, members=[forest],
+                                       seconds=time.perf_counter() - start)
             return self
         ids = pd.Index([str(i) for i in range(len(graphs))])
         series = pd.Series(labels, index=ids)
         data = GraphSet(graphs)
-        self.models_, self.results_ = [], []
-        for member in range(self.ensemble):
+        members = []
+        for member in range(self.ensemble):  # each member with its own validation hold-out
             seed = self.seed + member
             seed_everything(seed)
             model = GraphNet(graphs[0].x.shape[1], len(self.classes_), conv=self.conv,
@@ -188,12 +208,14 @@ class GraphClassifier(ClassifierMixin, GraphgenEstimator):
             train, val = _stratified_holdout(series, self.val_size, seed)
             task = GraphSetTask.from_labels(data, series, Split(train=train, val=val,
                                                                  test=pd.Index([])))
-            self.results_.append(Trainer(self._trainer_config(seed)).fit(
-                model, data, task, description=f"graphs-{self.conv}"))
-            self.models_.append(model)
-            if member == 0:
-                self.task_ = task
-        self.model_, self.result_ = self.models_[0], self.results_[0]
+            members.append(fit_model(model, data, task,
+                                     trainer=replace(self._trainer_config(seed), ensemble=1,
+                                                     refit=False),
+                                     description=f"graphs-{self.conv}"))
+        first = members[0]
+        self.fitted_ = replace(first, members=[m.model for m in members],
+                               seconds=time.perf_counter() - start)
+        self.model_, self.task_, self.fit_result_ = first.model, first.task, first.fit
         return self
 
     def _fit_auto(self, graphs: list[Data], labels: np.ndarray, counts: pd.Series) -> None:
@@ -228,20 +250,26 @@ class GraphClassifier(ClassifierMixin, GraphgenEstimator):
         return clone(self).set_params(**{"conv": "gin", "candidates": None, "trainer": trainer,
                                          **candidate.params})
 
-    def predict_proba(self, graphs: Sequence) -> np.ndarray:
-        """``[len(graphs), n_classes]`` class probabilities (columns in ``classes_`` order)."""
+    def predict_proba(self, graphs: Sequence) -> Probabilities:
+        """Class probabilities: a :class:`~graphgen.estimators.base.Probabilities` frame,
+        one row per graph (indexed by its position in ``graphs``), columns ``classes_``."""
         self._check_fitted()
         graphs, _ = _check(graphs, None, need_labels=False)
-        if self.conv_ == "statistics":
-            return self.model_.predict_proba(graph_statistics(graphs))
-        data = GraphSet(graphs)
-        return np.mean([torch.softmax(Trainer.predict(model, data, self.task_), dim=1).numpy()
-                        for model in self.models_], axis=0)
+        if self.settings_["conv"] == "statistics":
+            proba = self.model_.predict_proba(graph_statistics(graphs))
+        else:
+            data = GraphSet(graphs)
+            proba = np.mean([torch.softmax(Trainer.predict(model, data, self.task_),
+                                           dim=1).numpy()
+                             for model in self.fitted_.members], axis=0)
+        return Probabilities(proba, index=pd.RangeIndex(len(graphs), name="graph"),
+                             columns=self.classes_)
 
-    def predict(self, graphs: Sequence) -> np.ndarray:
-        """The most probable class of every graph."""
+    def predict(self, graphs: Sequence) -> pd.Series:
+        """The most probable class of every graph (indexed as :meth:`predict_proba`)."""
         proba = self.predict_proba(graphs)
-        return self.classes_[np.argmax(proba, axis=1)]
+        return pd.Series(self.classes_[np.argmax(proba.to_numpy(), axis=1)], index=proba.index,
+                         name="prediction")
 
 
 def _check(graphs: Sequence, y: Sequence | None, need_labels: bool = True):

@@ -86,7 +86,8 @@ def check_expression(
         A float32 copy with string index (``sample_id``) and columns (``gene_id``).
 
     Raises:
-        DataFormatError: repeated ids, non-numeric columns, NaN with ``nan="error"``.
+        DataFormatError: repeated ids, non-numeric or complex columns, NaN with
+            ``nan="error"``.
     """
     frame = frame.copy()
     frame.index = pd.Index([str(i) for i in frame.index], name="sample_id")
@@ -95,6 +96,11 @@ def check_expression(
         if ids.has_duplicates:
             dup = ids[ids.duplicated()].unique()[:5].tolist()
             raise DataFormatError(f"{what}: {axis} ids repeat, e.g. {dup}; aggregate them first")
+    complex_genes = [g for g, t in frame.dtypes.items() if pd.api.types.is_complex_dtype(t)]
+    if complex_genes:  # numeric to pandas, but float32 would drop the imaginary part
+        raise DataFormatError(f"{what}: Complex data not supported: gene {complex_genes[0]!r} "
+                              f"holds complex values ({len(complex_genes)} such gene(s)); give "
+                              "real numbers")
     if not all(pd.api.types.is_numeric_dtype(t) for t in frame.dtypes):
         numeric = frame.apply(pd.to_numeric, errors="coerce")
         bad = (numeric.isna() & frame.notna()).to_numpy()

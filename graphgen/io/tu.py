@@ -57,6 +57,10 @@ class TUDataset:
     def __len__(self) -> int:
         return len(self.graphs)
 
+    def __getitem__(self, position: int) -> Data:
+        """The graph at ``position`` (so scikit-learn's splitters can index the dataset)."""
+        return self.graphs[position]
+
     @property
     def num_nodes(self) -> int:
         """Nodes over all graphs."""

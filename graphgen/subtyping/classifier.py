@@ -6,7 +6,7 @@ import logging
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -14,7 +14,7 @@ import torch
 from sklearn.base import ClassifierMixin, clone
 from torch_geometric.data import Data
 
-from graphgen.estimators.base import GraphgenEstimator
+from graphgen.estimators.base import GraphgenEstimator, Probabilities, item_labels
 from graphgen.estimators.selection import (
     Candidate,
     check_budget,
@@ -167,7 +167,13 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
         genes_ (expression-graph genes), train_samples_, confounding_ (confounding table
         of the groups and batch, or ``None``), combat_ (omics -> fitted ComBat, or ``None``),
         selection_ (:class:`~graphgen.estimators.selection.Selection` of ``view="auto"``,
-        else ``None``).
+        else ``None``), n_features_in_ (features over all omics).
+
+    scikit-learn's model selection (``cross_val_score``, ``GridSearchCV``, ``Pipeline``)
+    splits samples: ``X`` is one samples x genes table (or one with two column levels,
+    omics and feature, for several omics; or the array a ``Pipeline`` step hands on) and
+    ``y`` the classes of its rows; ``predict_proba`` returns a
+    :class:`~graphgen.estimators.base.Probabilities` frame indexed by sample id.
 
     Example:
         >>> import graphgen
@@ -247,9 +253,13 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
 
         Args:
             omics: name -> samples x features table (sample ids as index), or one table
-                (then named ``"omics"``). For the expression-graph view, the columns of at
-                least one table are gene ids.
-            labels: class per sample id.
+                (then named ``"omics"``), or one table with two column levels (omics,
+                feature), or a 2-D array (see :func:`~graphgen.subtyping.omics.as_omics`).
+                For the expression-graph view, the columns of at least one table are gene
+                ids.
+            labels: class per sample id (a Series; samples without one are left out); with
+                one table, also an array or list in the order of its rows (scikit-learn's
+                ``y``).
             groups: group per sample id (patient, site, batch): the validation hold-out and
                 the inner folds keep groups apart
                 (:func:`~graphgen.train.splits.check_groups`).
@@ -264,9 +274,7 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
             ConfoundedDesignError: ComBat asked for where a training batch holds one class.
         """
         self._check_options()
-        if not isinstance(labels, pd.Series):
-            raise DataFormatError("SubtypeClassifier.fit: labels must be a pandas Series "
-                                  "indexed by sample id")
+        labels = _sample_labels(omics, labels)
         if self.batch_correction is not None and batch is None:
             raise ConfigError("SubtypeClassifier: batch_correction='combat' needs batch= (the "
                               "processing batch of each sample) in fit and in predict_proba")
@@ -385,10 +393,11 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
             values = {n: self.combat_[n].transform(t, batch) for n, t in values.items()}
         self.scaler_ = OmicsScaler().fit({n: t[train] for n, t in values.items()})
         scaled = self.scaler_.transform(values)
-        self.classes_ = sorted(y.unique().tolist())
+        self.classes_ = np.asarray(sorted(y.unique().tolist()))
         self.train_samples_ = list(split.train)
         self.samples_dropped_ = aligned.dropped
         self.omics_names_ = list(aligned.omics)
+        self.n_features_in_ = int(sum(t.shape[1] for t in aligned.omics.values()))
         seed_everything(config.seed)
         if view == "expression-graph":
             network = self.network
@@ -455,7 +464,7 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
         self.task_ = None
 
     def predict_proba(self, omics: Mapping[str, pd.DataFrame],
-                      batch: pd.Series | None = None) -> pd.DataFrame:
+                      batch: pd.Series | None = None) -> Probabilities:
         """Class probabilities of new (or the same) samples.
 
         Args:
@@ -464,7 +473,8 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
                 unseen in ``fit`` is estimated from its own samples); ignored otherwise.
 
         Returns:
-            ``DataFrame`` samples x ``classes_``.
+            :class:`~graphgen.estimators.base.Probabilities` (a ``DataFrame``) samples x
+            ``classes_``, indexed by sample id.
 
         Raises:
             NotFittedError: before ``fit``.
@@ -474,12 +484,12 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
         samples, data, rows = self.sample_view(omics, batch=batch)
         if not isinstance(self.model_, torch.nn.Module):  # the random-forest head
             proba = self.model_.predict_proba(data.x.numpy().astype(np.float64))
-            return pd.DataFrame(proba, index=samples, columns=self.classes_)
+            return Probabilities(proba, index=samples, columns=self.classes_)
         task = self.task_ if self.view_ == "expression-graph" else None
         members = (self.fitted_.members if self.fitted_ is not None else None) or [self.model_]
         proba = np.mean([torch.softmax(Trainer.predict(m, data, task)[rows], dim=-1).numpy()
                          for m in members], axis=0)
-        return pd.DataFrame(proba, index=samples, columns=self.classes_)
+        return Probabilities(proba, index=samples, columns=self.classes_)
 
     def sample_view(self, omics: Mapping[str, pd.DataFrame], *, what: str = "predict",
                     batch: pd.Series | None = None) -> tuple[pd.Index, Data, slice]:
@@ -546,7 +556,7 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
             DataFormatError: labels of classes not seen in ``fit``.
         """
         proba = self.predict_proba(omics, batch)
-        labels = labels.loc[proba.index]
+        labels = _sample_labels(omics, labels, what="SubtypeClassifier.score").loc[proba.index]
         unseen = sorted(plain(c) for c in set(labels.unique()) - set(self.classes_))
         if unseen:
             raise DataFormatError(f"score: classes {unseen} were not seen in fit "
@@ -556,3 +566,23 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
         if metric not in values:
             raise ConfigError(f"score: metric must be one of {sorted(values)}, got {metric!r}")
         return values[metric]
+
+
+def _sample_labels(omics: Any, labels: Any, *, what: str = "SubtypeClassifier.fit"
+                   ) -> pd.Series:
+    """Labels by sample id: a Series indexed by sample ids as it is; an array, a list or a
+    Series with a positional (integer) index over one table follows the table's rows."""
+    positional = isinstance(labels, pd.Series) and \
+        pd.api.types.is_integer_dtype(labels.index.dtype)
+    if isinstance(labels, pd.Series) and not positional:
+        return labels
+    if isinstance(omics, Mapping) or not isinstance(omics, (pd.DataFrame, np.ndarray)):
+        if isinstance(labels, pd.Series):
+            return labels
+        raise DataFormatError(f"{what}: labels must be a pandas Series indexed by sample id "
+                              "(an array or list of labels follows the rows of one table, "
+                              "not a dict of them)")
+    rows = next(iter(as_omics(omics, what=what).values())).index
+    if positional and pd.api.types.is_integer_dtype(rows.dtype):
+        return labels  # integer sample ids: read by id
+    return item_labels([str(r) for r in rows], labels, what=what).set_axis(rows)

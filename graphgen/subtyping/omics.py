@@ -20,19 +20,37 @@ SINGLE_OMICS = "omics"
 
 
 def as_omics(omics, *, what: str = "omics") -> dict[str, pd.DataFrame]:
-    """Omics as name -> samples x features table: a single ``DataFrame`` is one omics named
-    ``"omics"``; a mapping's values must be DataFrames with sample ids as index.
+    """Omics as name -> samples x features table.
+
+    - a ``DataFrame`` is one omics named ``"omics"``; one whose columns have two levels
+      (omics name, feature), as ``pd.concat({"rna": a, "meth": b}, axis=1)`` builds, is one
+      omics per first-level name (scikit-learn's ``X`` for several omics);
+    - a 2-D NumPy array is one omics whose samples are its rows (ids ``"0"``, ``"1"``, ...
+      by position) and whose features are its columns (what a scikit-learn ``Pipeline``
+      step hands on);
+    - a mapping's values must be DataFrames with sample ids as index.
 
     Raises:
         DataFormatError: another type, or a value that is not a DataFrame (arrays and lists
-            carry no sample ids), named.
+            in a mapping carry no sample ids), named.
 
     Example:
         >>> list(as_omics(pd.DataFrame({"g": [1.0]}, index=["s1"])))
         ['omics']
+        >>> two = pd.concat({"rna": pd.DataFrame({"g": [1.0]}, index=["s1"]),
+        ...                  "meth": pd.DataFrame({"c": [0.5]}, index=["s1"])}, axis=1)
+        >>> {name: list(table.columns) for name, table in as_omics(two).items()}
+        {'rna': ['g'], 'meth': ['c']}
     """
     if isinstance(omics, pd.DataFrame):
-        return {SINGLE_OMICS: omics}
+        if omics.columns.nlevels == 1:
+            return {SINGLE_OMICS: omics}
+        if omics.columns.nlevels != 2:
+            raise DataFormatError(f"{what}: a table's columns have one level (features) or two "
+                                  f"(omics, feature), got {omics.columns.nlevels}")
+        return {str(name): omics[name] for name in omics.columns.unique(level=0)}
+    if isinstance(omics, np.ndarray) and omics.ndim == 2:
+        return {SINGLE_OMICS: pd.DataFrame(omics, index=[str(i) for i in range(len(omics))])}
     if not isinstance(omics, Mapping):
         raise DataFormatError(f"{what}: give a samples x features DataFrame, or a dict of them "
                               f"(name -> table), got {type(omics).__name__}")

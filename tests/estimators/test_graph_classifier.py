@@ -1,5 +1,7 @@
 """GraphClassifier: PyG batching equals per-graph forward, learning, and Errica's protocol."""
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -76,12 +78,13 @@ def test_ensemble_averages_members_with_their_own_holdouts():
     trainer = TrainerConfig(max_epochs=5, progress=False, batch_size=16, monitor="accuracy")
     clf = GraphClassifier("gin", trainer=trainer, hidden_channels=8, ensemble=3).fit(graphs,
                                                                                       labels)
-    assert len(clf.models_) == 3 and clf.model_ is clf.models_[0]
+    assert len(clf.fitted_.members) == 3 and clf.model_ is clf.fitted_.members[0]
     members = []
-    for model in clf.models_:
+    for model in clf.fitted_.members:
         clf_one = GraphClassifier("gin", trainer=trainer, hidden_channels=8)
-        clf_one.classes_, clf_one.models_, clf_one.task_ = clf.classes_, [model], clf.task_
-        clf_one.model_, clf_one.conv_ = model, "gin"
+        clf_one.classes_, clf_one.task_, clf_one.model_ = clf.classes_, clf.task_, model
+        clf_one.fitted_ = replace(clf.fitted_, members=[model])
+        clf_one.settings_ = clf.settings_
         members.append(clf_one.predict_proba(graphs))
     assert np.allclose(clf.predict_proba(graphs), np.mean(members, axis=0), atol=1e-6)
     assert not np.allclose(members[0], members[1])

@@ -201,7 +201,8 @@ def test_graph_auto_chooses_on_inner_folds_and_refits():
     table = clf.selection_.table
     assert list(table["candidate"]) == ["statistics", "baseline", "gin"]
     # rings and stars differ in their degree histogram: statistics win, the baseline cannot
-    assert clf.selection_.chosen.name == "statistics" and clf.conv_ == "statistics"
+    assert clf.selection_.chosen.name == "statistics" and \
+        clf.settings_["conv"] == "statistics"
     assert (clf.predict(graphs[40:]) == labels[40:]).mean() >= 0.9
     assert clf.predict_proba(graphs[40:]).shape == (20, 2)
     with warnings.catch_warnings():

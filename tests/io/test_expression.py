@@ -1,5 +1,6 @@
 """Expression matrix reader: orientation, NaN, non-numeric values, duplicates, h5ad."""
 
+import pandas as pd
 import pytest
 
 from graphgen.exceptions import DataFormatError, MissingDependencyError
@@ -122,3 +123,12 @@ def test_ids_are_kept_as_written(tmp_path, sep, suffix):
     assert table.columns.tolist() == ["001", "TRUE", "1e5"]
     flipped = read_expression(path, orientation="genes_x_samples")
     assert flipped.columns.tolist() == ["007", "0x1A"] and flipped.index.tolist()[0] == "001"
+
+
+def test_complex_values_are_refused_not_cast_to_their_real_part():
+    from graphgen.io.expression import check_expression
+    frame = pd.DataFrame({"TP53": [1.0 + 2.0j, 3.0 + 0.0j], "EGFR": [1.0, 2.0]},
+                         index=["s1", "s2"])
+    with pytest.raises(DataFormatError, match=r"Complex data not supported: gene 'TP53' "
+                                              r"holds complex values \(1 such gene\(s\)\)"):
+        check_expression(frame, what="rna")
