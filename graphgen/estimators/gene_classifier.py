@@ -734,7 +734,7 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
         threshold = self.threshold_
         payload = {
             "format": _FORMAT,
-            "params": {**self.get_params(deep=False), "sequences": None,
+            "params": {**self.get_params(deep=False), "sequences": None, "graph": None,
                        "trainer": None if self.trainer is None else asdict(self.trainer),
                        "label_features": (None if self.label_features is None
                                           else asdict(self.label_features)),

@@ -14,9 +14,11 @@ part and its test accuracies averaged.
 from __future__ import annotations
 
 import itertools
+import os
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -28,13 +30,19 @@ from sklearn.model_selection import StratifiedKFold
 from torch_geometric.data import Data
 
 from graphgen.estimators.base import GraphgenEstimator, Probabilities
+from graphgen.estimators.persistence import (
+    read_payload,
+    selection_from_payload,
+    selection_payload,
+    write_payload,
+)
 from graphgen.estimators.selection import (
     Candidate,
     check_budget,
     resolve_candidates,
     select,
 )
-from graphgen.exceptions import ConfigError, DataFormatError
+from graphgen.exceptions import ConfigError, DataFormatError, GraphgenError
 from graphgen.features.graph_statistics import graph_statistics
 from graphgen.graph.nodes import float_features
 from graphgen.io.tu import TUDataset
@@ -57,6 +65,7 @@ GRAPH_CANDIDATES: dict[str, dict] = {
 #: Seconds ``conv="auto"`` may spend choosing (the first candidate always finishes).
 GRAPH_BUDGET = 900.0
 _CONVS = ("auto", "statistics", "none", "gin", "gcn", "sage")
+_FORMAT = "graphgen.GraphClassifier/1"
 
 
 class GraphClassifier(ClassifierMixin, GraphgenEstimator):
@@ -107,6 +116,9 @@ class GraphClassifier(ClassifierMixin, GraphgenEstimator):
             network of the ensemble; the forest for ``"statistics"``).
         fit_result_: the first member's training history (``None`` for the forest).
         task_: the graph-set task the networks were trained for (``None`` for the forest).
+        statistics_: the training graphs' statistics and classes the forest was fitted on
+            (a pair of arrays; ``None`` for a network).
+        n_features_in_: the width of the graphs' node features.
         selection_: the :class:`~graphgen.estimators.selection.Selection` of
             ``conv="auto"``, else ``None``.
 
@@ -188,9 +200,11 @@ class GraphClassifier(ClassifierMixin, GraphgenEstimator):
                           "hidden_channels": self.hidden_channels,
                           "num_layers": self.num_layers, "dropout": self.dropout}
         start = time.perf_counter()
+        self.statistics_ = None
+        self.n_features_in_ = int(graphs[0].x.shape[1])
         if self.conv == "statistics":
-            forest = RandomForestClassifier(n_estimators=500, random_state=self.seed,
-                                            n_jobs=1).fit(graph_statistics(graphs), labels)
+            self.statistics_ = (graph_statistics(graphs), labels)
+            forest = _forest(*self.statistics_, self.seed)
             self.model_, self.task_, self.fit_result_ = forest, None, None
             self.fitted_ = FittedModel(model=forest, task=None, fit=None, members=[forest],
                                        seconds=time.perf_counter() - start)
@@ -270,6 +284,101 @@ class GraphClassifier(ClassifierMixin, GraphgenEstimator):
         proba = self.predict_proba(graphs)
         return pd.Series(self.classes_[np.argmax(proba.to_numpy(), axis=1)], index=proba.index,
                          name="prediction")
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write the fitted classifier to one file, atomically
+        (:mod:`graphgen.estimators.persistence`: plain values and tensors, read back with
+        ``torch.load(weights_only=True)``).
+
+        A network is stored as the weights of every ensemble member and its task (classes,
+        training and validation positions); the statistics forest as the training graphs'
+        statistics and classes, from which :meth:`load` refits the same forest (seeded,
+        one job: the trees are identical under the same scikit-learn version), because a
+        scikit-learn forest cannot be stored as plain values.
+
+        Raises:
+            NotFittedError: before ``fit``.
+            OutputError: ``path`` is a folder or cannot be written.
+        """
+        self._check_fitted()
+        forest = self.settings_["conv"] == "statistics"
+        task = None if forest else {name: getattr(self.task_, name) for name in (
+            "y", "train_index", "val_index", "test_index", "class_weight")}
+        payload = {
+            "format": _FORMAT,
+            "params": {**self.get_params(deep=False),
+                       "trainer": None if self.trainer is None else asdict(self.trainer),
+                       "candidates": (list(self.candidates) if self.candidates is not None
+                                      and all(isinstance(c, str) for c in self.candidates)
+                                      else None)},
+            "settings": dict(self.settings_),
+            "selection": selection_payload(self.selection_),
+            "classes": [plain(c) for c in self.classes_],
+            "statistics": (torch.as_tensor(self.statistics_[0], dtype=torch.float64)
+                           if forest else None),
+            "labels": [plain(c) for c in self.statistics_[1]] if forest else None,
+            "n_features_in": self.n_features_in_,
+            "members": [] if forest else [m.state_dict() for m in self.fitted_.members],
+            "task": task,
+            "task_classes": None if forest else [plain(c) for c in self.task_.classes],
+        }
+        return write_payload(path, payload, what="GraphClassifier.save")
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> GraphClassifier:
+        """Read a classifier written by :meth:`save` (safe ``weights_only`` loading).
+
+        Raises:
+            DataFormatError: not a GraphClassifier file, or a damaged one.
+        """
+        payload = read_payload(path, format=_FORMAT, name="GraphClassifier")
+        try:
+            return cls._from_payload(payload)
+        except GraphgenError:
+            raise
+        except (KeyError, IndexError, RuntimeError, TypeError, ValueError) as exc:
+            raise DataFormatError(f"{path}: damaged GraphClassifier file ({type(exc).__name__}: "
+                                  f"{str(exc).splitlines()[0] if str(exc) else exc!r})") from None
+
+    @classmethod
+    def _from_payload(cls, payload: dict) -> GraphClassifier:
+        params = dict(payload["params"])
+        if params.get("trainer") is not None:
+            params["trainer"] = TrainerConfig(**params["trainer"])
+        clf = cls(**params)
+        clf.settings_ = dict(payload["settings"])
+        clf.selection_ = selection_from_payload(payload.get("selection"))
+        clf.classes_ = np.asarray(payload["classes"])
+        clf.fit_result_ = None
+        clf.statistics_ = None
+        clf.n_features_in_ = payload["n_features_in"]
+        if clf.settings_["conv"] == "statistics":
+            clf.statistics_ = (payload["statistics"].numpy(), np.asarray(payload["labels"]))
+            forest = _forest(*clf.statistics_, params["seed"])
+            clf.model_, clf.task_ = forest, None
+            clf.fitted_ = FittedModel(model=forest, task=None, fit=None, members=[forest],
+                                      seconds=0.0)
+            return clf
+        settings = clf.settings_
+        members = []
+        for state in payload["members"]:
+            model = GraphNet(clf.n_features_in_, len(clf.classes_), conv=settings["conv"],
+                             readout=settings["readout"],
+                             hidden_channels=settings["hidden_channels"],
+                             num_layers=settings["num_layers"], dropout=settings["dropout"])
+            model.load_state_dict(state)
+            members.append(model)
+        task = GraphSetTask(classes=np.asarray(payload["task_classes"]), **payload["task"])
+        clf.model_, clf.task_ = members[0], task
+        clf.fitted_ = FittedModel(model=members[0], task=task, fit=None, members=members,
+                                  seconds=0.0)
+        return clf
+
+
+def _forest(statistics: np.ndarray, labels: np.ndarray, seed: int) -> RandomForestClassifier:
+    """The statistics forest: 500 trees, seeded, one job (so a refit gives the same trees)."""
+    return RandomForestClassifier(n_estimators=500, random_state=seed, n_jobs=1).fit(
+        statistics, labels)
 
 
 def _check(graphs: Sequence, y: Sequence | None, need_labels: bool = True):

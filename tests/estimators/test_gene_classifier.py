@@ -403,3 +403,17 @@ def test_float64_features_give_the_float32_answer(data, small_organism):
         wide, small_organism.labels).predict_proba()
     pd.testing.assert_frame_equal(got, expected)
     assert wide.x.dtype == torch.float64  # the caller's graph is not changed
+
+
+def test_save_load_of_a_classifier_given_its_graph(data, small_organism, tmp_path):
+    """scikit-learn's form (graph=, gene ids as X) saves without the graph parameter and
+    loads back to the same probabilities, from a full and from a light file."""
+    labels = small_organism.labels.dropna()
+    clf = GeneClassifier("logreg", graph=data, trainer=quick(10)).fit(
+        labels.index.to_numpy(), labels.to_numpy())
+    full = GeneClassifier.load(clf.save(tmp_path / "full.pt"))
+    light = GeneClassifier.load(clf.save(tmp_path / "light.pt", include_graph=False),
+                                data=data)
+    for back in (full, light):
+        pd.testing.assert_frame_equal(back.predict_proba(), clf.predict_proba())
+        assert back.graph is None and back.classes_.tolist() == clf.classes_.tolist()

@@ -197,3 +197,37 @@ def test_fit_and_predict_take_a_tu_dataset(tmp_path):
     clf = GraphClassifier("statistics").fit(tu)
     assert clf.predict(tu).tolist() == [g % 2 for g in range(12)]
     assert clf.predict_proba(tu).shape == (12, 2)
+
+
+@pytest.mark.parametrize("settings", [{"conv": "statistics"},
+                                      {"conv": "gin", "ensemble": 2, "hidden_channels": 8},
+                                      {"conv": "auto", "candidates": ["statistics", "baseline"],
+                                       "inner_folds": 2}])
+def test_save_load_round_trip_predicts_the_same(tmp_path, settings):
+    graphs, labels = _graphs(30)
+    trainer = TrainerConfig(max_epochs=4, progress=False, batch_size=16)
+    clf = GraphClassifier(trainer=trainer, **settings).fit(graphs[:20], labels[:20])
+    path = clf.save(tmp_path / "graphs.pt")
+    back = GraphClassifier.load(path)
+    pd.testing.assert_frame_equal(back.predict_proba(graphs[20:]),
+                                  clf.predict_proba(graphs[20:]))
+    assert back.settings_ == clf.settings_ and back.get_params() == clf.get_params()
+    assert (back.selection_ is None) == (clf.selection_ is None)
+    assert len(back.fitted_.members) == len(clf.fitted_.members)
+
+
+def test_load_refuses_other_files(tmp_path):
+    (tmp_path / "junk.pt").write_bytes(b"not a model")
+    with pytest.raises(DataFormatError, match="not a readable GraphClassifier file"):
+        GraphClassifier.load(tmp_path / "junk.pt")
+    torch.save({"format": "graphgen.GeneClassifier/2"}, tmp_path / "gene.pt")
+    with pytest.raises(DataFormatError, match=r"not a GraphClassifier file \(format "
+                                              r"graphgen.GeneClassifier/2\)"):
+        GraphClassifier.load(tmp_path / "gene.pt")
+    graphs, labels = _graphs(20)
+    path = GraphClassifier("statistics").fit(graphs, labels).save(tmp_path / "g.pt")
+    payload = torch.load(path, weights_only=True)
+    payload["labels"] = payload["labels"][:3]  # damaged: fewer classes than statistics rows
+    torch.save(payload, tmp_path / "bad.pt")
+    with pytest.raises(DataFormatError, match="damaged GraphClassifier file"):
+        GraphClassifier.load(tmp_path / "bad.pt")
