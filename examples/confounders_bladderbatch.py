@@ -28,9 +28,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from graphgen.evaluation import compare_subtyping
 from graphgen.exceptions import ConfoundedDesignError
 from graphgen.split import Split
-from graphgen.subtyping import compare_subtyping
 from graphgen.train.confounding import ConfoundingWarning, confounding_table, contingency
 from graphgen.train.splits import kfold_splits, leave_one_group_out
 

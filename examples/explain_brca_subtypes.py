@@ -26,11 +26,11 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import train_test_split
 
 from graphgen import IdMapper, SubtypeClassifier, enrich, load_ppi, subgraph
+from graphgen.estimators.subtype_classifier import SUBTYPE_TRAINER
 from graphgen.explain import explain_samples, rank_genes
 from graphgen.io.go import read_gene2go, read_obo
 from graphgen.io.string import StringFormat
 from graphgen.plot.explanations import plot_attributions
-from graphgen.subtyping.classifier import SUBTYPE_TRAINER
 
 HERE = Path(__file__).resolve().parent
 PAM50 = {0: "LumA", 1: "Her2", 2: "LumB", 3: "Basal", 4: "Normal-like"}

@@ -27,6 +27,7 @@ from graphgen import (
     TrainerConfig,
     make_organism,
 )
+from graphgen.estimators.subtype_classifier import SUBTYPE_TRAINER
 from graphgen.explain import (
     deletion_curve,
     explain_gene,
@@ -37,7 +38,6 @@ from graphgen.explain import (
     randomized_classifier,
 )
 from graphgen.features.blocks import stack_blocks
-from graphgen.subtyping.classifier import SUBTYPE_TRAINER
 
 TRAINER = TrainerConfig(max_epochs=150, patience=30, progress=False, seed=0)
 

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 import graphgen
+from graphgen.evaluation import compare_subtyping
 from graphgen.io.expression import read_expression
-from graphgen.subtyping import compare_subtyping
 from graphgen.train.splits import Split
 
 MODELS = {

@@ -18,8 +18,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from graphgen.evaluation import compare_subtyping
 from graphgen.io.mogonet import read_mogonet
-from graphgen.subtyping import compare_subtyping
 
 # The patient-graph settings follow MOGONET's published ROSMAP configuration (2 neighbours
 # per sample, 100 hidden channels, learning rate 5e-4, VCDN fusion); nothing was tuned on the

@@ -40,7 +40,7 @@ _LAZY = {
     "Organism": "graphgen.datasets.synthetic",
     "OutputError": "graphgen.exceptions",
     "StringFormat": "graphgen.io.string",
-    "SubtypeClassifier": "graphgen.subtyping.classifier",
+    "SubtypeClassifier": "graphgen.estimators.subtype_classifier",
     "Trainer": "graphgen.train.trainer",
     "TrainerConfig": "graphgen.train.trainer",
     "LabelFeatures": "graphgen.train.label_features",
@@ -140,6 +140,7 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real names
     from graphgen.estimators.gene_classifier import GeneClassifier  # noqa: F401
     from graphgen.estimators.graph_classifier import GraphClassifier  # noqa: F401
     from graphgen.estimators.link_predictor import LinkPredictor  # noqa: F401
+    from graphgen.estimators.subtype_classifier import SubtypeClassifier  # noqa: F401
     from graphgen.exceptions import (
         ChecksumError,  # noqa: F401
         ConfigError,  # noqa: F401
@@ -174,7 +175,6 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real names
     from graphgen.io.edgelist import EdgeListFormat  # noqa: F401
     from graphgen.io.string import StringFormat  # noqa: F401
     from graphgen.models.registry import build_model  # noqa: F401
-    from graphgen.subtyping.classifier import SubtypeClassifier  # noqa: F401
     from graphgen.subtyping.combat import ComBat  # noqa: F401
     from graphgen.train.comparison import (
         compare_models,  # noqa: F401

@@ -56,7 +56,7 @@ def test_estimators_comparisons_and_runner_share_the_fit_path(setup, small_organ
         return real(*args, **kwargs)
 
     for module in ("graphgen.train.comparison", "graphgen.estimators.gene_classifier",
-                   "graphgen.subtyping.classifier"):
+                   "graphgen.estimators.subtype_classifier"):
         monkeypatch.setattr(f"{module}.fit_model", spy)
     GeneClassifier("gcn", trainer=QUICK).fit(data, small_organism.labels)
     graphgen.compare_models(data, small_organism.labels,

@@ -11,6 +11,7 @@ from sklearn.base import clone
 
 import graphgen
 from graphgen import ConfigError, DataFormatError, GraphgenError
+from graphgen.estimators import SubtypeClassifier
 from graphgen.estimators.graph_classifier import GraphClassifier
 from graphgen.estimators.selection import (
     Candidate,
@@ -19,7 +20,6 @@ from graphgen.estimators.selection import (
     select,
 )
 from graphgen.features.graph_statistics import graph_statistics, statistic_names
-from graphgen.subtyping import SubtypeClassifier
 from graphgen.train import TrainerConfig
 from tests.estimators.test_graph_classifier import _graphs
 
@@ -251,7 +251,7 @@ def test_subtype_auto_skips_a_candidate_that_cannot_fit(organism):
 def test_compare_subtyping_records_what_auto_chose_in_each_split(organism, tmp_path):
     import json
 
-    from graphgen.subtyping import compare_subtyping
+    from graphgen.evaluation import compare_subtyping
     from graphgen.train.splits import kfold_splits
 
     y = organism.samples["subtype"]

@@ -16,14 +16,13 @@ from torch_geometric.data import Data
 
 import graphgen
 from graphgen import TrainerConfig
-from graphgen.estimators import gene_classifier, graph_classifier
+from graphgen.estimators import gene_classifier, graph_classifier, subtype_classifier
 from graphgen.estimators.base import Probabilities, item_ids, item_labels
 from graphgen.estimators.gene_classifier import GeneClassifier
 from graphgen.estimators.graph_classifier import GraphClassifier
+from graphgen.estimators.subtype_classifier import SubtypeClassifier
 from graphgen.exceptions import DataFormatError, NotFittedError
 from graphgen.io.tu import TUDataset
-from graphgen.subtyping import SubtypeClassifier
-from graphgen.subtyping import classifier as subtype_classifier
 
 QUICK = TrainerConfig(max_epochs=5, progress=False)
 
@@ -253,7 +252,8 @@ def test_every_estimator_trains_its_networks_through_fit_model(gene_task, sample
     GraphClassifier("gin", trainer=QUICK, hidden_channels=4, ensemble=2).fit(graphs, labels)
     table, classes = samples
     SubtypeClassifier("features", head="mlp", trainer=QUICK).fit(table, classes)
-    assert calls == ["gene_classifier", "graph_classifier", "graph_classifier", "classifier"]
+    assert calls == ["gene_classifier", "graph_classifier", "graph_classifier",
+                     "subtype_classifier"]
 
 
 def test_clone_does_not_share_the_graph_with_candidates(gene_task):

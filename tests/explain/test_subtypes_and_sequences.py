@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from graphgen import GeneClassifier, SubtypeClassifier, TrainerConfig
+from graphgen.estimators.subtype_classifier import SUBTYPE_TRAINER
 from graphgen.exceptions import ConfigError, DataFormatError, NotFittedError
 from graphgen.explain import (
     explain_samples,
@@ -20,7 +21,6 @@ from graphgen.explain import (
     write_meme,
 )
 from graphgen.features.blocks import stack_blocks
-from graphgen.subtyping.classifier import SUBTYPE_TRAINER
 
 pytest.importorskip("captum")
 

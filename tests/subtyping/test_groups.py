@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 
 from graphgen import ConfigError, DataFormatError, TrainerConfig
+from graphgen.estimators import SubtypeClassifier
+from graphgen.evaluation import compare_subtyping
 from graphgen.exceptions import ConfoundedDesignError
-from graphgen.subtyping import SubtypeClassifier, compare_subtyping
 from graphgen.train.confounding import ConfoundingWarning
 from graphgen.train.splits import kfold_splits, leave_one_group_out
 

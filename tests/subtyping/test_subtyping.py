@@ -9,17 +9,13 @@ import pytest
 import torch
 
 from graphgen import ConfigError, DataFormatError
+from graphgen.estimators.subtype_classifier import SUBTYPE_TRAINER, SubtypeClassifier
+from graphgen.evaluation import compare_subtyping
 from graphgen.graph.coexpression import coexpression_graph
 from graphgen.graph.patient_similarity import patient_graph
 from graphgen.models.base import run_model
 from graphgen.models.multiomics_gcn import MultiOmicsGCN
-from graphgen.subtyping import (
-    SUBTYPE_TRAINER,
-    SubtypeClassifier,
-    align_omics,
-    compare_subtyping,
-    patient_graph_view,
-)
+from graphgen.subtyping import align_omics, patient_graph_view
 from graphgen.train.splits import stratified_split
 
 

@@ -17,8 +17,8 @@ from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
 
+from graphgen.estimators.subtype_classifier import SUBTYPE_TRAINER, SubtypeClassifier
 from graphgen.exceptions import ConfigError, DataFormatError
-from graphgen.subtyping.classifier import SUBTYPE_TRAINER, SubtypeClassifier
 from graphgen.subtyping.combat import ComBat
 from graphgen.subtyping.mogonet import MogonetConfig, mogonet_proba
 from graphgen.subtyping.omics import OmicsScaler, align_omics
