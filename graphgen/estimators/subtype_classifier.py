@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import asdict, replace
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -15,13 +17,19 @@ from sklearn.base import ClassifierMixin, clone
 from torch_geometric.data import Data
 
 from graphgen.estimators.base import GraphgenEstimator, Probabilities, item_labels
+from graphgen.estimators.persistence import (
+    read_payload,
+    selection_from_payload,
+    selection_payload,
+    write_payload,
+)
 from graphgen.estimators.selection import (
     Candidate,
     check_budget,
     resolve_candidates,
     select,
 )
-from graphgen.exceptions import ConfigError, DataFormatError
+from graphgen.exceptions import ConfigError, DataFormatError, GraphgenError
 from graphgen.graph.coexpression import coexpression_graph
 from graphgen.models.mlp import MLP
 from graphgen.models.multiomics_gcn import MultiOmicsGCN
@@ -29,7 +37,7 @@ from graphgen.models.sample_graph import SampleGraphNet
 from graphgen.scalars import check_count, plain
 from graphgen.subtyping.combat import ComBat
 from graphgen.subtyping.heads import HEADS, block_weights, fit_forest, fit_logistic
-from graphgen.subtyping.omics import OmicsScaler, align_omics, as_omics
+from graphgen.subtyping.omics import AlignedOmics, OmicsScaler, align_omics, as_omics
 from graphgen.subtyping.views import (
     ProfilePropagation,
     expression_graph_view,
@@ -37,7 +45,7 @@ from graphgen.subtyping.views import (
     patient_graph_view,
 )
 from graphgen.train.confounding import ConfoundingWarning, confounding_table
-from graphgen.train.fitting import fit_model
+from graphgen.train.fitting import FittedModel, fit_model
 from graphgen.train.metrics import classification_metrics
 from graphgen.train.seeding import seed_everything
 from graphgen.train.splits import Split, check_groups, kfold_splits, train_val_split
@@ -66,6 +74,12 @@ SUBTYPE_CANDIDATES: dict[str, dict] = {
 #: Seconds ``view="auto"`` may spend choosing (the first candidate always finishes).
 SUBTYPE_BUDGET = 600.0
 _METRICS = ("macro_f1", "accuracy", "auroc", "auprc")
+_FORMAT = "graphgen.SubtypeClassifier/1"
+#: The parameters a fitted view depends on (``settings_``; the chosen candidate's with
+#: ``view="auto"``).
+_SETTINGS = ("view", "head", "C", "conv", "pooling", "heads", "fusion", "k", "coexpression_k",
+             "restart", "latent", "hidden_channels", "num_layers", "dropout", "val_size",
+             "batch_correction")
 
 
 class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
@@ -167,7 +181,8 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
         genes_ (expression-graph genes), train_samples_, confounding_ (confounding table
         of the groups and batch, or ``None``), combat_ (omics -> fitted ComBat, or ``None``),
         selection_ (:class:`~graphgen.estimators.selection.Selection` of ``view="auto"``,
-        else ``None``), n_features_in_ (features over all omics).
+        else ``None``), n_features_in_ (features over all omics), settings_ (the
+        parameters of the fitted view: the chosen candidate's with ``view="auto"``).
 
     scikit-learn's model selection (``cross_val_score``, ``GridSearchCV``, ``Pipeline``)
     splits samples: ``X`` is one samples x genes table (or one with two column levels,
@@ -283,6 +298,7 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
         checked = {name: check_groups(value, y.index, what=f"SubtypeClassifier.fit: {name}")
                    for name, value in (("groups", groups), ("batch", batch))
                    if value is not None}
+        self._fit_inputs = (aligned, y, checked)  # what save() stores to rebuild the views
         seed = self._trainer_config("features").seed
         confounding = confounding_table(pd.DataFrame(checked), y, seed=seed) \
             if checked else None
@@ -371,9 +387,13 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
         return clf.set_params(**{"view": "features", "candidates": None, "trainer": trainer,
                                  **candidate.params})
 
-    def _fit_view(self, aligned, y: pd.Series, checked: dict) -> None:
-        """Fit the one view (and head) set on the classifier."""
+    def _fit_view(self, aligned, y: pd.Series, checked: dict,
+                  weights: list[dict] | None = None) -> None:
+        """Fit the one view (and head) set on the classifier; with ``weights`` (from a saved
+        file) every step but the network's training is redone and the networks take the
+        weights."""
         view, head = self.view, self.head
+        self.settings_ = {name: getattr(self, name) for name in _SETTINGS}
         config = self._trainer_config(view)
         batch = checked.get("batch")
         sklearn_head = view in ("features", "propagation") and head != "mlp"
@@ -442,8 +462,15 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
                                num_layers=self.num_layers, dropout=self.dropout)
             task = NodeClassificationTask.from_labels(data, y, split)
             self.train_omics_ = {n: t[train] for n, t in scaled.items()}
-        fitted = fit_model(build(), data, task, trainer=config, description=view,
-                           build=build)
+        if weights is None:
+            fitted = fit_model(build(), data, task, trainer=config, description=view,
+                               build=build)
+        else:
+            members = [build() for _ in weights]
+            for member, state in zip(members, weights):
+                member.load_state_dict(state)
+            fitted = FittedModel(model=members[0], task=task, fit=None, seconds=0.0,
+                                 members=members)
         self.fit_result_ = fitted.fit
         self.fitted_ = fitted
         self.model_ = fitted.model
@@ -567,6 +594,94 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
             raise ConfigError(f"score: metric must be one of {sorted(values)}, got {metric!r}")
         return values[metric]
 
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write the fitted classifier to one file, atomically
+        (:mod:`graphgen.estimators.persistence`: plain values and tensors, read back with
+        ``torch.load(weights_only=True)``: loading a file cannot run code).
+
+        The file holds the samples and labels ``fit`` used (the aligned omics tables, the
+        groups and batch), the settings of the fitted view, the network (its edges) and the
+        weights of every trained network. :meth:`load` redoes the steps that are not trained
+        (ComBat, scaling, propagation, co-expression and patient graphs, the
+        logistic-regression and forest heads, all deterministic) and gives the networks their
+        weights, so it predicts what this classifier predicts.
+
+        Raises:
+            NotFittedError: before ``fit``.
+            OutputError: ``path`` is a folder or cannot be written.
+        """
+        self._check_fitted()
+        aligned, y, checked = self._fit_inputs
+        fitted = self.fitted_
+        weights = [] if fitted is None else [m.state_dict() for m in
+                                             (fitted.members or [fitted.model])]
+        payload = {
+            "format": _FORMAT,
+            "params": {**self.get_params(deep=False), "network": _network_payload(self.network),
+                       "trainer": None if self.trainer is None else asdict(self.trainer),
+                       "candidates": (list(self.candidates) if self.candidates is not None
+                                      and all(isinstance(c, str) for c in self.candidates)
+                                      else None)},
+            "settings": dict(self.settings_),
+            "selection": selection_payload(self.selection_),
+            "omics": {name: {"values": torch.from_numpy(table.to_numpy(dtype=np.float32)),
+                             "samples": [plain(i) for i in table.index],
+                             "features": [plain(c) for c in table.columns]}
+                      for name, table in aligned.omics.items()},
+            "dropped": {str(k): str(v) for k, v in aligned.dropped.items()},
+            "labels": {"samples": [plain(i) for i in y.index], "values": [plain(v) for v in y]},
+            "checked": {name: {"samples": [plain(i) for i in v.index],
+                               "values": [plain(x) for x in v]} for name, v in checked.items()},
+            "confounding": _table_payload(self.confounding_),
+            "weights": weights,
+        }
+        return write_payload(path, payload, what="SubtypeClassifier.save")
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> SubtypeClassifier:
+        """Read a classifier written by :meth:`save` (safe ``weights_only`` loading).
+
+        Raises:
+            DataFormatError: not a SubtypeClassifier file, or a damaged one.
+        """
+        payload = read_payload(path, format=_FORMAT, name="SubtypeClassifier")
+        try:
+            return cls._from_payload(payload)
+        except GraphgenError:
+            raise
+        except (KeyError, IndexError, RuntimeError, TypeError, ValueError) as exc:
+            raise DataFormatError(f"{path}: damaged SubtypeClassifier file "
+                                  f"({type(exc).__name__}: "
+                                  f"{str(exc).splitlines()[0] if str(exc) else exc!r})") from None
+
+    @classmethod
+    def _from_payload(cls, payload: dict) -> SubtypeClassifier:
+        params = dict(payload["params"])
+        params["network"] = _network_from_payload(params["network"])
+        if params.get("trainer") is not None:
+            params["trainer"] = TrainerConfig(**params["trainer"])
+        omics = {name: pd.DataFrame(stored["values"].numpy(),
+                                    index=pd.Index(stored["samples"], name="sample_id"),
+                                    columns=pd.Index(stored["features"], name="gene_id"))
+                 for name, stored in payload["omics"].items()}
+        y = pd.Series(payload["labels"]["values"], index=pd.Index(payload["labels"]["samples"],
+                                                                   name="sample_id"))
+        checked = {name: pd.Series(v["values"], index=pd.Index(v["samples"]))
+                   for name, v in payload["checked"].items()}
+        aligned = AlignedOmics(omics=omics, labels=y, dropped=dict(payload["dropped"]))
+        fitter = cls(**{**params, **payload["settings"], "candidates": None})
+        fitter._fit_view(aligned, y, checked, weights=payload["weights"])
+        clf = cls(**params)
+        for name, value in vars(fitter).items():
+            if name.endswith("_") and not name.startswith("_"):
+                setattr(clf, name, value)
+        clf.selection_ = selection_from_payload(payload.get("selection"))
+        stored = payload["confounding"]
+        clf.confounding_ = None if stored is None else pd.DataFrame(
+            stored["columns"], index=pd.Index(stored["index"], name=stored["name"]))
+        clf._fit_inputs = (aligned, y, checked)
+        return clf
+
 
 def _sample_labels(omics: Any, labels: Any, *, what: str = "SubtypeClassifier.fit"
                    ) -> pd.Series:
@@ -586,3 +701,26 @@ def _sample_labels(omics: Any, labels: Any, *, what: str = "SubtypeClassifier.fi
     if positional and pd.api.types.is_integer_dtype(rows.dtype):
         return labels  # integer sample ids: read by id
     return item_labels([str(r) for r in rows], labels, what=what).set_axis(rows)
+
+
+def _network_payload(network: Data | str | None) -> dict | str | None:
+    """The network parameter as plain values: a graph's edges, ids and weights."""
+    if not isinstance(network, Data):
+        return network
+    weight = getattr(network, "edge_weight", None)
+    return {"edge_index": network.edge_index, "edge_weight": weight,
+            "node_ids": [str(i) for i in network.node_ids], "num_nodes": int(network.num_nodes)}
+
+
+def _network_from_payload(stored: dict | str | None) -> Data | str | None:
+    if not isinstance(stored, dict):
+        return stored
+    return Data(edge_index=stored["edge_index"], edge_weight=stored["edge_weight"],
+                num_nodes=stored["num_nodes"], node_ids=stored["node_ids"])
+
+
+def _table_payload(table: pd.DataFrame | None) -> dict | None:
+    if table is None:
+        return None
+    return {"index": [plain(i) for i in table.index], "name": table.index.name,
+            "columns": {str(c): [plain(v) for v in table[c]] for c in table.columns}}
