@@ -155,9 +155,10 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
         trainer: every training setting in one :class:`~graphgen.train.TrainerConfig`
             (``seed`` also seeds the validation hold-out and the inner folds;
             ``batch_size`` applies to the expression-graph view, the other views train
-            full-batch); ``None`` takes :data:`SUBTYPE_TRAINER` (200 epochs, patience 30,
-            lr 0.005, the validation loss as monitor: the validation sets of small cohorts
-            are too small for a stable AUROC, batches of 64 samples).
+            full-batch and warn when given one); ``None`` takes :data:`SUBTYPE_TRAINER`
+            (200 epochs, patience 30, lr 0.005, the validation loss as monitor: the
+            validation sets of small cohorts are too small for a stable AUROC, batches of
+            64 samples).
         val_size: share of training samples for early stopping.
         device: ``"cpu"``, ``"cuda"``, ``"cuda:N"`` or ``"auto"``; ``None`` (default) keeps
             the trainer's.
@@ -289,6 +290,11 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
             ConfoundedDesignError: ComBat asked for where a training batch holds one class.
         """
         self._check_options()
+        if (self.trainer is not None and getattr(self.trainer, "batch_size", None) is not None
+                and self.view in ("features", "patient-graph", "propagation")):
+            warnings.warn(f"SubtypeClassifier: trainer batch_size={self.trainer.batch_size} "
+                          f"applies to the expression-graph view only; the {self.view} view "
+                          "trains on all its samples at once", UserWarning, stacklevel=2)
         labels = _sample_labels(omics, labels)
         if self.batch_correction is not None and batch is None:
             raise ConfigError("SubtypeClassifier: batch_correction='combat' needs batch= (the "

@@ -16,10 +16,29 @@ from torch_geometric.data import Data
 
 from graphgen.exceptions import ConfigError
 
-__all__ = ["DEVICES", "resolve_device", "to_device"]
+__all__ = ["DEVICES", "check_device_name", "resolve_device", "to_device"]
 
 #: The device names graphgen accepts (``"cuda:N"`` picks GPU ``N``).
 DEVICES = ("auto", "cpu", "cuda", "cuda:N")
+
+
+def check_device_name(spec: Any, *, what: str = "device") -> str:
+    """``spec`` if it is a device name of :data:`DEVICES` (the one parser of device names:
+    ``TrainerConfig``, the estimators, TOML and the command line all come through here).
+
+    Raises:
+        ConfigError: another value, named by ``what``.
+
+    Example:
+        >>> check_device_name("cuda:1")
+        'cuda:1'
+    """
+    if isinstance(spec, str):
+        head, colon, index = spec.partition(":")
+        if (not colon and spec in ("auto", "cpu", "cuda")) or (
+                head == "cuda" and index.isdigit() and index == str(int(index))):
+            return spec
+    raise ConfigError(f"{what} must be one of {list(DEVICES)}, got {spec!r}")
 
 
 def resolve_device(spec: str | torch.device | None) -> torch.device:
@@ -36,10 +55,7 @@ def resolve_device(spec: str | torch.device | None) -> torch.device:
     """
     if spec is None or spec == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    try:
-        device = torch.device(spec)
-    except (RuntimeError, TypeError):
-        raise ConfigError(f"device must be one of {list(DEVICES)}, got {spec!r}") from None
+    device = spec if isinstance(spec, torch.device) else torch.device(check_device_name(spec))
     if device.type not in ("cpu", "cuda"):
         raise ConfigError(f"device must be one of {list(DEVICES)}, got {spec!r}")
     if device.type == "cuda":

@@ -23,7 +23,7 @@ from graphgen.io.atomic import atomic_write
 from graphgen.models.base import GraphModel, run_model
 from graphgen.models.layerwise import layerwise_logits, receptive_hops
 from graphgen.progress import progress_bar
-from graphgen.train.device import DEVICES, resolve_device, to_device
+from graphgen.train.device import check_device_name, resolve_device, to_device
 from graphgen.train.distributed import rank_and_world
 from graphgen.train.metrics import METRICS, MULTILABEL_METRICS
 from graphgen.train.seeding import check_seed, seed_everything
@@ -108,10 +108,7 @@ class TrainerConfig:
         if self.fanout is not None:
             object.__setattr__(self, "fanout", check_fanout(self.fanout,
                                                             what="TrainerConfig: fanout"))
-        if not isinstance(self.device, str) or not (
-                self.device in ("auto", "cpu", "cuda") or self.device.startswith("cuda:")):
-            raise ConfigError(f"TrainerConfig: device must be one of {list(DEVICES)}, got "
-                              f"{self.device!r}")
+        check_device_name(self.device, what="TrainerConfig: device")
         check_seed(self.seed, what="TrainerConfig: ")
         if self.batch_size is not None and (not isinstance(self.batch_size, int)
                                             or isinstance(self.batch_size, bool)

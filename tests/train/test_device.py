@@ -101,3 +101,21 @@ def test_estimators_take_a_device(small_organism):
     assert np.isfinite(clf.predict_proba().to_numpy()).all()
     with pytest.raises(ConfigError, match="device must be one of"):
         graphgen.GeneClassifier("gcn", device="gpu").fit(data, small_organism.labels)
+
+
+@pytest.mark.parametrize("name", ["cuda:x", "cuda:", "cuda:01", "cpu:0", "gpu", "", 0, None])
+def test_one_parser_refuses_the_same_names_everywhere(name):
+    from graphgen.train.device import check_device_name
+    with pytest.raises(ConfigError, match="device must be one of"):
+        check_device_name(name)
+    with pytest.raises(ConfigError, match="TrainerConfig: device must be one of"):
+        TrainerConfig(device=name)
+    if name is not None:  # None is resolve_device's "auto"
+        with pytest.raises(ConfigError, match="device must be one of"):
+            resolve_device(name)
+
+
+def test_one_parser_accepts_every_documented_name():
+    from graphgen.train.device import check_device_name
+    for name in ("auto", "cpu", "cuda", "cuda:0", "cuda:12"):
+        assert check_device_name(name) == name and TrainerConfig(device=name).device == name

@@ -1,5 +1,5 @@
-"""SubtypeClassifier.save / load: every view predicts the same after a round trip, the file
-is read safely, and damaged or foreign files are refused."""
+"""SubtypeClassifier as an estimator: save / load (every view predicts the same after a round
+trip; damaged or foreign files refused) and trainer settings it cannot use said aloud."""
 
 import warnings
 
@@ -69,3 +69,15 @@ def test_save_before_fit_and_foreign_or_damaged_files(cohort, tmp_path):
     torch.save(payload, tmp_path / "bad.pt")
     with pytest.raises(DataFormatError, match="damaged SubtypeClassifier file"):
         SubtypeClassifier.load(tmp_path / "bad.pt")
+
+
+def test_a_batch_size_the_view_cannot_use_is_said_not_dropped_silently(cohort):
+    _, omics, labels, _ = cohort
+    with pytest.warns(UserWarning, match=r"batch_size=16 applies to the expression-graph view "
+                                         r"only; the patient-graph view trains on all"):
+        SubtypeClassifier("patient-graph", k=5,
+                          trainer=TrainerConfig(max_epochs=2, progress=False, batch_size=16)
+                          ).fit(omics, labels)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # its own default trainer: no warning
+        SubtypeClassifier("features").fit(omics, labels)
