@@ -147,7 +147,7 @@ def _run(args: argparse.Namespace, argv: Sequence[str]) -> int:
         for source in config.input_files():  # one error here, not one per process
             resolve_source(source)
         return distributed.launch(args.nproc, _without_launch_options(argv))
-    rank, _ = distributed.init_from_env(args.device or config.trainer.get("device", "auto"))
+    rank, _ = distributed.init_from_env(args.device or config.trainer.device)
     if rank != 0:  # one voice: the other ranks only report errors
         logging.getLogger().setLevel(logging.ERROR)
     result = run_experiment(config, out=args.out, progress=False if args.no_progress else None,

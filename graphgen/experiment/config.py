@@ -265,8 +265,8 @@ class ExperimentConfig:
         seed: seeds splits, initialisation and dropout.
         out: run folder (relative to the TOML file; ``graphgen run --out`` overrides).
         graph, features, labels, split: see the section dataclasses.
-        trainer: ``[trainer]`` settings (:class:`~graphgen.train.TrainerConfig` fields except
-            ``seed`` and ``progress``).
+        trainer: the :class:`~graphgen.train.TrainerConfig` (a ``[trainer]`` table of its
+            fields except ``seed`` and ``progress`` becomes one; its seed is ``seed``).
         models: ``[models.<name>]`` tables: registry name (or a variant name with a
             ``model`` key) -> hyper-parameters. ``model = "auto"`` (or ``[models.auto]``) is
             ``GeneClassifier()``'s self-choosing default, fitted on each split's training and
@@ -282,7 +282,7 @@ class ExperimentConfig:
     models: dict[str, dict[str, Any]]
     features: FeaturesConfig = field(default_factory=FeaturesConfig)
     split: SplitConfig = field(default_factory=SplitConfig)
-    trainer: dict[str, Any] = field(default_factory=dict)
+    trainer: TrainerConfig = field(default_factory=TrainerConfig)
     sequences: SequencesConfig | None = None
     description: str = ""
     seed: int = 0
@@ -299,11 +299,7 @@ class ExperimentConfig:
                               + ("" if self.sequences is not None else
                                  " ('none', the sequence view alone, needs [sequences])")
                               if unknown else "[models] lists no model")
-        allowed = [f.name for f in dataclasses.fields(TrainerConfig)
-                   if f.name not in ("seed", "progress")]
-        bad = [k for k in self.trainer if k not in allowed]
-        if bad:
-            raise ConfigError(f"[trainer]: unknown key(s) {bad}; allowed keys are {allowed}")
+        object.__setattr__(self, "trainer", _trainer(self.trainer, self.seed))
         if self.features.topology is not None:
             odd = [f for f in self.features.topology.features if f not in TOPOLOGY_FEATURES]
             if odd:
@@ -332,14 +328,15 @@ class ExperimentConfig:
 
     def trainer_config(self, *, progress: bool | None,
                        device: str | None = None) -> TrainerConfig:
-        """The ``[trainer]`` settings with the top-level seed; ``device`` (e.g. from
-        ``graphgen run --device``) overrides ``[trainer] device``."""
-        settings = {**self.trainer, **({"device": device} if device is not None else {})}
-        return TrainerConfig(**settings, seed=self.seed, progress=progress)
+        """:attr:`trainer` with ``progress``; ``device`` (e.g. from ``graphgen run
+        --device``) overrides ``[trainer] device``."""
+        return dataclasses.replace(self.trainer, progress=progress,
+                                   device=self.trainer.device if device is None else device)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain dict of every setting (for ``config.toml`` of the run folder)."""
-        return dataclasses.asdict(self)
+        """Plain dict of every setting (for ``config.toml`` of the run folder; the trainer as
+        its ``[trainer]`` table)."""
+        return _trainer_table(dataclasses.asdict(self))
 
 
 @dataclass(frozen=True)
@@ -401,7 +398,9 @@ class GraphExperimentConfig:
             (``conv``, ``readout``, ``hidden_channels``, ``num_layers``, ``dropout``,
             ``ensemble``); a list is a grid searched on the inner hold-outs.
         assessment: ``[assessment]``.
-        trainer: ``[trainer]`` settings (:class:`~graphgen.train.TrainerConfig` fields).
+        trainer: the :class:`~graphgen.train.TrainerConfig` (a ``[trainer]`` table of its
+            fields except ``seed`` and ``progress`` becomes one over
+            :data:`GRAPH_TRAINER`'s settings; its seed is ``seed``).
         task: ``"graphs"``.
         seed, out, description, base: as in :class:`ExperimentConfig`.
     """
@@ -411,7 +410,7 @@ class GraphExperimentConfig:
     models: dict[str, dict[str, Any]]
     task: Literal["graphs"] = "graphs"
     assessment: AssessmentConfig = field(default_factory=AssessmentConfig)
-    trainer: dict[str, Any] = field(default_factory=dict)
+    trainer: TrainerConfig = field(default_factory=lambda: GRAPH_TRAINER)
     description: str = ""
     seed: int = 0
     out: str | None = None
@@ -426,19 +425,17 @@ class GraphExperimentConfig:
             if bad:
                 raise ConfigError(f"[models.{name}]: unknown key(s) {bad}; allowed keys are "
                                   f"{allowed}")
-        allowed = [f.name for f in dataclasses.fields(TrainerConfig)
-                   if f.name not in ("seed", "progress")]
-        bad = [k for k in self.trainer if k not in allowed]
-        if bad:
-            raise ConfigError(f"[trainer]: unknown key(s) {bad}; allowed keys are {allowed}")
+        object.__setattr__(self, "trainer", _trainer(self.trainer, self.seed,
+                                                     defaults=GRAPH_TRAINER))
 
     def resolve(self, path: str) -> str:
         """A path of the TOML file made absolute."""
         return str(Path(self.base) / path)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain dict of every setting (for ``config.toml`` of the run folder)."""
-        return dataclasses.asdict(self)
+        """Plain dict of every setting (for ``config.toml`` of the run folder; the trainer as
+        its ``[trainer]`` table)."""
+        return _trainer_table(dataclasses.asdict(self))
 
 
 @dataclass(frozen=True)
@@ -575,6 +572,50 @@ def read_run_config(run_dir: str | Path) -> ExperimentConfig:
     return _build(ExperimentConfig, raw, where=str(path))
 
 
+#: ``task = "graphs"``'s trainer before ``[trainer]``: 300 epochs, patience 50, lr 0.001, no
+#: weight decay, batches of 32 graphs, accuracy as monitor (Errica et al.'s GIN protocol).
+GRAPH_TRAINER = TrainerConfig(max_epochs=300, patience=50, lr=0.001, weight_decay=0.0,
+                              batch_size=32, monitor="accuracy")
+
+
+def _trainer(value: Any, seed: int, *, defaults: TrainerConfig | None = None) -> TrainerConfig:
+    """The one parse of a trainer setting: a ``[trainer]`` table (``TrainerConfig`` fields
+    but ``seed`` and ``progress``, over ``defaults``) or a ``TrainerConfig``, with ``seed``.
+
+    Raises:
+        ConfigError: unknown keys, bad values, or a ``TrainerConfig`` with another seed.
+    """
+    if isinstance(value, TrainerConfig):
+        if value.seed not in (0, seed):
+            raise ConfigError(f"trainer: seed {value.seed} differs from the experiment's seed "
+                              f"{seed}; give the seed once, as the experiment's seed")
+        return dataclasses.replace(value, seed=seed)
+    if not isinstance(value, dict):
+        raise ConfigError(f"[trainer]: expected a table of TrainerConfig settings, got "
+                          f"{type(value).__name__}")
+    allowed = [f.name for f in dataclasses.fields(TrainerConfig)
+               if f.name not in ("seed", "progress")]
+    bad = [k for k in value if k not in allowed]
+    if bad:
+        raise ConfigError(f"[trainer]: unknown key(s) {bad}; allowed keys are {allowed}")
+    base = dataclasses.asdict(defaults) if defaults is not None else {}
+    try:
+        return TrainerConfig(**{**base, **value, "seed": seed})
+    except ConfigError as exc:
+        raise ConfigError(f"[trainer]: {exc}") from None
+    except TypeError as exc:
+        raise ConfigError(f"[trainer]: {exc}") from None
+
+
+def _trainer_table(record: dict[str, Any]) -> dict[str, Any]:
+    """``record`` with its trainer as a ``[trainer]`` table: the settings a TOML file gives
+    (not ``seed``, the experiment's, nor ``progress``)."""
+    trainer = record.get("trainer")
+    if isinstance(trainer, dict):
+        record["trainer"] = {k: v for k, v in trainer.items() if k not in ("seed", "progress")}
+    return record
+
+
 def _build(cls, table: Any, where: str):
     if not isinstance(table, dict):
         raise ConfigError(f"{where}: expected a table, got {table!r}")
@@ -610,6 +651,8 @@ def _convert(hint: Any, value: Any, where: str) -> Any:
             except ConfigError as exc:
                 last = exc
         raise last or ConfigError(f"{where}: bad value {value!r}")
+    if hint is TrainerConfig:  # parsed once, with the experiment's seed, in __post_init__
+        return value
     if dataclasses.is_dataclass(hint):
         return _build(hint, value, where)
     if origin is Literal:

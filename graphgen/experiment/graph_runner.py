@@ -10,7 +10,7 @@ inner validation accuracy of every candidate in ``candidates.csv``).
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -21,7 +21,6 @@ from graphgen.features.topology_block import append_topology
 from graphgen.io.tables import write_csv
 from graphgen.io.tu import read_tu
 from graphgen.train.run_folder import RunFolder
-from graphgen.train.trainer import TrainerConfig
 
 __all__ = ["GraphExperimentResult", "format_graph_summary", "run_graph_experiment"]
 
@@ -58,10 +57,7 @@ def run_graph_experiment(config: GraphExperimentConfig, *, out: str | Path | Non
     spec = config.graphs
     data = read_tu(config.resolve(spec.path), spec.name, node_attributes=spec.node_attributes)
     graphs = append_topology(data.graphs, spec.topology) if spec.topology else data.graphs
-    trainer = TrainerConfig(**{"max_epochs": 300, "patience": 50, "lr": 0.001,
-                               "weight_decay": 0.0, "batch_size": 32, "monitor": "accuracy",
-                               **config.trainer},
-                            seed=config.seed, progress=False if progress is None else progress)
+    trainer = replace(config.trainer, progress=False if progress is None else progress)
     results = {}
     for name, params in config.models.items():
         grid = {k: v if isinstance(v, list) else [v] for k, v in params.items()}

@@ -422,3 +422,36 @@ candidates = ["l3", "common_neighbours"]
     with pytest.raises(ConfigError, match="unknown key"):
         load_experiment(_write(files, "name = 'x'\ntask = 'links'\n[graph]\npath = 'ppi.csv'\n"
                                "[links]\nk = 3\n", name="bad_links.toml"))
+
+
+def test_trainer_is_one_typed_setting_with_the_experiment_seed(files, tmp_path):
+    from dataclasses import replace
+
+    from graphgen import TrainerConfig
+    from graphgen.experiment.config import GRAPH_TRAINER, ExperimentConfig, read_run_config
+    from graphgen.train.run_folder import RunFolder
+
+    text = BASE.replace("seed = 0", "seed = 7").replace("[trainer]", '[trainer]\ndevice = "cpu"')
+    text += '[labels]\ntable = "labels.csv"\n[models.gcn]\n'
+    config = load_experiment(_write(files, text))
+    assert isinstance(config.trainer, TrainerConfig)
+    assert (config.trainer.max_epochs, config.trainer.patience, config.trainer.seed,
+            config.trainer.device) == (30, 10, 7, "cpu")
+    assert config.trainer_config(progress=False, device="cuda:1").device == "cuda:1"
+    run = RunFolder(tmp_path / "run")  # config.toml of a run reads back to the same trainer
+    run.write_config({"command": "graphgen run", **config.to_dict()})
+    assert read_run_config(tmp_path / "run").trainer == config.trainer
+    for key in ("seed = 3", "progress = true"):
+        with pytest.raises(ConfigError, match=r"\[trainer\]: unknown key\(s\)"):
+            load_experiment(_write(files, text.replace("[trainer]", f"[trainer]\n{key}"),
+                                   "twice.toml"))
+    with pytest.raises(ConfigError, match=r"\[trainer\]: TrainerConfig: max_epochs"):
+        load_experiment(_write(files, text.replace("max_epochs = 30", "max_epochs = 0"),
+                               "zero.toml"))
+    with pytest.raises(ConfigError, match="seed 5 differs from the experiment's seed 7"):
+        replace(config, trainer=TrainerConfig(seed=5))
+    graphs = _write(files, 'name = "g"\ntask = "graphs"\n[graphs]\npath = "x"\nname = "P"\n'
+                    '[models.gin]\nconv = "gin"\n[trainer]\npatience = 5\n', "graphs.toml")
+    graph_config = load_experiment(graphs)
+    assert graph_config.trainer == replace(GRAPH_TRAINER, patience=5)
+    assert ExperimentConfig.__dataclass_fields__["trainer"].type == "TrainerConfig"
