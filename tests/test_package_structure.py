@@ -112,3 +112,40 @@ def test_no_upward_imports():
                 if target != own and rank[target] > rank[own]:
                     upward.append(f"{path.relative_to(ROOT)} imports {name}")
     assert not upward, upward
+
+
+def test_no_import_cycles_between_modules():
+    """No module imports (directly or through others) a module that imports it back, even
+    lazily inside a function (packages' ``__init__`` re-exports are left out)."""
+    import ast
+
+    modules = {}
+    for path in (ROOT / "graphgen").rglob("*.py"):
+        if path.name == "__init__.py":
+            continue
+        name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        deps = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                deps.add(node.module)
+            elif isinstance(node, ast.Import):
+                deps |= {a.name for a in node.names}
+        modules[name] = deps
+    graph = {m: {d for d in deps if d in modules and d != m} for m, deps in modules.items()}
+    state, cycles = {}, []
+
+    def visit(module, stack):
+        state[module] = "open"
+        stack.append(module)
+        for dep in sorted(graph[module]):
+            if state.get(dep) == "open":
+                cycles.append(" -> ".join(stack[stack.index(dep):] + [dep]))
+            elif dep not in state:
+                visit(dep, stack)
+        stack.pop()
+        state[module] = "done"
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [])
+    assert not cycles, cycles

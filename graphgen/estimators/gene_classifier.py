@@ -847,6 +847,8 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
         model = clf._build(data, task.num_outputs, fitted_hparams)
         if payload["state_dict"]:
             model.load_state_dict(payload["state_dict"])
+        if getattr(model, "graph_only", False):
+            model.fit(data, task)  # its fit is the propagation of the stored training labels
         clf.model_, clf.task_, clf.data_ = model, task, data
         clf.fitted_ = FittedModel(model=model, task=task, fit=None, seconds=0.0)
         clf.hparams_ = dict(fitted_hparams or clf.settings_["hparams"] or {})

@@ -75,6 +75,9 @@ SUBTYPE_CANDIDATES: dict[str, dict] = {
 SUBTYPE_BUDGET = 600.0
 _METRICS = ("macro_f1", "accuracy", "auroc", "auprc")
 _FORMAT = "graphgen.SubtypeClassifier/1"
+#: The start of the warning a fixed view gives for a batch size it cannot use (``view="auto"``
+#: offers every view one trainer, so its candidates do not give it).
+_BATCH_SIZE_UNUSED = "SubtypeClassifier: trainer batch_size"
 #: The parameters a fitted view depends on (``settings_``; the chosen candidate's with
 #: ``view="auto"``).
 _SETTINGS = ("view", "head", "C", "conv", "pooling", "heads", "fusion", "k", "coexpression_k",
@@ -155,7 +158,8 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
         trainer: every training setting in one :class:`~graphgen.train.TrainerConfig`
             (``seed`` also seeds the validation hold-out and the inner folds;
             ``batch_size`` applies to the expression-graph view, the other views train
-            full-batch and warn when given one); ``None`` takes :data:`SUBTYPE_TRAINER`
+            full-batch and warn when given another batch size than
+            :data:`SUBTYPE_TRAINER`'s); ``None`` takes :data:`SUBTYPE_TRAINER`
             (200 epochs, patience 30, lr 0.005, the validation loss as monitor: the
             validation sets of small cohorts are too small for a stable AUROC, batches of
             64 samples).
@@ -290,7 +294,8 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
             ConfoundedDesignError: ComBat asked for where a training batch holds one class.
         """
         self._check_options()
-        if (self.trainer is not None and getattr(self.trainer, "batch_size", None) is not None
+        if (self.trainer is not None and getattr(self.trainer, "batch_size", None)
+                not in (None, SUBTYPE_TRAINER.batch_size)
                 and self.view in ("features", "patient-graph", "propagation")):
             warnings.warn(f"SubtypeClassifier: trainer batch_size={self.trainer.batch_size} "
                           f"applies to the expression-graph view only; the {self.view} view "
@@ -366,6 +371,7 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
             clf = self._candidate(candidate, trainer=quiet)
             with warnings.catch_warnings():  # the confounding is reported once, by fit
                 warnings.simplefilter("ignore", ConfoundingWarning)
+                warnings.filterwarnings("ignore", message=_BATCH_SIZE_UNUSED)
                 clf.fit({n: t.loc[train] for n, t in omics.items()}, y.loc[train],
                         part(groups, train), part(batch, train))
             proba = clf.predict_proba({n: t.loc[val] for n, t in omics.items()},
@@ -383,6 +389,7 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
         best = self._candidate(selection.chosen, trainer=self.trainer)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConfoundingWarning)
+            warnings.filterwarnings("ignore", message=_BATCH_SIZE_UNUSED)
             best.fit(omics, y, groups, batch)
         self._adopt(best, selection)
 

@@ -294,8 +294,10 @@ def _read_columnar(engine: str, layout: _Layout, columns: list[str], numeric: Se
     try:
         raw = (_polars_table(layout, columns, numeric) if engine == "polars"
                else _arrow_table(layout, columns, numeric))
-    except Exception:  # any failure of the fast path: pandas names the line
-        return None
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # noqa: BLE001 - any failure of the fast path, a polars panic (a
+        return None        # BaseException) included: pandas names the line
     frame = {}
     for column in layout.use:
         codes, values = raw[column]

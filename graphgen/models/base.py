@@ -14,15 +14,50 @@ graphs). :func:`run_model` is the one place that draws those arguments from a ``
 tasks and the trainer call models only through it. Any other ``nn.Module`` with PyG's
 ``(x, edge_index, edge_weight)`` signature (e.g. ``torch_geometric.nn.models.GCN``) can be
 trained too: it reads no extra input.
+
+:class:`Predictor` is the seam the one fit path (:func:`~graphgen.train.fitting.fit_model`)
+works through: ``fit(data, task, trainer)`` then ``scores(data)``. A trained model is
+wrapped by the training engine (:class:`~graphgen.train.fitting.TrainedModel`); the
+graph-only baselines (:class:`GraphBaseline`) and Correct and Smooth implement it
+themselves, so the fit path never asks which kind of model it holds.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
+import numpy as np
 from torch import Tensor, nn
 
-__all__ = ["GraphBaseline", "GraphModel", "run_model"]
+__all__ = ["GraphBaseline", "GraphModel", "Predictor", "run_model", "training_mask"]
+
+
+@runtime_checkable
+class Predictor(Protocol):
+    """What the fit path fits and scores: trained models (through the training engine),
+    network propagation and Correct and Smooth.
+
+    ``fit(data, task, trainer)`` fits on ``task``'s training part of ``data``; ``trainer`` is
+    the training engine (:class:`~graphgen.train.fitting.Engine`: its ``config`` and
+    ``train(model, data, task, build=...)``, which a predictor over a trained base uses).
+    ``scores(data)`` gives probabilities of every item of ``data`` in the task's shape
+    (``[N]`` binary, ``[N, C]`` or ``[N, L]``). ``graph_only`` says whether it reads the graph
+    and the training labels only (it then scores the graph it was fitted on).
+    """
+
+    graph_only: bool
+
+    def fit(self, data: Any, task: Any, trainer: Any) -> Predictor: ...
+
+    def scores(self, data: Any) -> np.ndarray: ...
+
+
+def training_mask(task: Any) -> np.ndarray:
+    """``task``'s training items as a boolean mask: all a graph-only baseline or a
+    post-processing step may read."""
+    mask = np.zeros(len(task.y), dtype=bool)
+    mask[task.train_index.cpu().numpy()] = True
+    return mask
 
 
 class GraphModel(nn.Module):
@@ -75,9 +110,33 @@ class GraphBaseline:
     """Base class of the graph-only baselines (label propagation, network propagation, node
     degree): not trained, no node features; they take labels and a training mask.
 
-    Subclasses implement :meth:`predict`; the fit path
-    (:func:`~graphgen.train.fitting.fit_model`) calls it with the task's training labels.
+    Subclasses implement :meth:`predict`. As a :class:`Predictor`, :meth:`fit` keeps the
+    task (its training labels) and propagates over the graph, and :meth:`scores` gives the
+    propagated scores in the task's shape (the propagation over a graph is computed once).
     """
+
+    graph_only: ClassVar[bool] = True
+
+    def fit(self, data: Any, task: Any, trainer: Any = None) -> GraphBaseline:
+        """Keep ``task``'s training labels and propagate them over ``data`` (no training;
+        ``trainer`` is not used)."""
+        self._task, self._propagated = task, None
+        if data is not None:
+            self.scores(data)
+        return self
+
+    def scores(self, data: Any) -> np.ndarray:
+        """The task's training labels propagated over ``data``'s graph: ``[N]`` for a binary
+        task, ``[N, C]`` or ``[N, L]`` otherwise."""
+        cached = getattr(self, "_propagated", None)
+        if cached is not None and cached[0] is data:
+            return cached[1]
+        task = self._task
+        proba = self.predict(data, task.target_matrix(), training_mask(task),
+                             multilabel=task.kind == "multilabel")
+        proba = proba[:, 1] if task.kind == "binary" else proba
+        self._propagated = (data, proba)
+        return proba
 
     def predict(self, data: Any, targets: Any, train_mask: Any, *,
                 multilabel: bool = False) -> Any:  # pragma: no cover - abstract

@@ -68,7 +68,7 @@ def build_model(name: str, in_channels: int, out_channels: int, **hparams: Any
     cls = MODELS[key]
     allowed = [
         p for p in inspect.signature(cls.__init__).parameters
-        if p not in ("self", "in_channels", "out_channels")
+        if p not in ("self", "in_channels", "out_channels", "build_base")
     ]
     unknown = sorted(set(hparams) - set(allowed))
     if unknown:
@@ -87,4 +87,13 @@ def build_model(name: str, in_channels: int, out_channels: int, **hparams: Any
         raise ConfigError(f"model {key!r}: alpha must be in (0, 1), got {hparams['alpha']!r}")
     if key in GRAPH_ONLY:
         return cls(**hparams)
+    if key in POST_PROCESSING:  # the base is built here: the post-processing names it only
+        base, base_hparams = hparams.get("base", "logreg"), dict(hparams.get("base_hparams")
+                                                                 or {})
+        if base not in MODELS or base in GRAPH_ONLY or base in POST_PROCESSING:
+            raise ConfigError(f"correct_and_smooth: base must be a trained registry model, got "
+                              f"{base!r}")
+        return cls(in_channels, out_channels, **hparams,
+                   build_base=lambda: build_model(base, in_channels, out_channels,
+                                                  **base_hparams))
     return cls(in_channels, out_channels, **hparams)

@@ -1,11 +1,18 @@
 """The one fit path: fit one model on one split and score it.
 
-:func:`fit_model` is what ``GeneClassifier``, ``SubtypeClassifier``, :func:`compare_models`,
-:func:`cross_validate` (and through them ``graphgen run`` and ``graphgen demo``) call to train
-a model: a trainable model (any ``nn.Module`` of the one contract,
-:mod:`graphgen.models.base`) goes through the one :class:`~graphgen.train.trainer.Trainer`; a
-graph-only baseline (label propagation) needs no training and is given the task's training
-labels and mask. Either way the result is a :class:`FittedModel` whose :meth:`scores` are
+:func:`fit_model` is what ``GeneClassifier``, ``SubtypeClassifier``, ``GraphClassifier``,
+:func:`compare_models`, :func:`cross_validate` (and through them ``graphgen run`` and
+``graphgen demo``) call to fit a model. It works through one seam,
+:class:`~graphgen.models.base.Predictor` (``fit(data, task, trainer)``, ``scores(data)``):
+
+- a trainable ``nn.Module`` (any model of the one contract, :mod:`graphgen.models.base`)
+  becomes a :class:`TrainedModel`, whose ``fit`` runs the one
+  :class:`~graphgen.train.trainer.Trainer` (seed ensembles, refit on train + val);
+- a graph-only baseline (network or label propagation, degree) and Correct and Smooth are
+  predictors themselves; Correct and Smooth trains its base through the :class:`Engine`
+  it is given.
+
+Either way the result is a :class:`FittedModel` whose :meth:`~FittedModel.scores` are
 probabilities in the task's shape.
 """
 
@@ -22,12 +29,104 @@ import torch
 from torch import nn
 
 from graphgen.exceptions import ConfigError
-from graphgen.models.base import GraphBaseline
-from graphgen.models.correct_and_smooth import CorrectAndSmooth
+from graphgen.models.base import Predictor
 from graphgen.train.seeding import seed_everything
 from graphgen.train.trainer import FitResult, Trainer, TrainerConfig
 
-__all__ = ["FittedModel", "fit_model", "with_training_part"]
+__all__ = ["Engine", "FittedModel", "TrainedModel", "fit_model", "with_training_part"]
+
+
+@dataclass
+class Engine:
+    """The training engine a :class:`~graphgen.models.base.Predictor`'s ``fit`` receives.
+
+    Attributes:
+        config: the trainer settings.
+        description: label of the progress bar and log lines.
+        checkpoint, resume: see :meth:`Trainer.fit` (of the first, epoch-choosing fit).
+    """
+
+    config: TrainerConfig
+    description: str = "train"
+    checkpoint: str | os.PathLike | None = None
+    resume: bool = False
+
+    def train(self, model: nn.Module, data, task, *, build: Callable[[], nn.Module] | None,
+              part: str | None = None) -> FittedModel:
+        """Train ``model`` (a part of a predictor, e.g. Correct and Smooth's base, named by
+        ``part`` in the progress label) on ``task`` through the one fit path."""
+        return fit_model(model, data, task, trainer=self.config,
+                         description=f"{self.description} {part}" if part else
+                         self.description, checkpoint=self.checkpoint, resume=self.resume,
+                         build=build)
+
+
+class TrainedModel:
+    """A trainable ``nn.Module`` as a :class:`~graphgen.models.base.Predictor`: ``fit`` runs
+    the one :class:`Trainer` (with ``config.ensemble = k``, ``k`` members seeded
+    ``seed ... seed + k - 1``; with ``config.refit``, each member retrained on the training and
+    validation items for the chosen number of epochs), ``scores`` averages the members'
+    probabilities.
+
+    Attributes (after ``fit``):
+        members: the trained models; fit_result: the first member's epoch-choosing fit;
+        refit_task: with ``refit``, the task whose training part the members were
+        retrained on; task: the task.
+    """
+
+    graph_only = False
+
+    def __init__(self, model: nn.Module, build: Callable[[], nn.Module] | None = None) -> None:
+        self.model, self.build = model, build
+        self.members: list[nn.Module] = [model]
+        self.fit_result: FitResult | None = None
+        self.refit_task: Any = None
+        self.task: Any = None
+
+    @classmethod
+    def of(cls, members: list[nn.Module], task: Any) -> TrainedModel:
+        """Models trained already (e.g. read from a file) as a predictor for ``task``."""
+        trained = cls(members[0])
+        trained.members, trained.task = list(members), task
+        return trained
+
+    def fit(self, data, task, trainer: Engine) -> TrainedModel:
+        """Train on ``task``'s training part of ``data`` (the test part is never used).
+
+        Raises:
+            ConfigError: ``refit`` or ``ensemble`` without ``build``.
+        """
+        config = trainer.config
+        if (config.refit or config.ensemble > 1) and self.build is None:
+            raise ConfigError("fit_model: refit and ensemble need build=, a function that "
+                              "builds a fresh model")
+        model, members, first_fit, refit_task = self.model, [], None, None
+        for k in range(config.ensemble):
+            member_config = replace(config, seed=config.seed + k)
+            if k:
+                seed_everything(member_config.seed)
+                model = self.build()
+            result = Trainer(member_config).fit(
+                model, data, task, description=trainer.description,
+                checkpoint=trainer.checkpoint if k == 0 else None, resume=trainer.resume)
+            first_fit = first_fit or result
+            if config.refit:
+                epochs = max(result.best_epoch, 1)
+                refit_task = with_training_part(task, task.val_index)
+                seed_everything(member_config.seed)
+                model = self.build()
+                Trainer(replace(member_config, max_epochs=epochs, patience=epochs)).fit(
+                    model, data, refit_task, description=f"{trainer.description} refit",
+                    restore_best=False)
+            members.append(model)
+        self.members, self.fit_result, self.refit_task, self.task = (members, first_fit,
+                                                                     refit_task, task)
+        return self
+
+    def scores(self, data) -> np.ndarray:
+        """Probabilities of every item of ``data``, averaged over the members."""
+        return np.mean([self.task.scores(Trainer.predict(m, data, self.task))
+                        for m in self.members], axis=0)
 
 
 @dataclass
@@ -36,10 +135,11 @@ class FittedModel:
 
     Attributes:
         model: the trained ``nn.Module`` (best epoch's weights; the refitted model with
-            ``refit``; the first member of an ensemble), or the graph-only baseline.
+            ``refit``; the first member of an ensemble), or the graph-only baseline, or
+            Correct and Smooth.
         task: the task it was fitted for (targets, split, loss, metrics).
         fit: what the trainer did on the training part, choosing the epoch (``None`` for a
-            baseline that is not trained).
+            baseline that is not trained; the base's for Correct and Smooth).
         seconds: wall time of the fit (of the propagation, for a baseline).
         members: every trained model of a seed ensemble (``[model]`` without one); their
             probabilities are averaged.
@@ -47,6 +147,8 @@ class FittedModel:
             validation genes the final model was trained on.
         base: for Correct and Smooth, the fitted base model whose probabilities it
             post-processes.
+        predictor: the :class:`~graphgen.models.base.Predictor` that scores (made from
+            ``model`` and ``members`` when not given: models read from a file).
     """
 
     model: Any
@@ -56,19 +158,17 @@ class FittedModel:
     members: list[Any] = field(default_factory=list)
     refit_task: Any = None
     base: FittedModel | None = None
-    _propagated: tuple[Any, np.ndarray] | None = field(default=None, repr=False)
+    predictor: Any = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.predictor is None:
+            self.predictor = _as_predictor(self.model, self.members or [self.model], self.task)
 
     @property
     def graph_only(self) -> bool:
         """Whether the model is a graph-only baseline (no training; it predicts on the graph
         it propagated over only)."""
-        return isinstance(self.model, GraphBaseline)
-
-    def _train_mask(self) -> np.ndarray:
-        """The training genes as a boolean mask: all a graph baseline or C&S may read."""
-        mask = np.zeros(len(self.task.y), dtype=bool)
-        mask[self.task.train_index.cpu().numpy()] = True
-        return mask
+        return bool(self.predictor.graph_only)
 
     def scores(self, data) -> np.ndarray:
         """Probabilities of every item of ``data`` (genes, samples, pairs) in the task's
@@ -76,27 +176,16 @@ class FittedModel:
 
         A graph-only baseline propagates the task's training labels over ``data``'s graph.
         """
-        if isinstance(self.model, GraphBaseline):
-            if self._propagated is not None and self._propagated[0] is data:
-                return self._propagated[1]
-            proba = self.model.predict(data, self.task.target_matrix(), self._train_mask(),
-                                       multilabel=self.task.kind == "multilabel")
-            proba = proba[:, 1] if self.task.kind == "binary" else proba
-            self._propagated = (data, proba)
-            return proba
-        if isinstance(self.model, CorrectAndSmooth):
-            proba = self.base.scores(data)
-            if self.task.kind == "binary":
-                proba = np.stack([1.0 - proba, proba], axis=1)
-            out = self.model.apply(data, proba, self.task.target_matrix(), self._train_mask())
-            return out[:, 1] if self.task.kind == "binary" else out
-        members = self.members or [self.model]
-        return np.mean([self.task.scores(Trainer.predict(m, data, self.task))
-                        for m in members], axis=0)
+        return self.predictor.scores(data)
+
+
+def _as_predictor(model: Any, members: list[Any], task: Any) -> Any:
+    """The one adapter: a predictor as it is, a trained module as a :class:`TrainedModel`."""
+    return model if isinstance(model, Predictor) else TrainedModel.of(members, task)
 
 
 def fit_model(
-    model: nn.Module | GraphBaseline,
+    model: nn.Module | Predictor,
     data,
     task,
     *,
@@ -115,10 +204,11 @@ def fit_model(
     probabilities averaged. The test part is never used.
 
     Args:
-        model: a freshly built model (seed the RNG before building it), or a graph-only
-            baseline (:class:`~graphgen.models.base.GraphBaseline`).
+        model: a freshly built model (seed the RNG before building it), or a
+            :class:`~graphgen.models.base.Predictor` (a graph-only baseline, Correct and
+            Smooth).
         data: the graph (or samples over a graph) the task indexes.
-        task: a node, multi-label, sample-graph or pair task.
+        task: a node, multi-label, sample-graph, graph-set or pair task.
         trainer: trainer settings (default :class:`TrainerConfig`).
         description: label of the progress bar and log lines.
         checkpoint, resume: see :meth:`Trainer.fit` (of the first, epoch-choosing fit).
@@ -143,47 +233,17 @@ def fit_model(
         >>> fitted.scores(data).shape, fitted.fit.epochs
         ((200,), 3)
     """
-    config = trainer or TrainerConfig()
+    engine = Engine(trainer or TrainerConfig(), description, checkpoint, resume)
     start = time.perf_counter()
-    if isinstance(model, GraphBaseline):
-        fitted = FittedModel(model=model, task=task, fit=None, seconds=0.0)
-        fitted.scores(data)  # the propagation is the fit (cached for scores(data))
-        fitted.seconds = time.perf_counter() - start
-        return fitted
-    if isinstance(model, CorrectAndSmooth):
-        if task.kind == "multilabel":
-            raise ConfigError("correct_and_smooth: single-label tasks only (binary or "
-                              "multi-class)")
-        base = fit_model(model.build_base(), data, task, trainer=config,
-                         description=f"{description} base", checkpoint=checkpoint,
-                         resume=resume, build=model.build_base)
-        return FittedModel(model=model, task=task, fit=base.fit,
-                           seconds=time.perf_counter() - start, base=base)
-    if (config.refit or config.ensemble > 1) and build is None:
-        raise ConfigError("fit_model: refit and ensemble need build=, a function that builds "
-                          "a fresh model")
-    members, first_fit, refit_task = [], None, None
-    for k in range(config.ensemble):
-        member_config = replace(config, seed=config.seed + k)
-        if k:
-            seed_everything(member_config.seed)
-            model = build()
-        result = Trainer(member_config).fit(model, data, task, description=description,
-                                            checkpoint=checkpoint if k == 0 else None,
-                                            resume=resume)
-        first_fit = first_fit or result
-        if config.refit:
-            epochs = max(result.best_epoch, 1)
-            refit_task = with_training_part(task, task.val_index)
-            seed_everything(member_config.seed)
-            model = build()
-            Trainer(replace(member_config, max_epochs=epochs, patience=epochs)).fit(
-                model, data, refit_task, description=f"{description} refit",
-                restore_best=False)
-        members.append(model)
-    return FittedModel(model=members[0], task=task, fit=first_fit,
-                       seconds=time.perf_counter() - start, members=members,
-                       refit_task=refit_task)
+    predictor = model if isinstance(model, Predictor) else TrainedModel(model, build)
+    predictor.fit(data, task, engine)
+    base = getattr(predictor, "fitted_base", None)
+    members = getattr(predictor, "members", [])
+    return FittedModel(model=members[0] if members else model, task=task,
+                       fit=getattr(predictor, "fit_result", None) or (base and base.fit),
+                       seconds=time.perf_counter() - start, members=list(members),
+                       refit_task=getattr(predictor, "refit_task", None), base=base,
+                       predictor=predictor)
 
 
 def with_training_part(task, extra: torch.Tensor):

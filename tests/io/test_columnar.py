@@ -223,3 +223,17 @@ def test_nul_bytes_refused_and_long_decimals_equal_in_every_engine(tmp_path, eng
     scores = read_delimited(decimals, what="edges", required=["source", "target", "score"],
                             numeric=["score"], engine=engine)["score"].tolist()
     assert scores == [float("0.30000000000000004441"), float("0.1234567890123456789")]
+
+
+@pytest.mark.parametrize("engine", COLUMNAR)
+def test_a_quote_left_open_at_the_end_is_pandas_error_not_an_engine_panic(tmp_path, engine):
+    """polars panics on it (a BaseException that ``except Exception`` let through)."""
+    path = tmp_path / "open.csv"
+    path.write_text('source,target,weight\n,,"')
+    errors = []
+    for name in (engine, "pandas"):
+        with pytest.raises(DataFormatError, match="EOF inside string") as caught:
+            read_delimited(path, engine=name, what="edge list",
+                           required=["source", "target", "weight"], numeric=["weight"])
+        errors.append(str(caught.value))
+    assert errors[0] == errors[1]
