@@ -7,9 +7,11 @@ from collections.abc import Callable
 import torch
 from torch import Tensor, nn
 
-from graphgen.models.base import GraphModel
+from graphgen.graph.sampling import CSRGraph
+from graphgen.models.base import GraphModel, run_model
 from graphgen.models.dropout import dropout
-from graphgen.models.sparse_conv import AdjacencyCache
+from graphgen.models.layerwise import has_self_loops, layer_by_layer
+from graphgen.models.sparse_conv import AdjacencyCache, gcn_adjacency, mean_adjacency_of
 
 __all__ = ["ConvStack"]
 
@@ -38,3 +40,33 @@ class ConvStack(GraphModel):
             if i < len(self.convs) - 1:
                 x = torch.relu(x)
         return x
+
+    @torch.no_grad()
+    def inference(self, data, *, csr: CSRGraph | None = None, chunk_size: int = 4096,
+                  distributed: bool = False) -> Tensor:
+        """Logits ``[N, out]`` of every node of ``data`` in evaluation mode, on the CPU,
+        computed layer by layer in chunks of target nodes
+        (:func:`~graphgen.models.layerwise.layer_by_layer`, exact for GCN and GraphSAGE's
+        operators) as PyG's ``BasicGNN.inference``; other operators, or GCN on a graph with
+        its own self-loops, run one forward over the whole graph.
+
+        Args:
+            data: the graph (``x``, ``edge_index``, optional ``edge_weight``).
+            csr: the graph's in-neighbour CSR, when already built (a sampler holds one).
+            chunk_size: target nodes per step.
+            distributed: in a ``torch.distributed`` run, every rank computes its share of
+                the nodes of each layer and the layer is gathered on every rank.
+        """
+        was_training = self.training
+        self.eval()
+        try:
+            build = self._operator.build
+            gcn = build is gcn_adjacency
+            if build not in (gcn_adjacency, mean_adjacency_of) or (
+                    gcn and has_self_loops(data.edge_index)):
+                return run_model(self, data).cpu()
+            return layer_by_layer(self.convs, data, gcn=gcn,
+                                  device=next(self.parameters()).device, csr=csr,
+                                  chunk_size=chunk_size, distributed=distributed)
+        finally:
+            self.train(was_training)

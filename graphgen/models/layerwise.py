@@ -8,16 +8,20 @@ in-edges of one chunk, where a full-graph forward builds the whole normalised ad
 its transpose) and a sampled forward over ``L`` hops would reach most of the graph for every
 batch.
 
+A model offers it as its ``inference`` method, as PyG's ``BasicGNN.inference``:
+:meth:`~graphgen.models.conv_stack.ConvStack.inference` (GCN, GraphSAGE) runs
+:func:`layer_by_layer` here. :func:`layerwise_logits` is the trainer's one call: a model's
+``inference`` when it has one, else the whole graph without gradients (GAT, APPNP, GIN, ...).
+
 The result equals the full-graph forward (``tests/models/test_layerwise.py``): a chunk holds
 every in-edge of its targets, so mean aggregation (GraphSAGE) is exact, and GCN's symmetric
-normalisation uses the graph's degrees, not the chunk's. Models outside
-:class:`~graphgen.models.conv_stack.ConvStack` (GAT, APPNP, GIN, ...) are run on the whole
-graph without gradients instead.
+normalisation uses the graph's degrees, not the chunk's.
 """
 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 
 import torch
 from torch import Tensor, nn
@@ -25,27 +29,19 @@ from torch_geometric.nn import MessagePassing
 
 from graphgen.graph.sampling import CSRGraph
 from graphgen.models.base import run_model
-from graphgen.models.conv_stack import ConvStack
-from graphgen.models.sparse_conv import (
-    SparseGATConv,
-    SparseGCNConv,
-    SparseSAGEConv,
-    gcn_adjacency,
-    mean_adjacency_of,
-)
+from graphgen.models.sparse_conv import SparseGATConv, SparseGCNConv, SparseSAGEConv
 
-__all__ = ["layerwise_logits", "receptive_hops"]
+__all__ = ["layer_by_layer", "layerwise_logits", "receptive_hops"]
 
 
 @torch.no_grad()
 def layerwise_logits(model: nn.Module, data, *, csr: CSRGraph | None = None,
                      chunk_size: int = 4096, distributed: bool = False) -> Tensor:
-    """Logits of ``model`` on every node of ``data``, on the CPU.
+    """Logits of ``model`` on every node of ``data``, on the CPU: its ``inference`` method
+    when it has one (layer by layer, in chunks), else one forward over the whole graph.
 
     Args:
-        model: a trained node model; a :class:`~graphgen.models.conv_stack.ConvStack`
-            (GCN, GraphSAGE) runs layer by layer in chunks, any other model on the whole
-            graph.
+        model: a trained node model.
         data: the graph (``x``, ``edge_index``, optional ``edge_weight``).
         csr: the graph's in-neighbour CSR, when already built (a sampler holds one).
         chunk_size: target nodes per step.
@@ -55,43 +51,61 @@ def layerwise_logits(model: nn.Module, data, *, csr: CSRGraph | None = None,
     Returns:
         ``[N, out]`` logits, equal to ``model(x, edge_index, edge_weight)`` in evaluation mode.
     """
+    inference = getattr(model, "inference", None)
+    if inference is not None:
+        return inference(data, csr=csr, chunk_size=chunk_size, distributed=distributed)
     was_training = model.training
     model.eval()
     try:
-        build = model._operator.build if isinstance(model, ConvStack) else None
-        gcn = build is gcn_adjacency
-        if build not in (gcn_adjacency, mean_adjacency_of) or (
-                gcn and _has_self_loops(data.edge_index)):
-            return run_model(model, data).cpu()  # GCN keeps a graph's own self-loop weights
-        num_nodes = data.x.shape[0]
-        device = next(model.parameters()).device
-        weight = getattr(data, "edge_weight", None)
-        weight = weight.cpu() if weight is not None and gcn else None
-        if csr is None or (weight is not None and csr.edge_id is None):
-            csr = CSRGraph.from_edge_index(data.edge_index, num_nodes,
-                                           edge_ids=weight is not None)
-        degree = _gcn_degree(csr, weight) if gcn else csr.in_degree.clamp_min(1).float()
-        lookup = torch.full((num_nodes,), -1, dtype=torch.int64)
-        seen = torch.zeros(num_nodes, dtype=torch.bool)
-        h = data.x.cpu()
-        rank, world = _rank_and_world() if distributed else (0, 1)
-        bounds = [num_nodes * r // world for r in range(world + 1)]
-        for i, conv in enumerate(model.convs):
-            out = []
-            for first in range(bounds[rank], bounds[rank + 1], chunk_size):
-                last = min(first + chunk_size, bounds[rank + 1])
-                operator, rows = _chunk(csr, first, last, degree, weight, gcn, lookup, seen)
-                x_local = torch.cat([h[first:last], h.index_select(0, rows)])
-                y = conv(x_local.to(device), operator.to(device))[: last - first]
-                if i < len(model.convs) - 1:
-                    y = torch.relu(y)
-                out.append(y.cpu())
-            h = torch.cat(out) if out else h.new_zeros((0, _conv_out(conv)))
-            if world > 1:
-                h = _gather_rows(h, bounds)
-        return h
+        return run_model(model, data).cpu()
     finally:
         model.train(was_training)
+
+
+@torch.no_grad()
+def layer_by_layer(convs: Sequence[nn.Module], data, *, gcn: bool, device: torch.device,
+                   csr: CSRGraph | None = None, chunk_size: int = 4096,
+                   distributed: bool = False) -> Tensor:
+    """The layers ``convs`` (ReLU between them) over every node of ``data``, one layer at a
+    time in chunks of ``chunk_size`` target nodes, on the CPU.
+
+    Args:
+        convs: graph layers that take ``(x, operator)`` (graphgen's sparse layers).
+        gcn: GCN's symmetric normalisation with self-loops (else mean aggregation).
+        device: where the layers run.
+        csr, chunk_size, distributed: as :func:`layerwise_logits`.
+    """
+    num_nodes = data.x.shape[0]
+    weight = getattr(data, "edge_weight", None)
+    weight = weight.cpu() if weight is not None and gcn else None
+    if csr is None or (weight is not None and csr.edge_id is None):
+        csr = CSRGraph.from_edge_index(data.edge_index, num_nodes, edge_ids=weight is not None)
+    degree = _gcn_degree(csr, weight) if gcn else csr.in_degree.clamp_min(1).float()
+    lookup = torch.full((num_nodes,), -1, dtype=torch.int64)
+    seen = torch.zeros(num_nodes, dtype=torch.bool)
+    h = data.x.cpu()
+    rank, world = _rank_and_world() if distributed else (0, 1)
+    bounds = [num_nodes * r // world for r in range(world + 1)]
+    for i, conv in enumerate(convs):
+        out = []
+        for first in range(bounds[rank], bounds[rank + 1], chunk_size):
+            last = min(first + chunk_size, bounds[rank + 1])
+            operator, rows = _chunk(csr, first, last, degree, weight, gcn, lookup, seen)
+            x_local = torch.cat([h[first:last], h.index_select(0, rows)])
+            y = conv(x_local.to(device), operator.to(device))[: last - first]
+            if i < len(convs) - 1:
+                y = torch.relu(y)
+            out.append(y.cpu())
+        h = torch.cat(out) if out else h.new_zeros((0, _conv_out(conv)))
+        if world > 1:
+            h = _gather_rows(h, bounds)
+    return h
+
+
+def has_self_loops(edge_index: Tensor) -> bool:
+    """Whether any edge joins a node to itself (GCN then keeps the graph's own weights, and
+    the layer-by-layer path, which adds its own, does not apply)."""
+    return bool((edge_index[0] == edge_index[1]).any())
 
 
 class _ChunkOperator:
@@ -167,10 +181,6 @@ def _gather_rows(h: Tensor, bounds: list[int]) -> Tensor:
     parts = [torch.empty_like(padded) for _ in sizes]
     torch.distributed.all_gather(parts, padded)
     return torch.cat([p[:n] for p, n in zip(parts, sizes)])
-
-
-def _has_self_loops(edge_index: Tensor) -> bool:
-    return bool((edge_index[0] == edge_index[1]).any())
 
 
 def _gcn_degree(csr: CSRGraph, weight: Tensor | None) -> Tensor:

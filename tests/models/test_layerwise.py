@@ -49,3 +49,26 @@ def test_layerwise_with_self_loops_equals_full_forward(name):
         full = model(data.x, data.edge_index, data.edge_weight)
     torch.testing.assert_close(layerwise_logits(model, data, chunk_size=16), full,
                                atol=1e-5, rtol=1e-5)
+
+
+def test_inference_is_a_method_of_the_conv_stack(monkeypatch):
+    """GCN and GraphSAGE infer layer by layer through their own ``inference`` (as PyG's
+    BasicGNN); other models have none and run one forward."""
+    from graphgen.models import conv_stack
+
+    calls = []
+    real = conv_stack.layer_by_layer
+
+    def spy(convs, data, **kwargs):
+        calls.append((len(convs), kwargs["gcn"], kwargs["chunk_size"]))
+        return real(convs, data, **kwargs)
+    monkeypatch.setattr(conv_stack, "layer_by_layer", spy)
+    data = _graph()
+    for name in ("gcn", "sage", "gat"):
+        model = build_model(name, 6, 3, **({"num_layers": 3} if name != "gat" else {}))
+        assert hasattr(model, "inference") == (name != "gat")
+        layerwise_logits(model, data, chunk_size=33)
+    assert calls == [(3, True, 33), (3, False, 33)]
+    model = build_model("gcn", 6, 3)
+    direct = model.inference(data, chunk_size=10)
+    torch.testing.assert_close(direct, layerwise_logits(model, data, chunk_size=10))
