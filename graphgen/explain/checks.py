@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import torch
 
+from graphgen.estimators.explainable import ExplainableGenes
 from graphgen.exceptions import ConfigError
 from graphgen.explain.genes import GeneExplanation, _fitted, _target
 from graphgen.graph.nodes import node_index, node_positions
@@ -37,7 +38,7 @@ def precision_at_k(scores: pd.Series, truth, k: int) -> float:
     return float(np.mean([item in set(truth) for item in top]))
 
 
-def randomized_classifier(classifier, *, seed: int = 0):
+def randomized_classifier(classifier: ExplainableGenes, *, seed: int = 0):
     """A copy of a fitted classifier whose trained modules are re-initialised (every layer
     with a ``reset_parameters`` method); the original is not changed."""
     fitted = _fitted(classifier)
@@ -52,9 +53,9 @@ def randomized_classifier(classifier, *, seed: int = 0):
     return clone
 
 
-def deletion_curve(classifier, explanation: GeneExplanation, *, kind: str = "edges",
-                   steps=(0, 1, 2, 5, 10, 20), random: bool = False, seed: int = 0
-                   ) -> pd.DataFrame:
+def deletion_curve(classifier: ExplainableGenes, explanation: GeneExplanation, *,
+                   kind: str = "edges", steps=(0, 1, 2, 5, 10, 20), random: bool = False,
+                   seed: int = 0) -> pd.DataFrame:
     """The explained gene's score as the top-ranked edges (or feature columns) are removed.
 
     Args:

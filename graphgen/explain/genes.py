@@ -32,10 +32,10 @@ import torch
 from scipy.sparse.csgraph import breadth_first_order
 from torch import Tensor, nn
 
+from graphgen.estimators.explainable import ExplainableGenes, explainable
 from graphgen.exceptions import (
     ConfigError,
     MissingDependencyError,
-    NotFittedError,
 )
 from graphgen.explain.twin import has_message_passing, message_passing_twin, receptive_hops
 from graphgen.graph.convert import write_graphml
@@ -163,11 +163,10 @@ class GeneExplanation:
         write_graphml(self.subgraph(top_edges), path)
 
 
-def _fitted(classifier):
-    if getattr(classifier, "fitted_", None) is None:
-        raise NotFittedError(f"{type(classifier).__name__} is not fitted yet: call fit() "
-                             "before explaining it")
-    fitted = classifier.fitted_
+def _fitted(classifier: ExplainableGenes):
+    """The fitted model of ``classifier``, read through the
+    :class:`~graphgen.estimators.explainable.ExplainableGenes` protocol."""
+    fitted = explainable(classifier, ExplainableGenes, what="explain").fitted_
     if fitted.graph_only or fitted.base is not None:
         raise ConfigError(
             f"cannot explain the graph-only model {classifier.settings_['model']!r} by "
@@ -177,7 +176,8 @@ def _fitted(classifier):
     return fitted
 
 
-def _target(classifier, target, gene_scores: pd.Series | None = None) -> tuple[int, str]:
+def _target(classifier: ExplainableGenes, target, gene_scores: pd.Series | None = None
+            ) -> tuple[int, str]:
     classes = [str(c) for c in classifier.classes_]
     if target is None:
         if classifier.kind_ == "binary":
@@ -206,7 +206,7 @@ class _Named(nn.Module):
         return self.model(x, edge_index, weight, **given)
 
 
-def _targets(classifier, target, positions: np.ndarray) -> np.ndarray:
+def _targets(classifier: ExplainableGenes, target, positions: np.ndarray) -> np.ndarray:
     """:func:`_target` for many genes at once: the named class, the positive class of a
     binary task, or each gene's most probable class or label."""
     if target is not None or classifier.kind_ == "binary":
@@ -218,7 +218,7 @@ def _inputs(model: nn.Module, data) -> dict:
     return {name: getattr(data, name, None) for name in getattr(model, "inputs", ())}
 
 
-def explain_gene(classifier, gene: str, *, method: str = "integrated_gradients",
+def explain_gene(classifier: ExplainableGenes, gene: str, *, method: str = "integrated_gradients",
                  target=None, steps: int = 50, epochs: int = 200, seed: int = 0,
                  edges: bool = True) -> GeneExplanation:
     """Explain the classifier's score of one gene with PyG's ``Explainer``.
@@ -269,8 +269,8 @@ def explain_gene(classifier, gene: str, *, method: str = "integrated_gradients",
                            method=method, **explanation)
 
 
-def _through_labels(classifier, data, position: int, column: int, explanation: dict,
-                    start: int, edges: bool, seeds: int = 10) -> dict:
+def _through_labels(classifier: ExplainableGenes, data, position: int, column: int,
+                    explanation: dict, start: int, edges: bool, seeds: int = 10) -> dict:
     """The labels block's attribution traced to the training genes that seeded it and, for a
     model without a graph, the shortest paths that lead to the ``seeds`` largest of them."""
     block_column = 0 if classifier.kind_ == "binary" else column
@@ -470,7 +470,7 @@ def _block_shares(magnitude: pd.DataFrame, data) -> pd.DataFrame:
     return pd.DataFrame(shares, index=magnitude.index, columns=list(blocks))
 
 
-def explain_genes(classifier, genes=None, *, method: str = "integrated_gradients",
+def explain_genes(classifier: ExplainableGenes, genes=None, *, method: str = "integrated_gradients",
                   target=None, steps: int = 20, batch_nodes: int = 200_000,
                   progress: bool | None = None) -> pd.DataFrame:
     """Feature attributions of many genes in batches (see the module docstring).

@@ -19,6 +19,7 @@ import pandas as pd
 import torch
 from torch import Tensor, nn
 
+from graphgen.estimators.explainable import ExplainableGenes
 from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.explain.genes import _captum, _fitted, _target
 from graphgen.graph.nodes import node_positions
@@ -40,7 +41,8 @@ def _fusion_members(classifier) -> list[FusionModel]:
     return members
 
 
-def explain_sequence(classifier, gene: str, *, target=None, steps: int = 64) -> pd.DataFrame:
+def explain_sequence(classifier: ExplainableGenes, gene: str, *, target=None, steps: int = 64
+                     ) -> pd.DataFrame:
     """Per-position attributions of one gene's sequence to its score.
 
     Args:

@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 import torch
 
-from graphgen.exceptions import ConfigError, DataFormatError, NotFittedError
+from graphgen.estimators.explainable import ExplainableSamples, explainable
+from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.explain.genes import _CAPTUM, _captum
 from graphgen.models.base import run_model
 from graphgen.progress import progress_bar
@@ -32,7 +33,7 @@ class _Mean(torch.nn.Module):
         return torch.stack([run_model(m, self.data, x=x) for m in self.members]).mean(dim=0)
 
 
-def explain_samples(classifier, omics: Mapping[str, pd.DataFrame], *,
+def explain_samples(classifier: ExplainableSamples, omics: Mapping[str, pd.DataFrame], *,
                     labels: pd.Series | None = None, method: str = "integrated_gradients",
                     steps: int = 32, batch_size: int = 16, progress: bool | None = None
                     ) -> pd.DataFrame:
@@ -62,9 +63,7 @@ def explain_samples(classifier, omics: Mapping[str, pd.DataFrame], *,
         ConfigError: unknown method, labels naming an unknown class.
         DataFormatError: omics that do not match the fitted ones.
     """
-    if getattr(classifier, "model_", None) is None:
-        raise NotFittedError("SubtypeClassifier is not fitted yet: call fit() before "
-                             "explaining it")
+    classifier = explainable(classifier, ExplainableSamples, what="explain_samples")
     if not isinstance(classifier.model_, torch.nn.Module):
         raise ConfigError("explain_samples: the fitted head is a random forest, which has no "
                           "gradients to attribute; fit with head='logreg' (or view='auto' "

@@ -261,3 +261,26 @@ def test_clone_does_not_share_the_graph_with_candidates(gene_task):
     clf = GeneClassifier(graph=data, candidates=["rwr", "heat"], inner_folds=2)
     fitted = clone(clf).fit(genes, y)
     assert fitted.graph is not data and fitted.selection_.chosen.name in ("rwr", "heat")
+
+
+def test_explanations_read_estimators_through_typed_protocols(gene_task, samples):
+    from graphgen.estimators.explainable import (
+        ExplainableGenes,
+        ExplainableSamples,
+        explainable,
+    )
+    from graphgen.exceptions import ConfigError
+    from graphgen.explain import explain_gene
+
+    data, genes, y = gene_task
+    gene = GeneClassifier("logreg", graph=data, trainer=QUICK).fit(genes, y)
+    table, classes = samples
+    subtype = SubtypeClassifier("features").fit(table, classes)
+    assert isinstance(gene, ExplainableGenes) and not isinstance(gene, ExplainableSamples)
+    assert isinstance(subtype, ExplainableSamples)
+    assert explainable(gene, ExplainableGenes, what="explain") is gene
+    with pytest.raises(NotFittedError, match="GeneClassifier is not fitted yet"):
+        explain_gene(GeneClassifier(), "G000")
+    with pytest.raises(ConfigError, match=r"give a fitted gene classifier \(GeneClassifier\); "
+                                          r"SubtypeClassifier lacks \['kind_', 'data_'\]"):
+        explain_gene(subtype, "G000")
