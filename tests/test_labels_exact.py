@@ -240,3 +240,21 @@ def test_go_term_labels_defaults_ties_and_root_only_genes(tmp_path, monkeypatch)
         go_term_labels(genes, dag, annotations, namespace="MF", id_type="entrez",
                        mapper=mapper)
     assert seen == {"namespace": "MF", "min_genes": 1, "id_type": "entrez", "mapper": mapper}
+
+
+def test_a_label_table_without_its_columns_is_named_a_label_table(tmp_path):
+    path = tmp_path / "labels.csv"
+    path.write_text("gene,score\nTP53,1\n")
+    with pytest.raises(DataFormatError) as caught:
+        read_label_table(path, gene_column="gene", label_column="label")
+    assert "label table" in str(caught.value) and "'label'" in str(caught.value)
+
+
+def test_nullable_integer_multilabel_tables_read_missing_as_unlabelled():
+    """pandas' Int64 columns with a missing value: the check reads them as floats (NaN =
+    unlabelled), not as an object array NumPy cannot test."""
+    table = pd.DataFrame({"a": pd.array([1, 0, None], dtype="Int64"),
+                          "b": pd.array([0, 1, 1], dtype="Int64")}, index=["G0", "G1", "G2"])
+    aligned = align_labels(table, NODES)
+    assert aligned.labels.shape == (3, 2)
+    assert aligned.labels["a"].isna().tolist() == [False, False, True]
