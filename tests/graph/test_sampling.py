@@ -129,3 +129,40 @@ def test_edge_ids_kept_only_when_needed():
         torch.tensor([4, 9]))
     assert torch.equal(full.edge_index, batch.edge_index)  # the same draw
     assert torch.equal(full.n_id[full.edge_index[0]], data.edge_index[0, full.e_id])
+
+
+def test_floyd_draws_every_k_subset_uniformly_in_every_row():
+    """Floyd's algorithm always returns distinct offsets, whatever its draws, so only the
+    frequencies show a skewed draw: rows of several degrees at once, each offset with
+    probability k/d and each pair with 1/C(d, k)."""
+    sampler = NeighborSampler(_graph(n=50, e=400), [2], seed=3, engine="torch")
+    degree = torch.tensor([3, 5, 8] * 6000)
+    chosen = sampler._floyd(degree, 2)
+    assert chosen.shape == (18000, 2) and (chosen[:, 0] != chosen[:, 1]).all()
+    for d in (3, 5, 8):
+        rows = chosen[degree == d]
+        assert (rows >= 0).all() and (rows < d).all()
+        offsets = np.bincount(rows.reshape(-1).numpy(), minlength=d) / len(rows)
+        np.testing.assert_allclose(offsets, 2 / d, atol=0.02)
+        pairs = np.bincount((rows.min(1).values * d + rows.max(1).values).numpy(),
+                            minlength=d * d)
+        pairs = pairs[pairs > 0] / len(rows)
+        assert len(pairs) == d * (d - 1) // 2
+        np.testing.assert_allclose(pairs, 2 / (d * (d - 1)), atol=0.02)
+
+
+def test_seeds_of_any_integer_type_and_isolated_seeds_are_counted():
+    data = Data(edge_index=torch.tensor([[1, 2], [0, 0]]), num_nodes=6, x=torch.randn(6, 2))
+    sampler = NeighborSampler(data, [2], seed=0, engine="torch")
+    batch = sampler.sample(np.array([5, 0], dtype=np.int32))  # 5 has no neighbour at all
+    assert batch.n_id.dtype == torch.int64 and batch.n_id[:2].tolist() == [5, 0]
+    assert batch.num_nodes == len(batch.n_id) == 4 and batch.batch_size == 2
+    assert torch.equal(batch.x, data.x[batch.n_id])
+    bare = NeighborSampler(Data(edge_index=data.edge_index, num_nodes=6), [2], seed=0,
+                           engine="torch")  # no x to count the nodes by
+    lonely = bare.sample(torch.tensor([5]))
+    assert lonely.num_nodes == 1 and lonely.edge_index.shape == (2, 0)
+    with pytest.raises(ConfigError, match=r"^seed nodes must be in 0\.\.5$"):
+        sampler.sample(torch.tensor([6]))
+    with pytest.raises(ConfigError, match=r"^seed nodes must be in 0\.\.5$"):
+        sampler.sample(torch.tensor([-1]))
