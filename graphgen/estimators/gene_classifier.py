@@ -58,7 +58,7 @@ from graphgen.train.metrics import (
     degree_percentile,
     multilabel_metrics,
 )
-from graphgen.train.search import tune
+from graphgen.train.search import ModelSpec, tune
 from graphgen.train.seeding import seed_everything
 from graphgen.train.splits import Split, kfold_splits, train_val_split
 from graphgen.train.tasks import make_task
@@ -315,8 +315,8 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
         task = make_task(data, aligned.labels, split)
         if self.label_features is not None and name not in GRAPH_ONLY:
             data = add_label_features(data, task, self.label_features)
-        hparams = dict(self.hparams or {})
-        search = hparams.pop("search", None)
+        spec = ModelSpec.parse(name, self.hparams)  # the one read of a "search" entry
+        hparams, search = dict(spec.hparams), spec.search
         self.search_ = None
         if search is not None:  # nested: trials fit on the training genes, scored on val
             config, hparams, self.search_ = tune(

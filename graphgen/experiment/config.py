@@ -21,6 +21,7 @@ from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.features.topology_block import TOPOLOGY_FEATURES
 from graphgen.models.registry import MODELS
 from graphgen.train.label_features import LabelFeatures
+from graphgen.train.search import ModelSpec
 from graphgen.train.seeding import check_seed
 from graphgen.train.trainer import TrainerConfig
 
@@ -293,7 +294,7 @@ class ExperimentConfig:
         check_seed(self.seed)
         allowed = sorted([*MODELS, "auto"]) + (["none"] if self.sequences is not None else [])
         unknown = [m for m, spec in self.models.items()
-                   if str(spec.get("model", m)).lower() not in allowed]
+                   if ModelSpec.parse(m, spec).model not in allowed]
         if unknown or not self.models:
             raise ConfigError(f"[models]: unknown model(s) {unknown}; allowed: {allowed}"
                               + ("" if self.sequences is not None else

@@ -10,6 +10,7 @@ enrichment when the experiment names GO files.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import re
@@ -29,6 +30,7 @@ from graphgen.explain.sequences import explain_sequence
 from graphgen.io.tables import write_csv
 from graphgen.models.registry import GRAPH_ONLY, POST_PROCESSING
 from graphgen.plot.explanations import plot_attributions, plot_sequence_track, plot_subgraph
+from graphgen.train.search import ModelSpec
 
 __all__ = ["ExplainedRun", "explain_run"]
 
@@ -46,7 +48,7 @@ class ExplainedRun:
 
 def _choose_model(config: ExperimentConfig, model: str | None) -> tuple[str, dict]:
     trained = {name: spec for name, spec in config.models.items()
-               if str(spec.get("model", name)).lower() not in GRAPH_ONLY | POST_PROCESSING}
+               if ModelSpec.parse(name, spec).model not in GRAPH_ONLY | POST_PROCESSING}
     if model is None:
         if not trained:
             raise ConfigError("the run has no trained model to explain (graph-only models "
@@ -81,7 +83,10 @@ def _classifier(config: ExperimentConfig, prepared: PreparedExperiment, name: st
             return GeneClassifier.load(stored, data=None if with_graph else prepared.data)
         except GraphgenError as exc:
             log.warning("refitting %s: the stored classifier does not load (%s)", name, exc)
-    registry_name = str(spec.pop("model", name)).lower()
+    parsed = ModelSpec.parse(name, spec)
+    registry_name = parsed.model
+    spec = {**parsed.hparams,
+            **({"search": dataclasses.asdict(parsed.search)} if parsed.search else {})}
     s = config.sequences
     options = dict(sequences=prepared.sequences, sequence_encoder=s.encoder,
                    sequence_options=dict(s.options), fusion=s.fusion, alphabet=s.alphabet,

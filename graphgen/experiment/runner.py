@@ -47,6 +47,7 @@ from graphgen.train.comparison import format_summary as format_metrics
 from graphgen.train.confounding import contingency
 from graphgen.train.distributed import rank_and_world
 from graphgen.train.run_folder import RunFolder
+from graphgen.train.search import ModelSpec
 from graphgen.train.splits import (
     Split,
     check_groups,
@@ -315,7 +316,7 @@ def _features(config: ExperimentConfig, graph: Data, mapper: IdMapper | None,
             config.resolve(spec.path), spec.format, spec.alphabet), "kmer",
             alphabet=spec.alphabet, k=spec.k, missing=spec.missing)
     if not blocks:
-        if all(str(spec.get("model", m)).lower() in GRAPH_ONLY
+        if all(ModelSpec.parse(m, spec).model in GRAPH_ONLY
                for m, spec in config.models.items()):
             blocks["constant"] = pd.DataFrame({"one": np.ones(graph.num_nodes)},
                                               index=graph.node_ids)

@@ -21,6 +21,7 @@ from graphgen.train.fitting import FittedModel, fit_model
 from graphgen.train.label_features import LabelFeatures
 from graphgen.train.metrics import classification_metrics, multilabel_metrics
 from graphgen.train.run_folder import RunFolder
+from graphgen.train.search import ModelSpec
 from graphgen.train.seeding import seed_everything
 from graphgen.train.splits import (
     Split,
@@ -50,6 +51,7 @@ __all__ = [
     "FittedModel",
     "LabelFeatures",
     "ModelResult",
+    "ModelSpec",
     "MultiLabelTask",
     "NodeClassificationTask",
     "PairMultiLabelTask",

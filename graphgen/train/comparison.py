@@ -33,7 +33,7 @@ from graphgen.train.confounding import (
 from graphgen.train.fitting import fit_model
 from graphgen.train.label_features import LabelFeatures, add_label_features
 from graphgen.train.metrics import degree_stratified_auprc
-from graphgen.train.search import tune
+from graphgen.train.search import ModelSpec, tune
 from graphgen.train.seeding import seed_everything
 from graphgen.train.splits import Split, check_groups, check_groups_apart
 from graphgen.train.tasks import NodeClassificationTask, make_task
@@ -92,9 +92,8 @@ def _fit_one(name: str, hparams: Mapping[str, Any], data, task, config: TrainerC
              split_name: str, checkpoint_dir: Path | None, resume: bool,
              factory: ModelFactory | None, items: pd.Index,
              with_labels=None) -> ModelResult:
-    hparams = dict(hparams)
-    kind = str(hparams.pop("model", name))  # a named variant: {"model": "rwr", ...}
-    search = hparams.pop("search", None)
+    spec = ModelSpec.parse(name, hparams)  # a named variant: {"model": "rwr", ...}
+    kind, search, hparams = spec.model, spec.search, dict(spec.hparams)
     if with_labels is not None and kind.lower() not in GRAPH_ONLY:
         data = with_labels  # the features plus this split's propagated training labels
 
@@ -139,7 +138,7 @@ def _fit_one(name: str, hparams: Mapping[str, Any], data, task, config: TrainerC
 def compare_on_task(
     data,
     task,
-    models: Mapping[str, Mapping[str, Any]],
+    models: Mapping[str, ModelSpec | Mapping[str, Any]],
     *,
     trainer: TrainerConfig | None = None,
     model_factory: ModelFactory | None = None,
@@ -195,8 +194,7 @@ def compare_on_task(
     if covariates is not None and not isinstance(task, NodeClassificationTask):
         raise ConfigError("covariates: covariate-only rows need a single-label task (one "
                           "class per gene or sample)")
-    trained = [n for n, h in models.items()
-               if str(dict(h).get("model", n)).lower() not in GRAPH_ONLY]
+    trained = [n for n, h in models.items() if ModelSpec.parse(n, h).model not in GRAPH_ONLY]
     with_labels = (add_label_features(data, task, label_features)  # once per split
                    if label_features is not None and trained else None)
     results = [_fit_one(name, hparams, data, task, config, split_name, folder, resume,
@@ -242,7 +240,7 @@ def compare_models(
     data: Data,
     labels: pd.Series | pd.DataFrame,
     split: Split,
-    models: Mapping[str, Mapping[str, Any]],
+    models: Mapping[str, ModelSpec | Mapping[str, Any]],
     *,
     trainer: TrainerConfig | None = None,
     checkpoint_dir: str | Path | None = None,
@@ -264,7 +262,9 @@ def compare_models(
             labels 0/1 table (multi-label). Labelled genes that are not nodes are reported
             (logged) and not used, as in :meth:`GeneClassifier.fit`.
         split: train/val/test gene ids (genes that are not labelled nodes are left out).
-        models: registry name -> hyper-parameters (``{}`` for the defaults).
+        models: name -> a :class:`~graphgen.train.search.ModelSpec`, or a table of
+            hyper-parameters (``{}`` for the defaults; ``model`` names the registry model of
+            a named variant, ``search`` a search), read by ``ModelSpec.parse``.
         trainer: trainer settings (default :class:`TrainerConfig`).
         checkpoint_dir: write each model's training state there (atomically).
         resume: continue interrupted models from their checkpoints.
@@ -298,8 +298,7 @@ def compare_models(
     labels = align_labels(labels, items).labels
     split = _within(split, labels.index)
     task = make_task(data, labels, split)
-    auto = [name for name, spec in models.items()
-            if str(spec.get("model", name)).lower() == "auto"]
+    auto = [name for name, spec in models.items() if ModelSpec.parse(name, spec).model == "auto"]
     if auto and auto_fit is None:
         raise ConfigError(f"models {auto}: model 'auto' chooses itself on the training genes "
                           "and needs an estimator (graphgen run, or graphgen.GeneClassifier())")
@@ -384,7 +383,7 @@ def cross_validate(
     data: Data,
     labels: pd.Series | pd.DataFrame,
     splits: Sequence[Split],
-    models: Mapping[str, Mapping[str, Any]],
+    models: Mapping[str, ModelSpec | Mapping[str, Any]],
     *,
     trainer: TrainerConfig | None = None,
     checkpoint_dir: str | Path | None = None,

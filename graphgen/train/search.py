@@ -34,12 +34,70 @@ from graphgen.train.fitting import fit_model
 from graphgen.train.seeding import seed_everything
 from graphgen.train.trainer import TrainerConfig
 
-__all__ = ["TRAINER_SETTINGS", "SearchConfig", "SearchResult", "search_hparams", "tune"]
+__all__ = ["TRAINER_SETTINGS", "ModelSpec", "SearchConfig", "SearchResult", "search_hparams",
+           "tune"]
 
 log = logging.getLogger(__name__)
 #: Search-space names that tune the trainer rather than the model.
 TRAINER_SETTINGS = frozenset({f.name for f in dataclasses.fields(TrainerConfig)}
                              - {"seed", "progress"})
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One model to fit: its registry name, hyper-parameters and an optional search.
+
+    The one parse of a model entry (:meth:`parse`) serves ``compare_models``,
+    ``cross_validate``, ``GeneClassifier(hparams=...)`` and ``[models.<name>]`` tables of a
+    TOML experiment, so the special keys of a table (``model`` for a named variant,
+    ``search``) are read in one place.
+
+    Attributes:
+        model: the registry name (``"gcn"``, ``"rwr"``, ...; ``"auto"`` for the estimator's
+            self-choosing default).
+        hparams: the model's hyper-parameters (fixed, or the centre of a search).
+        search: the :class:`SearchConfig`, or ``None``.
+
+    Example:
+        >>> spec = ModelSpec.parse("wide", {"model": "gcn", "hidden_channels": 64,
+        ...                                 "search": {"space": {"dropout": [0.1, 0.5]}}})
+        >>> spec.model, dict(spec.hparams), spec.search.trials
+        ('gcn', {'hidden_channels': 64}, 20)
+    """
+
+    model: str
+    hparams: Mapping[str, Any] = field(default_factory=dict)
+    search: SearchConfig | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.model, str) or not self.model:
+            raise ConfigError(f"model: a registry name, got {self.model!r}")
+        object.__setattr__(self, "model", self.model.lower())
+        if not isinstance(self.hparams, Mapping):
+            raise ConfigError(f"model {self.model!r}: hparams must be a table of "
+                              f"hyper-parameters, got {type(self.hparams).__name__}")
+        object.__setattr__(self, "hparams", dict(self.hparams))
+        if self.search is not None and not isinstance(self.search, SearchConfig):
+            object.__setattr__(self, "search", SearchConfig.from_spec(self.search))
+
+    @classmethod
+    def parse(cls, name: str, value: ModelSpec | Mapping[str, Any] | None) -> ModelSpec:
+        """``value`` as a spec: a :class:`ModelSpec` as it is, or a table of
+        hyper-parameters in which ``model`` names the registry model of a named variant
+        (default: ``name``) and ``search`` is a :class:`SearchConfig` table.
+
+        Raises:
+            ConfigError: another type, a bad search.
+        """
+        if isinstance(value, ModelSpec):
+            return value
+        if value is not None and not isinstance(value, Mapping):
+            raise ConfigError(f"model {name!r}: give a table of hyper-parameters or a "
+                              f"ModelSpec, got {type(value).__name__}")
+        table = dict(value or {})
+        model = table.pop("model", name)
+        search = table.pop("search", None)
+        return cls(str(model), table, search)
 
 
 @dataclass(frozen=True)

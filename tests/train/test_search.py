@@ -67,3 +67,36 @@ def test_gene_classifier_searches_on_its_validation_genes(setup, tmp_path):
     assert "search" not in clf.hparams_ and len(clf.search_.trials) == 3
     back = graphgen.GeneClassifier.load(clf.save(tmp_path / "searched.pt"))
     pd.testing.assert_frame_equal(back.predict_proba(), clf.predict_proba())
+
+
+def test_model_spec_is_the_one_parse_of_a_model_entry():
+    from graphgen.train import ModelSpec
+
+    plain = ModelSpec.parse("GCN", {"hidden_channels": 8})
+    assert (plain.model, plain.hparams, plain.search) == ("gcn", {"hidden_channels": 8}, None)
+    variant = ModelSpec.parse("wide", {"model": "sage", "search": {"trials": 3, "space": {
+        "dropout": [0.1, 0.5]}}})
+    assert variant.model == "sage" and variant.hparams == {} and variant.search.trials == 3
+    assert ModelSpec.parse("x", variant) is variant and ModelSpec.parse("mlp", None).model == "mlp"
+    with pytest.raises(ConfigError, match="search: space names no hyper-parameter"):
+        ModelSpec.parse("gcn", {"search": {"trials": 2}})
+    with pytest.raises(ConfigError, match="model 'gcn': give a table of hyper-parameters or a "
+                                          "ModelSpec, got list"):
+        ModelSpec.parse("gcn", [1, 2])
+
+
+def test_compare_models_takes_specs_and_tables_alike(small_organism):
+    from graphgen import stack_blocks
+    from graphgen.train import ModelSpec, compare_models, stratified_split
+
+    data = stack_blocks(small_organism.ppi, {"attributes": small_organism.features})
+    split = stratified_split(small_organism.labels, seed=0)
+    trainer = TrainerConfig(max_epochs=3, progress=False)
+    tables = compare_models(data, small_organism.labels, split,
+                            {"narrow": {"model": "gcn", "hidden_channels": 4}, "rwr": {}},
+                            trainer=trainer)
+    specs = compare_models(data, small_organism.labels, split,
+                           {"narrow": ModelSpec("gcn", {"hidden_channels": 4}),
+                            "rwr": ModelSpec("rwr")}, trainer=trainer)
+    for a, b in zip(tables, specs):
+        assert a.name == b.name and a.test == b.test
