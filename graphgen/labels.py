@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 
 from graphgen.exceptions import DataFormatError
-from graphgen.features.go_block import go
 from graphgen.ids.mapper import IdMapper
 from graphgen.io.delimited import first_lines, read_delimited
+from graphgen.io.go_terms import go
 from graphgen.scalars import plain
 
 __all__ = ["AlignedLabels", "align_labels", "binary_labels", "go_term_labels", "read_gene_list",

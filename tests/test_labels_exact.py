@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from graphgen.exceptions import DataFormatError
-from graphgen.features.go_block import go
 from graphgen.io.go import read_obo
+from graphgen.io.go_terms import go
 from graphgen.labels import (
     align_labels,
     binary_labels,
@@ -19,7 +19,7 @@ from graphgen.labels import (
     read_gene_list,
     read_label_table,
 )
-from tests.features.test_go_block import MINI_OBO
+from tests.io.test_go_terms import MINI_OBO
 
 NODES = [f"G{i}" for i in range(10)]
 

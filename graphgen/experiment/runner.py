@@ -17,7 +17,6 @@ from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.experiment.config import ExperimentConfig, LabelsConfig
 from graphgen.features.blocks import stack_blocks
 from graphgen.features.expression_block import expression
-from graphgen.features.go_block import go
 from graphgen.features.sequence_block import sequence as sequence_block
 from graphgen.features.topology_block import topology
 from graphgen.graph.load import load_grn, load_ppi
@@ -30,6 +29,7 @@ from graphgen.io.edgelist import EdgeListFormat
 from graphgen.io.expression import read_expression
 from graphgen.io.fasta import read_fasta, read_sequence_table
 from graphgen.io.go import read_go_annotations, read_obo
+from graphgen.io.go_terms import go
 from graphgen.io.string import StringFormat
 from graphgen.labels import (
     align_labels,

@@ -8,8 +8,8 @@ from which block.
 
 from graphgen.features.blocks import stack_blocks
 from graphgen.features.expression_block import expression
-from graphgen.features.go_block import go
 from graphgen.features.sequence_block import sequence
 from graphgen.features.topology_block import TOPOLOGY_FEATURES, topology
+from graphgen.io.go_terms import go
 
 __all__ = ["TOPOLOGY_FEATURES", "expression", "go", "sequence", "stack_blocks", "topology"]

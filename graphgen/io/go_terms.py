@@ -1,16 +1,22 @@
-"""Gene Ontology feature block: multi-hot term membership, propagated up the ontology."""
+"""Gene Ontology term membership: which genes each GO term annotates, propagated up the
+ontology (true-path rule), as a genes x terms 0/1 table.
+
+The one place that walks the ontology (:func:`ancestors`, :func:`descendants`): the GO
+feature block (``graphgen.features.go``) and GO-term labels
+(:func:`graphgen.labels.go_term_labels`) both read this table.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from graphgen.exceptions import ConfigError, DataFormatError, IdMappingError
-from graphgen.ids.mapper import IdMapper
 from graphgen.io.go import NAMESPACES, read_go_annotations, read_obo
 
 __all__ = ["ancestors", "descendants", "go"]
@@ -31,7 +37,7 @@ def go(
     evidence: Iterable[str] | None = None,
     exclude_terms: Iterable[str] = (),
     id_type: str | None = None,
-    mapper: IdMapper | None = None,
+    mapper: Any = None,
 ) -> pd.DataFrame:
     """GO term membership of each gene, as a genes x terms 0/1 table.
 
@@ -54,6 +60,7 @@ def go(
             as labels. A warning names the removed terms.
         id_type, mapper: map the annotation gene ids (Entrez for gene2go) to the id type of
             ``node_ids`` (e.g. ``id_type="symbol"``) with an :class:`~graphgen.ids.IdMapper`.
+            (any object with its ``map(ids, to=)``).
 
     Returns:
         ``DataFrame`` (``float32`` 0/1) indexed by gene id, one column per kept GO term.
