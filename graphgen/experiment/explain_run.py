@@ -24,8 +24,9 @@ from graphgen.estimators.gene_classifier import GeneClassifier
 from graphgen.exceptions import ConfigError, DataFormatError, GraphgenError
 from graphgen.experiment.config import ExperimentConfig, read_run_config
 from graphgen.experiment.runner import PreparedExperiment, prepare_experiment
+from graphgen.explain.all_genes import explain_genes
 from graphgen.explain.enrichment import enrich
-from graphgen.explain.genes import block_importance, explain_gene, explain_genes
+from graphgen.explain.genes import block_importance, explain_gene
 from graphgen.explain.sequences import explain_sequence
 from graphgen.io.tables import write_csv
 from graphgen.models.registry import GRAPH_ONLY, POST_PROCESSING
