@@ -23,7 +23,7 @@ from graphgen.graph.subgraph import largest_component as _largest_component
 from graphgen.ids.mapper import IdMapper
 from graphgen.io.biogrid import BiogridFormat, read_biogrid
 from graphgen.io.dorothea import DorotheaFormat, read_dorothea
-from graphgen.io.edgelist import EdgeListFormat, read_edgelist
+from graphgen.io.edgelist import EdgeListFormat, at_least, read_edgelist
 from graphgen.io.string import StringFormat, read_string
 from graphgen.io.trrust import read_trrust
 
@@ -202,7 +202,7 @@ def _threshold(edges: pd.DataFrame, min_score: float | None, path) -> pd.DataFra
     if "weight" not in edges.columns:
         raise ConfigError(f"{path}: min_score={min_score} needs a weight column; this format "
                           "has none (name one with EdgeListFormat(weight=...))")
-    return edges[edges["weight"].to_numpy() >= float(min_score)]
+    return edges[at_least(edges["weight"].to_numpy(), min_score)]
 
 
 def _build(edges: pd.DataFrame, *, directed: bool, path, id_type: str | None,

@@ -11,7 +11,22 @@ import pandas as pd
 from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.io.delimited import read_delimited, table_columns
 
-__all__ = ["EdgeListFormat", "SIGN_WORDS", "parse_signs", "read_edgelist"]
+__all__ = ["EdgeListFormat", "SIGN_WORDS", "at_least", "parse_signs", "read_edgelist"]
+
+#: How far below a ``min_score`` a weight may be and still reach it: parsers differ in the
+#: last bit of a long decimal, and STRING's ``700 / 1000`` is not exactly ``0.7``.
+SCORE_TOLERANCE = 1e-12
+
+
+def at_least(weights, min_score: float):
+    """The one rule of ``min_score`` (``read_string``, ``load_ppi``, every format): a weight
+    is kept when it reaches ``min_score`` up to :data:`SCORE_TOLERANCE`.
+
+    Example:
+        >>> at_least([0.7, 700 / 1000, 0.7 - 1e-13, 0.6999], 0.7).tolist()
+        [True, True, True, False]
+    """
+    return np.asarray(weights, dtype=np.float64) >= float(min_score) - SCORE_TOLERANCE
 
 #: Words (case-insensitive) accepted in a sign column, besides the numbers -1, 0 and 1.
 SIGN_WORDS: dict[str, int] = {

@@ -23,6 +23,7 @@ import torch
 
 from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.io.delimited import read_delimited, table_columns
+from graphgen.io.edgelist import at_least
 
 __all__ = ["STRING_CHANNELS", "StringFormat", "read_string", "scale_score"]
 
@@ -148,5 +149,5 @@ def read_string(
         index=table.index, copy=False,
     )
     if threshold is not None:
-        edges = edges[score >= threshold - 1e-12]
+        edges = edges[at_least(score, threshold)]
     return edges

@@ -120,3 +120,17 @@ def test_real_shs27k_string_ids_with_scores(shared_data):
     assert g.edge_index.shape[1] == 2 * len(pairs)
     assert all(i.startswith("9606.ENSP") for i in g.node_ids)
     assert float(g.edge_weight.max()) <= 1000 and float(g.edge_weight.min()) > 0
+
+
+def test_min_score_is_one_rule_for_string_and_every_other_format(tmp_path):
+    """A score at the threshold up to a parser's last digit is kept by STRING's reader and by
+    the edge-list path alike (they used two rules: a tolerance for STRING, none for others)."""
+    string = tmp_path / "links.txt"
+    string.write_text("protein1 protein2 combined_score\n9606.A 9606.B 700\n9606.C 9606.D 699\n")
+    edges = tmp_path / "edges.tsv"
+    edges.write_text("a\tb\tw\nA\tB\t0.69999999999999\nC\tD\t0.699\n")
+    from_string = graphgen.load_ppi(string, "string", min_score=0.7)
+    from_edges = graphgen.load_ppi(edges, graphgen.EdgeListFormat("a", "b", weight="w"),
+                                   min_score=0.7)
+    assert len(from_string.node_ids) == len(from_edges.node_ids) == 2
+    assert from_edges.node_ids == ["A", "B"]
