@@ -54,7 +54,8 @@ from graphgen.train.seeding import seed_everything
 from graphgen.train.tasks import GraphSet, GraphSetTask
 from graphgen.train.trainer import Trainer, TrainerConfig
 
-__all__ = ["GRAPH_BUDGET", "GRAPH_CANDIDATES", "GraphAssessment", "GraphClassifier", "assess"]
+__all__ = ["GRAPH_BUDGET", "GRAPH_CANDIDATES", "GRAPH_CLASSIFIER_TRAINER", "GraphAssessment",
+           "GraphClassifier", "assess"]
 
 #: The named candidates of ``conv="auto"`` (name -> parameters), cheapest first.
 GRAPH_CANDIDATES: dict[str, dict] = {
@@ -64,6 +65,9 @@ GRAPH_CANDIDATES: dict[str, dict] = {
 }
 #: Seconds ``conv="auto"`` may spend choosing (the first candidate always finishes).
 GRAPH_BUDGET = 900.0
+#: ``GraphClassifier``'s trainer when none is given.
+GRAPH_CLASSIFIER_TRAINER = TrainerConfig(max_epochs=300, patience=50, lr=0.01, weight_decay=0.0,
+                                         batch_size=32, monitor="accuracy", seed=0)
 _CONVS = ("auto", "statistics", "none", "gin", "gcn", "sage")
 _FORMAT = "graphgen.GraphClassifier/1"
 
@@ -93,13 +97,14 @@ class GraphClassifier(ClassifierMixin, GraphgenEstimator):
         readout: ``"sum"`` (default), ``"mean"`` or ``"attention"``.
         hidden_channels, num_layers, dropout: see :class:`~graphgen.models.graph_net.GraphNet`.
         val_size: share of the training graphs held out (stratified) to choose the epoch.
-        ensemble: train this many models, each with its own seed (``seed, seed + 1, ...``)
-            and so its own validation hold-out, and average their probabilities (every
-            training graph then trains most members; a bagging-like average).
-        trainer: training settings (default: 300 epochs, patience 50, lr 0.01, weight decay
-            0, batches of 32 graphs, as Errica et al.'s GIN search space allows).
-        seed: seeds the validation split, the inner folds, the forest and the
-            initialisation.
+        ensemble: train this many models, each with its own seed (the trainer's seed, + 1,
+            ...) and so its own validation hold-out, and average their probabilities (every
+            training graph then trains most members; a bagging-like average). The trainer's
+            own ``ensemble`` is not used: its members share one hold-out.
+        trainer: training settings (default :data:`GRAPH_CLASSIFIER_TRAINER`: 300 epochs,
+            patience 50, lr 0.01, weight decay 0, batches of 32 graphs, as Errica et al.'s GIN
+            search space allows); its ``seed`` (the one seed) also seeds the validation
+            hold-outs, the inner folds and the forest.
         candidates: ``conv="auto"``'s candidates: names of :data:`GRAPH_CANDIDATES`,
             :class:`~graphgen.estimators.selection.Candidate` objects or name -> parameters
             (default: all three).
@@ -140,7 +145,6 @@ class GraphClassifier(ClassifierMixin, GraphgenEstimator):
     def __init__(self, conv: str = "auto", *, readout: str = "sum", hidden_channels: int = 64,
                  num_layers: int = 3, dropout: float = 0.5, val_size: float = 0.1,
                  ensemble: int = 1, trainer: TrainerConfig | None = None,
-                 seed: int = 0,
                  candidates: Sequence[str | Candidate] | Mapping[str, Mapping] | None = None,
                  budget: float | None = GRAPH_BUDGET, inner_folds: int = 3) -> None:
         self.conv = conv
@@ -151,16 +155,17 @@ class GraphClassifier(ClassifierMixin, GraphgenEstimator):
         self.val_size = val_size
         self.ensemble = ensemble
         self.trainer = trainer
-        self.seed = seed
         self.candidates = candidates
         self.budget = budget
         self.inner_folds = inner_folds
 
-    def _trainer_config(self, seed: int) -> TrainerConfig:
-        if self.trainer is not None:
-            return replace(self.trainer, seed=seed) if seed != self.seed else self.trainer
-        return TrainerConfig(max_epochs=300, patience=50, lr=0.01, weight_decay=0.0,
-                             batch_size=32, monitor="accuracy", seed=seed)
+    def _trainer_config(self) -> TrainerConfig:
+        """The trainer (its seed is the classifier's one seed)."""
+        config = GRAPH_CLASSIFIER_TRAINER if self.trainer is None else self.trainer
+        if not isinstance(config, TrainerConfig):
+            raise ConfigError(f"GraphClassifier: trainer must be a graphgen.TrainerConfig, got "
+                              f"{type(config).__name__}")
+        return config
 
     def fit(self, graphs: Sequence, y: Sequence | None = None) -> GraphClassifier:
         """Train on ``graphs`` (PyG ``Data`` with ``x`` and ``edge_index``, or the
@@ -204,7 +209,7 @@ class GraphClassifier(ClassifierMixin, GraphgenEstimator):
         self.n_features_in_ = int(graphs[0].x.shape[1])
         if self.conv == "statistics":
             self.statistics_ = (graph_statistics(graphs), labels)
-            forest = _forest(*self.statistics_, self.seed)
+            forest = _forest(*self.statistics_, self._trainer_config().seed)
             self.model_, self.task_, self.fit_result_ = forest, None, None
             self.fitted_ = FittedModel(model=forest, task=None, fit=None, members=[forest],
                                        seconds=time.perf_counter() - start)
@@ -213,8 +218,9 @@ class GraphClassifier(ClassifierMixin, GraphgenEstimator):
         series = pd.Series(labels, index=ids)
         data = GraphSet(graphs)
         members = []
+        config = self._trainer_config()
         for member in range(self.ensemble):  # each member with its own validation hold-out
-            seed = self.seed + member
+            seed = config.seed + member
             seed_everything(seed)
             model = GraphNet(graphs[0].x.shape[1], len(self.classes_), conv=self.conv,
                              readout=self.readout, hidden_channels=self.hidden_channels,
@@ -223,7 +229,7 @@ class GraphClassifier(ClassifierMixin, GraphgenEstimator):
             task = GraphSetTask.from_labels(data, series, Split(train=train, val=val,
                                                                  test=pd.Index([])))
             members.append(fit_model(model, data, task,
-                                     trainer=replace(self._trainer_config(seed), ensemble=1,
+                                     trainer=replace(config, seed=seed, ensemble=1,
                                                      refit=False),
                                      description=f"graphs-{self.conv}"))
         first = members[0]
@@ -243,8 +249,8 @@ class GraphClassifier(ClassifierMixin, GraphgenEstimator):
                                   "inner_folds or fix conv")
         candidates = resolve_candidates(self.candidates, GRAPH_CANDIDATES, list(GRAPH_CANDIDATES),
                                         what="GraphClassifier(conv='auto')", choice="conv")
-        quiet = replace(self._trainer_config(self.seed), progress=False)
-        folds = list(StratifiedKFold(self.inner_folds, shuffle=True, random_state=self.seed)
+        quiet = replace(self._trainer_config(), progress=False)
+        folds = list(StratifiedKFold(self.inner_folds, shuffle=True, random_state=quiet.seed)
                      .split(np.zeros(len(labels)), labels))
 
         def score(candidate: Candidate, fold) -> float:
@@ -354,7 +360,7 @@ class GraphClassifier(ClassifierMixin, GraphgenEstimator):
         clf.n_features_in_ = payload["n_features_in"]
         if clf.settings_["conv"] == "statistics":
             clf.statistics_ = (payload["statistics"].numpy(), np.asarray(payload["labels"]))
-            forest = _forest(*clf.statistics_, params["seed"])
+            forest = _forest(*clf.statistics_, clf._trainer_config().seed)
             clf.model_, clf.task_ = forest, None
             clf.fitted_ = FittedModel(model=forest, task=None, fit=None, members=[forest],
                                       seconds=0.0)
@@ -484,7 +490,7 @@ def assess(graphs: Sequence, y: Sequence | None = None, *,
     """
     graphs, labels = _check(graphs, y)
     grid = {"conv": ["gin"]} if grid is None else dict(grid)
-    allowed = [k for k in GraphClassifier._get_param_names() if k not in ("seed", "trainer")]
+    allowed = [k for k in GraphClassifier._get_param_names() if k != "trainer"]
     unknown = [k for k in grid if k not in allowed]
     if unknown or not grid:
         raise ConfigError(f"grid: unknown parameter(s) {unknown}; GraphClassifier takes "
@@ -502,6 +508,7 @@ def assess(graphs: Sequence, y: Sequence | None = None, *,
     if not 0.0 < inner_val < 1.0:
         raise ConfigError(f"assess: inner_val must be in (0, 1), got {inner_val!r}")
     configs = [dict(zip(grid, values)) for values in itertools.product(*grid.values())]
+    base = GRAPH_CLASSIFIER_TRAINER if trainer is None else trainer
     outer = StratifiedKFold(folds, shuffle=True, random_state=seed)
     rows, candidates = [], []
     for fold, (train, test) in enumerate(outer.split(np.zeros(len(labels)), labels)):
@@ -510,7 +517,7 @@ def assess(graphs: Sequence, y: Sequence | None = None, *,
         inner_train, inner_val_part = inner_train.to_numpy(), inner_val_part.to_numpy()
         scores = []
         for i, config in enumerate(configs):
-            clf = GraphClassifier(**config, seed=seed, trainer=trainer).fit(
+            clf = GraphClassifier(**config, trainer=replace(base, seed=seed)).fit(
                 [graphs[j] for j in inner_train], labels[inner_train])
             accuracy = float(np.mean(clf.predict([graphs[j] for j in inner_val_part])
                                      == labels[inner_val_part]))
@@ -522,8 +529,9 @@ def assess(graphs: Sequence, y: Sequence | None = None, *,
         best = int(np.argmax(scores))
         tests = []
         for run in range(final_runs):
-            clf = GraphClassifier(**configs[best], seed=seed + 100 * (run + 1),
-                                  trainer=trainer).fit([graphs[j] for j in train], labels[train])
+            clf = GraphClassifier(**configs[best],
+                                  trainer=replace(base, seed=seed + 100 * (run + 1))).fit(
+                [graphs[j] for j in train], labels[train])
             tests.append(float(np.mean(clf.predict([graphs[j] for j in test]) == labels[test])))
         rows.append({"fold": fold, **configs[best], "val_accuracy": scores[best],
                      "test_accuracy": float(np.mean(tests)),

@@ -231,3 +231,18 @@ def test_load_refuses_other_files(tmp_path):
     torch.save(payload, tmp_path / "bad.pt")
     with pytest.raises(DataFormatError, match="damaged GraphClassifier file"):
         GraphClassifier.load(tmp_path / "bad.pt")
+
+
+def test_the_trainer_seed_is_the_one_seed():
+    graphs, labels = _graphs(30)
+    assert "seed" not in GraphClassifier().get_params()
+    forests = [GraphClassifier("statistics", trainer=TrainerConfig(seed=s)).fit(graphs, labels)
+               for s in (0, 0, 1)]
+    assert forests[0].model_.random_state == 0 and forests[2].model_.random_state == 1
+    trainer = TrainerConfig(max_epochs=3, progress=False, batch_size=16)
+    nets = [GraphClassifier("gin", hidden_channels=4, trainer=replace(trainer, seed=s)).fit(
+        graphs, labels) for s in (5, 5, 6)]
+    first, again, other = (n.predict_proba(graphs).to_numpy() for n in nets)
+    assert np.array_equal(first, again) and not np.allclose(first, other)
+    holdouts = [set(n.task_.val_index.tolist()) for n in nets]
+    assert holdouts[0] == holdouts[1] != holdouts[2]  # the hold-out follows the seed too
