@@ -258,3 +258,29 @@ def test_nullable_integer_multilabel_tables_read_missing_as_unlabelled():
     aligned = align_labels(table, NODES)
     assert aligned.labels.shape == (3, 2)
     assert aligned.labels["a"].isna().tolist() == [False, False, True]
+
+
+def test_the_door_keeps_the_index_name_and_names_five_genes_in_its_reports(caplog):
+    labels = pd.Series([1, 0] * 6 + [1, 0],
+                       index=pd.Index([f"X{i}" for i in range(7)] + NODES[:7], name="gene"))
+    with caplog.at_level(logging.WARNING, logger="graphgen.labels"):
+        aligned = align_labels(labels, NODES)
+    assert aligned.labels.index.name == "gene"
+    assert "7 of 14 labelled genes are not nodes of the graph and are not used, e.g. " \
+           "['X0', 'X1', 'X2', 'X3', 'X4']" in caplog.text
+    repeated = pd.Series([1, 0, 1, 0, 1, 0, 1] * 2, index=NODES[:7] * 2)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="graphgen.labels"):
+        align_labels(repeated, NODES)
+    assert "7 gene(s) listed more than once with the same label were merged, e.g. " \
+           "['G0', 'G1', 'G2', 'G3', 'G4']" in caplog.text
+
+
+def test_repeats_that_disagree_are_named_in_the_order_given_and_nan_disagrees():
+    labels = pd.Series([1, 0, 0, 1, 1, 0], index=["G9", "G1", "G9", "G1", "G2", "G3"])
+    with pytest.raises(DataFormatError, match=r"2 gene\(s\) are listed more than once with "
+                                              r"different labels, e.g. 'G9'"):
+        align_labels(labels, NODES)
+    with_nan = pd.Series([1.0, np.nan, 0.0, 1.0, 0.0], index=["G1", "G1", "G2", "G3", "G4"])
+    with pytest.raises(DataFormatError, match="e.g. 'G1' with"):
+        align_labels(with_nan, NODES)
