@@ -284,3 +284,21 @@ def test_repeats_that_disagree_are_named_in_the_order_given_and_nan_disagrees():
     with_nan = pd.Series([1.0, np.nan, 0.0, 1.0, 0.0], index=["G1", "G1", "G2", "G3", "G4"])
     with pytest.raises(DataFormatError, match="e.g. 'G1' with"):
         align_labels(with_nan, NODES)
+
+
+def test_a_gene_list_is_one_id_per_line_and_a_second_field_is_an_error(tmp_path):
+    path = tmp_path / "genes.txt"
+    path.write_text("gene\nTP53, p53\nMDM2\n")
+    assert read_gene_list(path).tolist() == ["TP53, p53", "MDM2"]  # tabs separate, not commas
+    for text, line in (("gene\nTP53\tMDM2\nATM\n", 2), ("TP53\nMDM2\tATM\n", 2)):
+        path.write_text(text)
+        with pytest.raises(DataFormatError, match=f"line {line}: expected 1 fields, saw 2"):
+            read_gene_list(path)  # the second id was dropped silently under a header
+
+
+def test_no_labelled_gene_in_the_graph_names_three_of_each(caplog):
+    labels = pd.Series([1, 0, 1, 0], index=["X1", "X2", "X3", "X4"])
+    with pytest.raises(DataFormatError, match=_whole(
+            "none of the 4 labelled genes is a node of the graph (labels e.g. ['X1', 'X2', "
+            "'X3'], nodes e.g. ['G0', 'G1', 'G2']); map the ids")):
+        align_labels(labels, NODES)

@@ -440,10 +440,11 @@ def _chunks(layout: _Layout, dtypes: dict[str, str], chunksize: int) -> Iterator
         warnings.simplefilter("always", pd.errors.ParserWarning)
         try:
             for chunk in pd.read_csv(handle, **kwargs):
-                if names is not None and any("names does not match" in str(w.message)
-                                             for w in caught):
-                    # Without a header line pandas drops surplus fields with a warning only.
-                    _raise_ragged(path, sep, len(names), skip_lines)
+                if any("names does not match" in str(w.message) for w in caught):
+                    # pandas drops a line's surplus fields with a warning only (with a header
+                    # line or without one): the line is named instead.
+                    _raise_ragged(path, sep, len(names) if names is not None
+                                  else chunk.shape[1], skip_lines)
                 yield chunk[use]
         except pd.errors.ParserError as exc:
             match = _TOKEN_ERROR.search(str(exc))

@@ -237,3 +237,13 @@ def test_a_quote_left_open_at_the_end_is_pandas_error_not_an_engine_panic(tmp_pa
                            required=["source", "target", "weight"], numeric=["weight"])
         errors.append(str(caught.value))
     assert errors[0] == errors[1]
+
+
+@pytest.mark.parametrize("engine", [*COLUMNAR, "pandas"])
+def test_a_surplus_field_under_a_header_is_named_not_dropped(tmp_path, engine):
+    """pandas dropped a data line's extra field with a warning only when the file has a
+    header line (without one it was already an error); every engine now names the line."""
+    path = tmp_path / "edges.tsv"
+    path.write_text("a\tb\nA\tB\tC\nD\tE\n")
+    with pytest.raises(DataFormatError, match=r"line 2: expected 2 fields, saw 3"):
+        read_delimited(path, engine=engine, what="edges", required=["a", "b"], sep="\t")
