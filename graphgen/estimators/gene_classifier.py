@@ -20,7 +20,8 @@ from torch_geometric.data import Data
 
 from graphgen.estimators.base import GraphgenEstimator, Probabilities, item_ids, item_labels
 from graphgen.estimators.persistence import (
-    read_payload,
+    params_payload,
+    read_estimator,
     selection_from_payload,
     selection_payload,
     write_payload,
@@ -34,7 +35,6 @@ from graphgen.estimators.selection import (
 from graphgen.exceptions import (
     ConfigError,
     DataFormatError,
-    GraphgenError,
     OutputError,
 )
 from graphgen.graph.convert import is_undirected
@@ -734,13 +734,7 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
         threshold = self.threshold_
         payload = {
             "format": _FORMAT,
-            "params": {**self.get_params(deep=False), "sequences": None, "graph": None,
-                       "trainer": None if self.trainer is None else asdict(self.trainer),
-                       "label_features": (None if self.label_features is None
-                                          else asdict(self.label_features)),
-                       "candidates": (list(self.candidates) if self.candidates is not None
-                                      and all(isinstance(c, str) for c in self.candidates)
-                                      else None)},
+            "params": params_payload(self, sequences=None, graph=None),
             "settings": {"model": self.settings_["model"],
                          "hparams": dict(self.settings_["hparams"] or {}),
                          "label_features": (None if self.settings_["label_features"] is None
@@ -778,14 +772,8 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
             DataFormatError: not a graphgen classifier file, a damaged one (tensors whose
                 shapes do not fit the model), or ``data`` that is not the fitted graph.
         """
-        payload = read_payload(path, format=_FORMAT, name="GeneClassifier")
-        try:
-            return cls._from_payload(payload, data, path)
-        except GraphgenError:
-            raise
-        except (KeyError, IndexError, RuntimeError, TypeError, ValueError) as exc:
-            raise DataFormatError(f"{path}: damaged GeneClassifier file ({type(exc).__name__}: "
-                                  f"{str(exc).splitlines()[0] if str(exc) else exc!r})") from None
+        return read_estimator(path, format=_FORMAT, name="GeneClassifier",
+                              build=lambda payload: cls._from_payload(payload, data, path))
 
     @classmethod
     def _from_payload(cls, payload: dict, data: Data | None, path) -> GeneClassifier:

@@ -17,7 +17,7 @@ import itertools
 import os
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,8 @@ from torch_geometric.data import Data
 
 from graphgen.estimators.base import GraphgenEstimator, Probabilities
 from graphgen.estimators.persistence import (
-    read_payload,
+    params_payload,
+    read_estimator,
     selection_from_payload,
     selection_payload,
     write_payload,
@@ -42,7 +43,7 @@ from graphgen.estimators.selection import (
     resolve_candidates,
     select,
 )
-from graphgen.exceptions import ConfigError, DataFormatError, GraphgenError
+from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.features.graph_statistics import graph_statistics
 from graphgen.graph.nodes import float_features
 from graphgen.io.tu import TUDataset
@@ -312,11 +313,7 @@ class GraphClassifier(ClassifierMixin, GraphgenEstimator):
             "y", "train_index", "val_index", "test_index", "class_weight")}
         payload = {
             "format": _FORMAT,
-            "params": {**self.get_params(deep=False),
-                       "trainer": None if self.trainer is None else asdict(self.trainer),
-                       "candidates": (list(self.candidates) if self.candidates is not None
-                                      and all(isinstance(c, str) for c in self.candidates)
-                                      else None)},
+            "params": params_payload(self),
             "settings": dict(self.settings_),
             "selection": selection_payload(self.selection_),
             "classes": [plain(c) for c in self.classes_],
@@ -337,14 +334,8 @@ class GraphClassifier(ClassifierMixin, GraphgenEstimator):
         Raises:
             DataFormatError: not a GraphClassifier file, or a damaged one.
         """
-        payload = read_payload(path, format=_FORMAT, name="GraphClassifier")
-        try:
-            return cls._from_payload(payload)
-        except GraphgenError:
-            raise
-        except (KeyError, IndexError, RuntimeError, TypeError, ValueError) as exc:
-            raise DataFormatError(f"{path}: damaged GraphClassifier file ({type(exc).__name__}: "
-                                  f"{str(exc).splitlines()[0] if str(exc) else exc!r})") from None
+        return read_estimator(path, format=_FORMAT, name="GraphClassifier",
+                              build=cls._from_payload)
 
     @classmethod
     def _from_payload(cls, payload: dict) -> GraphClassifier:

@@ -9,18 +9,21 @@ user's umask (:func:`~graphgen.io.atomic.atomic_write`) and read back with
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 import torch
 
 from graphgen.estimators.selection import Candidate, Selection
-from graphgen.exceptions import DataFormatError, OutputError
+from graphgen.exceptions import DataFormatError, GraphgenError, OutputError
 from graphgen.io.atomic import atomic_write
 from graphgen.scalars import plain
 
-__all__ = ["read_payload", "selection_from_payload", "selection_payload", "write_payload"]
+__all__ = ["params_payload", "read_estimator", "read_payload", "selection_from_payload",
+           "selection_payload", "write_payload"]
 
 
 def write_payload(path: str | os.PathLike, payload: dict[str, Any], *, what: str) -> Path:
@@ -55,6 +58,42 @@ def read_payload(path: str | os.PathLike, *, format: str, name: str) -> dict[str
         found = payload.get("format") if isinstance(payload, dict) else "?"
         raise DataFormatError(f"{path}: not a {name} file (format {found})")
     return payload
+
+
+T = TypeVar("T")
+
+
+def read_estimator(path: str | os.PathLike, *, format: str, name: str,  # noqa: A002
+                   build: Callable[[dict[str, Any]], T]) -> T:
+    """The estimator ``build`` makes from the payload of ``path`` (:func:`read_payload`).
+
+    Raises:
+        DataFormatError: an unreadable file, one of another format, or a damaged one (a
+            missing entry, tensors that do not fit, values of the wrong type).
+    """
+    payload = read_payload(path, format=format, name=name)
+    try:
+        return build(payload)
+    except GraphgenError:
+        raise
+    except (KeyError, IndexError, RuntimeError, TypeError, ValueError) as exc:
+        raise DataFormatError(f"{path}: damaged {name} file ({type(exc).__name__}: "
+                              f"{str(exc).splitlines()[0] if str(exc) else exc!r})") from None
+
+
+def params_payload(estimator: Any, **values: Any) -> dict[str, Any]:
+    """An estimator's constructor arguments as plain values for a file: ``trainer`` (and any
+    dataclass) as its fields, ``candidates`` as names when they are names (else ``None``),
+    and ``values`` in place of the others (e.g. a graph or table that is stored apart)."""
+    params = {**estimator.get_params(deep=False), **values}
+    for key, value in params.items():
+        if key not in values and hasattr(value, "__dataclass_fields__"):
+            params[key] = asdict(value)
+    candidates = params.get("candidates")
+    if candidates is not None and "candidates" not in values:
+        params["candidates"] = (list(candidates) if all(isinstance(c, str) for c in candidates)
+                                else None)
+    return params
 
 
 def selection_payload(selection: Selection | None) -> dict[str, Any] | None:

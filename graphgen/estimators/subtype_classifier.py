@@ -6,7 +6,7 @@ import logging
 import os
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -18,7 +18,8 @@ from torch_geometric.data import Data
 
 from graphgen.estimators.base import GraphgenEstimator, Probabilities, item_labels
 from graphgen.estimators.persistence import (
-    read_payload,
+    params_payload,
+    read_estimator,
     selection_from_payload,
     selection_payload,
     write_payload,
@@ -29,7 +30,7 @@ from graphgen.estimators.selection import (
     resolve_candidates,
     select,
 )
-from graphgen.exceptions import ConfigError, DataFormatError, GraphgenError
+from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.graph.coexpression import coexpression_graph
 from graphgen.models.mlp import MLP
 from graphgen.models.multiomics_gcn import MultiOmicsGCN
@@ -630,11 +631,7 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
                                              (fitted.members or [fitted.model])]
         payload = {
             "format": _FORMAT,
-            "params": {**self.get_params(deep=False), "network": _network_payload(self.network),
-                       "trainer": None if self.trainer is None else asdict(self.trainer),
-                       "candidates": (list(self.candidates) if self.candidates is not None
-                                      and all(isinstance(c, str) for c in self.candidates)
-                                      else None)},
+            "params": params_payload(self, network=_network_payload(self.network)),
             "settings": dict(self.settings_),
             "selection": selection_payload(self.selection_),
             "omics": {name: {"values": torch.from_numpy(table.to_numpy(dtype=np.float32)),
@@ -657,15 +654,8 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
         Raises:
             DataFormatError: not a SubtypeClassifier file, or a damaged one.
         """
-        payload = read_payload(path, format=_FORMAT, name="SubtypeClassifier")
-        try:
-            return cls._from_payload(payload)
-        except GraphgenError:
-            raise
-        except (KeyError, IndexError, RuntimeError, TypeError, ValueError) as exc:
-            raise DataFormatError(f"{path}: damaged SubtypeClassifier file "
-                                  f"({type(exc).__name__}: "
-                                  f"{str(exc).splitlines()[0] if str(exc) else exc!r})") from None
+        return read_estimator(path, format=_FORMAT, name="SubtypeClassifier",
+                              build=cls._from_payload)
 
     @classmethod
     def _from_payload(cls, payload: dict) -> SubtypeClassifier:
