@@ -247,7 +247,8 @@ def test_a_label_table_without_its_columns_is_named_a_label_table(tmp_path):
     path.write_text("gene,score\nTP53,1\n")
     with pytest.raises(DataFormatError) as caught:
         read_label_table(path, gene_column="gene", label_column="label")
-    assert "label table" in str(caught.value) and "'label'" in str(caught.value)
+    assert str(caught.value) == (f"{path}: label table lacks column(s) ['label']; it has "
+                                 "['gene', 'score']")
 
 
 def test_nullable_integer_multilabel_tables_read_missing_as_unlabelled():
@@ -302,3 +303,13 @@ def test_no_labelled_gene_in_the_graph_names_three_of_each(caplog):
             "none of the 4 labelled genes is a node of the graph (labels e.g. ['X1', 'X2', "
             "'X3'], nodes e.g. ['G0', 'G1', 'G2']); map the ids")):
         align_labels(labels, NODES)
+
+
+def test_a_gene_list_names_itself_and_drops_blank_ids(tmp_path):
+    path = tmp_path / "genes.csv"
+    path.write_text("symbol,score\nTP53,1\n")
+    with pytest.raises(DataFormatError, match=_whole(
+            f"{path}: gene list lacks column(s) ['gene']; it has ['symbol', 'score']")):
+        read_gene_list(path, column="gene")
+    path.write_text("gene\nTP53\n   \nMDM2\n")
+    assert read_gene_list(path).tolist() == ["TP53", "MDM2"]
