@@ -62,7 +62,10 @@ def read_gene_list(path: str | os.PathLike, *, column: str | None = None) -> pd.
             values = read_delimited(path, what="gene list", required=["gene"], sep="\t",
                                     names=["gene"])["gene"]
     else:
-        values = read_delimited(path, what="gene list", required=[column])[column]
+        # A one-column table is one id per line: its ids may hold spaces ("TP53 (7157)").
+        one_field = not any(c in head[0].strip() for c in ",\t; ")
+        values = read_delimited(path, what="gene list", required=[column],
+                                sep="\t" if one_field else None)[column]
     values = values.astype("string").str.strip()
     values = values.str.replace(_WITH_ENTREZ, r"\1", regex=True)
     values = values[values != ""]

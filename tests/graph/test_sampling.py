@@ -166,3 +166,33 @@ def test_seeds_of_any_integer_type_and_isolated_seeds_are_counted():
         sampler.sample(torch.tensor([6]))
     with pytest.raises(ConfigError, match=r"^seed nodes must be in 0\.\.5$"):
         sampler.sample(torch.tensor([-1]))
+
+
+def test_rejection_draws_are_uniform_for_one_and_for_several_neighbours():
+    """Rows with many more neighbours than the fan-out draw by rejection (k = 1 never
+    clashes); each offset must come with probability k / d."""
+    sampler = NeighborSampler(_graph(n=50, e=400), [1], seed=4, engine="torch")
+    for k, d in ((1, 40), (3, 40)):
+        chosen = sampler._distinct_offsets(torch.full((12000,), d), k)
+        assert chosen.shape == (12000, k) and (chosen >= 0).all() and (chosen < d).all()
+        assert all(len(set(row)) == k for row in chosen[:500].tolist())
+        freq = np.bincount(chosen.reshape(-1).numpy(), minlength=d) / 12000
+        np.testing.assert_allclose(freq, k / d, atol=0.012)
+
+
+def test_no_seed_an_emptied_frontier_and_a_refused_batch_leave_a_clean_state():
+    data = Data(edge_index=torch.tensor([[1, 2, 3], [0, 0, 1]]), num_nodes=6)
+    sampler = NeighborSampler(data, [2, 2], seed=0, engine="torch")
+    none = sampler.sample(torch.tensor([], dtype=torch.int64))
+    assert none.num_nodes == 0 and none.edge_index.shape == (2, 0)
+    assert none.edge_index.dtype == torch.int64
+    two_hops = sampler.sample(torch.tensor([5]))  # no neighbour: the second hop has no frontier
+    assert two_hops.n_id.tolist() == [5] and two_hops.edge_index.shape == (2, 0)
+    fresh = NeighborSampler(data, [2, 2], seed=0, engine="torch").sample(torch.tensor([0]))
+    with pytest.raises(ConfigError, match=r"^seed nodes must be distinct$"):
+        sampler.sample(torch.tensor([1, 1]))
+    again = NeighborSampler(data, [2, 2], seed=0, engine="torch")
+    with pytest.raises(ConfigError):
+        again.sample(torch.tensor([1, 1]))  # node 1 is 0's neighbour: it must count as new
+    after = again.sample(torch.tensor([0]))
+    assert after.n_id.tolist() == fresh.n_id.tolist() == [0, 1, 2, 3]
