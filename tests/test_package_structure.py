@@ -85,7 +85,6 @@ def test_import_is_lazy():
 def _layers() -> list[set[str]]:
     text = (ROOT / "docs" / "architecture.md").read_text()
     block = text.split("<!-- layers: the test reads this list -->", 1)[1].split("\n\n", 1)[0]
-    import re
     return [set(re.findall(r"`([^`]+)`", line)) for line in block.splitlines() if line.strip()]
 
 
