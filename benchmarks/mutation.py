@@ -15,6 +15,10 @@ how mutmut 3.3 runs a mutant, both needed on this package:
 - mutmut's CPU limit (30 s plus its estimate, which counts a test's teardown only) is
   replaced by a wall-clock limit, ``--limit`` seconds or 15 times the estimate if longer.
 
+``--fork`` keeps mutmut's own forked runner (with the wall-clock limit), several times
+faster because a mutant does not import torch again; use it only where the tests read no
+file through polars (metrics, splits, propagation, the graph build).
+
 It prints ``mutmut results`` (every mutant and its fate) at the end. mutmut is not a
 dependency of graphgen (``pip install mutmut``); this is not run in CI.
 """
@@ -45,7 +49,7 @@ def _configure(copy: Path, target: str, tests: list[str]) -> None:
         "do_not_mutate = [" + ", ".join(f'"{o}"' for o in others) + "]\n"))
 
 
-def _patch_mutmut(limit: float) -> None:
+def _patch_mutmut(limit: float, fork: bool) -> None:
     import resource
 
     import mutmut.__main__ as mm
@@ -81,7 +85,8 @@ def _patch_mutmut(limit: float) -> None:
 
     mm.timeout_checker = timeout_checker
     mm.resource = _NoCpuLimit()
-    mm.PytestRunner.run_tests = run_tests
+    if not fork:
+        mm.PytestRunner.run_tests = run_tests
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -93,6 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--children", type=int, default=1, help="mutants run at once")
     parser.add_argument("--only", nargs="*", default=[], help="mutant names to (re)run")
     parser.add_argument("--dir", type=Path, help="the scratch copy (made if missing)")
+    parser.add_argument("--fork", action="store_true",
+                        help="mutmut's forked runner: faster, only for tests that do not "
+                             "read files through polars")
     args = parser.parse_args(argv)
     copy = args.dir or Path(tempfile.mkdtemp(prefix="graphgen-mutation-")) / "repo"
     if not copy.exists():
@@ -101,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         _configure(copy, args.target, args.tests)
     os.chdir(copy)
     sys.path.insert(0, str(copy))
-    _patch_mutmut(args.limit)
+    _patch_mutmut(args.limit, args.fork)
     import mutmut.__main__ as mm
 
     run = ["run", "--max-children", str(args.children), *args.only]
