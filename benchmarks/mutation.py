@@ -17,7 +17,9 @@ how mutmut 3.3 runs a mutant, both needed on this package:
 
 ``--fork`` keeps mutmut's own forked runner (with the wall-clock limit), several times
 faster because a mutant does not import torch again; use it only where the tests read no
-file through polars (metrics, splits, propagation, the graph build).
+file through polars or pyarrow (metrics, splits, propagation, the graph build), or with
+``GRAPHGEN_CSV_ENGINE=pandas`` set, which keeps the readers on pandas (the engine-specific
+functions then need a run without ``--fork``).
 
 It prints ``mutmut results`` (every mutant and its fate) at the end. mutmut is not a
 dependency of graphgen (``pip install mutmut``); this is not run in CI.
@@ -39,9 +41,9 @@ from time import sleep
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _configure(copy: Path, target: str, tests: list[str]) -> None:
+def _configure(copy: Path, targets: list[str], tests: list[str]) -> None:
     others = sorted(str(p.relative_to(copy)) for p in (copy / "graphgen").rglob("*.py")
-                    if str(p.relative_to(copy)) != target)
+                    if str(p.relative_to(copy)) not in targets)
     pyproject = copy / "pyproject.toml"
     pyproject.write_text(pyproject.read_text() + (
         '\n[tool.mutmut]\npaths_to_mutate = ["graphgen/"]\n'
@@ -91,7 +93,8 @@ def _patch_mutmut(limit: float, fork: bool) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("target", help="the module to mutate, e.g. graphgen/labels.py")
+    parser.add_argument("target", help="the module to mutate, e.g. graphgen/labels.py, or "
+                                       "several joined by commas")
     parser.add_argument("tests", nargs="+", help="its test files")
     parser.add_argument("--limit", type=float, default=120.0,
                         help="seconds a mutant's tests may run (default 120)")
@@ -106,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     if not copy.exists():
         subprocess.run(["git", "worktree", "add", "--detach", str(copy), "HEAD"], cwd=ROOT,
                        check=True)
-        _configure(copy, args.target, args.tests)
+        _configure(copy, args.target.split(","), args.tests)
     os.chdir(copy)
     sys.path.insert(0, str(copy))
     _patch_mutmut(args.limit, args.fork)
