@@ -98,14 +98,14 @@ class GraphClassifier(ClassifierMixin, GraphgenEstimator):
         readout: ``"sum"`` (default), ``"mean"`` or ``"attention"``.
         hidden_channels, num_layers, dropout: see :class:`~graphgen.models.graph_net.GraphNet`.
         val_size: share of the training graphs held out (stratified) to choose the epoch.
-        ensemble: train this many models, each with its own seed (the trainer's seed, + 1,
-            ...) and so its own validation hold-out, and average their probabilities (every
-            training graph then trains most members; a bagging-like average). The trainer's
-            own ``ensemble`` is not used: its members share one hold-out.
         trainer: training settings (default :data:`GRAPH_CLASSIFIER_TRAINER`: 300 epochs,
             patience 50, lr 0.01, weight decay 0, batches of 32 graphs, as Errica et al.'s GIN
             search space allows); its ``seed`` (the one seed) also seeds the validation
-            hold-outs, the inner folds and the forest.
+            hold-outs, the inner folds and the forest. Its ``ensemble = k`` trains ``k``
+            networks with seeds ``seed ... seed + k - 1``, each with its own validation
+            hold-out drawn with its seed (every training graph then trains most members; a
+            bagging-like average), and averages their probabilities; its ``refit`` retrains
+            each on all its training graphs for the epochs chosen.
         candidates: ``conv="auto"``'s candidates: names of :data:`GRAPH_CANDIDATES`,
             :class:`~graphgen.estimators.selection.Candidate` objects or name -> parameters
             (default: all three).
@@ -145,7 +145,7 @@ class GraphClassifier(ClassifierMixin, GraphgenEstimator):
 
     def __init__(self, conv: str = "auto", *, readout: str = "sum", hidden_channels: int = 64,
                  num_layers: int = 3, dropout: float = 0.5, val_size: float = 0.1,
-                 ensemble: int = 1, trainer: TrainerConfig | None = None,
+                 trainer: TrainerConfig | None = None,
                  candidates: Sequence[str | Candidate] | Mapping[str, Mapping] | None = None,
                  budget: float | None = GRAPH_BUDGET, inner_folds: int = 3) -> None:
         self.conv = conv
@@ -154,7 +154,6 @@ class GraphClassifier(ClassifierMixin, GraphgenEstimator):
         self.num_layers = num_layers
         self.dropout = dropout
         self.val_size = val_size
-        self.ensemble = ensemble
         self.trainer = trainer
         self.candidates = candidates
         self.budget = budget
@@ -184,9 +183,6 @@ class GraphClassifier(ClassifierMixin, GraphgenEstimator):
                               f"{self.conv!r}")
         if not 0 < self.val_size < 1:
             raise ConfigError(f"val_size must be in (0, 1), got {self.val_size!r}")
-        if (not isinstance(self.ensemble, int) or isinstance(self.ensemble, bool)
-                or self.ensemble < 1):
-            raise ConfigError(f"ensemble must be an integer >= 1, got {self.ensemble!r}")
         if not isinstance(self.hidden_channels, int) or self.hidden_channels < 1:
             raise ConfigError(f"hidden_channels must be an integer >= 1, got "
                               f"{self.hidden_channels!r}")
@@ -215,27 +211,25 @@ class GraphClassifier(ClassifierMixin, GraphgenEstimator):
             self.fitted_ = FittedModel(model=forest, task=None, fit=None, members=[forest],
                                        seconds=time.perf_counter() - start)
             return self
-        ids = pd.Index([str(i) for i in range(len(graphs))])
-        series = pd.Series(labels, index=ids)
+        series = pd.Series(labels, index=pd.Index([str(i) for i in range(len(graphs))]))
         data = GraphSet(graphs)
-        members = []
         config = self._trainer_config()
-        for member in range(self.ensemble):  # each member with its own validation hold-out
-            seed = config.seed + member
-            seed_everything(seed)
-            model = GraphNet(graphs[0].x.shape[1], len(self.classes_), conv=self.conv,
-                             readout=self.readout, hidden_channels=self.hidden_channels,
-                             num_layers=self.num_layers, dropout=self.dropout)
-            train, val = _stratified_holdout(series, self.val_size, seed)
-            task = GraphSetTask.from_labels(data, series, Split(train=train, val=val,
-                                                                 test=pd.Index([])))
-            members.append(fit_model(model, data, task,
-                                     trainer=replace(config, seed=seed, ensemble=1,
-                                                     refit=False),
-                                     description=f"graphs-{self.conv}"))
-        first = members[0]
-        self.fitted_ = replace(first, members=[m.model for m in members],
-                               seconds=time.perf_counter() - start)
+
+        def build() -> GraphNet:
+            return GraphNet(graphs[0].x.shape[1], len(self.classes_), conv=self.conv,
+                            readout=self.readout, hidden_channels=self.hidden_channels,
+                            num_layers=self.num_layers, dropout=self.dropout)
+
+        def member_task(member: int) -> GraphSetTask:  # each member its own hold-out
+            train, val = _stratified_holdout(series, self.val_size, config.seed + member)
+            return GraphSetTask.from_labels(data, series, Split(train=train, val=val,
+                                                                test=pd.Index([])))
+
+        seed_everything(config.seed)
+        first = fit_model(build(), data, member_task(0), trainer=config,
+                          description=f"graphs-{self.conv}", build=build,
+                          member_task=member_task)
+        self.fitted_ = replace(first, seconds=time.perf_counter() - start)
         self.model_, self.task_, self.fit_result_ = first.model, first.task, first.fit
         return self
 
@@ -434,6 +428,17 @@ def _check(graphs: Sequence, y: Sequence | None, need_labels: bool = True):
     return graphs, labels
 
 
+#: Trainer settings :func:`assess`'s grid (and a TOML model table) may set per configuration.
+_GRID_TRAINER_KEYS = ("ensemble",)
+
+
+def _grid_classifier(config: Mapping[str, Any], trainer: TrainerConfig) -> GraphClassifier:
+    """The classifier of one grid configuration: its trainer keys set on ``trainer``."""
+    params = {k: v for k, v in config.items() if k not in _GRID_TRAINER_KEYS}
+    settings = {k: config[k] for k in _GRID_TRAINER_KEYS if k in config}
+    return GraphClassifier(**params, trainer=replace(trainer, **settings))
+
+
 def _stratified_holdout(labels: pd.Series, size: float, seed: int) -> tuple[pd.Index, pd.Index]:
     from sklearn.model_selection import train_test_split
 
@@ -468,7 +473,8 @@ def assess(graphs: Sequence, y: Sequence | None = None, *,
            inner_val: float = 0.1, final_runs: int = 3, seed: int = 0,
            trainer: TrainerConfig | None = None, progress: bool = False) -> GraphAssessment:
     """Errica et al.'s protocol: ``folds`` stratified outer folds; in each, every
-    configuration of ``grid`` (GraphClassifier parameters) is trained on the outer training
+    configuration of ``grid`` (GraphClassifier parameters, and ``ensemble``: the trainer's
+    member count for that configuration) is trained on the outer training
     graphs minus a stratified ``inner_val`` hold-out and scored on that hold-out; the best is
     retrained ``final_runs`` times (seeds ``seed..``) on the outer training graphs, each with
     its own early-stopping hold-out, and scored on the outer test fold.
@@ -482,10 +488,11 @@ def assess(graphs: Sequence, y: Sequence | None = None, *,
     graphs, labels = _check(graphs, y)
     grid = {"conv": ["gin"]} if grid is None else dict(grid)
     allowed = [k for k in GraphClassifier._get_param_names() if k != "trainer"]
-    unknown = [k for k in grid if k not in allowed]
+    unknown = [k for k in grid if k not in allowed and k not in _GRID_TRAINER_KEYS]
     if unknown or not grid:
         raise ConfigError(f"grid: unknown parameter(s) {unknown}; GraphClassifier takes "
-                          f"{allowed} (seed and trainer are arguments of assess)" if unknown
+                          f"{allowed}, and the trainer's {list(_GRID_TRAINER_KEYS)} may be "
+                          "searched too (seed and trainer are arguments of assess)" if unknown
                           else "grid is empty: give at least one parameter with its values")
     empty = [k for k, values in grid.items() if not list(values)]
     if empty:
@@ -508,7 +515,7 @@ def assess(graphs: Sequence, y: Sequence | None = None, *,
         inner_train, inner_val_part = inner_train.to_numpy(), inner_val_part.to_numpy()
         scores = []
         for i, config in enumerate(configs):
-            clf = GraphClassifier(**config, trainer=replace(base, seed=seed)).fit(
+            clf = _grid_classifier(config, replace(base, seed=seed)).fit(
                 [graphs[j] for j in inner_train], labels[inner_train])
             accuracy = float(np.mean(clf.predict([graphs[j] for j in inner_val_part])
                                      == labels[inner_val_part]))
@@ -520,9 +527,8 @@ def assess(graphs: Sequence, y: Sequence | None = None, *,
         best = int(np.argmax(scores))
         tests = []
         for run in range(final_runs):
-            clf = GraphClassifier(**configs[best],
-                                  trainer=replace(base, seed=seed + 100 * (run + 1))).fit(
-                [graphs[j] for j in train], labels[train])
+            clf = _grid_classifier(configs[best], replace(base, seed=seed + 100 * (run + 1))
+                                   ).fit([graphs[j] for j in train], labels[train])
             tests.append(float(np.mean(clf.predict([graphs[j] for j in test]) == labels[test])))
         rows.append({"fold": fold, **configs[best], "val_accuracy": scores[best],
                      "test_accuracy": float(np.mean(tests)),

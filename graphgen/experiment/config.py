@@ -396,8 +396,9 @@ class GraphExperimentConfig:
         name: name of the experiment.
         graphs: ``[graphs]``.
         models: ``[models.<name>]``: :class:`~graphgen.estimators.GraphClassifier` parameters
-            (``conv``, ``readout``, ``hidden_channels``, ``num_layers``, ``dropout``,
-            ``ensemble``); a list is a grid searched on the inner hold-outs.
+            (``conv``, ``readout``, ``hidden_channels``, ``num_layers``, ``dropout``) and
+            ``ensemble`` (the trainer's member count for this model); a list is a grid
+            searched on the inner hold-outs.
         assessment: ``[assessment]``.
         trainer: the :class:`~graphgen.train.TrainerConfig` (a ``[trainer]`` table of its
             fields except ``seed`` and ``progress`` becomes one over

@@ -68,16 +68,26 @@ class TrainedModel:
     validation items for the chosen number of epochs), ``scores`` averages the members'
     probabilities.
 
+    Args:
+        model: the first member, freshly built (seed the RNG before building it).
+        build: builds a fresh model like ``model`` (needed by ``refit`` and ``ensemble``).
+        member_task: ``k -> task`` of member ``k >= 1`` when the members should not share
+            the first one's split: an estimator that draws the validation part itself gives
+            each member its own hold-out, drawn with the member's seed (``GraphClassifier``,
+            a bagging-like average). ``None`` (default): every member trains on the task
+            given to :meth:`fit`.
+
     Attributes (after ``fit``):
         members: the trained models; fit_result: the first member's epoch-choosing fit;
-        refit_task: with ``refit``, the task whose training part the members were
-        retrained on; task: the task.
+        refit_task: with ``refit``, the task whose training part the (first) member was
+        retrained on; task: the task (the first member's).
     """
 
     graph_only = False
 
-    def __init__(self, model: nn.Module, build: Callable[[], nn.Module] | None = None) -> None:
-        self.model, self.build = model, build
+    def __init__(self, model: nn.Module, build: Callable[[], nn.Module] | None = None,
+                 member_task: Callable[[int], Any] | None = None) -> None:
+        self.model, self.build, self.member_task = model, build, member_task
         self.members: list[nn.Module] = [model]
         self.fit_result: FitResult | None = None
         self.refit_task: Any = None
@@ -103,20 +113,25 @@ class TrainedModel:
         model, members, first_fit, refit_task = self.model, [], None, None
         for k in range(config.ensemble):
             member_config = replace(config, seed=config.seed + k)
+            member_task = task
             if k:
+                if self.member_task is not None:
+                    member_task = self.member_task(k)
                 seed_everything(member_config.seed)
                 model = self.build()
             result = Trainer(member_config).fit(
-                model, data, task, description=trainer.description,
+                model, data, member_task, description=trainer.description,
                 checkpoint=trainer.checkpoint if k == 0 else None, resume=trainer.resume)
             first_fit = first_fit or result
             if config.refit:
                 epochs = max(result.best_epoch, 1)
-                refit_task = with_training_part(task, task.val_index)
+                member_refit = with_training_part(member_task, member_task.val_index)
+                if refit_task is None:
+                    refit_task = member_refit
                 seed_everything(member_config.seed)
                 model = self.build()
                 Trainer(replace(member_config, max_epochs=epochs, patience=epochs)).fit(
-                    model, data, refit_task, description=f"{trainer.description} refit",
+                    model, data, member_refit, description=f"{trainer.description} refit",
                     restore_best=False)
             members.append(model)
         self.members, self.fit_result, self.refit_task, self.task = (members, first_fit,
@@ -194,6 +209,7 @@ def fit_model(
     checkpoint: str | os.PathLike | None = None,
     resume: bool = False,
     build: Callable[[], nn.Module] | None = None,
+    member_task: Callable[[int], Any] | None = None,
 ) -> FittedModel:
     """Fit ``model`` on ``task``'s training part of ``data`` (the one fit path).
 
@@ -213,6 +229,8 @@ def fit_model(
         description: label of the progress bar and log lines.
         checkpoint, resume: see :meth:`Trainer.fit` (of the first, epoch-choosing fit).
         build: builds a fresh model like ``model`` (needed by ``refit`` and ``ensemble``).
+        member_task: ``k -> task`` of ensemble member ``k >= 1``, for members with their own
+            validation part (:class:`TrainedModel`); ``None``: all share ``task``.
 
     Returns:
         The :class:`FittedModel`.
@@ -235,7 +253,7 @@ def fit_model(
     """
     engine = Engine(trainer or TrainerConfig(), description, checkpoint, resume)
     start = time.perf_counter()
-    predictor = model if isinstance(model, Predictor) else TrainedModel(model, build)
+    predictor = model if isinstance(model, Predictor) else TrainedModel(model, build, member_task)
     predictor.fit(data, task, engine)
     base = getattr(predictor, "fitted_base", None)
     members = getattr(predictor, "members", [])

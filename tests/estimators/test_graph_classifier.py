@@ -75,9 +75,9 @@ def test_classifier_learns_topology():
 
 def test_ensemble_averages_members_with_their_own_holdouts():
     graphs, labels = _graphs(40)
-    trainer = TrainerConfig(max_epochs=5, progress=False, batch_size=16, monitor="accuracy")
-    clf = GraphClassifier("gin", trainer=trainer, hidden_channels=8, ensemble=3).fit(graphs,
-                                                                                      labels)
+    trainer = TrainerConfig(max_epochs=5, progress=False, batch_size=16, monitor="accuracy",
+                            ensemble=3)
+    clf = GraphClassifier("gin", trainer=trainer, hidden_channels=8).fit(graphs, labels)
     assert len(clf.fitted_.members) == 3 and clf.model_ is clf.fitted_.members[0]
     members = []
     for model in clf.fitted_.members:
@@ -88,10 +88,25 @@ def test_ensemble_averages_members_with_their_own_holdouts():
         members.append(clf_one.predict_proba(graphs))
     assert np.allclose(clf.predict_proba(graphs), np.mean(members, axis=0), atol=1e-6)
     assert not np.allclose(members[0], members[1])
-    single = GraphClassifier("gin", trainer=trainer, hidden_channels=8).fit(graphs, labels)
-    assert np.allclose(single.predict_proba(graphs), members[0], atol=1e-6)  # member 0 = seed
+    # member k is the single network of seed + k, trained on its own hold-out
+    for k in (0, 2):
+        single = GraphClassifier("gin", trainer=replace(trainer, ensemble=1, seed=k),
+                                 hidden_channels=8).fit(graphs, labels)
+        assert np.allclose(single.predict_proba(graphs), members[k], atol=1e-6)
     with pytest.raises(ConfigError, match="ensemble must be an integer >= 1"):
-        GraphClassifier(ensemble=0).fit(graphs, labels)
+        GraphClassifier(trainer=replace(trainer, ensemble=0)).fit(graphs, labels)
+
+
+def test_refit_retrains_every_member_on_all_its_training_graphs():
+    graphs, labels = _graphs(40)
+    trainer = TrainerConfig(max_epochs=4, progress=False, batch_size=16, monitor="accuracy",
+                            ensemble=2, refit=True)
+    clf = GraphClassifier("gin", trainer=trainer, hidden_channels=8).fit(graphs, labels)
+    refit = clf.fitted_.refit_task
+    assert refit is not None and len(refit.train_index) == 40  # training + validation graphs
+    plain = GraphClassifier("gin", trainer=replace(trainer, refit=False),
+                            hidden_channels=8).fit(graphs, labels)
+    assert not np.allclose(clf.predict_proba(graphs), plain.predict_proba(graphs))
 
 
 def test_bad_inputs():
@@ -147,6 +162,26 @@ def test_assessment_folds_stratified_and_never_select_on_test(monkeypatch):
     assert 0 <= result.test_accuracy[0] <= 1
 
 
+def test_ensemble_in_an_assessment_grid_sets_the_configuration_trainer(monkeypatch):
+    graphs, labels = _graphs(20)
+    trainers = []
+    original = GraphClassifier.fit
+
+    def spy(self, fit_graphs, y=None):
+        trainers.append((self.conv, self.trainer.ensemble, self.trainer.max_epochs))
+        return original(self, fit_graphs, y)
+
+    monkeypatch.setattr(GraphClassifier, "fit", spy)
+    trainer = TrainerConfig(max_epochs=2, progress=False, batch_size=8)
+    result = assess(graphs, labels, grid={"conv": ["none"], "ensemble": [1, 2]}, folds=2,
+                    final_runs=1, trainer=trainer)
+    assert set(result.candidates["ensemble"]) == {1, 2}
+    # two configurations per fold, then the chosen one; the trainer's other settings kept
+    assert [t[1] for t in trainers[:2]] == [1, 2] and {t[2] for t in trainers} == {2}
+    with pytest.raises(ConfigError, match="TrainerConfig: ensemble must be an integer >= 1"):
+        assess(graphs, labels, grid={"ensemble": [0]}, folds=2, trainer=trainer)
+
+
 def test_graph_set_inputs_at_the_door():
     graphs, labels = _graphs(12)
     clf = GraphClassifier(trainer=TrainerConfig(max_epochs=2, progress=False, batch_size=4))
@@ -200,12 +235,14 @@ def test_fit_and_predict_take_a_tu_dataset(tmp_path):
 
 
 @pytest.mark.parametrize("settings", [{"conv": "statistics"},
-                                      {"conv": "gin", "ensemble": 2, "hidden_channels": 8},
+                                      {"conv": "gin", "hidden_channels": 8, "members": 2},
                                       {"conv": "auto", "candidates": ["statistics", "baseline"],
                                        "inner_folds": 2}])
 def test_save_load_round_trip_predicts_the_same(tmp_path, settings):
     graphs, labels = _graphs(30)
-    trainer = TrainerConfig(max_epochs=4, progress=False, batch_size=16)
+    settings = dict(settings)
+    trainer = TrainerConfig(max_epochs=4, progress=False, batch_size=16,
+                            ensemble=settings.pop("members", 1))
     clf = GraphClassifier(trainer=trainer, **settings).fit(graphs[:20], labels[:20])
     path = clf.save(tmp_path / "graphs.pt")
     back = GraphClassifier.load(path)
@@ -213,7 +250,7 @@ def test_save_load_round_trip_predicts_the_same(tmp_path, settings):
                                   clf.predict_proba(graphs[20:]))
     assert back.settings_ == clf.settings_ and back.get_params() == clf.get_params()
     assert (back.selection_ is None) == (clf.selection_ is None)
-    assert len(back.fitted_.members) == len(clf.fitted_.members)
+    assert len(back.fitted_.members) == len(clf.fitted_.members) == trainer.ensemble
 
 
 def test_load_refuses_other_files(tmp_path):
