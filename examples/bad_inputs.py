@@ -35,7 +35,7 @@ from graphgen.estimators.graph_classifier import GraphClassifier, assess
 from graphgen.experiment import load_experiment
 from graphgen.experiment.explain_run import explain_run
 from graphgen.explain import explain_gene
-from graphgen.features import go, stack_blocks
+from graphgen.features import go_features, stack_blocks
 from graphgen.graph import NeighborSampler
 from graphgen.io import EdgeListFormat, read_expression, read_fasta, read_string
 from graphgen.io.tu import read_tu
@@ -269,8 +269,8 @@ def _cases(tmp: Path) -> list[tuple[str, str, Callable[[], object]]]:
          lambda: fit(labels(np.linspace(0.001, 0.999, 300), nodes))),
         ("labels", "a single positive gene",
          lambda: fit(labels([1] + [0] * 299, nodes))),
-        ("GO", "`go(..., min_genes=)` above every term's size",
-         lambda: go(["TP53", "MDM2"], obo, pd.DataFrame({"gene_id": ["TP53"],
+        ("GO", "`go_features(..., min_genes=)` above every term's size",
+         lambda: go_features(["TP53", "MDM2"], obo, pd.DataFrame({"gene_id": ["TP53"],
                                                           "term_id": ["GO:0000002"]}),
                     min_genes=5)),
         ("features", "a feature block without columns",
@@ -284,7 +284,7 @@ def _cases(tmp: Path) -> list[tuple[str, str, Callable[[], object]]]:
                                                   'format = "string"\n[labels]\npositives = "p"\n'
                                                   'negatives = "n"\n[models.gcn]\n'))),
         ("GO", "Entrez annotations on a symbol graph, no mapper",
-         lambda: go(["TP53", "MDM2"], obo, entrez_ann, min_genes=1)),
+         lambda: go_features(["TP53", "MDM2"], obo, entrez_ann, min_genes=1)),
         ("labels", "`GeneClassifier.fit` on 4 labelled genes",
          lambda: fit(labels([0, 1, 0, 1], nodes[:4]))),
         ("persistence", "`GeneClassifier.load` of a file with tampered shapes",

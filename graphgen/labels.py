@@ -19,7 +19,7 @@ import pandas as pd
 from graphgen.exceptions import DataFormatError
 from graphgen.ids.mapper import IdMapper
 from graphgen.io.delimited import first_lines, read_delimited
-from graphgen.io.go_terms import go
+from graphgen.io.go_terms import go_features
 from graphgen.scalars import plain
 
 __all__ = ["AlignedLabels", "align_labels", "binary_labels", "go_term_labels", "read_gene_list",
@@ -151,7 +151,7 @@ def go_term_labels(
         DataFormatError: no term within the size bounds.
     """
     node_ids = [str(g) for g in node_ids]
-    everything = go(node_ids, obo, annotations, namespace=namespace, min_genes=1,
+    everything = go_features(node_ids, obo, annotations, namespace=namespace, min_genes=1,
                     id_type=id_type, mapper=mapper)
     sizes = everything.sum(axis=0)
     eligible = sizes[(sizes >= min_genes) & (sizes <= max_genes)]

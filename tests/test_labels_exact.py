@@ -11,7 +11,7 @@ import pytest
 
 from graphgen.exceptions import DataFormatError
 from graphgen.io.go import read_obo
-from graphgen.io.go_terms import go
+from graphgen.io.go_terms import go_features
 from graphgen.labels import (
     align_labels,
     binary_labels,
@@ -220,7 +220,7 @@ def test_go_term_labels_defaults_ties_and_root_only_genes(tmp_path, monkeypatch)
         [(g, f"GO:{t:07d}") for t in range(2, 26) for g in genes[:60 if t % 2 == 0 else 55]]
         + [("G60", "GO:0000001")], columns=["gene_id", "term_id"])
     table = go_term_labels(genes, dag, annotations, max_genes=60)  # top 20, at least 50
-    columns = go(genes, dag, annotations, min_genes=1).columns.tolist()
+    columns = go_features(genes, dag, annotations, min_genes=1).columns.tolist()
     size = {f"GO:{t:07d}": 60 if t % 2 == 0 else 55 for t in range(2, 26)}
     expected = sorted([c for c in columns if c in size], key=lambda c: -size[c])[:20]
     assert table.columns.tolist() == expected  # largest first, ties in the table's order
@@ -234,7 +234,7 @@ def test_go_term_labels_defaults_ties_and_root_only_genes(tmp_path, monkeypatch)
         seen.update(options)
         raise DataFormatError("stop")
 
-    monkeypatch.setattr("graphgen.labels.go", spy)
+    monkeypatch.setattr("graphgen.labels.go_features", spy)
     mapper = object()
     with pytest.raises(DataFormatError, match="stop"):
         go_term_labels(genes, dag, annotations, namespace="MF", id_type="entrez",

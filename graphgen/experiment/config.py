@@ -87,7 +87,8 @@ class GraphConfig:
 
 @dataclass(frozen=True)
 class TopologyFeatures:
-    """``[features.topology]``: structural features (see :func:`graphgen.features.topology`)."""
+    """``[features.topology]``: structural features (see
+    :func:`graphgen.features.topology_features`)."""
 
     features: tuple[str, ...] = ("log_degree", "weighted_degree", "clustering", "pagerank",
                                  "core_number", "neighbour_degree")

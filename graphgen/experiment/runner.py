@@ -16,9 +16,9 @@ from torch_geometric.data import Data
 from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.experiment.config import ExperimentConfig, LabelsConfig
 from graphgen.features.blocks import stack_blocks
-from graphgen.features.expression_block import expression
-from graphgen.features.sequence_block import sequence as sequence_block
-from graphgen.features.topology_block import topology
+from graphgen.features.expression_block import expression_features
+from graphgen.features.sequence_block import sequence_features
+from graphgen.features.topology_block import topology_features
 from graphgen.graph.load import load_grn, load_ppi
 from graphgen.graph.nodes import node_degree
 from graphgen.ids.mapper import IdMapper
@@ -29,7 +29,7 @@ from graphgen.io.edgelist import EdgeListFormat
 from graphgen.io.expression import read_expression
 from graphgen.io.fasta import read_fasta, read_sequence_table
 from graphgen.io.go import read_go_annotations, read_obo
-from graphgen.io.go_terms import go
+from graphgen.io.go_terms import go_features
 from graphgen.io.string import StringFormat
 from graphgen.labels import (
     align_labels,
@@ -293,17 +293,17 @@ def _features(config: ExperimentConfig, graph: Data, mapper: IdMapper | None,
     f = config.features
     blocks: dict[str, pd.DataFrame] = {}
     if f.topology is not None:
-        blocks["topology"] = topology(graph, features=f.topology.features,
+        blocks["topology"] = topology_features(graph, features=f.topology.features,
                                       scale=f.topology.scale)
     if f.expression is not None:
         e = f.expression
         matrix = read_expression(config.resolve(e.path), orientation=e.orientation,
                                  genes=graph.node_ids, nan="keep" if e.nan == "mean" else "error")
-        blocks["expression"] = expression(graph, matrix, log1p=e.log1p, scale=e.scale,
+        blocks["expression"] = expression_features(graph, matrix, log1p=e.log1p, scale=e.scale,
                                           missing=e.missing, nan=e.nan)
     if f.go is not None:
         spec = f.go
-        blocks["go"] = go(graph.node_ids, go_files.ontology(spec.obo),
+        blocks["go"] = go_features(graph.node_ids, go_files.ontology(spec.obo),
                           go_files.annotations(spec.annotations), namespace=spec.namespace,
                           propagate=spec.propagate, part_of=spec.part_of,
                           min_genes=spec.min_genes, max_genes=spec.max_genes,
@@ -312,7 +312,7 @@ def _features(config: ExperimentConfig, graph: Data, mapper: IdMapper | None,
                           mapper=mapper)
     if f.sequence is not None:
         spec = f.sequence
-        blocks["sequence"] = sequence_block(graph.node_ids, _read_sequences(
+        blocks["sequence"] = sequence_features(graph.node_ids, _read_sequences(
             config.resolve(spec.path), spec.format, spec.alphabet), "kmer",
             alphabet=spec.alphabet, k=spec.k, missing=spec.missing)
     if not blocks:

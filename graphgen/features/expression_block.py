@@ -13,12 +13,12 @@ from graphgen.exceptions import ConfigError, DataFormatError, IdMappingError
 from graphgen.graph.nodes import node_index
 from graphgen.io.expression import check_expression
 
-__all__ = ["expression"]
+__all__ = ["expression_features"]
 
 log = logging.getLogger(__name__)
 
 
-def expression(
+def expression_features(
     data: Data,
     matrix: pd.DataFrame,
     *,
@@ -61,7 +61,7 @@ def expression(
         ...          node_ids=["A", "B", "C"])
         >>> m = pd.DataFrame({"A": [1.0, 3.0], "B": [2.0, 2.0], "Z": [0.0, 0.0]},
         ...                  index=["s1", "s2"])
-        >>> f = expression(g, m, scale="none")
+        >>> f = expression_features(g, m, scale="none")
         >>> f.loc["C"].tolist(), f.attrs["missing_genes"], f.attrs["unused_genes"]
         ([0.0, 0.0], ['C'], ['Z'])
     """
@@ -69,7 +69,8 @@ def expression(
                                  ("missing", missing, ("zero", "mean", "error")),
                                  ("nan", nan, ("error", "mean"))):
         if value not in allowed:
-            raise ConfigError(f"expression: {name} must be one of {list(allowed)}, got {value!r}")
+            raise ConfigError(f"expression_features: {name} must be one of {list(allowed)}, "
+                              f"got {value!r}")
     index = node_index(data)
     matrix = check_expression(matrix, nan="keep")
     values = matrix.to_numpy(dtype=np.float64)
@@ -87,7 +88,7 @@ def expression(
     if log1p:
         if (values < 0).any():
             row, col = np.argwhere(values < 0)[0]
-            raise DataFormatError(f"expression: log1p needs values >= 0; gene "
+            raise DataFormatError(f"expression_features: log1p needs values >= 0; gene "
                                   f"{matrix.columns[col]!r}, sample {matrix.index[row]!r} is "
                                   f"{values[row, col]}")
         values = np.log1p(values)
@@ -96,12 +97,12 @@ def expression(
     missing_genes = index.difference(genes)
     unused = genes.difference(index)
     if not len(present):
-        raise DataFormatError(f"expression: none of the {len(genes)} matrix genes is a graph node "
-                              f"(e.g. matrix {genes[:3].tolist()}, graph {index[:3].tolist()}); "
-                              "map the ids first")
+        raise DataFormatError(f"expression_features: none of the {len(genes)} matrix genes is "
+                              f"a graph node (e.g. matrix {genes[:3].tolist()}, graph "
+                              f"{index[:3].tolist()}); map the ids first")
     if len(missing_genes) and missing == "error":
-        raise IdMappingError(f"expression: {len(missing_genes)} graph genes have no values, e.g. "
-                             f"{missing_genes[:5].tolist()}")
+        raise IdMappingError(f"expression_features: {len(missing_genes)} graph genes have no "
+                             f"values, e.g. {missing_genes[:5].tolist()}")
     block = values.T  # genes x samples
     if scale == "genes":
         block = _standardise(block.T).T
@@ -115,10 +116,11 @@ def expression(
         fill = 0.0 if missing == "zero" else out.loc[present].mean(axis=0)
         out.loc[missing_genes] = np.broadcast_to(np.asarray(fill, dtype=np.float64),
                                                  (len(missing_genes), out.shape[1]))
-        log.warning("expression: %d of %d graph genes have no values (filled with %s), e.g. %s",
+        log.warning("expression_features: %d of %d graph genes have no values (filled with "
+                    "%s), e.g. %s",
                     len(missing_genes), len(index), missing, missing_genes[:5].tolist())
     if len(unused):
-        log.info("expression: %d matrix genes are not graph nodes and were not used",
+        log.info("expression_features: %d matrix genes are not graph nodes and were not used",
                  len(unused))
     out = out.astype(np.float32)
     out.index.name = "gene_id"

@@ -16,12 +16,12 @@ from graphgen.io.fasta import ALPHABETS
 from graphgen.sequences.encoders import SequenceEncoder
 from graphgen.sequences.tokens import encode, kmer_counts
 
-__all__ = ["sequence"]
+__all__ = ["sequence_features"]
 
 log = logging.getLogger(__name__)
 
 
-def sequence(
+def sequence_features(
     node_ids: Iterable[str],
     sequences: pd.Series,
     encoder: SequenceEncoder | Literal["kmer"] = "kmer",
@@ -52,12 +52,12 @@ def sequence(
         IdMappingError: genes without a sequence with ``missing="error"``.
 
     Example:
-        >>> block = sequence(["A", "B"], pd.Series({"A": "ACGA"}), k=1)
+        >>> block = sequence_features(["A", "B"], pd.Series({"A": "ACGA"}), k=1)
         >>> block.loc["A"].tolist(), block.attrs["missing_genes"]
         ([0.5, 0.25, 0.25, 0.0], ['B'])
     """
     if missing not in ("zero", "error"):
-        raise ConfigError(f"sequence: missing must be 'zero' or 'error', got {missing!r}")
+        raise ConfigError(f"sequence_features: missing must be 'zero' or 'error', got {missing!r}")
     genes = pd.Index([str(g) for g in node_ids], name="gene_id")
     present = genes[genes.isin(sequences.index)]
     absent = genes.difference(present, sort=False)
@@ -67,8 +67,8 @@ def sequence(
     batch = encode(sequences.loc[present].tolist(), alphabet=alphabet)
     if isinstance(encoder, str):
         if encoder != "kmer":
-            raise ConfigError(f"sequence: encoder must be 'kmer' or a SequenceEncoder, got "
-                              f"{encoder!r}")
+            raise ConfigError(f"sequence_features: encoder must be 'kmer' or a "
+                              f"SequenceEncoder, got {encoder!r}")
         values = kmer_counts(batch, k).numpy()
         letters = ALPHABETS[alphabet][0][:-1]
         columns = ["".join(p) for p in itertools.product(letters, repeat=k)]

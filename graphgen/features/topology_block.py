@@ -15,7 +15,7 @@ from torch_geometric.data import Data
 from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.graph.nodes import node_index
 
-__all__ = ["TOPOLOGY_FEATURES", "append_topology", "topology"]
+__all__ = ["TOPOLOGY_FEATURES", "append_topology", "topology_features"]
 
 #: Every feature :func:`topology` can compute.
 TOPOLOGY_FEATURES = ("degree", "log_degree", "in_degree", "out_degree", "weighted_degree",
@@ -24,7 +24,7 @@ _DEFAULT = ("log_degree", "weighted_degree", "clustering", "pagerank", "core_num
             "neighbour_degree")
 
 
-def topology(
+def topology_features(
     data: Data, *, features: Sequence[str] = _DEFAULT, damping: float = 0.85,
     scale: Literal["standard", "none"] = "standard",
 ) -> pd.DataFrame:
@@ -59,21 +59,22 @@ def topology(
         >>> import torch
         >>> tri = Data(edge_index=torch.tensor([[0, 1, 1, 2, 2, 0, 2], [1, 0, 2, 1, 0, 2, 3]]),
         ...            num_nodes=4, node_ids=["A", "B", "C", "D"])
-        >>> topology(tri, features=["degree", "clustering"], scale="none").loc["C"].tolist()
+        >>> block = topology_features(tri, features=["degree", "clustering"], scale="none")
+        >>> block.loc["C"].tolist()
         [3.0, 0.3333333432674408]
     """
     unknown = [f for f in features if f not in TOPOLOGY_FEATURES]
     if unknown or not features:
-        raise ConfigError(f"topology: unknown feature(s) {unknown}; choose from "
+        raise ConfigError(f"topology_features: unknown feature(s) {unknown}; choose from "
                           f"{list(TOPOLOGY_FEATURES)}")
     if not 0 < damping < 1:
-        raise ConfigError(f"topology: damping must be in (0, 1), got {damping}")
+        raise ConfigError(f"topology_features: damping must be in (0, 1), got {damping}")
     if scale not in ("standard", "none"):
-        raise ConfigError(f"topology: scale must be 'standard' or 'none', got {scale!r}")
+        raise ConfigError(f"topology_features: scale must be 'standard' or 'none', got {scale!r}")
     index = node_index(data)
     n = len(index)
     if not n:
-        raise DataFormatError("topology: the graph has no node")
+        raise DataFormatError("topology_features: the graph has no node")
     src, dst = data.edge_index.numpy()
     weight = getattr(data, "edge_weight", None)
     w = np.ones(len(src)) if weight is None else weight.numpy().astype(np.float64)
@@ -142,7 +143,7 @@ def append_topology(graphs: Sequence[Data], features: Sequence[str]) -> list[Dat
             raise DataFormatError(f"append_topology: graph {position} has no node features x")
         named = Data(edge_index=graph.edge_index, num_nodes=graph.num_nodes,
                      node_ids=list(range(graph.num_nodes)))
-        extra = topology(named, features=features, scale="none").to_numpy()
+        extra = topology_features(named, features=features, scale="none").to_numpy()
         copy = graph.clone()
         copy.x = torch.cat([graph.x, torch.from_numpy(extra).to(graph.x.dtype)], dim=1)
         out.append(copy)

@@ -2,7 +2,7 @@
 ontology (true-path rule), as a genes x terms 0/1 table.
 
 The one place that walks the ontology (:func:`ancestors`, :func:`descendants`): the GO
-feature block (``graphgen.features.go``) and GO-term labels
+feature block (``graphgen.features.go_features``) and GO-term labels
 (:func:`graphgen.labels.go_term_labels`) both read this table.
 """
 
@@ -19,12 +19,12 @@ import pandas as pd
 from graphgen.exceptions import ConfigError, DataFormatError, IdMappingError
 from graphgen.io.go import NAMESPACES, read_go_annotations, read_obo
 
-__all__ = ["ancestors", "descendants", "go"]
+__all__ = ["ancestors", "descendants", "go_features"]
 
 log = logging.getLogger(__name__)
 
 
-def go(
+def go_features(
     node_ids: Iterable[str],
     obo,
     annotations: pd.DataFrame | str | os.PathLike,
@@ -82,15 +82,17 @@ def go(
         ...     "namespace: biological_process\\n\\n[Term]\\nid: GO:0000002\\nname: child\\n"
         ...     "namespace: biological_process\\nis_a: GO:0000001 ! root\\n")
         >>> ann = pd.DataFrame({"gene_id": ["TP53"], "term_id": ["GO:0000002"]})
-        >>> go(["TP53", "MDM2"], obo, ann, min_genes=1).to_dict("list")
+        >>> go_features(["TP53", "MDM2"], obo, ann, min_genes=1).to_dict("list")
         {'GO:0000001': [1.0, 0.0], 'GO:0000002': [1.0, 0.0]}
     """
     if namespace not in NAMESPACES:
-        raise ConfigError(f"go: namespace must be one of {sorted(NAMESPACES)}, got {namespace!r}")
+        raise ConfigError(f"go_features: namespace must be one of {sorted(NAMESPACES)}, got "
+                          f"{namespace!r}")
     if min_genes < 1 or (max_genes is not None and max_genes < min_genes):
-        raise ConfigError(f"go: need 1 <= min_genes <= max_genes, got {min_genes}, {max_genes}")
+        raise ConfigError(f"go_features: need 1 <= min_genes <= max_genes, got {min_genes}, "
+                          f"{max_genes}")
     if (id_type is None) != (mapper is None):
-        raise ConfigError("go: give both id_type and mapper, or neither")
+        raise ConfigError("go_features: give both id_type and mapper, or neither")
     dag = read_obo(obo) if isinstance(obo, (str, os.PathLike)) else obo
     ann = _annotations(annotations)
     genes = pd.Index([str(g) for g in node_ids], name="gene_id")
@@ -103,13 +105,13 @@ def go(
     ann = ann[ann["gene_id"].isin(genes)]
     if not len(ann):
         raise IdMappingError(
-            f"go: no annotation names a gene of the graph (annotation ids e.g. {examples}, "
-            f"graph ids e.g. {genes[:3].tolist()}); map the annotation ids to the graph's id "
-            "type with id_type=... and mapper=graphgen.IdMapper.human(...)"
+            f"go_features: no annotation names a gene of the graph (annotation ids e.g. "
+            f"{examples}, graph ids e.g. {genes[:3].tolist()}); map the annotation ids to the "
+            "graph's id type with id_type=... and mapper=graphgen.IdMapper.human(...)"
             if mapper is None else
-            f"go: no annotation maps to a gene of the graph (annotation ids e.g. {examples} "
-            f"mapped to {id_type!r}, graph ids e.g. {genes[:3].tolist()}); is id_type the "
-            "graph's id type?")
+            f"go_features: no annotation maps to a gene of the graph (annotation ids e.g. "
+            f"{examples} mapped to {id_type!r}, graph ids e.g. {genes[:3].tolist()}); is "
+            "id_type the graph's id type?")
 
     wanted = NAMESPACES[namespace]
     main = {}
@@ -120,7 +122,8 @@ def go(
     absent = [t for t in ann["term_id"].unique() if t not in dag]
     unknown = ann["term_id"][ann["term_id"].isin(absent)]
     if len(unknown):
-        log.info("go: %d annotations name terms absent from the ontology (obsolete?), e.g. %s",
+        log.info("go_features: %d annotations name terms absent from the ontology "
+                 "(obsolete?), e.g. %s",
                  len(unknown), unknown.unique()[:3].tolist())
     ann = ann[ann["term_id"].isin(list(main))]
     pairs = pd.DataFrame({"gene_id": ann["gene_id"].to_numpy(),
@@ -138,7 +141,7 @@ def go(
     if excluded:
         removed = sorted(set(pairs["term_id"]) & excluded)
         if removed:
-            log.warning("go: leakage guard removed %d term(s) (label terms and their "
+            log.warning("go_features: leakage guard removed %d term(s) (label terms and their "
                         "descendants): %s", len(removed),
                         ", ".join(f"{t} {dag[t].name}" for t in removed[:10])
                         + (" ..." if len(removed) > 10 else ""))
@@ -148,7 +151,7 @@ def go(
     if not len(keep):
         biggest = int(counts.max()) if len(counts) else 0
         raise DataFormatError(
-            f"go: no {namespace} term annotates between min_genes={min_genes} and "
+            f"go_features: no {namespace} term annotates between min_genes={min_genes} and "
             f"max_genes={max_genes} of the {len(genes)} genes (the largest term annotates "
             f"{biggest}); lower min_genes")
     pairs = pairs[pairs["term_id"].isin(keep)]
@@ -158,8 +161,8 @@ def go(
     frame = pd.DataFrame(matrix, index=genes, columns=terms)
     frame.attrs["term_names"] = {t: dag[t].name for t in terms}
     frame.attrs["genes_without_terms"] = int((matrix.sum(axis=1) == 0).sum())
-    log.info("go: %d genes x %d %s terms (%d genes without a term)", len(genes), len(terms),
-             namespace, frame.attrs["genes_without_terms"])
+    log.info("go_features: %d genes x %d %s terms (%d genes without a term)", len(genes),
+             len(terms), namespace, frame.attrs["genes_without_terms"])
     return frame
 
 
@@ -203,7 +206,7 @@ def _annotations(annotations) -> pd.DataFrame:
     if isinstance(annotations, pd.DataFrame):
         missing = [c for c in ("gene_id", "term_id") if c not in annotations.columns]
         if missing:
-            raise DataFormatError(f"go: annotation table lacks column(s) {missing}; it has "
-                                  f"{list(annotations.columns)}")
+            raise DataFormatError(f"go_features: annotation table lacks column(s) {missing}; "
+                                  f"it has {list(annotations.columns)}")
         return annotations.astype({"gene_id": "string", "term_id": "string"})
     return read_go_annotations(annotations)

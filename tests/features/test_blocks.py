@@ -47,7 +47,20 @@ def test_empty_blocks_and_graphs_refused(graph):
     empty = Data(edge_index=torch.empty(2, 0, dtype=torch.long), num_nodes=0, node_ids=[])
     with pytest.raises(DataFormatError, match="no node"):
         stack_blocks(empty, {"x": pd.DataFrame({"a": []})})
-    from graphgen.features import topology
+    from graphgen.features import topology_features
 
     with pytest.raises(DataFormatError, match="no node"):
-        topology(empty)
+        topology_features(empty)
+
+
+def test_the_builders_old_names_warn_and_give_the_new_functions():
+    import graphgen.features as features
+
+    for old, new in (("expression", "expression_features"), ("go", "go_features"),
+                     ("sequence", "sequence_features"), ("topology", "topology_features")):
+        with pytest.warns(FutureWarning, match=rf"graphgen.features.{old} is renamed "
+                                               rf"graphgen.features.{new}; the old name goes "
+                                               r"in version 0.4"):
+            assert getattr(features, old) is getattr(features, new)
+    with pytest.raises(AttributeError, match="has no attribute 'expresion'"):
+        features.expresion  # noqa: B018

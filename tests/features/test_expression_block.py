@@ -9,7 +9,7 @@ import torch
 from torch_geometric.data import Data
 
 from graphgen.exceptions import DataFormatError, IdMappingError
-from graphgen.features import expression
+from graphgen.features import expression_features
 
 GRAPH = Data(edge_index=torch.empty(2, 0, dtype=torch.long), num_nodes=3,
              node_ids=["A", "B", "C"])
@@ -19,7 +19,7 @@ MATRIX = pd.DataFrame({"A": [1.0, 3.0, 5.0], "B": [2.0, 2.0, 2.0], "Z": [9.0, 9.
 
 def test_features_scaling_and_report(caplog):
     with caplog.at_level(logging.WARNING, logger="graphgen"):
-        block = expression(GRAPH, MATRIX)
+        block = expression_features(GRAPH, MATRIX)
     assert list(block.index) == ["A", "B", "C"] and list(block.columns) == ["s1", "s2", "s3"]
     measured = block.loc[["A", "B"]].to_numpy()
     assert np.allclose(measured.mean(axis=0), 0) and np.allclose(measured.std(axis=0), 1)
@@ -29,7 +29,7 @@ def test_features_scaling_and_report(caplog):
 
 
 def test_gene_scaling_and_mean_fill():
-    block = expression(GRAPH, MATRIX, scale="genes", missing="mean")
+    block = expression_features(GRAPH, MATRIX, scale="genes", missing="mean")
     assert block.loc["A"].tolist() == pytest.approx([-1.2247449, 0.0, 1.2247449])
     assert block.loc["B"].tolist() == [0.0, 0.0, 0.0]
     assert block.loc["C"].tolist() == pytest.approx(block.loc[["A", "B"]].mean().tolist())
@@ -37,14 +37,14 @@ def test_gene_scaling_and_mean_fill():
 
 def test_errors():
     with pytest.raises(IdMappingError, match="'C'"):
-        expression(GRAPH, MATRIX, missing="error")
+        expression_features(GRAPH, MATRIX, missing="error")
     holey = MATRIX.copy()
     holey.iloc[1, 0] = np.nan
     with pytest.raises(DataFormatError, match="gene 'A', sample 's2'"):
-        expression(GRAPH, holey)
-    imputed = expression(GRAPH, holey, scale="none", nan="mean")
+        expression_features(GRAPH, holey)
+    imputed = expression_features(GRAPH, holey, scale="none", nan="mean")
     assert imputed.loc["A", "s2"] == 3.0
     with pytest.raises(DataFormatError, match="none of the 3 matrix genes"):
-        expression(GRAPH, MATRIX.rename(columns=str.lower))
+        expression_features(GRAPH, MATRIX.rename(columns=str.lower))
     with pytest.raises(DataFormatError, match="log1p needs values >= 0"):
-        expression(GRAPH, -MATRIX, log1p=True)
+        expression_features(GRAPH, -MATRIX, log1p=True)

@@ -5,13 +5,13 @@ import numpy as np
 import pytest
 
 from graphgen.exceptions import ConfigError
-from graphgen.features import topology
+from graphgen.features import topology_features
 from graphgen.graph.convert import to_networkx
 
 
 def test_matches_networkx(small_organism):
     ppi = small_organism.ppi
-    block = topology(ppi, features=["degree", "clustering", "pagerank", "core_number",
+    block = topology_features(ppi, features=["degree", "clustering", "pagerank", "core_number",
                                     "weighted_degree"], scale="none")
     G = to_networkx(ppi)
     ids = ppi.node_ids
@@ -28,14 +28,14 @@ def test_matches_networkx(small_organism):
 
 def test_directed_degrees(small_organism):
     grn = small_organism.grn
-    block = topology(grn, features=["in_degree", "out_degree"], scale="none")
+    block = topology_features(grn, features=["in_degree", "out_degree"], scale="none")
     assert block["out_degree"].sum() == block["in_degree"].sum() == grn.edge_index.shape[1]
     with pytest.raises(ConfigError, match="unknown feature"):
-        topology(grn, features=["betweenness"])
+        topology_features(grn, features=["betweenness"])
 
 
 def test_standard_scaling(small_organism):
-    block = topology(small_organism.ppi)
+    block = topology_features(small_organism.ppi)
     assert np.allclose(block.mean(), 0, atol=1e-5) and np.allclose(block.std(ddof=0), 1, atol=1e-4)
 
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from graphgen.exceptions import ConfigError
-from graphgen.features import go
+from graphgen.features import go_features
 from graphgen.io.go import read_obo
 
 MINI_OBO = """format-version: 1.2
@@ -55,30 +55,30 @@ ANN = pd.DataFrame({"gene_id": ["A", "B", "C", "C", "OTHER"],
 
 
 def test_propagation_is_a_only_and_with_part_of(dag):
-    plain = go(["A", "B", "C", "D"], dag, ANN, min_genes=1)
+    plain = go_features(["A", "B", "C", "D"], dag, ANN, min_genes=1)
     assert plain.loc["A"].to_dict() == {"GO:0000001": 1, "GO:0000002": 1, "GO:0000003": 1,
                                         "GO:0000004": 0}
     assert plain.loc["B", "GO:0000002"] == 0  # part_of not followed by default
     assert plain.loc["D"].sum() == 0 and plain.attrs["genes_without_terms"] == 1
-    with_part = go(["A", "B", "C", "D"], dag, ANN, min_genes=1, part_of=True)
+    with_part = go_features(["A", "B", "C", "D"], dag, ANN, min_genes=1, part_of=True)
     assert with_part.loc["B", "GO:0000002"] == 1
-    direct = go(["A", "B", "C"], dag, ANN, min_genes=1, propagate=False)
+    direct = go_features(["A", "B", "C"], dag, ANN, min_genes=1, propagate=False)
     assert direct.loc["A"].sum() == 1
-    assert list(go(["C"], dag, ANN, namespace="MF", min_genes=1).columns) == ["GO:0000005"]
+    assert list(go_features(["C"], dag, ANN, namespace="MF", min_genes=1).columns) == ["GO:0000005"]
 
 
 def test_size_bounds(dag):
-    cols = go(["A", "B", "C"], dag, ANN, min_genes=2, max_genes=2).columns.tolist()
+    cols = go_features(["A", "B", "C"], dag, ANN, min_genes=2, max_genes=2).columns.tolist()
     assert cols == ["GO:0000002"]  # A and C; root has 3, the leaves 1
     with pytest.raises(ConfigError):
-        go(["A"], dag, ANN, min_genes=3, max_genes=2)
+        go_features(["A"], dag, ANN, min_genes=3, max_genes=2)
     with pytest.raises(ConfigError, match="namespace"):
-        go(["A"], dag, ANN, namespace="XX")
+        go_features(["A"], dag, ANN, namespace="XX")
 
 
 def test_leakage_guard_removes_term_and_descendants(dag, caplog):
     with caplog.at_level(logging.WARNING, logger="graphgen"):
-        block = go(["A", "B", "C"], dag, ANN, min_genes=1, exclude_terms=["GO:0000002"])
+        block = go_features(["A", "B", "C"], dag, ANN, min_genes=1, exclude_terms=["GO:0000002"])
     assert block.columns.tolist() == ["GO:0000001", "GO:0000004"]
     assert "GO:0000002 signalling" in caplog.text and "GO:0000003" in caplog.text
 
@@ -92,11 +92,11 @@ def test_real_go_of_trrust_genes(shared_data):
     mapper = IdMapper.human(shared_data / "ids" / "human_gene_ids.tsv.gz")
     dag = read_obo(shared_data / "go" / "go-basic.obo")
     ann = shared_data / "go" / "gene2go.human.tsv.gz"
-    block = go(grn.node_ids, dag, ann, id_type="symbol", mapper=mapper, min_genes=1)
+    block = go_features(grn.node_ids, dag, ann, id_type="symbol", mapper=mapper, min_genes=1)
     # MDM2 is annotated to "apoptotic process" (GO:0006915) but not to its ancestor
     # "cell death" (GO:0008219); propagation through is_a adds the ancestor.
     assert block.loc["MDM2", "GO:0006915"] == 1 and block.loc["MDM2", "GO:0008219"] == 1
-    direct = go(grn.node_ids, dag, ann, id_type="symbol", mapper=mapper, min_genes=1,
+    direct = go_features(grn.node_ids, dag, ann, id_type="symbol", mapper=mapper, min_genes=1,
                 propagate=False)
     assert direct.loc["MDM2", "GO:0006915"] == 1
     assert "GO:0008219" not in direct.columns or direct.loc["MDM2", "GO:0008219"] == 0
@@ -108,7 +108,7 @@ def test_min_genes_above_every_term_and_foreign_ids_are_errors(dag):
     from graphgen import DataFormatError, IdMappingError
 
     with pytest.raises(DataFormatError, match="min_genes=50 .*largest term annotates 3"):
-        go(["A", "B", "C", "D"], dag, ANN, min_genes=50)
+        go_features(["A", "B", "C", "D"], dag, ANN, min_genes=50)
     entrez = pd.DataFrame({"gene_id": ["7157", "4193"], "term_id": ["GO:0000003", "GO:0000004"]})
     with pytest.raises(IdMappingError, match="no annotation names a gene.*'7157'.*mapper="):
-        go(["TP53", "MDM2"], dag, entrez)
+        go_features(["TP53", "MDM2"], dag, entrez)
