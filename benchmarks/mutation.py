@@ -17,7 +17,8 @@ how mutmut 3.3 runs a mutant, both needed on this package:
 
 ``--fork`` keeps mutmut's own forked runner (with the wall-clock limit), several times
 faster because a mutant does not import torch again; use it only where the tests read no
-file through polars or pyarrow (metrics, splits, propagation, the graph build), or with
+file through polars or pyarrow (metrics, splits, propagation, the graph build; it runs torch
+and BLAS on one thread, whose pools otherwise deadlock a forked child), or with
 ``GRAPHGEN_CSV_ENGINE=pandas`` set, which keeps the readers on pandas (the engine-specific
 functions then need a run without ``--fork``).
 
@@ -105,6 +106,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="mutmut's forked runner: faster, only for tests that do not "
                              "read files through polars")
     args = parser.parse_args(argv)
+    if args.fork:
+        # one thread in every library: torch's and OpenMP's thread pools, started in the
+        # parent by the first test run, deadlock a forked child's parallel kernels
+        for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+            os.environ[name] = "1"
     copy = args.dir or Path(tempfile.mkdtemp(prefix="graphgen-mutation-")) / "repo"
     if not copy.exists():
         subprocess.run(["git", "worktree", "add", "--detach", str(copy), "HEAD"], cwd=ROOT,
