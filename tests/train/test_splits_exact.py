@@ -2,6 +2,7 @@
 hand (the reference they are documented to follow), every message matched whole."""
 
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -54,18 +55,19 @@ def test_stratified_split_is_two_stratified_draws_of_scikit_learn():
 
 def test_stratified_split_by_groups_holds_out_one_group_fold_then_another():
     y = _labels(80)
-    groups = pd.Series([f"b{i % 10}" for i in range(80)], index=y.index)
+    # 16 groups: 12 left after the test part, where 4 folds and 7 differ
+    groups = pd.Series([f"b{i % 16}" for i in range(80)], index=y.index)
     s = stratified_split(y, val_size=0.2, test_size=0.25, seed=1, groups=groups)
     ids, key, grp = y.index.to_numpy(), y.to_numpy(), groups.to_numpy()
     rest, test = next(StratifiedGroupKFold(n_splits=4, shuffle=True, random_state=1)
                       .split(np.zeros(80), key, grp))
-    # 0.2 / 0.75 of the rest: round(1 / 0.2667) = 4 folds, 8 groups left
+    # 0.2 / 0.75 of the rest: round(1 / 0.2667) = 4 folds
     train, val = next(StratifiedGroupKFold(n_splits=4, shuffle=True, random_state=1)
                       .split(np.zeros(len(rest)), key[rest], grp[rest]))
     assert s.test.equals(_sorted(ids[test]))
     assert s.val.equals(_sorted(ids[rest][val]))
     assert s.train.equals(_sorted(ids[rest][train]))
-    assert s.test.name == "gene"
+    assert s.train.name == s.val.name == s.test.name == "gene"
     check_groups_apart(s, check_groups(groups, y.index))
 
 
@@ -214,7 +216,7 @@ def test_splits_from_folds_use_each_repeat_column_and_skip_unlabelled_genes():
                           "r1": rng.integers(0, 2, 42).astype(float)},
                          index=list(y.index) + ["unlabelled1", "unlabelled2"])
     folds.loc["g000", "r1"] = np.nan  # not in repeat r1
-    got = splits_from_folds(folds, y, val_size=0.25, seed=4)
+    got = splits_from_folds(folds, y, val_size=0.3, seed=4)
     assert [s.name for s in got] == ["r0, fold 0", "r0, fold 1", "r0, fold 2",
                                      "r1, fold 0", "r1, fold 1"]
     for s in got:
@@ -222,7 +224,7 @@ def test_splits_from_folds_use_each_repeat_column_and_skip_unlabelled_genes():
         assigned = folds.loc[y.index, column].dropna()
         test = assigned.index[assigned == int(fold)]
         rest = assigned.index[assigned != int(fold)]
-        train, val = train_test_split(rest.to_numpy(), test_size=0.25, random_state=4,
+        train, val = train_test_split(rest.to_numpy(), test_size=0.3, random_state=4,
                                       stratify=y.loc[rest].to_numpy())
         assert s.test.equals(_sorted(test))
         assert s.train.equals(_sorted(train)) and s.val.equals(_sorted(val))
@@ -234,6 +236,77 @@ def test_splits_from_folds_refuse_a_fold_without_training_genes():
     with pytest.raises(DataFormatError, match=_whole(
             "fold table: rep fold 1.0 leaves no training genes")):
         splits_from_folds(pd.DataFrame({"rep": [1.0] * 10}, index=y.index), y)
+
+
+def test_defaults_are_the_documented_ones():
+    y = _labels(60)
+    pairs = [(stratified_split(y), stratified_split(y, val_size=0.2, test_size=0.2, seed=0)),
+             (train_val_split(y), train_val_split(y, val_size=0.2, seed=0))]
+    groups = pd.Series([f"p{i % 6}" for i in range(60)], index=y.index)
+    pairs += list(zip(leave_one_group_out(y, groups),
+                      leave_one_group_out(y, groups, val_size=0.2, seed=0), strict=True))
+    pairs += list(zip(kfold_splits(y), kfold_splits(y, k=5, repeats=1, val_size=0.2, seed=0),
+                      strict=True))
+    folds = pd.DataFrame({"r": [i % 3 for i in range(60)]}, index=y.index)
+    pairs += list(zip(splits_from_folds(folds, y),
+                      splits_from_folds(folds, y, val_size=0.2, seed=0), strict=True))
+    for a, b in pairs:
+        assert a.train.equals(b.train) and a.val.equals(b.val) and a.test.equals(b.test)
+    assert len(kfold_splits(y)) == 5
+    t = pd.DataFrame({"A": [1] * 8 + [0] * 4, "B": [0] * 9 + [1] * 3}, index=list("abcdefghijkl"))
+    assert stratification_key(t).equals(stratification_key(t, min_count=3))
+    assert stratification_key(t).equals(stratification_key(t, min_count=3))
+    assert (stratification_key(t) == stratification_key(t, min_count=4)).sum() < 12
+
+
+@pytest.mark.filterwarnings("ignore:The least populated class")  # the reference's folds
+def test_a_multilabel_table_is_stratified_with_each_function_own_pooling():
+    rng = np.random.default_rng(3)
+    t = pd.DataFrame((rng.random((60, 4)) < [0.6, 0.2, 0.05, 0.04]).astype(int),
+                     index=[f"g{i:02d}" for i in range(60)], columns=list("ABCD"))
+    for min_count, split in ((2, lambda: train_val_split(t, val_size=0.3, seed=1)),):
+        key = stratification_key(t, min_count=min_count)
+        train, val = train_test_split(key.index.to_numpy(), test_size=0.3, random_state=1,
+                                      stratify=key.to_numpy())
+        s = split()
+        assert s.train.equals(_sorted(train)) and s.val.equals(_sorted(val))
+    # k-fold pools strata smaller than k: a stratum of 4 genes is "rare" at k = 5
+    t5 = pd.DataFrame({"A": [1] * 20 + [0] * 8, "B": [0] * 20 + [1] * 4 + [0] * 4},
+                      index=[f"g{i:02d}" for i in range(28)])
+    assert stratification_key(t5, min_count=5).value_counts().to_dict() == {"A": 20,
+                                                                             "rare": 8}
+    assert len(kfold_splits(t5, k=5)) == 5
+    # splits_from_folds and leave_one_group_out stratify on every stratum (min_count 1)
+    key = stratification_key(t, min_count=1)
+    folds = pd.DataFrame({"r": [i % 3 for i in range(60)]}, index=t.index)
+    for s in splits_from_folds(folds, t, val_size=0.3, seed=2):
+        rest = folds.index[folds["r"] != int(s.name.rsplit(" ", 1)[1])]
+        _, counts = np.unique(key[rest], return_counts=True)
+        train, val = train_test_split(rest.to_numpy(), test_size=0.3, random_state=2,
+                                      stratify=key[rest].to_numpy() if counts.min() >= 2
+                                      else None)
+        assert s.train.equals(_sorted(train)) and s.val.equals(_sorted(val))
+    groups = pd.Series([f"p{i % 5}" for i in range(60)], index=t.index)
+    ids, grp = t.index.to_numpy(), groups.to_numpy()
+    for s in leave_one_group_out(t, groups, val_size=0.3, seed=2):
+        test = grp == s.name.removeprefix("group ")
+        train, val = next(StratifiedGroupKFold(n_splits=3, shuffle=True, random_state=2).split(
+            np.zeros(int((~test).sum())), key.to_numpy()[~test], grp[~test]))
+        assert s.val.equals(_sorted(ids[~test][val]))
+
+
+def test_a_nullable_multilabel_table_reads_missing_as_negative():
+    t = pd.DataFrame({"A": pd.array([1, 1, 1, 0, pd.NA, 1], dtype="Int64"),
+                      "B": pd.array([0, 0, 1, 1, 1, pd.NA], dtype="Int64")},
+                     index=list("abcdef"))
+    assert stratification_key(t, min_count=1).to_dict() == {
+        "a": "A", "b": "A", "c": "B", "d": "B", "e": "B", "f": "A"}
+
+
+def test_a_rare_pool_with_one_other_stratum_joins_it():
+    t = pd.DataFrame({"A": [1, 1, 1, 1, 0], "B": [0, 0, 0, 0, 1]}, index=list("abcde"))
+    assert stratification_key(t, min_count=2).to_dict() == {
+        "a": "A", "b": "A", "c": "A", "d": "A", "e": "A"}
 
 
 def test_train_val_split_is_one_stratified_draw():
@@ -279,10 +352,11 @@ def test_train_val_split_messages():
     # ... nor can 1 training gene at val_size=0.8
     with pytest.raises(DataFormatError, match="5 labelled genes are too few"):
         train_val_split(y, val_size=0.8)
-    # 2 of 5 in each part is just enough
-    s = train_val_split(y, val_size=0.4)
-    assert (len(s.train), len(s.val)) == (3, 2)
-    assert set(y[s.val]) == set(y[s.train]) == {"a", "b"}
+    # 2 of 5 in each part is just enough, either way round
+    for val_size, sizes in ((0.4, (3, 2)), (0.6, (2, 3))):
+        s = train_val_split(y, val_size=val_size)
+        assert (len(s.train), len(s.val)) == sizes
+        assert set(y[s.val]) == set(y[s.train]) == {"a", "b"}
 
 
 def test_train_val_split_of_a_multilabel_table_needs_no_second_class():
@@ -309,6 +383,8 @@ def test_leave_one_group_out_reference_and_messages():
         with pytest.raises(ConfigError, match=_whole(
                 f"leave_one_group_out: val_size must be in (0, 1), got {bad}")):
             leave_one_group_out(y, groups, val_size=bad)
+    three = pd.Series([i % 3 for i in range(36)], index=y.index)
+    assert [s.name for s in leave_one_group_out(y, three)] == ["group 0", "group 1", "group 2"]
     two = pd.Series([i % 2 for i in range(36)], index=y.index)
     with pytest.raises(DataFormatError, match=_whole(
             "leave_one_group_out: 2 groups (['0', '1']); it needs at least three (one to test, "
@@ -318,14 +394,27 @@ def test_leave_one_group_out_reference_and_messages():
 
 def test_a_single_group_left_for_validation_is_named():
     y = pd.Series([0, 1] * 6, index=[f"s{i}" for i in range(12)])
-    # groups A, B, C: leaving A out, then B out, leaves ... but two groups always remain;
-    # stratified_split's validation part sees the single group left after the test part
-    groups = pd.Series(["A"] * 6 + ["B"] * 6, index=y.index)
+    # the test part takes group B whole: one id of group A is left to train and validate
+    groups = pd.Series(["A"] + ["B"] * 11, index=y.index)
     with pytest.raises(DataFormatError, match=_whole(
             "stratified_split (validation part): the ids left hold a single group ('A'); "
-            "holding out whole groups needs at least two (give more groups or fewer folds)")
-            .replace("'A'", "'[AB]'")):
+            "holding out whole groups needs at least two (give more groups or fewer folds)")):
         stratified_split(y, val_size=0.2, test_size=0.2, groups=groups)
+    # two groups, two folds: each fold's rest is one group
+    two = pd.Series(["A"] * 6 + ["B"] * 6, index=y.index)
+    with pytest.raises(DataFormatError, match=r"^validation part: the ids left hold a single "
+                                              r"group \('[AB]'\); holding out"):
+        kfold_splits(y, k=2, groups=two)
+
+
+def test_a_class_rarer_than_the_group_folds_does_not_warn():
+    y = pd.Series([0] * 30 + [1] * 2, index=[f"s{i:02d}" for i in range(32)])
+    y.iloc[[5, 20]] = 1
+    groups = pd.Series([f"p{i % 8}" for i in range(32)], index=y.index)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        s = stratified_split(y, val_size=0.2, test_size=0.2, groups=groups)
+    assert len(s.test) and len(s.val)
 
 
 def test_check_groups_reads_series_and_sequences():
@@ -337,6 +426,8 @@ def test_check_groups_reads_series_and_sequences():
     assert by_position.to_dict() == {"1": "x", "2": "y", "3": "x"}
     assert check_groups(pd.Series({1: "x", 2: "y"}), ["1", "2"]).tolist() == ["x", "y"]
     assert check_groups(["x", "x"], ["a", "b"], min_groups=1).tolist() == ["x", "x"]
+    # a sequence is read as given: True is not the integer 1
+    assert check_groups([True, 2, 3], ["a", "b", "c"]).tolist() == ["True", "2", "3"]
 
 
 def test_check_groups_messages():
@@ -368,6 +459,31 @@ def test_check_groups_messages():
             "groups: every id is in one group ('7'); group-aware splits need at least two "
             "groups")):
         check_groups([7, 7, 7], ids)
+    with pytest.raises(DataFormatError, match=r"every id is in one group \('7'\)"):
+        check_groups([7], ["a"])
+
+
+def test_long_lists_in_messages_show_five_in_the_given_order():
+    ids = [f"z{i}" for i in range(9, 0, -1)]  # z9 ... z1: not sorted
+    with pytest.raises(DataFormatError, match=re.escape(
+            "columns ['a', 'b', 'c', 'd', 'e']")):
+        check_groups(pd.DataFrame({c: [1] for c in "abcdefg"}), ["x"])
+    repeated = pd.Series(range(14), index=ids[:7] + ids[:7])
+    with pytest.raises(DataFormatError, match=re.escape(
+            "ids ['z9', 'z8', 'z7', 'z6', 'z5'] appear more than once")):
+        check_groups(repeated, ids)
+    with pytest.raises(DataFormatError, match=re.escape(
+            "groups: 8 of 9 ids have no group, e.g. ['z8', 'z7', 'z6', 'z5', 'z4'] (")):
+        check_groups(pd.Series({"z9": 1}), ids)
+    with pytest.raises(DataFormatError, match=re.escape(
+            "groups: 7 ids have a missing (NaN) group, e.g. ['z9', 'z8', 'z7', 'z6', 'z5'];")):
+        check_groups([np.nan] * 7 + [1, 2], ids)
+    groups = pd.Series({f"{g}{i}": g for g in "uvwxyz" for i in range(2)})
+    split = Split(pd.Index([f"{g}0" for g in "uvwxyz"]), pd.Index([]),
+                  pd.Index([f"{g}1" for g in "uvwxyz"]))
+    with pytest.raises(DataFormatError, match=_whole(
+            "split 'split': group(s) ['u', 'v', 'w', 'x', 'y'] are in both train and test")):
+        check_groups_apart(split, groups)
 
 
 def test_check_groups_apart_checks_every_pair_of_parts():
