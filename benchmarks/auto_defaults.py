@@ -43,9 +43,9 @@ from subtyping_brca import load as load_brca  # noqa: E402
 
 import graphgen  # noqa: E402
 from graphgen.estimators.graph_classifier import GRAPH_CANDIDATES  # noqa: E402
+from graphgen.evaluation.confounding import ConfoundingWarning  # noqa: E402
 from graphgen.ids import IdMapper  # noqa: E402
 from graphgen.io.mogonet import read_mogonet  # noqa: E402
-from graphgen.train.confounding import ConfoundingWarning  # noqa: E402
 
 
 def _subtyping_tasks(data: Path, task: str, seeds: int = 2) -> list[tuple]:

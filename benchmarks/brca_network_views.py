@@ -28,7 +28,7 @@ sys.path.insert(0, str(HERE.parent / "examples"))
 from subtyping_brca import load  # noqa: E402
 
 import graphgen  # noqa: E402
-from graphgen.evaluation import compare_subtyping  # noqa: E402
+from graphgen.comparison import compare_subtyping  # noqa: E402
 from graphgen.split import Split  # noqa: E402
 
 MLP = {"hidden_channels": 64, "dropout": 0.5}

@@ -5,7 +5,7 @@
    adjacency (``ToSparseTensor(layout=torch.sparse_csr)``), same graph, same 2-layer model
    (64 hidden channels, 2 classes), one training step (forward + backward + Adam) per epoch.
 2. ``graphgen.models.dropout`` against ``torch.nn.functional.dropout`` on a 12k x 64 tensor.
-3. ``graphgen.train.metrics``: AUROC / average precision and the multi-label metrics against
+3. ``graphgen.evaluation.metrics``: AUROC / average precision and the multi-label metrics against
    scikit-learn's ``roc_auc_score`` / ``average_precision_score`` / ``f1_score``.
 
 All in one process, alternating the routes, median of repeated runs; the graph is the STRING
@@ -31,9 +31,9 @@ from torch_geometric.nn import GATConv, GCNConv, SAGEConv
 from torch_geometric.transforms import ToSparseTensor
 
 import graphgen
+from graphgen.evaluation.metrics import average_precision, multilabel_metrics, roc_auc
 from graphgen.models import GAT, GCN, GraphSAGE
 from graphgen.models.dropout import dropout
-from graphgen.train.metrics import average_precision, multilabel_metrics, roc_auc
 
 STRING = (Path(__file__).resolve().parents[2] / "shared" / "data" / "string"
           / "string_human_score900_symbols.csv.gz")

@@ -17,7 +17,7 @@ import time
 ROUTES = {
     "import graphgen": "import graphgen",
     "eager (estimators, comparisons, synthetic organism)":
-        "import graphgen.estimators, graphgen.train.comparison, graphgen.datasets.synthetic",
+        "import graphgen.estimators, graphgen.comparison.genes, graphgen.datasets.synthetic",
 }
 
 

@@ -149,8 +149,8 @@ def child_sampler(path: str, batches: int) -> dict:
 
 
 def _task(data, labels):
+    from graphgen.evaluation.splits import stratified_split
     from graphgen.train import NodeClassificationTask
-    from graphgen.train.splits import stratified_split
 
     split = stratified_split(labels, val_size=0.05, test_size=0.75, seed=0)
     return NodeClassificationTask.from_labels(data, labels, split)

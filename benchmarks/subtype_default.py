@@ -24,7 +24,7 @@ sys.path.insert(0, str(HERE.parent / "examples"))
 
 from subtyping_brca import load as load_brca  # noqa: E402
 
-from graphgen.evaluation import compare_subtyping  # noqa: E402
+from graphgen.comparison import compare_subtyping  # noqa: E402
 from graphgen.io.mogonet import read_mogonet  # noqa: E402
 from graphgen.split import Split  # noqa: E402
 

@@ -29,9 +29,11 @@ import graphgen
 from graphgen import GeneClassifier, GraphgenError, IdMapper, TrainerConfig
 from graphgen.cli.demo import run_demo
 from graphgen.cli.main import main as cli_main
+from graphgen.comparison.run_folder import RunFolder
 from graphgen.datasets.download import verify_cached
 from graphgen.datasets.manifest import load_manifest
 from graphgen.estimators.graph_classifier import GraphClassifier, assess
+from graphgen.evaluation import stratified_split
 from graphgen.experiment import load_experiment
 from graphgen.experiment.explain_run import explain_run
 from graphgen.explain import explain_gene
@@ -40,8 +42,7 @@ from graphgen.graph import NeighborSampler
 from graphgen.io import EdgeListFormat, read_expression, read_fasta, read_string
 from graphgen.io.tu import read_tu
 from graphgen.models import build_model
-from graphgen.train import NodeClassificationTask, Trainer, stratified_split
-from graphgen.train.run_folder import RunFolder
+from graphgen.train import NodeClassificationTask, Trainer
 
 
 def _cases(tmp: Path) -> list[tuple[str, str, Callable[[], object]]]:

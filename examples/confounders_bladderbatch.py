@@ -28,11 +28,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from graphgen.evaluation import compare_subtyping
+from graphgen.comparison import compare_subtyping
+from graphgen.evaluation.confounding import ConfoundingWarning, confounding_table, contingency
+from graphgen.evaluation.splits import kfold_splits, leave_one_group_out
 from graphgen.exceptions import ConfoundedDesignError
 from graphgen.split import Split
-from graphgen.train.confounding import ConfoundingWarning, confounding_table, contingency
-from graphgen.train.splits import kfold_splits, leave_one_group_out
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_DATA = HERE.parent.parent / "shared" / "data" / "bladderbatch"

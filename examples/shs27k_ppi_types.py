@@ -52,6 +52,8 @@ import numpy as np
 import pandas as pd
 import torch
 
+from graphgen.comparison.run_folder import RunFolder
+from graphgen.evaluation.pair_splits import bfs_pair_split, random_pair_split
 from graphgen.graph.build import edges_to_data
 from graphgen.io.fasta import read_residue_vectors, read_sequence_table
 from graphgen.io.string_actions import read_string_actions
@@ -59,8 +61,6 @@ from graphgen.models.pair_classifier import GNNPPI, route_pairs
 from graphgen.sequences import attach_sequences
 from graphgen.sequences.encoders import CNNBiGRUEncoder
 from graphgen.train import Trainer, TrainerConfig
-from graphgen.train.pair_splits import bfs_pair_split, random_pair_split
-from graphgen.train.run_folder import RunFolder
 from graphgen.train.tasks import PairMultiLabelTask
 
 MAX_LENGTH = 2000  # residues kept per protein, as GNN-PPI

@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 
 import graphgen
-from graphgen.evaluation import compare_subtyping
+from graphgen.comparison import compare_subtyping
+from graphgen.evaluation.splits import Split
 from graphgen.io.expression import read_expression
-from graphgen.train.splits import Split
 
 MODELS = {
     "expression_graph_gcn": {"kind": "expression-graph", "conv": "gcn", "pooling": "flatten",

@@ -30,9 +30,9 @@ import pandas as pd
 from sklearn.model_selection import train_test_split
 
 import graphgen
-from graphgen.evaluation import compare_subtyping
+from graphgen.comparison import compare_subtyping
+from graphgen.evaluation.splits import Split
 from graphgen.io.expression import read_expression
-from graphgen.train.splits import Split
 
 PAM50 = {0: "LumA", 1: "Her2", 2: "LumB", 3: "Basal", 4: "Normal-like"}
 

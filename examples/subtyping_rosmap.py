@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from graphgen.evaluation import compare_subtyping
+from graphgen.comparison import compare_subtyping
 from graphgen.io.mogonet import read_mogonet
 
 # The patient-graph settings follow MOGONET's published ROSMAP configuration (2 neighbours

@@ -48,18 +48,18 @@ _LAZY = {
     "build_model": "graphgen.models.registry",
     "coexpression_graph": "graphgen.graph.coexpression",
     "enrich": "graphgen.explain.enrichment",
-    "compare_models": "graphgen.train.comparison",
-    "confounding_table": "graphgen.train.confounding",
-    "cross_validate": "graphgen.train.comparison",
+    "compare_models": "graphgen.comparison.genes",
+    "confounding_table": "graphgen.evaluation.confounding",
+    "cross_validate": "graphgen.comparison.genes",
     "from_networkx": "graphgen.graph.convert",
-    "kfold_splits": "graphgen.train.splits",
+    "kfold_splits": "graphgen.evaluation.splits",
     "largest_component": "graphgen.graph.subgraph",
-    "leave_one_group_out": "graphgen.train.splits",
+    "leave_one_group_out": "graphgen.evaluation.splits",
     "load_grn": "graphgen.graph.load",
     "load_ppi": "graphgen.graph.load",
     "make_organism": "graphgen.datasets.synthetic",
     "stack_blocks": "graphgen.features.blocks",
-    "stratified_split": "graphgen.train.splits",
+    "stratified_split": "graphgen.evaluation.splits",
     "subgraph": "graphgen.graph.subgraph",
     "to_networkx": "graphgen.graph.convert",
 }
@@ -133,6 +133,10 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # static analysers and IDEs see the real names
     from graphgen import explain  # noqa: F401
+    from graphgen.comparison.genes import (
+        compare_models,  # noqa: F401
+        cross_validate,  # noqa: F401
+    )
     from graphgen.datasets.synthetic import (
         Organism,  # noqa: F401
         make_organism,  # noqa: F401
@@ -141,6 +145,12 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real names
     from graphgen.estimators.graph_classifier import GraphClassifier  # noqa: F401
     from graphgen.estimators.link_predictor import LinkPredictor  # noqa: F401
     from graphgen.estimators.subtype_classifier import SubtypeClassifier  # noqa: F401
+    from graphgen.evaluation.confounding import confounding_table  # noqa: F401
+    from graphgen.evaluation.splits import (
+        kfold_splits,  # noqa: F401
+        leave_one_group_out,  # noqa: F401
+        stratified_split,  # noqa: F401
+    )
     from graphgen.exceptions import (
         ChecksumError,  # noqa: F401
         ConfigError,  # noqa: F401
@@ -176,17 +186,7 @@ if TYPE_CHECKING:  # static analysers and IDEs see the real names
     from graphgen.io.string import StringFormat  # noqa: F401
     from graphgen.models.registry import build_model  # noqa: F401
     from graphgen.subtyping.combat import ComBat  # noqa: F401
-    from graphgen.train.comparison import (
-        compare_models,  # noqa: F401
-        cross_validate,  # noqa: F401
-    )
-    from graphgen.train.confounding import confounding_table  # noqa: F401
     from graphgen.train.label_features import LabelFeatures  # noqa: F401
-    from graphgen.train.splits import (
-        kfold_splits,  # noqa: F401
-        leave_one_group_out,  # noqa: F401
-        stratified_split,  # noqa: F401
-    )
     from graphgen.train.trainer import (
         Trainer,  # noqa: F401
         TrainerConfig,  # noqa: F401

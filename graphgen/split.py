@@ -2,7 +2,7 @@
 
 It sits at the bottom of the layers (it needs only pandas) because readers of published
 splits (:func:`graphgen.io.mogonet.read_mogonet`) return one, as do the split functions of
-:mod:`graphgen.train.splits`, which re-exports it.
+:mod:`graphgen.evaluation.splits`, which re-exports it.
 """
 
 from __future__ import annotations

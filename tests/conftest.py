@@ -20,8 +20,8 @@ def organism():
 @pytest.fixture(scope="session")
 def organism_split(organism):
     """The default organism's graph with its attributes, its labels and one stratified split."""
+    from graphgen.evaluation.splits import stratified_split
     from graphgen.features.blocks import stack_blocks
-    from graphgen.train.splits import stratified_split
 
     data = stack_blocks(organism.ppi, {"a": organism.features})
     return data, organism.labels, stratified_split(organism.labels, seed=0)

@@ -10,8 +10,9 @@ from sklearn.utils.validation import check_is_fitted
 
 import graphgen
 from graphgen import GeneClassifier, SubtypeClassifier, TrainerConfig
+from graphgen.evaluation import stratified_split
 from graphgen.models import MODELS, GraphModel, build_model, run_model
-from graphgen.train import fit_model, make_task, stratified_split
+from graphgen.train import fit_model, make_task
 from graphgen.train import fitting as fitting_module
 
 QUICK = TrainerConfig(max_epochs=3, progress=False)
@@ -55,7 +56,7 @@ def test_estimators_comparisons_and_runner_share_the_fit_path(setup, small_organ
         calls.append(type(args[0]).__name__)
         return real(*args, **kwargs)
 
-    for module in ("graphgen.train.comparison", "graphgen.estimators.gene_classifier",
+    for module in ("graphgen.comparison.genes", "graphgen.estimators.gene_classifier",
                    "graphgen.estimators.subtype_classifier"):
         monkeypatch.setattr(f"{module}.fit_model", spy)
     GeneClassifier("gcn", trainer=QUICK).fit(data, small_organism.labels)
@@ -106,9 +107,11 @@ def test_trainer_settings_in_one_place():
 
 
 def test_one_comparison_engine_for_node_sample_graph_and_pair_tasks(small_organism):
+    from graphgen.comparison import compare_on_task
+    from graphgen.evaluation import Split
     from graphgen.models.pair_classifier import PairClassifier
     from graphgen.models.sample_graph import SampleGraphNet, SampleGraphs
-    from graphgen.train import PairMultiLabelTask, Split, compare_on_task
+    from graphgen.train import PairMultiLabelTask
 
     ppi = small_organism.ppi
     x = torch.randn(40, ppi.num_nodes, 1, generator=torch.Generator().manual_seed(0))

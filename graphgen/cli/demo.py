@@ -10,19 +10,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from graphgen.datasets.synthetic import make_organism
-from graphgen.exceptions import ConfigError
-from graphgen.features.blocks import stack_blocks
-from graphgen.plot.curves import plot_roc_pr
-from graphgen.train.comparison import (
+from graphgen.comparison.genes import (
     ModelResult,
     compare_models,
     format_summary,
     results_table,
     summary_table,
 )
-from graphgen.train.run_folder import RunFolder
-from graphgen.train.splits import stratified_split
+from graphgen.comparison.run_folder import RunFolder
+from graphgen.datasets.synthetic import make_organism
+from graphgen.evaluation.splits import stratified_split
+from graphgen.exceptions import ConfigError
+from graphgen.features.blocks import stack_blocks
+from graphgen.plot.curves import plot_roc_pr
 from graphgen.train.trainer import TrainerConfig
 
 __all__ = ["DEMO_MODELS", "run_demo"]

@@ -32,6 +32,12 @@ from graphgen.estimators.selection import (
     resolve_candidates,
     select,
 )
+from graphgen.evaluation.metrics import (
+    classification_metrics,
+    degree_percentile,
+    multilabel_metrics,
+)
+from graphgen.evaluation.splits import Split, kfold_splits, train_val_split
 from graphgen.exceptions import (
     ConfigError,
     DataFormatError,
@@ -53,14 +59,8 @@ from graphgen.sequences.attach import attach_sequences
 from graphgen.sequences.tokens import SequenceBatch
 from graphgen.train.fitting import FittedModel, fit_model
 from graphgen.train.label_features import LabelFeatures, add_label_features
-from graphgen.train.metrics import (
-    classification_metrics,
-    degree_percentile,
-    multilabel_metrics,
-)
 from graphgen.train.search import ModelSpec, tune
 from graphgen.train.seeding import seed_everything
-from graphgen.train.splits import Split, kfold_splits, train_val_split
 from graphgen.train.tasks import make_task
 from graphgen.train.trainer import TrainerConfig
 
@@ -546,7 +546,7 @@ class GeneClassifier(ClassifierMixin, GraphgenEstimator):
         Every row carries the gene's degree (distinct interaction partners) beside its score,
         because hubs tend to top any network-based ranking; ``by="degree_percentile"``
         ranks by the score's percentile among genes of similar degree
-        (:func:`~graphgen.train.metrics.degree_percentile`) instead.
+        (:func:`~graphgen.evaluation.metrics.degree_percentile`) instead.
 
         Args:
             k: how many genes (``None``: all unlabelled genes).

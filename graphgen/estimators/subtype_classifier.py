@@ -30,6 +30,9 @@ from graphgen.estimators.selection import (
     resolve_candidates,
     select,
 )
+from graphgen.evaluation.confounding import ConfoundingWarning, confounding_table
+from graphgen.evaluation.metrics import classification_metrics
+from graphgen.evaluation.splits import Split, check_groups, kfold_splits, train_val_split
 from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.graph.coexpression import coexpression_graph
 from graphgen.models.mlp import MLP
@@ -45,11 +48,8 @@ from graphgen.subtyping.views import (
     feature_view,
     patient_graph_view,
 )
-from graphgen.train.confounding import ConfoundingWarning, confounding_table
 from graphgen.train.fitting import FittedModel, fit_model
-from graphgen.train.metrics import classification_metrics
 from graphgen.train.seeding import seed_everything
-from graphgen.train.splits import Split, check_groups, kfold_splits, train_val_split
 from graphgen.train.tasks import NodeClassificationTask, SampleGraphTask
 from graphgen.train.trainer import Trainer, TrainerConfig
 
@@ -127,7 +127,7 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
     batch that ``batch_correction="combat"`` corrects with
     :class:`~graphgen.subtyping.combat.ComBat` fitted on the training samples only (it then
     needs ``batch`` in ``predict_proba`` too). Either is checked for confounding before
-    training (:func:`~graphgen.train.confounding.confounding_table` warns when it alone
+    training (:func:`~graphgen.evaluation.confounding.confounding_table` warns when it alone
     predicts the label).
 
     Args:
@@ -283,7 +283,7 @@ class SubtypeClassifier(ClassifierMixin, GraphgenEstimator):
                 ``y``).
             groups: group per sample id (patient, site, batch): the validation hold-out and
                 the inner folds keep groups apart
-                (:func:`~graphgen.train.splits.check_groups`).
+                (:func:`~graphgen.evaluation.splits.check_groups`).
             batch: processing batch per sample id, corrected by ``batch_correction``.
 
         Raises:

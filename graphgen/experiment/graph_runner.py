@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from graphgen.comparison.run_folder import RunFolder
 from graphgen.estimators.graph_classifier import GraphAssessment, assess
 from graphgen.experiment.config import GraphExperimentConfig
 from graphgen.features.topology_block import append_topology
 from graphgen.io.tables import write_csv
 from graphgen.io.tu import read_tu
-from graphgen.train.run_folder import RunFolder
 
 __all__ = ["GraphExperimentResult", "format_graph_summary", "run_graph_experiment"]
 

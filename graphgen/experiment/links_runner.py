@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from graphgen.comparison.run_folder import RunFolder
 from graphgen.estimators.link_predictor import LinkPredictor, links_graph
 from graphgen.exceptions import DataFormatError
 from graphgen.experiment.config import LinksExperimentConfig
@@ -27,7 +28,6 @@ from graphgen.experiment.runner import load_experiment_graph
 from graphgen.graph.convert import write_graphml
 from graphgen.ids.mapper import IdMapper
 from graphgen.io.tables import write_csv
-from graphgen.train.run_folder import RunFolder
 
 __all__ = ["LinksExperimentResult", "explain_pair_run", "run_links_experiment"]
 

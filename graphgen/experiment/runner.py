@@ -13,6 +13,18 @@ import numpy as np
 import pandas as pd
 from torch_geometric.data import Data
 
+from graphgen.comparison.genes import CVResult, cross_validate
+from graphgen.comparison.genes import format_summary as format_metrics
+from graphgen.comparison.run_folder import RunFolder
+from graphgen.evaluation.confounding import contingency
+from graphgen.evaluation.splits import (
+    Split,
+    check_groups,
+    kfold_splits,
+    leave_one_group_out,
+    splits_from_folds,
+    stratified_split,
+)
 from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.experiment.config import ExperimentConfig, LabelsConfig
 from graphgen.features.blocks import stack_blocks
@@ -42,20 +54,8 @@ from graphgen.models.fusion import build_fusion
 from graphgen.models.registry import GRAPH_ONLY
 from graphgen.plot.curves import plot_roc_pr
 from graphgen.sequences.attach import attach_sequences
-from graphgen.train.comparison import CVResult, cross_validate
-from graphgen.train.comparison import format_summary as format_metrics
-from graphgen.train.confounding import contingency
 from graphgen.train.distributed import rank_and_world
-from graphgen.train.run_folder import RunFolder
 from graphgen.train.search import ModelSpec
-from graphgen.train.splits import (
-    Split,
-    check_groups,
-    kfold_splits,
-    leave_one_group_out,
-    splits_from_folds,
-    stratified_split,
-)
 
 __all__ = ["ExperimentResult", "format_summary", "prepare_experiment", "run_experiment",
            "task_splits"]

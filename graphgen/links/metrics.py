@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import numpy as np
 from scipy.stats import rankdata
 
+from graphgen.evaluation.metrics import average_precision, roc_auc
 from graphgen.exceptions import DataFormatError
-from graphgen.train.metrics import average_precision, roc_auc
 
 __all__ = ["candidate_metrics", "hits_at_k", "mean_reciprocal_rank"]
 

@@ -28,9 +28,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from graphgen.evaluation.splits import check_groups
 from graphgen.exceptions import ConfoundedDesignError, DataFormatError, NotFittedError
 from graphgen.scalars import plain
-from graphgen.train.splits import check_groups
 
 __all__ = ["ComBat", "check_correctable"]
 
@@ -73,7 +73,7 @@ class ComBat:
                 (:func:`check_correctable`). Labels are never part of the correction.
 
         Raises:
-            DataFormatError: bad batches (:func:`~graphgen.train.splits.check_groups`), NaN
+            DataFormatError: bad batches (:func:`~graphgen.evaluation.splits.check_groups`), NaN
                 or non-numeric values, a batch of one sample. A single batch is accepted: it
                 is then the reference that new batches are aligned to.
             ConfoundedDesignError: (with ``labels``) a batch that holds a single class.

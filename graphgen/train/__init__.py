@@ -1,39 +1,15 @@
-"""Training and evaluation: splits, metrics, tasks, the one trainer, model comparison,
-cross-validation, run folders."""
+"""The training engine: tasks, the one trainer, the one fit path, seeding, devices,
+``torch.distributed`` and nested search.
 
-from graphgen.train.comparison import (
-    CVResult,
-    ModelResult,
-    compare_models,
-    compare_on_task,
-    cross_validate,
-    format_summary,
-    results_table,
-    summary_table,
-)
-from graphgen.train.confounding import (
-    ConfoundingWarning,
-    confounding_table,
-    contingency,
-    covariate_proba,
-)
+How models are measured (splits, metrics, confounders) is :mod:`graphgen.evaluation`; the
+comparisons of several models on shared splits and their run folders are
+:mod:`graphgen.comparison`.
+"""
+
 from graphgen.train.fitting import FittedModel, fit_model
 from graphgen.train.label_features import LabelFeatures
-from graphgen.train.metrics import classification_metrics, multilabel_metrics
-from graphgen.train.run_folder import RunFolder
 from graphgen.train.search import ModelSpec
 from graphgen.train.seeding import seed_everything
-from graphgen.train.splits import (
-    Split,
-    check_groups,
-    check_groups_apart,
-    kfold_splits,
-    leave_one_group_out,
-    splits_from_folds,
-    stratification_key,
-    stratified_split,
-    train_val_split,
-)
 from graphgen.train.tasks import (
     MultiLabelTask,
     NodeClassificationTask,
@@ -45,42 +21,18 @@ from graphgen.train.tasks import (
 from graphgen.train.trainer import FitResult, Trainer, TrainerConfig
 
 __all__ = [
-    "CVResult",
-    "ConfoundingWarning",
     "FitResult",
     "FittedModel",
     "LabelFeatures",
-    "ModelResult",
     "ModelSpec",
     "MultiLabelTask",
     "NodeClassificationTask",
     "PairMultiLabelTask",
-    "RunFolder",
     "SampleGraphTask",
-    "Split",
     "Task",
     "Trainer",
     "TrainerConfig",
-    "check_groups",
-    "check_groups_apart",
-    "classification_metrics",
-    "compare_models",
-    "compare_on_task",
-    "confounding_table",
-    "contingency",
-    "covariate_proba",
-    "cross_validate",
     "fit_model",
-    "format_summary",
-    "kfold_splits",
-    "leave_one_group_out",
     "make_task",
-    "multilabel_metrics",
-    "results_table",
     "seed_everything",
-    "splits_from_folds",
-    "stratification_key",
-    "stratified_split",
-    "summary_table",
-    "train_val_split",
 ]

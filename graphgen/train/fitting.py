@@ -242,7 +242,8 @@ def fit_model(
         >>> from graphgen.datasets.synthetic import make_organism
         >>> from graphgen.features import stack_blocks
         >>> from graphgen.models import build_model
-        >>> from graphgen.train import make_task, stratified_split
+        >>> from graphgen.train import make_task
+        >>> from graphgen.evaluation import stratified_split
         >>> org = make_organism(n_genes=200, n_samples=5, seed=0)
         >>> data = stack_blocks(org.ppi, {"attributes": org.features})
         >>> task = make_task(data, org.labels, stratified_split(org.labels, seed=0))

@@ -16,16 +16,16 @@ import torch
 from torch import Tensor
 from torch_geometric.data import Data
 
-from graphgen.exceptions import DataFormatError
-from graphgen.graph.nodes import node_index, node_positions
-from graphgen.models.base import run_model
-from graphgen.train.metrics import (
+from graphgen.evaluation.metrics import (
     METRICS,
     MULTILABEL_METRICS,
     classification_metrics,
     multilabel_metrics,
 )
-from graphgen.train.splits import Split
+from graphgen.evaluation.splits import Split
+from graphgen.exceptions import DataFormatError
+from graphgen.graph.nodes import node_index, node_positions
+from graphgen.models.base import run_model
 
 __all__ = ["GraphSet", "GraphSetTask", "MultiLabelTask", "NodeClassificationTask",
            "PairMultiLabelTask", "SampleGraphTask", "Task", "make_task", "node_logits"]
@@ -186,7 +186,7 @@ class NodeClassificationTask:
 
     def metrics(self, scores: np.ndarray, index: Tensor, *,
                 which: tuple[str, ...] | None = None) -> dict[str, float]:
-        """Metrics of :func:`~graphgen.train.metrics.classification_metrics` on ``index``."""
+        """Metrics of :func:`~graphgen.evaluation.metrics.classification_metrics` on ``index``."""
         idx = index.numpy()
         return classification_metrics(self.y[index].numpy(), scores[idx],
                                       num_classes=self.num_classes, which=which)
@@ -263,7 +263,7 @@ class MultiLabelTask(_MultiLabelScoring):
     The loss is binary cross-entropy over every (gene, label) with ``pos_weight`` per label
     ``n_negative / n_positive`` among the training genes (capped at 100), so rare labels are
     not ignored; scores are sigmoid probabilities; metrics are micro/macro AUPRC, AUROC and
-    F1 (:func:`~graphgen.train.metrics.multilabel_metrics`).
+    F1 (:func:`~graphgen.evaluation.metrics.multilabel_metrics`).
 
     Attributes:
         y: 0/1 targets ``[N, L]`` (rows of unlabelled nodes are zero and never used).

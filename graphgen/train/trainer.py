@@ -16,6 +16,7 @@ import torch
 from torch import nn
 from torch_geometric.data import Data
 
+from graphgen.evaluation.metrics import METRICS, MULTILABEL_METRICS
 from graphgen.exceptions import ConfigError, DataFormatError, TrainingError
 from graphgen.graph.nodes import check_node_features
 from graphgen.graph.sampling import NeighborSampler, check_fanout
@@ -25,7 +26,6 @@ from graphgen.models.layerwise import layerwise_logits, receptive_hops
 from graphgen.progress import progress_bar
 from graphgen.train.device import check_device_name, resolve_device, to_device
 from graphgen.train.distributed import rank_and_world
-from graphgen.train.metrics import METRICS, MULTILABEL_METRICS
 from graphgen.train.seeding import check_seed, seed_everything
 from graphgen.train.tasks import MultiLabelTask, NodeClassificationTask, node_logits
 
@@ -171,7 +171,8 @@ class Trainer:
         >>> from graphgen.datasets.synthetic import make_organism
         >>> from graphgen.features import stack_blocks
         >>> from graphgen.models import build_model
-        >>> from graphgen.train import NodeClassificationTask, stratified_split
+        >>> from graphgen.train import NodeClassificationTask
+        >>> from graphgen.evaluation import stratified_split
         >>> org = make_organism(n_genes=200, n_samples=5, seed=0)
         >>> data = stack_blocks(org.ppi, {"attributes": org.features})
         >>> task = NodeClassificationTask.from_labels(

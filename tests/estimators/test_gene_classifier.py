@@ -11,8 +11,8 @@ import torch
 import graphgen
 from graphgen import ConfigError, DataFormatError, NotFittedError, TrainerConfig
 from graphgen.estimators import GeneClassifier
+from graphgen.evaluation.metrics import degree_percentile
 from graphgen.graph.nodes import node_degree
-from graphgen.train.metrics import degree_percentile
 
 QUIET = TrainerConfig(progress=False)
 

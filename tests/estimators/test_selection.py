@@ -251,8 +251,8 @@ def test_subtype_auto_skips_a_candidate_that_cannot_fit(organism):
 def test_compare_subtyping_records_what_auto_chose_in_each_split(organism, tmp_path):
     import json
 
-    from graphgen.evaluation import compare_subtyping
-    from graphgen.train.splits import kfold_splits
+    from graphgen.comparison import compare_subtyping
+    from graphgen.evaluation.splits import kfold_splits
 
     y = organism.samples["subtype"]
     result = compare_subtyping({"rna": organism.expression}, y, kfold_splits(y, k=3),

@@ -428,8 +428,8 @@ def test_trainer_is_one_typed_setting_with_the_experiment_seed(files, tmp_path):
     from dataclasses import replace
 
     from graphgen import TrainerConfig
+    from graphgen.comparison.run_folder import RunFolder
     from graphgen.experiment.config import GRAPH_TRAINER, ExperimentConfig, read_run_config
-    from graphgen.train.run_folder import RunFolder
 
     text = BASE.replace("seed = 0", "seed = 7").replace("[trainer]", '[trainer]\ndevice = "cpu"')
     text += '[labels]\ntable = "labels.csv"\n[models.gcn]\n'

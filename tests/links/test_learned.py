@@ -14,9 +14,9 @@ from scipy.stats import spearmanr
 import graphgen
 from graphgen import ConfigError
 from graphgen.estimators import LinkPredictor
+from graphgen.evaluation.metrics import roc_auc
 from graphgen.graph.nodes import neighbour_matrix
 from graphgen.links.autoencoder import GraphAutoencoder
-from graphgen.train.metrics import roc_auc
 
 DEVICE = os.environ.get("GRAPHGEN_TEST_DEVICE", "cpu")
 

@@ -11,6 +11,7 @@ from torch_geometric.data import Data
 import graphgen
 from graphgen import ConfigError
 from graphgen.estimators import LinkPredictor
+from graphgen.evaluation.metrics import roc_auc
 from graphgen.graph.nodes import neighbour_matrix
 from graphgen.links.heuristics import candidate_blocks
 from graphgen.links.splits import edge_split
@@ -20,7 +21,6 @@ from graphgen.links.subgraph_ranker import (
     drnl_labels,
     enclosing_subgraph,
 )
-from graphgen.train.metrics import roc_auc
 
 DEVICE = os.environ.get("GRAPHGEN_TEST_DEVICE", "cpu")
 SMALL = {"epochs": 20, "rerank": 60, "hidings": 2, "share": 0.2}

@@ -5,8 +5,8 @@ import pandas as pd
 import torch
 from torch_geometric.data import Data
 
+from graphgen.evaluation.splits import Split
 from graphgen.models import LabelPropagation
-from graphgen.train.splits import Split
 from graphgen.train.tasks import make_task
 
 # Two triangles joined by one edge: 0-1-2 and 3-4-5, bridge 2-3; node 6 isolated.

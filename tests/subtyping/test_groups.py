@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 
 from graphgen import ConfigError, DataFormatError, TrainerConfig
+from graphgen.comparison import compare_subtyping
 from graphgen.estimators import SubtypeClassifier
-from graphgen.evaluation import compare_subtyping
+from graphgen.evaluation.confounding import ConfoundingWarning
+from graphgen.evaluation.splits import kfold_splits, leave_one_group_out
 from graphgen.exceptions import ConfoundedDesignError
-from graphgen.train.confounding import ConfoundingWarning
-from graphgen.train.splits import kfold_splits, leave_one_group_out
 
 FAST = TrainerConfig(max_epochs=30, patience=30, progress=False)
 

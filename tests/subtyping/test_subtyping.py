@@ -9,14 +9,14 @@ import pytest
 import torch
 
 from graphgen import ConfigError, DataFormatError
+from graphgen.comparison import compare_subtyping
 from graphgen.estimators.subtype_classifier import SUBTYPE_TRAINER, SubtypeClassifier
-from graphgen.evaluation import compare_subtyping
+from graphgen.evaluation.splits import stratified_split
 from graphgen.graph.coexpression import coexpression_graph
 from graphgen.graph.patient_similarity import patient_graph
 from graphgen.models.base import run_model
 from graphgen.models.multiomics_gcn import MultiOmicsGCN
 from graphgen.subtyping import align_omics, patient_graph_view
-from graphgen.train.splits import stratified_split
 
 
 def test_held_out_samples_never_send_edges_nor_set_the_threshold():

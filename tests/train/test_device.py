@@ -14,17 +14,11 @@ import torch
 
 import graphgen
 from graphgen import ConfigError, TrainerConfig
+from graphgen.evaluation import Split, stratified_split
 from graphgen.models import build_model
 from graphgen.models.pair_classifier import PairClassifier
 from graphgen.models.sample_graph import SampleGraphNet, SampleGraphs
-from graphgen.train import (
-    PairMultiLabelTask,
-    SampleGraphTask,
-    Split,
-    fit_model,
-    make_task,
-    stratified_split,
-)
+from graphgen.train import PairMultiLabelTask, SampleGraphTask, fit_model, make_task
 from graphgen.train.device import resolve_device, to_device
 
 DEVICE = os.environ.get("GRAPHGEN_TEST_DEVICE", "cpu")

@@ -8,9 +8,10 @@ import torch
 
 import graphgen
 from graphgen import TrainerConfig
+from graphgen.evaluation import stratified_split
 from graphgen.models import build_model
 from graphgen.models.base import Predictor
-from graphgen.train import make_task, stratified_split
+from graphgen.train import make_task
 from graphgen.train.fitting import Engine, FittedModel, TrainedModel, fit_model
 
 QUICK = TrainerConfig(max_epochs=3, progress=False)

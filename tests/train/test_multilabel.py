@@ -6,14 +6,8 @@ import pytest
 from sklearn.metrics import average_precision_score, f1_score, roc_auc_score
 
 from graphgen import ConfigError, DataFormatError, build_model, stack_blocks
-from graphgen.train import (
-    MultiLabelTask,
-    Trainer,
-    TrainerConfig,
-    kfold_splits,
-    multilabel_metrics,
-    seed_everything,
-)
+from graphgen.evaluation import kfold_splits, multilabel_metrics
+from graphgen.train import MultiLabelTask, Trainer, TrainerConfig, seed_everything
 
 Y = np.array([[1, 0, 1], [0, 1, 1], [1, 1, 0], [0, 0, 1], [1, 0, 0], [0, 1, 1]])
 S = np.array([[.9, .2, .6], [.3, .7, .8], [.6, .4, .1], [.2, .1, .9], [.45, .55, .3],

@@ -5,8 +5,9 @@ import pytest
 
 import graphgen
 from graphgen import ConfigError, TrainerConfig
+from graphgen.evaluation import stratified_split
 from graphgen.models import build_model
-from graphgen.train import make_task, stratified_split
+from graphgen.train import make_task
 from graphgen.train.search import SearchConfig, search_hparams
 
 pytest.importorskip("optuna", reason="pip install 'graphgen[search]'")
@@ -87,7 +88,9 @@ def test_model_spec_is_the_one_parse_of_a_model_entry():
 
 def test_compare_models_takes_specs_and_tables_alike(small_organism):
     from graphgen import stack_blocks
-    from graphgen.train import ModelSpec, compare_models, stratified_split
+    from graphgen.comparison import compare_models
+    from graphgen.evaluation import stratified_split
+    from graphgen.train import ModelSpec
 
     data = stack_blocks(small_organism.ppi, {"attributes": small_organism.features})
     split = stratified_split(small_organism.labels, seed=0)

@@ -2,13 +2,8 @@ import pytest
 import torch
 
 from graphgen import ConfigError, DataFormatError, build_model, stack_blocks, stratified_split
-from graphgen.train import (
-    NodeClassificationTask,
-    Trainer,
-    TrainerConfig,
-    compare_models,
-    seed_everything,
-)
+from graphgen.comparison import compare_models
+from graphgen.train import NodeClassificationTask, Trainer, TrainerConfig, seed_everything
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from graphgen import ConfigError
-from graphgen.train.pair_splits import bfs_pair_split, random_pair_split
+from graphgen.evaluation.pair_splits import bfs_pair_split, random_pair_split
 
 
 def _pairs(seed=0, n=300, m=1200):
@@ -60,7 +60,7 @@ def test_pairs_are_grown_breadth_first():
     walk would run down one branch first)."""
     import numpy as np
 
-    from graphgen.train.pair_splits import _grow_bfs
+    from graphgen.evaluation.pair_splits import _grow_bfs
 
     level1 = [(0, 1), (0, 2), (0, 3)]
     level2 = [(1, 11), (2, 12), (3, 13)]

@@ -15,8 +15,8 @@ from collections import deque
 import numpy as np
 import pandas as pd
 
+from graphgen.evaluation.splits import Split
 from graphgen.exceptions import ConfigError
-from graphgen.train.splits import Split
 
 __all__ = ["bfs_pair_split", "random_pair_split"]
 

@@ -19,23 +19,23 @@ import numpy as np
 import pandas as pd
 from torch_geometric.data import Data
 
-from graphgen.exceptions import ConfigError, DataFormatError
-from graphgen.graph.nodes import float_features, node_index
-from graphgen.labels import align_labels
-from graphgen.models.propagation import DegreeScorer
-from graphgen.models.registry import GRAPH_ONLY, build_model
-from graphgen.train.confounding import (
+from graphgen.evaluation.confounding import (
     confounding_table,
     covariate_proba,
     covariate_table,
     covariate_values,
 )
+from graphgen.evaluation.metrics import degree_stratified_auprc
+from graphgen.evaluation.splits import Split, check_groups, check_groups_apart
+from graphgen.exceptions import ConfigError, DataFormatError
+from graphgen.graph.nodes import float_features, node_index
+from graphgen.labels import align_labels
+from graphgen.models.propagation import DegreeScorer
+from graphgen.models.registry import GRAPH_ONLY, build_model
 from graphgen.train.fitting import fit_model
 from graphgen.train.label_features import LabelFeatures, add_label_features
-from graphgen.train.metrics import degree_stratified_auprc
 from graphgen.train.search import ModelSpec, tune
 from graphgen.train.seeding import seed_everything
-from graphgen.train.splits import Split, check_groups, check_groups_apart
 from graphgen.train.tasks import NodeClassificationTask, make_task
 from graphgen.train.trainer import TrainerConfig
 
@@ -173,7 +173,7 @@ def compare_on_task(
         groups: group per item id (gene family, batch): the task's train, validation and
             test parts must keep every group on one side (checked, or DataFormatError).
         covariates: items x covariates: each adds a result ``"<covariate> only"``, what the
-            covariate alone predicts (:func:`~graphgen.train.confounding.covariate_proba`,
+            covariate alone predicts (:func:`~graphgen.evaluation.confounding.covariate_proba`,
             fitted on the training part; single-label tasks).
 
     Returns:
@@ -283,7 +283,7 @@ def compare_models(
     Example:
         >>> from graphgen.datasets.synthetic import make_organism
         >>> from graphgen.features import stack_blocks
-        >>> from graphgen.train import stratified_split
+        >>> from graphgen.evaluation import stratified_split
         >>> org = make_organism(n_genes=200, n_samples=5)
         >>> data = stack_blocks(org.ppi, {"attributes": org.features})
         >>> res = compare_models(data, org.labels, stratified_split(org.labels), {"mlp": {}},
@@ -361,7 +361,7 @@ class CVResult:
         out_of_fold: per model, each gene's test score averaged over the splits where it was
             a test gene (a Series, or a DataFrame for multi-class/multi-label tasks).
         confounding: how well each covariate (and the groups) alone predicts the label
-            (:func:`~graphgen.train.confounding.confounding_table`), or ``None``.
+            (:func:`~graphgen.evaluation.confounding.confounding_table`), or ``None``.
     """
 
     results: list[ModelResult]
@@ -398,7 +398,7 @@ def cross_validate(
 
     With ``groups`` (gene family, batch per id) every split must keep each group on one side
     (make them with ``kfold_splits(..., groups=)`` or
-    :func:`~graphgen.train.splits.leave_one_group_out`); the groups become the covariate
+    :func:`~graphgen.evaluation.splits.leave_one_group_out`); the groups become the covariate
     ``"group"``. Each covariate gets a covariate-only row beside the models, and the
     confounding table (:attr:`CVResult.confounding`) is computed, and warns, before training.
     ``auto_fit`` fits the self-choosing models (:func:`compare_models`).
@@ -406,7 +406,7 @@ def cross_validate(
     Example:
         >>> from graphgen.datasets.synthetic import make_organism
         >>> from graphgen.features import stack_blocks
-        >>> from graphgen.train import kfold_splits
+        >>> from graphgen.evaluation import kfold_splits
         >>> org = make_organism(n_genes=200, n_samples=5)
         >>> data = stack_blocks(org.ppi, {"attributes": org.features})
         >>> cv = cross_validate(data, org.labels, kfold_splits(org.labels, k=3),

@@ -5,7 +5,7 @@ import pytest
 import tomllib
 
 from graphgen import OutputError
-from graphgen.train import RunFolder
+from graphgen.comparison import RunFolder
 
 
 def test_writes_config_metrics_predictions(tmp_path):
@@ -41,7 +41,7 @@ def test_a_second_writer_is_refused_while_the_first_runs(tmp_path):
 
     folder = tmp_path / "run"
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time\nfrom graphgen.train.run_folder import "
+        [sys.executable, "-c", "import sys, time\nfrom graphgen.comparison.run_folder import "
          f"RunFolder\nrun = RunFolder({str(folder)!r})\nprint('locked', flush=True)\n"
          "time.sleep(30)"], stdout=subprocess.PIPE, text=True)
     try:

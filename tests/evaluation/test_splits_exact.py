@@ -9,8 +9,7 @@ import pandas as pd
 import pytest
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold, train_test_split
 
-from graphgen.exceptions import ConfigError, DataFormatError
-from graphgen.train.splits import (
+from graphgen.evaluation.splits import (
     Split,
     check_groups,
     check_groups_apart,
@@ -21,6 +20,7 @@ from graphgen.train.splits import (
     stratified_split,
     train_val_split,
 )
+from graphgen.exceptions import ConfigError, DataFormatError
 
 
 def _labels(n=60, seed=0, classes=(0, 1, 2)):
@@ -496,3 +496,31 @@ def test_check_groups_apart_checks_every_pair_of_parts():
         with pytest.raises(DataFormatError, match=_whole(
                 f"split 'split': group(s) ['x'] are in both {names}")):
             check_groups_apart(Split(*(idx(p) for p in parts)), groups)
+
+
+def test_each_function_pools_rare_strata_at_its_own_count(monkeypatch):
+    from graphgen.evaluation import splits
+
+    counts = []
+    real = splits.stratification_key
+
+    def spy(labels, *, min_count=3):
+        counts.append(min_count)
+        return real(labels, min_count=min_count)
+
+    monkeypatch.setattr(splits, "stratification_key", spy)
+    y = _labels(40)
+    groups = pd.Series([f"p{i % 5}" for i in range(40)], index=y.index)
+    folds = pd.DataFrame({"r": [i % 2 for i in range(40)]}, index=y.index)
+    calls = {"kfold_splits k=4": lambda: kfold_splits(y, k=4),
+             "splits_from_folds": lambda: splits_from_folds(folds, y),
+             "train_val_split": lambda: train_val_split(y),
+             "leave_one_group_out": lambda: leave_one_group_out(y, groups)}
+    seen = {}
+    for name, call in calls.items():
+        counts.clear()
+        call()
+        seen[name] = counts[0]
+    # every stratum of the given folds counts; validation needs two of each; folds need k
+    assert seen == {"kfold_splits k=4": 4, "splits_from_folds": 1, "train_val_split": 2,
+                    "leave_one_group_out": 1}

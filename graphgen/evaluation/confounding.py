@@ -22,9 +22,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import balanced_accuracy_score
 from sklearn.model_selection import StratifiedKFold
 
+from graphgen.evaluation.metrics import roc_auc
+from graphgen.evaluation.splits import check_groups
 from graphgen.exceptions import DataFormatError
-from graphgen.train.metrics import roc_auc
-from graphgen.train.splits import check_groups
 
 __all__ = ["CONFOUNDING_AUROC", "ConfoundingWarning", "confounding_table", "contingency",
            "covariate_proba", "covariate_table", "covariate_values", "is_categorical"]
@@ -114,7 +114,7 @@ def confounding_table(
 
     Args:
         covariates: samples x covariates (or one covariate as a Series), indexed by sample id;
-            every labelled sample needs a value (:func:`~graphgen.train.splits.check_groups`).
+            every labelled sample needs a value (:func:`~graphgen.evaluation.splits.check_groups`).
         labels: class per sample id (NaN: left out).
         k: stratified folds (fewer when the smallest class is smaller).
         seed: seed of the folds.
@@ -182,7 +182,7 @@ def covariate_table(covariates: pd.DataFrame | pd.Series | None,
 
     Args:
         covariates: ids x covariates (or one covariate as a Series), or ``None``.
-        named: name -> a checked grouping (:func:`~graphgen.train.splits.check_groups`) or
+        named: name -> a checked grouping (:func:`~graphgen.evaluation.splits.check_groups`) or
             ``None``; one equal to a covariate already in the table is not added again.
         ids: the labelled ids (genes or samples).
         what: how the message names the caller.
@@ -217,7 +217,7 @@ def covariate_table(covariates: pd.DataFrame | pd.Series | None,
 
 def covariate_values(column: pd.Series, ids: pd.Index, name: str) -> pd.Series:
     """One covariate on the given ids (as strings), checked as groups are (missing ids,
-    NaN: :func:`~graphgen.train.splits.check_groups`); categories as strings, continuous
+    NaN: :func:`~graphgen.evaluation.splits.check_groups`); categories as strings, continuous
     values as floats."""
     checked = check_groups(column, ids, what=f"covariate {name!r}", min_groups=1)
     if is_categorical(column):

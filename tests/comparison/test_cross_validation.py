@@ -5,14 +5,9 @@ import pandas as pd
 import pytest
 
 from graphgen import ConfigError, DataFormatError, stack_blocks
-from graphgen.train import (
-    Split,
-    TrainerConfig,
-    compare_models,
-    cross_validate,
-    kfold_splits,
-    splits_from_folds,
-)
+from graphgen.comparison import compare_models, cross_validate
+from graphgen.evaluation import Split, kfold_splits, splits_from_folds
+from graphgen.train import TrainerConfig
 
 
 def test_kfold_partitions_every_gene_once(small_organism):

@@ -7,11 +7,12 @@ import pandas as pd
 import pytest
 
 from graphgen import DataFormatError, TrainerConfig
+from graphgen.comparison import cross_validate
 from graphgen.datasets.synthetic import make_organism
+from graphgen.evaluation import kfold_splits
+from graphgen.evaluation.confounding import ConfoundingWarning
+from graphgen.evaluation.splits import leave_one_group_out
 from graphgen.features import stack_blocks
-from graphgen.train import cross_validate, kfold_splits
-from graphgen.train.confounding import ConfoundingWarning
-from graphgen.train.splits import leave_one_group_out
 
 FAST = TrainerConfig(max_epochs=5, progress=False)
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from graphgen import DataFormatError
-from graphgen.train.confounding import (
+from graphgen.evaluation.confounding import (
     CONFOUNDING_AUROC,
     ConfoundingWarning,
     confounding_table,

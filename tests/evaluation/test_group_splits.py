@@ -5,8 +5,7 @@ import pandas as pd
 import pytest
 
 from graphgen import DataFormatError
-from graphgen.split import Split
-from graphgen.train.splits import (
+from graphgen.evaluation.splits import (
     check_groups,
     check_groups_apart,
     kfold_splits,
@@ -14,6 +13,7 @@ from graphgen.train.splits import (
     stratified_split,
     train_val_split,
 )
+from graphgen.split import Split
 
 
 def _cohort(n=120, n_groups=12, seed=0):

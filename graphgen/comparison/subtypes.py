@@ -17,22 +17,22 @@ from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
 
+from graphgen.comparison.genes import format_summary, summary_table
+from graphgen.comparison.run_folder import RunFolder
 from graphgen.estimators.subtype_classifier import SUBTYPE_TRAINER, SubtypeClassifier
-from graphgen.exceptions import ConfigError, DataFormatError
-from graphgen.subtyping.combat import ComBat
-from graphgen.subtyping.mogonet import MogonetConfig, mogonet_proba
-from graphgen.subtyping.omics import OmicsScaler, align_omics
-from graphgen.train.comparison import format_summary, summary_table
-from graphgen.train.confounding import (
+from graphgen.evaluation.confounding import (
     ConfoundingWarning,
     confounding_table,
     contingency,
     covariate_proba,
     covariate_table,
 )
-from graphgen.train.metrics import roc_auc
-from graphgen.train.run_folder import RunFolder
-from graphgen.train.splits import Split, check_groups, check_groups_apart
+from graphgen.evaluation.metrics import roc_auc
+from graphgen.evaluation.splits import Split, check_groups, check_groups_apart
+from graphgen.exceptions import ConfigError, DataFormatError
+from graphgen.subtyping.combat import ComBat
+from graphgen.subtyping.mogonet import MogonetConfig, mogonet_proba
+from graphgen.subtyping.omics import OmicsScaler, align_omics
 from graphgen.train.trainer import TrainerConfig
 
 __all__ = ["SUBTYPE_METRICS", "SubtypeComparison", "compare_subtyping", "subtype_metrics"]
@@ -94,7 +94,7 @@ class SubtypeComparison:
         predictions: one row per (model, split, sample): true class and probabilities.
         dropped: samples left out by the omics alignment (sample -> reason).
         confounding: how well each covariate alone predicts the label
-            (:func:`~graphgen.train.confounding.confounding_table`), or ``None``.
+            (:func:`~graphgen.evaluation.confounding.confounding_table`), or ``None``.
         contingency: label by group counts when groups were given, or ``None``.
     """
 
@@ -174,9 +174,9 @@ def compare_subtyping(
 
     With ``groups`` (batch, patient, site per sample), every split is checked to keep each
     group on one side (make them with ``kfold_splits(..., groups=)`` or
-    :func:`~graphgen.train.splits.leave_one_group_out`) and the graph views hold out whole
+    :func:`~graphgen.evaluation.splits.leave_one_group_out`) and the graph views hold out whole
     groups for early stopping. ``groups`` and ``batch`` count as covariates: each covariate
-    gets a row ``"<covariate> only"`` (:func:`~graphgen.train.confounding.covariate_proba`,
+    gets a row ``"<covariate> only"`` (:func:`~graphgen.evaluation.confounding.covariate_proba`,
     fitted on the training samples) beside the models, and the confounding table is computed
     (and warns) before any model trains.
 
@@ -201,7 +201,7 @@ def compare_subtyping(
             and forests change with it.
         progress: progress bars while training.
         groups: group per sample id that splits must keep apart
-            (:func:`~graphgen.train.splits.check_groups`); a covariate ``"group"``.
+            (:func:`~graphgen.evaluation.splits.check_groups`); a covariate ``"group"``.
         batch: processing batch per sample id, the batch ``batch_correction`` corrects (it
             may straddle splits: random cross-validation); a covariate ``"batch"``.
         covariates: samples x covariates (or one as a Series) to report and to give a

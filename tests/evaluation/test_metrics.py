@@ -5,7 +5,7 @@ import pytest
 from sklearn.metrics import average_precision_score, f1_score, roc_auc_score
 
 from graphgen import DataFormatError
-from graphgen.train.metrics import classification_metrics
+from graphgen.evaluation.metrics import classification_metrics
 
 
 def test_binary_by_hand():
@@ -50,7 +50,7 @@ def test_fast_auroc_and_ap_equal_sklearn_with_ties():
     import numpy as np
     from sklearn.metrics import average_precision_score, roc_auc_score
 
-    from graphgen.train.metrics import average_precision, roc_auc
+    from graphgen.evaluation.metrics import average_precision, roc_auc
 
     rng = np.random.default_rng(0)
     for _ in range(30):
@@ -69,7 +69,7 @@ def test_fast_auroc_and_ap_equal_sklearn_with_ties():
 def test_degree_stratified_auprc_is_auprc_within_degree_bins():
     from sklearn.metrics import average_precision_score
 
-    from graphgen.train.metrics import degree_stratified_auprc
+    from graphgen.evaluation.metrics import degree_stratified_auprc
 
     rng = np.random.default_rng(0)
     degree = rng.integers(1, 100, 300)
