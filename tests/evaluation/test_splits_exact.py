@@ -245,6 +245,9 @@ def test_defaults_are_the_documented_ones():
     groups = pd.Series([f"p{i % 6}" for i in range(60)], index=y.index)
     pairs += list(zip(leave_one_group_out(y, groups),
                       leave_one_group_out(y, groups, val_size=0.2, seed=0), strict=True))
+    # at val_size 0.4 the seed changes the validation groups (at 0.2 each fold is one group)
+    pairs += list(zip(leave_one_group_out(y, groups, val_size=0.4),
+                      leave_one_group_out(y, groups, val_size=0.4, seed=0), strict=True))
     pairs += list(zip(kfold_splits(y), kfold_splits(y, k=5, repeats=1, val_size=0.2, seed=0),
                       strict=True))
     folds = pd.DataFrame({"r": [i % 3 for i in range(60)]}, index=y.index)

@@ -159,8 +159,20 @@ def test_bad_lines_are_named_and_the_load_is_logged(caplog):
     edges = pd.DataFrame({"source": ["A", "A", "B", "C"], "target": ["B", "B", "A", "C"]})
     with caplog.at_level("INFO", logger="graphgen.graph.build"):
         edges_to_data(edges, directed=True, source="ppi.tsv")
+        edges_to_data(edges, directed=False, source="ppi.tsv")
     assert caplog.messages == ["ppi.tsv: 4 lines -> 3 nodes, 2 directed edges (1 self-loops "
-                               "dropped, 1 duplicate lines merged)"]
+                               "dropped, 1 duplicate lines merged)",
+                               "ppi.tsv: 4 lines -> 3 nodes, 1 undirected edges (1 self-loops "
+                               "dropped, 2 duplicate lines merged)"]
+
+
+def test_integer_and_decimal_weights_are_read_as_numbers():
+    edges = pd.DataFrame({"source": ["A", "B", "A"], "target": ["B", "C", "B"],
+                          "weight": [3, 1, 7]})
+    g = edges_to_data(edges, directed=False)
+    assert g.edge_weight.dtype == torch.float32 and g.edge_weight.tolist() == [7, 7, 1, 1]
+    edges["weight"] = edges["weight"].astype(object)  # e.g. built row by row
+    assert edges_to_data(edges, directed=False).edge_weight.tolist() == [7, 7, 1, 1]
 
 
 def test_categorical_ids_and_unused_categories():
