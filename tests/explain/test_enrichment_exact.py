@@ -270,3 +270,71 @@ def test_the_cache_keeps_the_three_latest_studies(dag, annotations, monkeypatch)
     enrich(GENES[:10], backgrounds[1], obo=dag, annotations=annotations, propagate=False)
     enrich(GENES[:10], backgrounds[1], obo=dag, annotations=annotations, namespaces=["BP"])
     assert len(built) == 9
+
+
+def test_the_study_cache_is_keyed_by_the_annotations_content_not_their_index(
+        dag, annotations, monkeypatch):
+    monkeypatch.setattr(enrichment, "_STUDIES", type(enrichment._STUDIES)())
+    built = []
+    prepare = enrichment._prepare
+    monkeypatch.setattr(enrichment, "_prepare", lambda *a: built.append(1) or prepare(*a))
+    first = enrich(GENES[:10], GENES, obo=dag, annotations=annotations, only_significant=False)
+    shuffled_index = annotations.set_axis(range(100, 100 + len(annotations)))
+    enrich(GENES[:10], GENES, obo=dag, annotations=shuffled_index, only_significant=False)
+    assert len(built) == 1  # the same pairs: the prepared study is reused
+    fewer = annotations[annotations["term_id"] != "GO:0000002"]
+    other = enrich(GENES[:10], GENES, obo=dag, annotations=fewer, only_significant=False)
+    assert len(built) == 2 and "GO:0000002" not in set(other["term_id"])
+    assert "GO:0000002" in set(first["term_id"])
+
+
+def test_a_cached_study_of_another_ontology_object_is_prepared_again(dag, annotations,
+                                                                      tmp_path, monkeypatch):
+    # Python may give a new GODag the id of a freed one: simulate it by making every id equal
+    monkeypatch.setattr(enrichment, "_STUDIES", type(enrichment._STUDIES)())
+    monkeypatch.setattr(enrichment, "id", lambda obj: 0, raising=False)
+    renamed = tmp_path / "renamed.obo"
+    renamed.write_text(OBO.replace("name: signalling", "name: signal transduction"))
+    other = read_obo(renamed)
+    a = enrich(GENES[:10], GENES, obo=dag, annotations=annotations, only_significant=False)
+    b = enrich(GENES[:10], GENES, obo=other, annotations=annotations, only_significant=False)
+    names = [dict(zip(t["term_id"], t["name"]))["GO:0000002"] for t in (a, b)]
+    assert names == ["signalling", "signal transduction"]
+
+
+def test_files_are_told_apart_by_path_and_names_by_name(dag, tmp_path, monkeypatch):
+    import os
+
+    monkeypatch.setattr(enrichment, "_FILES", type(enrichment._FILES)())
+    first, second = tmp_path / "a.obo", tmp_path / "b.obo"
+    first.write_text(OBO)
+    second.write_text(OBO.replace("name: signalling", "name: signallinG"))  # same size
+    stamp = first.stat().st_mtime_ns
+    os.utime(second, ns=(stamp, stamp))
+    ann = pd.DataFrame({"gene_id": GENES[:12], "term_id": "GO:0000002"})
+    names = [enrich(GENES[:10], GENES, obo=path, annotations=ann,
+                    only_significant=False).set_index("term_id").loc["GO:0000002", "name"]
+             for path in (first, second)]
+    assert names == ["signalling", "signallinG"]
+    # names that are not files (a data set's name, resolved by the reader) are keys too
+    dags = {"go-a": read_obo(first), "go-b": read_obo(second)}
+    monkeypatch.setattr(enrichment, "read_obo", lambda name: dags[str(name)])
+    names = [enrich(GENES[:10], GENES, obo=name, annotations=ann,
+                    only_significant=False).set_index("term_id").loc["GO:0000002", "name"]
+             for name in ("go-a", "go-b")]
+    assert names == ["signalling", "signallinG"]
+
+
+def test_nothing_is_printed_and_long_lists_show_three(dag, annotations, capsys):
+    enrich(GENES[:10], GENES, obo=dag, annotations=annotations, only_significant=False)
+    assert capsys.readouterr().out == ""
+    with pytest.raises(Exception, match=re.escape(
+            "none of the 5 genes has a GO annotation (gene ids e.g. ['u1', 'u2', 'u3'], "
+            "annotation ids e.g. ['g00', 'g01', 'g02'])")):
+        enrich(["u1", "u2", "u3", "u4", "u5"], GENES, obo=dag, annotations=annotations)
+    foreign = pd.DataFrame({"gene_id": GENES[:4],
+                            "term_id": ["GO:1000001", "GO:1000002", "GO:1000003", "GO:1000004"]})
+    with pytest.raises(DataFormatError, match=re.escape(
+            "none of the annotation terms (e.g. ['GO:1000001', 'GO:1000002', 'GO:1000003']) "
+            "is a term")):
+        enrich(GENES[:4], GENES, obo=dag, annotations=foreign)
