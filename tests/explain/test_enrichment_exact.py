@@ -293,13 +293,18 @@ def test_a_cached_study_of_another_ontology_object_is_prepared_again(dag, annota
     # Python may give a new GODag the id of a freed one: simulate it by making every id equal
     monkeypatch.setattr(enrichment, "_STUDIES", type(enrichment._STUDIES)())
     monkeypatch.setattr(enrichment, "id", lambda obj: 0, raising=False)
+    built = []
+    prepare = enrichment._prepare
+    monkeypatch.setattr(enrichment, "_prepare", lambda *a: built.append(1) or prepare(*a))
     renamed = tmp_path / "renamed.obo"
     renamed.write_text(OBO.replace("name: signalling", "name: signal transduction"))
     other = read_obo(renamed)
     a = enrich(GENES[:10], GENES, obo=dag, annotations=annotations, only_significant=False)
     b = enrich(GENES[:10], GENES, obo=other, annotations=annotations, only_significant=False)
     names = [dict(zip(t["term_id"], t["name"]))["GO:0000002"] for t in (a, b)]
-    assert names == ["signalling", "signal transduction"]
+    assert names == ["signalling", "signal transduction"] and len(built) == 2
+    enrich(GENES[:5], GENES, obo=other, annotations=annotations)  # kept under its key
+    assert len(built) == 2
 
 
 def test_files_are_told_apart_by_path_and_names_by_name(dag, tmp_path, monkeypatch):
