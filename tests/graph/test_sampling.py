@@ -196,3 +196,101 @@ def test_no_seed_an_emptied_frontier_and_a_refused_batch_leave_a_clean_state():
         again.sample(torch.tensor([1, 1]))  # node 1 is 0's neighbour: it must count as new
     after = again.sample(torch.tensor([0]))
     assert after.n_id.tolist() == fresh.n_id.tolist() == [0, 1, 2, 3]
+
+
+def test_fanout_and_engine_messages_whole():
+    import re
+
+    def whole(message):
+        return "^" + re.escape(message) + "$"
+
+    for bad in ("22", b"2", [], 3):
+        with pytest.raises(ConfigError, match=whole(
+                f"fanout must be a non-empty list of neighbours per layer (e.g. [10, 10]; -1 = "
+                f"all), got {bad!r}")):
+            check_fanout(bad)
+    for bad in ([2.0], [True], [2, 0], [-2]):
+        with pytest.raises(ConfigError, match=whole(
+                f"fanout: every entry must be an integer >= 1 or -1 (all neighbours), got "
+                f"{bad!r}")):
+            check_fanout(bad)
+    assert check_fanout((3, -1)) == (3, -1)
+    import torch_geometric.typing
+
+    if not torch_geometric.typing.WITH_PYG_LIB:
+        with pytest.raises(ConfigError, match=whole(
+                "sampler engine 'pyg-lib' needs pyg-lib (pip install pyg-lib from "
+                "https://data.pyg.org/whl/); engine='torch' needs nothing")):
+            NeighborSampler(_graph(), [2], engine="pyg-lib")
+
+
+def test_the_default_seed_is_zero():
+    data = _graph()
+    seeds = torch.tensor([3, 8, 15])
+    a = NeighborSampler(data, [4, 3], engine="torch").sample(seeds)
+    b = NeighborSampler(data, [4, 3], seed=0, engine="torch").sample(seeds)
+    c = NeighborSampler(data, [4, 3], seed=1, engine="torch").sample(seeds)
+    assert torch.equal(a.n_id, b.n_id) and torch.equal(a.edge_index, b.edge_index)
+    assert not torch.equal(a.e_id, c.e_id)
+
+
+@pytest.mark.parametrize("degree", [8, 9, 10])
+def test_two_of_eight_to_ten_neighbours_are_two_distinct_edges(degree):
+    # 4k = 8 in-neighbours is where rejection sampling takes over from Floyd's algorithm
+    src = torch.arange(1, degree + 1)
+    data = Data(edge_index=torch.stack([src, torch.zeros(degree, dtype=torch.long)]),
+                num_nodes=degree + 1)
+    sampler = NeighborSampler(data, [2], seed=0, engine="torch", edge_ids=True)
+    for _ in range(200):
+        batch = sampler.sample(torch.tensor([0]))
+        assert batch.edge_index.shape[1] == 2 and len(set(batch.e_id.tolist())) == 2
+
+
+@pytest.mark.filterwarnings("ignore:Using 'NeighborSampler' without")
+def test_pyg_lib_is_detected_from_pyg_flag_and_configured_with_the_graph(monkeypatch):
+    import torch_geometric.typing
+    from torch_geometric.sampler import NeighborSampler as PygSampler
+
+    monkeypatch.setattr(torch_geometric.typing, "WITH_PYG_LIB", True)
+    assert sampling._has_pyg_lib() is True
+    monkeypatch.setattr(torch_geometric.typing, "WITH_PYG_LIB", False)
+    assert sampling._has_pyg_lib() is False
+    monkeypatch.delattr(torch_geometric.typing, "WITH_PYG_LIB")
+    assert sampling._has_pyg_lib() is False
+    monkeypatch.setattr(torch_geometric.typing, "WITH_PYG_LIB", True, raising=False)
+    data = _graph(weight=False)
+    sampler = NeighborSampler(data, [4, 3])
+    assert sampler.engine == "pyg-lib"
+    assert sampler.csr.edge_id is not None  # pyg-lib returns edge ids
+    pyg = sampler._pyg
+    assert isinstance(pyg, PygSampler) and pyg.num_neighbors.values == [4, 3]
+    assert pyg.num_nodes == data.num_nodes
+    direct = PygSampler(Data(edge_index=data.edge_index, num_nodes=data.num_nodes), [4, 3])
+    assert torch.equal(pyg.colptr, direct.colptr) and torch.equal(pyg.row, direct.row)
+
+
+@pytest.mark.filterwarnings("ignore:Using 'NeighborSampler' without")
+def test_a_pyg_lib_batch_is_read_from_pyg_output(monkeypatch):
+    """pyg-lib cannot run here: a stand-in answers as PyG's sampler does, and the batch must
+    be built from its node, row, col and edge fields."""
+    import types
+
+    import torch_geometric.typing
+
+    monkeypatch.setattr(torch_geometric.typing, "WITH_PYG_LIB", True)
+    data = _graph()
+    sampler = NeighborSampler(data, [2])
+    asked = []
+
+    def sample_from_nodes(inputs):
+        asked.append(inputs)
+        return types.SimpleNamespace(node=torch.tensor([5, 7, 9]), row=torch.tensor([1, 2]),
+                                     col=torch.tensor([0, 0]), edge=torch.tensor([11, 40]))
+
+    monkeypatch.setattr(sampler._pyg, "sample_from_nodes", sample_from_nodes)
+    batch = sampler.sample(torch.tensor([5]))
+    assert asked[0].input_id is None and asked[0].node.tolist() == [5]
+    assert batch.n_id.tolist() == [5, 7, 9] and batch.edge_index.tolist() == [[1, 2], [0, 0]]
+    assert batch.e_id.tolist() == [11, 40] and batch.num_nodes == 3 and batch.batch_size == 1
+    assert torch.equal(batch.x, data.x[[5, 7, 9]])
+    assert torch.equal(batch.edge_weight, data.edge_weight[[11, 40]])
