@@ -267,6 +267,9 @@ def test_pyg_lib_is_detected_from_pyg_flag_and_configured_with_the_graph(monkeyp
     assert pyg.num_nodes == data.num_nodes
     direct = PygSampler(Data(edge_index=data.edge_index, num_nodes=data.num_nodes), [4, 3])
     assert torch.equal(pyg.colptr, direct.colptr) and torch.equal(pyg.row, direct.row)
+    # isolated nodes at the end count too (PyG would infer 2 nodes from the edges)
+    tail = NeighborSampler(Data(edge_index=torch.tensor([[0], [1]]), num_nodes=6), [2])
+    assert tail._pyg.num_nodes == 6 and len(tail._pyg.colptr) == 7
 
 
 @pytest.mark.filterwarnings("ignore:Using 'NeighborSampler' without")
