@@ -372,3 +372,42 @@ def test_edgelist_messages_whole(tmp_path):
     empty.write_text("")
     with pytest.raises(DataFormatError, match=re.escape(f"{empty}")):
         read_edgelist(empty, EdgeListFormat(source=0, target=1, header=False))
+
+
+def test_reader_details_the_mutation_run_asked_for(tmp_path):
+    from graphgen.io.edgelist import EdgeListFormat, read_edgelist
+    from graphgen.io.string import read_string
+    from graphgen.io.trrust import read_trrust
+
+    # a weight that is not a number is named by line (the column is parsed as numbers)
+    words = _write(tmp_path / "words.tsv", ["a\tb\tw", "A\tB\t0.5", "B\tC\thigh"])
+    with pytest.raises(DataFormatError, match=re.escape(f"{words}, line 3")):
+        read_edgelist(words, EdgeListFormat(source="a", target="b", weight="w"))
+    # a separator that sniffing would not find
+    semi = _write(tmp_path / "semi.txt", ["x;A B;C", "y;B;D"])
+    got = read_edgelist(semi, EdgeListFormat(source=1, target=2, header=False, sep=";"))
+    assert got["source"].astype(str).tolist() == ["A B", "B"]
+    named = _write(tmp_path / "semi_named.txt", ["s;t", "A B;C"])
+    got = read_edgelist(named, EdgeListFormat(source="s", target="t", sep=";"))
+    assert got["target"].astype(str).tolist() == ["C"]
+    # empty files
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    with pytest.raises(DataFormatError, match=_whole(
+            f"{empty}: edge list is empty (no header or data line)")):
+        read_edgelist(empty, EdgeListFormat(source=0, target=1, header=False))
+    with pytest.raises(DataFormatError, match=_whole(
+            f"{empty}: STRING file is empty (no header or data line)")):
+        read_string(empty)
+    # the first out-of-range score is named, not an earlier 0 or 1000
+    for first, bad in (("0", "1001"), ("1000", "-1")):
+        path = _write(tmp_path / f"range{first}.txt", ["protein1 protein2 combined_score",
+                                                       f"A B {first}", f"A C {bad}"])
+        with pytest.raises(DataFormatError, match=_whole(
+                f"{path}, line 3: STRING score {float(bad)!r} in column 'combined_score' is "
+                "outside 0-1000")):
+            read_string(path)
+    # TRRUST evidence: PubMed ids compared without spaces; a last line without a new id
+    refs = _write(tmp_path / "refs.tsv", ["A\tB\tActivation\t11", "A\tB\tRepression\t 11 ;22",
+                                          "A\tB\tUnknown\t22"])
+    assert read_trrust(refs)["evidence"].tolist() == [1, 1, 0]
