@@ -411,3 +411,11 @@ def test_reader_details_the_mutation_run_asked_for(tmp_path):
     refs = _write(tmp_path / "refs.tsv", ["A\tB\tActivation\t11", "A\tB\tRepression\t 11 ;22",
                                           "A\tB\tUnknown\t22"])
     assert read_trrust(refs)["evidence"].tolist() == [1, 1, 0]
+
+
+def test_edgelist_comment_lines_before_a_header(tmp_path):
+    from graphgen.io.edgelist import EdgeListFormat, read_edgelist
+
+    path = _write(tmp_path / "c.tsv", ["exported by a tool", "a\tb", "A\tB"])
+    got = read_edgelist(path, EdgeListFormat(source="a", target="b", comment_lines=1))
+    assert got.index.tolist() == [3] and got["source"].astype(str).tolist() == ["A"]
