@@ -200,3 +200,68 @@ def test_pyg_cache_guard_clears_cached_layers_when_the_graph_or_features_change(
     assert copy.deepcopy(guard)._key is None
     plain = object()
     guard([plain], edge_index, weight, n + 3)  # layers without caches are left alone
+
+
+def test_layer_defaults_and_parameter_layouts_follow_pyg():
+    import math
+
+    gat = SparseGATConv(5, 3)
+    assert (gat.heads, gat.concat, gat.dropout, gat.negative_slope) == (1, True, 0.0, 0.2)
+    assert gat.att_src.shape == gat.att_dst.shape == (1, 1, 3)  # GATConv's layout
+    assert SparseGATConv(5, 3, heads=4).att_src.shape == (1, 4, 3)
+    torch.manual_seed(0)
+    from graphgen.models.sparse_conv import SparseSAGEConv
+
+    sage = SparseSAGEConv(400, 50)
+    bound = 1.0 / math.sqrt(400)
+    for lin in (sage.lin_l, sage.lin_r):  # uniform in [-1/sqrt(in), 1/sqrt(in)], as SAGEConv
+        w = lin.weight.detach()
+        assert float(w.min()) >= -bound and float(w.max()) <= bound
+        assert float(w.min()) < -0.95 * bound and float(w.max()) > 0.95 * bound
+
+
+def test_attention_dropout_acts_in_training_only():
+    edge_index, _, n = _edges(6)
+    structure = attention_structure(edge_index, None, n)
+    torch.manual_seed(0)
+    gat = SparseGATConv(4, 3, heads=2, dropout=0.5)
+    x = torch.randn(n, 4)
+    gat.eval()
+    calm = gat(x, structure)
+    assert torch.equal(calm, gat(x, structure))
+    gat.train()
+    assert not torch.allclose(gat(x, structure), calm)
+
+
+def test_the_softmax_is_stable_for_large_scores():
+    edge_index, _, n = _edges(7)
+    structure = attention_structure(edge_index, None, n)
+    scores = torch.full((structure.src.shape[0], 1), 60.0)
+    alpha = sparse_conv.segment_softmax(scores, structure)
+    assert torch.isfinite(alpha).all()
+    counts = torch.bincount(structure.dst, minlength=n).float()
+    assert torch.allclose(alpha[:, 0], 1 / counts[structure.dst])
+
+
+def test_csr_row_pointer_has_one_entry_per_row_and_one_more():
+    edge_index, weight, n = _edges(8)
+    matrix = sparse_conv._csr(edge_index[0], edge_index[1], weight, n)
+    assert matrix.crow_indices().shape == (n + 1,)
+    assert int(matrix.crow_indices()[-1]) == matrix.values().shape[0]
+
+
+def test_caches_see_weights_node_counts_and_graphs_beside_features():
+    edge_index, weight, n = _edges(9)
+    cache = AdjacencyCache(gcn_adjacency)
+    operator = cache(edge_index, weight, n)
+    assert torch.allclose(operator.to_dense(), gcn_adjacency(edge_index, weight, n).to_dense())
+    guard, layer = PygCacheGuard(), _Layer()
+    x = torch.randn(n, 2)
+    guard([layer], edge_index, weight, n, x)
+    for change in ({"edge_weight": weight.clone()}, {"num_nodes": n + 1},
+                   {"edge_index": edge_index.clone()}):
+        layer._cached_adj_t = "kept"
+        guard([layer], change.get("edge_index", edge_index), change.get("edge_weight", weight),
+              change.get("num_nodes", n), x)
+        assert layer._cached_adj_t is None, change
+        guard([layer], edge_index, weight, n, x)  # back to the first graph
