@@ -16,32 +16,12 @@ from graphgen.explain import enrichment
 from graphgen.explain.enrichment import COLUMNS, enrich
 from graphgen.ids import IdMapper
 from graphgen.io.go import read_obo
+from tests.explain.test_enrichment import OBO as BASE_OBO
 
-OBO = """format-version: 1.2
-
-[Term]
-id: GO:0000001
-name: root process
-namespace: biological_process
-
-[Term]
-id: GO:0000002
-name: signalling
-namespace: biological_process
-alt_id: GO:0000099
-is_a: GO:0000001 ! root process
-
-[Term]
-id: GO:0000003
-name: repair
-namespace: biological_process
-is_a: GO:0000001 ! root process
-
-[Term]
-id: GO:0000004
-name: kinase activity
-namespace: molecular_function
-
+# the ontology of tests/explain/test_enrichment.py, with an alternative id and a CC term
+OBO = BASE_OBO.replace("name: signalling\nnamespace: biological_process\n",
+                       "name: signalling\nnamespace: biological_process\nalt_id: GO:0000099\n"
+                       ) + """
 [Term]
 id: GO:0000005
 name: nucleus
