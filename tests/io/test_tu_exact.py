@@ -1,0 +1,152 @@
+"""The TU reader pinned exactly: a whole data set with labels and attributes, edges listed
+out of graph order, the name found by itself, and every message whole (written from the
+mutation run of docs/mutation.md)."""
+
+import gzip
+import re
+
+import numpy as np
+import pytest
+import torch
+
+from graphgen.exceptions import DataFormatError
+from graphgen.io.tu import read_tu
+
+
+def _whole(message):
+    return "^" + re.escape(message) + "$"
+
+
+def _folder(tmp_path, name="P", **parts):
+    texts = {"A": "3, 4\n1, 2\n2, 1\n4, 3\n4, 5\n5, 4\n6, 6\n",
+             "graph_indicator": "1\n1\n2\n2\n2\n3\n",
+             "graph_labels": "2\n7\n2\n",
+             "node_labels": "5\n3\n5\n9\n3\n9\n",
+             "node_attributes": "0.5, 1\n1.5, 2\n-1, 0\n2, 2\n3, 3\n4, 4\n"}
+    texts.update(parts)
+    for part, text in texts.items():
+        if text is not None:
+            (tmp_path / f"{name}_{part}.txt").write_text(text)
+    return tmp_path
+
+
+def test_a_whole_data_set(tmp_path):
+    data = read_tu(_folder(tmp_path), node_attributes=True)  # the name found by itself
+    assert data.name == "P" and len(data) == 3 and data.num_nodes == 6
+    assert data.classes.tolist() == [2, 7] and data.labels.tolist() == [2, 7, 2]
+    assert data.node_label_values.tolist() == [3, 5, 9]
+    first, second, third = data.graphs
+    # columns: one-hot of labels 3, 5, 9, then the two attributes
+    assert first.x.tolist() == [[0, 1, 0, 0.5, 1], [1, 0, 0, 1.5, 2]]
+    assert second.x.tolist() == [[0, 1, 0, -1, 0], [0, 0, 1, 2, 2], [1, 0, 0, 3, 3]]
+    assert third.x.tolist() == [[0, 0, 1, 4, 4]]
+    assert first.x.dtype == torch.float32
+    # edges in the file's order within each graph, renumbered from 0 per graph
+    assert first.edge_index.tolist() == [[0, 1], [1, 0]]
+    assert second.edge_index.tolist() == [[0, 1, 1, 2], [1, 0, 2, 1]]
+    assert third.edge_index.tolist() == [[0], [0]]
+    assert [g.y.tolist() for g in data.graphs] == [[0], [1], [0]]
+    assert [g.graph_id for g in data.graphs] == [1, 2, 3]
+    assert [g.num_nodes for g in data.graphs] == [2, 3, 1]
+    plain = read_tu(tmp_path, "P")
+    assert plain.graphs[1].x.tolist() == [[0, 1, 0], [0, 0, 1], [1, 0, 0]]
+
+
+def test_without_node_labels_every_node_is_one(tmp_path):
+    data = read_tu(_folder(tmp_path, node_labels=None))
+    assert [g.x.tolist() for g in data.graphs] == [[[1], [1]], [[1], [1], [1]], [[1]]]
+    assert data.node_label_values.tolist() == []
+    only = read_tu(tmp_path, node_attributes=True)
+    assert only.graphs[0].x.tolist() == [[0.5, 1], [1.5, 2]]
+
+
+def test_gzip_files_and_a_given_name(tmp_path):
+    _folder(tmp_path)
+    for part in ("A", "graph_indicator"):
+        path = tmp_path / f"P_{part}.txt"
+        with gzip.open(f"{path}.gz", "wt") as f:
+            f.write(path.read_text())
+        path.unlink()
+    assert len(read_tu(tmp_path, "P")) == 3
+
+
+def test_messages_whole(tmp_path):
+    folder = tmp_path / "missing"
+    with pytest.raises(DataFormatError, match=_whole(
+            f"{folder}: not a folder (a TU dataset is a folder of files)")):
+        read_tu(folder)
+    (tmp_path / "two").mkdir()
+    two = _folder(tmp_path / "two")
+    _folder(two, name="Q")
+    with pytest.raises(DataFormatError, match=_whole(
+            f"{two}: expected one *_graph_indicator.txt(.gz) file, found "
+            "['P_graph_indicator.txt', 'Q_graph_indicator.txt']; pass name=")):
+        read_tu(two)
+    cases = {
+        "order": ({"graph_indicator": "1\n2\n1\n2\n2\n3\n"},
+                  "{d}/P_graph_indicator.txt, line 3: graph ids must run 1..3 (one per line of "
+                  "P_graph_labels.txt) in order, every graph with a node; found ids 1..3, 3 "
+                  "distinct"),
+        "range": ({"graph_indicator": "1\n1\n2\n2\n2\n4\n"},
+                  "{d}/P_graph_indicator.txt: graph ids must run 1..3 (one per line of "
+                  "P_graph_labels.txt) in order, every graph with a node; found ids 1..4, 3 "
+                  "distinct"),
+        "gap": ({"graph_indicator": "1\n1\n3\n3\n3\n3\n"},
+                "{d}/P_graph_indicator.txt: graph ids must run 1..3 (one per line of "
+                "P_graph_labels.txt) in order, every graph with a node; found ids 1..3, 2 "
+                "distinct"),
+        "low": ({"graph_indicator": "0\n1\n2\n2\n2\n3\n"},
+                "{d}/P_graph_indicator.txt: graph ids must run 1..3 (one per line of "
+                "P_graph_labels.txt) in order, every graph with a node; found ids 0..3, 4 "
+                "distinct"),
+        "outside": ({"A": "1, 2\n2, 7\n"},
+                    "{d}/P_A.txt, line 2: node id outside 1..6 (the number of lines of "
+                    "P_graph_indicator.txt)"),
+        "zero": ({"A": "1, 2\n0, 1\n"},
+                 "{d}/P_A.txt, line 2: node id outside 1..6 (the number of lines of "
+                 "P_graph_indicator.txt)"),
+        "across": ({"A": "1, 2\n5, 6\n"}, "{d}/P_A.txt, line 2: the edge joins graphs 2 and 3"),
+        "labels": ({"node_labels": "5\n3\n"},
+                   "{d}/P_node_labels.txt: 2 lines, but P_graph_indicator.txt lists 6 nodes "
+                   "(one line per node in both)"),
+        "whole": ({"A": "1, 2\n2, 1.5\n"},
+                  "{d}/P_A.txt, line 2: edge must hold whole numbers, got np.float64(1.5)"),
+    }
+    for case, (parts, message) in cases.items():
+        folder = tmp_path / case
+        folder.mkdir()
+        _folder(folder, **parts)
+        with pytest.raises(DataFormatError, match=_whole(message.format(d=folder))):
+            read_tu(folder, "P")
+    short = tmp_path / "short"
+    short.mkdir()
+    _folder(short, node_attributes="1, 2\n")
+    with pytest.raises(DataFormatError, match=_whole(
+            f"{short}/P_node_attributes.txt: 1 lines, but P_graph_indicator.txt lists 6 nodes "
+            "(one line per node in both)")):
+        read_tu(short, node_attributes=True)
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    _folder(bare, graph_labels=None)
+    with pytest.raises(DataFormatError, match=_whole(
+            f"{bare}: no P_graph_labels.txt(.gz); a TU dataset folder holds P_A, "
+            "P_graph_indicator and P_graph_labels")):
+        read_tu(bare, "P")
+    given = tmp_path / "given"
+    given.mkdir()
+    _folder(given)
+    for values in ([5, 3, 9], [3, 3, 9]):
+        with pytest.raises(DataFormatError, match=_whole(
+                f"node label values must be distinct and sorted, got {values}")):
+            read_tu(given, node_label_values=values)
+    with pytest.raises(DataFormatError, match=_whole(
+            f"{given}/P_node_labels.txt, line 4: node label 9 is not one of the values given "
+            "[3, 5]")):
+        read_tu(given, node_label_values=[3, 5])
+    with pytest.raises(DataFormatError, match=_whole(
+            f"{given}/P_graph_labels.txt, line 2: graph class 7 is not one of the values given "
+            "[1, 2, 3]")):
+        read_tu(given, classes=[1, 2, 3])
+    assert read_tu(given, classes=[2, 5, 7]).graphs[1].y.tolist() == [2]
+    assert np.array_equal(read_tu(given, node_label_values=[1, 3, 5, 9]).graphs[2].x[0].numpy(),
+                          [0, 0, 0, 1])
