@@ -82,29 +82,22 @@ def test_messages_whole(tmp_path):
             f"{two}: expected one *_graph_indicator.txt(.gz) file, found "
             "['P_graph_indicator.txt', 'Q_graph_indicator.txt']; pass name=")):
         read_tu(two)
+    outside = ("{d}/P_A.txt, line 2: node id outside 1..6 (the number of lines of "
+               "P_graph_indicator.txt)")
+    ids = ("{{d}}/P_graph_indicator.txt{line}: graph ids must run 1..3 (one per line of "
+           "P_graph_labels.txt) in order, every graph with a node; found ids {found}, "
+           "{distinct} distinct")
     cases = {
         "order": ({"graph_indicator": "1\n2\n1\n2\n2\n3\n"},
-                  "{d}/P_graph_indicator.txt, line 3: graph ids must run 1..3 (one per line of "
-                  "P_graph_labels.txt) in order, every graph with a node; found ids 1..3, 3 "
-                  "distinct"),
+                  ids.format(line=", line 3", found="1..3", distinct=3)),
         "range": ({"graph_indicator": "1\n1\n2\n2\n2\n4\n"},
-                  "{d}/P_graph_indicator.txt: graph ids must run 1..3 (one per line of "
-                  "P_graph_labels.txt) in order, every graph with a node; found ids 1..4, 3 "
-                  "distinct"),
+                  ids.format(line="", found="1..4", distinct=3)),
         "gap": ({"graph_indicator": "1\n1\n3\n3\n3\n3\n"},
-                "{d}/P_graph_indicator.txt: graph ids must run 1..3 (one per line of "
-                "P_graph_labels.txt) in order, every graph with a node; found ids 1..3, 2 "
-                "distinct"),
+                ids.format(line="", found="1..3", distinct=2)),
         "low": ({"graph_indicator": "0\n1\n2\n2\n2\n3\n"},
-                "{d}/P_graph_indicator.txt: graph ids must run 1..3 (one per line of "
-                "P_graph_labels.txt) in order, every graph with a node; found ids 0..3, 4 "
-                "distinct"),
-        "outside": ({"A": "1, 2\n2, 7\n"},
-                    "{d}/P_A.txt, line 2: node id outside 1..6 (the number of lines of "
-                    "P_graph_indicator.txt)"),
-        "zero": ({"A": "1, 2\n0, 1\n"},
-                 "{d}/P_A.txt, line 2: node id outside 1..6 (the number of lines of "
-                 "P_graph_indicator.txt)"),
+                ids.format(line="", found="0..3", distinct=4)),
+        "outside": ({"A": "1, 2\n2, 7\n"}, outside),
+        "zero": ({"A": "1, 2\n0, 1\n"}, outside),
         "across": ({"A": "1, 2\n5, 6\n"}, "{d}/P_A.txt, line 2: the edge joins graphs 2 and 3"),
         "labels": ({"node_labels": "5\n3\n"},
                    "{d}/P_node_labels.txt: 2 lines, but P_graph_indicator.txt lists 6 nodes "
