@@ -143,3 +143,93 @@ def test_messages_whole(tmp_path):
     assert read_tu(given, classes=[2, 5, 7]).graphs[1].y.tolist() == [2]
     assert np.array_equal(read_tu(given, node_label_values=[1, 3, 5, 9]).graphs[2].x[0].numpy(),
                           [0, 0, 0, 1])
+
+
+@pytest.mark.parametrize(("part", "text", "message"), [
+    ("graph_indicator", "1\n1\nx\n2\n2\n3\n",
+     "P_graph_indicator.txt, line 3: graph indicator column 'graph' must be a number, got 'x'"),
+    ("graph_labels", "2\nseven\n2\n",
+     "P_graph_labels.txt, line 2: graph label column 'label' must be a number, got 'seven'"),
+    ("node_labels", "5\n3\n5\nC\n3\n9\n",
+     "P_node_labels.txt, line 4: node label column 'label' must be a number, got 'C'"),
+    ("node_attributes", "0.5, 1\n1.5, 2\n-1, 0\n2, high\n3, 3\n4, 4\n",
+     "P_node_attributes.txt, line 4: node attributes column 'a1' must be a number, "
+     "got ' high'"),
+    # another separator: the line is one field, not two numbers
+    ("A", "1\t2\n2\t1\n", "P_A.txt, line 1: edge column 'row' must be a number, got '1\\t2'"),
+    ("node_attributes", "0.5;1\n1.5;2\n-1;0\n2;2\n3;3\n4;4\n",
+     "P_node_attributes.txt, line 1: node attributes column 'a0' must be a number, "
+     "got '0.5;1'"),
+])
+def test_a_non_number_names_the_file_kind_and_line(tmp_path, part, text, message):
+    _folder(tmp_path, **{part: text})
+    with pytest.raises(DataFormatError, match=_whole(f"{tmp_path}/{message}")):
+        read_tu(tmp_path, "P", node_attributes=True)
+
+
+def test_an_indicator_names_the_first_id_lower_than_the_one_before(tmp_path):
+    # 1, 1 is in order; the first decrease is on line 4, not the repeat on line 2
+    _folder(tmp_path, graph_indicator="1\n1\n2\n1\n2\n3\n")
+    with pytest.raises(DataFormatError, match=_whole(
+            f"{tmp_path}/P_graph_indicator.txt, line 4: graph ids must run 1..3 (one per line "
+            "of P_graph_labels.txt) in order, every graph with a node; found ids 1..3, "
+            "3 distinct")):
+        read_tu(tmp_path, "P")
+
+
+@pytest.mark.parametrize("edges", ["1, 2\n7, 1\n", "1, 2\n2, 7\n", "1, 2\n0, 1\n",
+                                   "1, 2\n1, 0\n", "1, 2\n-3, 9\n"])
+def test_a_node_id_just_outside_either_column_is_refused(tmp_path, edges):
+    _folder(tmp_path, A=edges)
+    with pytest.raises(DataFormatError, match=_whole(
+            f"{tmp_path}/P_A.txt, line 2: node id outside 1..6 (the number of lines of "
+            "P_graph_indicator.txt)")):
+        read_tu(tmp_path, "P")
+
+
+def test_features_without_node_labels_are_float32_ones(tmp_path):
+    data = read_tu(_folder(tmp_path, node_labels=None))
+    assert all(g.x.dtype == torch.float32 for g in data.graphs)
+    assert data.node_label_values.dtype == np.int64
+
+
+def test_graphs_without_edges_keep_their_size_and_id(tmp_path):
+    # graphs 1 and 3 have no edge: their node count and id come from the indicator alone
+    data = read_tu(_folder(tmp_path, A="3, 4\n4, 5\n", node_labels=None))
+    assert [(g.num_nodes, g.graph_id, g.edge_index.shape[1]) for g in data.graphs] == [
+        (2, 1, 0), (3, 2, 2), (1, 3, 0)]
+    assert [g.x.shape[0] for g in data.graphs] == [2, 3, 1]
+
+
+def test_given_values_messages_and_a_label_between_two_values(tmp_path):
+    _folder(tmp_path)
+    with pytest.raises(DataFormatError, match=_whole(
+            f"{tmp_path}/P_node_labels.txt, line 1: node label 5 is not one of the values "
+            "given [3, 9]")):
+        read_tu(tmp_path, node_label_values=[3, 9])
+    many = list(range(10, 22))  # 12 values: the message shows the first ten
+    with pytest.raises(DataFormatError, match=_whole(
+            f"{tmp_path}/P_node_labels.txt, line 1: node label 5 is not one of the values "
+            f"given {many[:10]}")):
+        read_tu(tmp_path, node_label_values=many)
+    with pytest.raises(DataFormatError, match=_whole(
+            f"node label values must be distinct and sorted, got {many[::-1][:10]}")):
+        read_tu(tmp_path, node_label_values=many[::-1])
+
+
+def test_many_edges_out_of_graph_order_keep_the_file_order_within_each_graph(tmp_path):
+    # two graphs of 30 nodes, 400 edges listed alternately: NumPy's default (unstable) sort
+    # would shuffle the edges of one graph among themselves
+    rng = np.random.default_rng(0)
+    first = rng.integers(0, 30, size=(200, 2))
+    second = rng.integers(0, 30, size=(200, 2))
+    lines = []
+    for a, b in zip(first, second):
+        lines.append(f"{a[0] + 1}, {a[1] + 1}")
+        lines.append(f"{b[0] + 31}, {b[1] + 31}")
+    (tmp_path / "L_A.txt").write_text("\n".join(lines) + "\n")
+    (tmp_path / "L_graph_indicator.txt").write_text("1\n" * 30 + "2\n" * 30)
+    (tmp_path / "L_graph_labels.txt").write_text("0\n1\n")
+    data = read_tu(tmp_path)
+    assert data.graphs[0].edge_index.t().tolist() == first.tolist()
+    assert data.graphs[1].edge_index.t().tolist() == second.tolist()
