@@ -226,6 +226,15 @@ def _cases(tmp: Path) -> list[tuple[str, str, Callable[[], object]]]:
         (folder / "T_graph_labels.txt").write_text("0\n1\n")
         return folder
 
+    def mogonet_folder(**files):
+        folder = tmp / "mogonet"
+        folder.mkdir(exist_ok=True)
+        texts = {"labels_tr.csv": "0\n1\n", "labels_te.csv": "1\n", "1_tr.csv": "1,2\n3,4\n",
+                 "1_te.csv": "5,6\n", **files}
+        for name, text in texts.items():
+            (folder / name).write_text(text)
+        return folder
+
     ok_toml = ('name = "x"\n[graph]\npath = "ppi.tsv"\nformat = "edgelist"\n'
                '[labels]\ntable = "labels.csv"\n[models.gcn]\n')
     fit = lambda y, model="gcn": GeneClassifier(model, **quick).fit(data, y)  # noqa: E731
@@ -412,6 +421,15 @@ def _cases(tmp: Path) -> list[tuple[str, str, Callable[[], object]]]:
          lambda: graphgen.SubtypeClassifier(**quick).fit(
              arrays, pd.Series([0, "a"] * 4, index=arrays.index))),
         ("subtyping", "MOGONET's recipe with a NaN training label", mogonet_nan_label),
+        ("MOGONET files", "a class 1.5 in `labels_tr.csv`",
+         lambda: graphgen.io.read_mogonet(mogonet_folder(**{"labels_tr.csv": "0\n1.5\n"}),
+                                          views=(1,))),
+        ("MOGONET files", "a test table wider than the training table, no feature names",
+         lambda: graphgen.io.read_mogonet(mogonet_folder(**{"1_te.csv": "5,6,7\n"}),
+                                          views=(1,))),
+        ("MOGONET files", "a feature named twice in `1_featname.csv`",
+         lambda: graphgen.io.read_mogonet(mogonet_folder(**{"1_featname.csv": "a\na\n"}),
+                                          views=(1,))),
         ("explanations", "`graphgen explain --top-genes 0`",
          lambda: "exit code {} and one line".format(
              cli_main(["explain", str(demo_run()), "--class", "1", "--top-genes", "0"]))),

@@ -9,6 +9,7 @@ train/test split of the files is the published one.
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,10 +41,42 @@ class MogonetCohort:
 
 def _matrix(path: Path) -> np.ndarray:
     try:
-        with open_text(path) as handle:
-            return np.loadtxt(handle, delimiter=",", ndmin=2)
+        with open_text(path) as handle, warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "loadtxt: input contained no data")
+            values = np.loadtxt(handle, delimiter=",", ndmin=2)
     except ValueError as exc:
         raise DataFormatError(f"{path}: not a numeric comma-separated matrix ({exc})") from None
+    if values.size == 0:
+        raise DataFormatError(f"{path}: no data lines")
+    return values
+
+
+def _labels(path: Path) -> np.ndarray:
+    values = _matrix(path)
+    if values.shape[1] != 1:
+        raise DataFormatError(f"{path}: one class per line expected, found {values.shape[1]} "
+                              "columns")
+    values = values.ravel()
+    odd = ~np.isfinite(values) | (values != np.round(values))
+    if odd.any():
+        line = int(np.argmax(odd)) + 1
+        raise DataFormatError(f"{path}, line {line}: a class must be a whole number, got "
+                              f"{values[line - 1]!r}")
+    return values.astype(np.int64)
+
+
+def _feature_names(path: Path) -> list[str] | None:
+    if not path.exists():
+        return None
+    with open_text(path) as handle:
+        names = [line.strip() for line in handle if line.strip()]
+    seen: dict[str, int] = {}
+    for position, feature in enumerate(names):
+        if feature in seen:
+            raise DataFormatError(f"{path}: feature {feature!r} is named twice (names "
+                                  f"{seen[feature] + 1} and {position + 1})")
+        seen[feature] = position
+    return names
 
 
 def read_mogonet(folder: str | os.PathLike, *, views: tuple[int, ...] = (1, 2, 3),
@@ -56,26 +89,29 @@ def read_mogonet(folder: str | os.PathLike, *, views: tuple[int, ...] = (1, 2, 3
         names: a name per view (default ``view1``, ``view2``, ...).
 
     Raises:
-        DataFormatError: a missing file, ragged or non-numeric rows, feature or sample counts
-            that do not agree between files (the message names the file).
+        DataFormatError: a missing or empty file, ragged or non-numeric rows, a class that is
+            not a whole number, a feature named twice, repeated views or names, feature or
+            sample counts that do not agree between files (the message names the file).
     """
     folder = Path(folder)
     names = names or tuple(f"view{v}" for v in views)
     if len(names) != len(views):
         raise DataFormatError("read_mogonet: give one name per view")
+    if len(set(views)) != len(views) or len(set(names)) != len(names):
+        raise DataFormatError(f"read_mogonet: views {list(views)} and names {list(names)} "
+                              "must each be distinct")
     labels = {}
     for part in ("tr", "te"):
         path = folder / f"labels_{part}.csv"
         if not path.exists():
             raise DataFormatError(f"{path}: missing (not a MOGONET cohort folder?)")
-        labels[part] = _matrix(path).ravel().astype(np.int64)
+        labels[part] = _labels(path)
     ids = {part: [f"{'train' if part == 'tr' else 'test'}_{i:03d}"
                   for i in range(len(labels[part]))] for part in ("tr", "te")}
     omics = {}
     for view, name in zip(views, names):
         featnames = folder / f"{view}_featname.csv"
-        features = ([line.strip() for line in open_text(featnames) if line.strip()]
-                    if featnames.exists() else None)
+        features = _feature_names(featnames)
         blocks = []
         for part in ("tr", "te"):
             path = folder / f"{view}_{part}.csv"
@@ -88,6 +124,9 @@ def read_mogonet(folder: str | os.PathLike, *, views: tuple[int, ...] = (1, 2, 3
             if features is not None and values.shape[1] != len(features):
                 raise DataFormatError(f"{path}: {values.shape[1]} columns but {featnames.name} "
                                       f"names {len(features)} features")
+            if blocks and values.shape[1] != blocks[0].shape[1]:
+                raise DataFormatError(f"{path}: {values.shape[1]} columns but {view}_tr.csv "
+                                      f"has {blocks[0].shape[1]}")
             blocks.append(pd.DataFrame(values, index=ids[part], columns=features))
         omics[name] = pd.concat(blocks)
     all_labels = pd.Series(np.concatenate([labels["tr"], labels["te"]]),
