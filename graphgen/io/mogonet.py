@@ -68,14 +68,17 @@ def _labels(path: Path) -> np.ndarray:
 def _feature_names(path: Path) -> list[str] | None:
     if not path.exists():
         return None
+    names, seen = [], {}
     with open_text(path) as handle:
-        names = [line.strip() for line in handle if line.strip()]
-    seen: dict[str, int] = {}
-    for position, feature in enumerate(names):
-        if feature in seen:
-            raise DataFormatError(f"{path}: feature {feature!r} is named twice (names "
-                                  f"{seen[feature] + 1} and {position + 1})")
-        seen[feature] = position
+        for line_number, line in enumerate(handle, start=1):
+            feature = line.strip()
+            if not feature:
+                continue
+            if feature in seen:
+                raise DataFormatError(f"{path}, line {line_number}: feature {feature!r} is "
+                                      f"named again (first on line {seen[feature]})")
+            seen[feature] = line_number
+            names.append(feature)
     return names
 
 

@@ -68,8 +68,8 @@ def test_default_names_and_features_without_a_name_file(tmp_path):
      "{d}/1_tr.csv: 2 columns but 1_featname.csv names 1 features"),
     ({"1_featname.csv": None, "1_te.csv": "0.7,0.8,0\n0.9,1.0,0\n"},
      "{d}/1_te.csv: 3 columns but 1_tr.csv has 2"),
-    ({"2_featname.csv": "a\nb\na\n"},
-     "{d}/2_featname.csv: feature 'a' is named twice (names 1 and 3)"),
+    ({"2_featname.csv": "a\nb\n\na\n"},
+     "{d}/2_featname.csv, line 4: feature 'a' is named again (first on line 1)"),
 ])
 def test_bad_files_are_named(tmp_path, files, message):
     folder = _cohort(tmp_path / "c", **files)
