@@ -4,6 +4,12 @@
 an edge (blocks of sparse rows, no ``n x n`` matrix) and returns the best ``k``, the list an
 experimentalist tests next; ``predict_proba(pairs)`` scores given pairs.
 
+For scikit-learn's model selection, ``X`` is what a splitter cuts, pairs of gene ids, and
+``y`` says which are interactions: ``LinkPredictor(graph=data).fit(pairs, y)`` fits the map
+made of ``graph``'s genes and the pairs labelled 1 (:func:`labelled_pairs` gives every known
+pair of a map and sampled non-edges), so ``cross_val_score`` hides each fold's interactions
+from the map it scores them on.
+
 ``LinkPredictor()`` (``model="auto"``) chooses the model on the user's own map: each
 candidate of :data:`LINK_CANDIDATES` (Kovács et al.'s L3; resource allocation, Adamic-Adar,
 common neighbours; L3 with other degree exponents; the classifier over heuristic features and
@@ -31,11 +37,14 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 import pandas as pd
+import torch
+from sklearn.base import ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 from torch_geometric.data import Data
 
-from graphgen.estimators.base import GraphgenEstimator
+from graphgen.estimators.base import GraphgenEstimator, Probabilities
 from graphgen.estimators.persistence import (
+    params_payload,
     read_payload,
     selection_from_payload,
     selection_payload,
@@ -48,6 +57,7 @@ from graphgen.estimators.selection import (
     resolve_candidates,
     select,
 )
+from graphgen.evaluation.metrics import average_precision, roc_auc
 from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.graph.convert import is_undirected
 from graphgen.graph.nodes import node_positions
@@ -100,7 +110,7 @@ LEARNED_MODELS = ("heuristic_classifier", "gae", "vgae", "seal")
 LINK_BUDGET = 600.0
 
 
-class LinkPredictor(GraphgenEstimator):
+class LinkPredictor(ClassifierMixin, GraphgenEstimator):
     """Rank the pairs of genes that are not (yet) interactions of a map.
 
     On an undirected map (a PPI) pairs are unordered. On a directed one (a GRN) they are
@@ -108,6 +118,11 @@ class LinkPredictor(GraphgenEstimator):
     and the heuristics read the stored directions (:mod:`graphgen.links.heuristics`);
     ``ordered=False`` reads both directions of an edge as one interaction instead. The
     learned models rank unordered pairs.
+
+    Two ways to fit: ``fit(data)`` reads the known interactions of the map ``data``; with the
+    genes' graph given to the estimator, ``LinkPredictor(graph=data).fit(pairs, y)`` reads
+    the pairs labelled 1 as the interactions (scikit-learn's ``X`` and ``y``, see
+    docs/estimators.md).
 
     Args:
         model: ``"auto"`` (default: chosen on hidden pairs of the fitted map, see the module
@@ -144,6 +159,9 @@ class LinkPredictor(GraphgenEstimator):
         selection_k: the top of the list that counts (default 500; at most the hidden
             pairs of a hiding).
         seed: seeds the hidings and their negatives.
+        graph: the genes of ``fit(pairs, y)`` (its ``node_ids``, and ``x`` for the learned
+            models); its own edges are not read, the pairs labelled 1 are the map. ``None``
+            (default): ``fit`` takes the map itself.
 
     Attributes:
         model_: the model used; settings_: its ``model`` and settings (a heuristic's
@@ -151,7 +169,8 @@ class LinkPredictor(GraphgenEstimator):
         ranker_: the fitted learned model (``None`` for a heuristic); calibration_: ``(a, b)`` of a
         heuristic's :meth:`predict_proba` (``None`` for a learned model); selection_: the
         :class:`~graphgen.estimators.selection.Selection`
-        of ``model="auto"`` (``None`` otherwise).
+        of ``model="auto"`` (``None`` otherwise); classes_: ``[0, 1]`` (not an interaction,
+        an interaction), the columns of :meth:`predict_proba`.
 
     Example:
         >>> import graphgen
@@ -166,7 +185,8 @@ class LinkPredictor(GraphgenEstimator):
                  model_settings: Mapping | None = None, device: str = "auto",
                  candidates: Sequence[str | Candidate] | Mapping[str, Mapping] | None = None,
                  budget: float | None = LINK_BUDGET, inner_folds: int = 3,
-                 inner_test: float = 0.1, selection_k: int = 500, seed: int = 0) -> None:
+                 inner_test: float = 0.1, selection_k: int = 500, seed: int = 0,
+                 graph: Data | None = None) -> None:
         self.model = model
         self.l3_exponent = l3_exponent
         self.endpoint_exponent = endpoint_exponent
@@ -179,19 +199,34 @@ class LinkPredictor(GraphgenEstimator):
         self.inner_test = inner_test
         self.selection_k = selection_k
         self.seed = seed
+        self.graph = graph
 
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "graph_")
 
-    def fit(self, data: Data, y=None) -> LinkPredictor:
-        """Read the known interactions of ``data`` (``edge_index``, ``node_ids``).
+    def fit(self, data: Data | Sequence[tuple[str, str]] | pd.DataFrame | np.ndarray,
+            y=None) -> LinkPredictor:
+        """Read the known interactions of ``data`` (``edge_index``, ``node_ids``); or, with
+        ``graph=`` given to the estimator, of the pairs ``data`` labelled 1 by ``y``.
+
+        Args:
+            data: the map, a graph with ``node_ids``; or pairs of gene ids of ``graph``
+                (``(gene, gene)`` tuples, an ``n x 2`` array, or a table whose first two
+                columns are the genes).
+            y: with pairs: 1 (an interaction) or 0 (not one) per pair, in the order of the
+                pairs (default: all 1). Pairs labelled 0 are not read: every non-edge of the
+                map is a candidate.
 
         Raises:
             ConfigError: an unknown model or candidate, a bad exponent, budget, fold count,
                 share or k.
             DataFormatError: not a graph with ``node_ids``, a graph without edges or with too
-                few pairs to hide some.
+                few pairs to hide some; pairs without ``graph=``, labels other than 0 and 1,
+                a gene paired with itself.
+            IdMappingError: a gene of a pair that is not a node of ``graph``.
         """
+        if not isinstance(data, Data):
+            data = self._map_of_pairs(data, y)
         if not isinstance(data, Data) or getattr(data, "node_ids", None) is None:
             raise DataFormatError("LinkPredictor.fit: data must be a torch_geometric Data graph "
                                   f"with node_ids, got {type(data).__name__}")
@@ -228,7 +263,54 @@ class LinkPredictor(GraphgenEstimator):
         self.ranker_ = _fit_ranker(data, settings, self.seed, self.device)
         self.calibration_ = None if self.ranker_ is not None else _calibration(hidings[0],
                                                                               settings)
+        self.classes_ = np.array([0, 1])
         return self
+
+    def _map_of_pairs(self, pairs, y) -> Data:
+        """The map of ``graph``'s genes whose edges are the pairs labelled 1 (both
+        directions on an undirected ``graph``)."""
+        if self.graph is None:
+            raise DataFormatError("LinkPredictor.fit: data must be a torch_geometric Data graph "
+                                  "with node_ids (the map), got "
+                                  f"{type(pairs).__name__}; or give pairs of gene ids with "
+                                  "their graph to the estimator, "
+                                  "LinkPredictor(graph=data).fit(pairs, y)")
+        if not isinstance(self.graph, Data) or getattr(self.graph, "node_ids", None) is None:
+            raise DataFormatError("LinkPredictor: graph must be a torch_geometric Data graph "
+                                  f"with node_ids, got {type(self.graph).__name__}")
+        if isinstance(pairs, (str, bytes)) or not hasattr(pairs, "__len__"):
+            raise DataFormatError("LinkPredictor.fit: give pairs of gene ids, got "
+                                  f"{type(pairs).__name__}")
+        frame, a, b = pair_positions(self.graph, pairs, what="LinkPredictor.fit")
+        labels = (np.ones(len(frame)) if y is None else
+                  np.asarray(y.to_numpy() if isinstance(y, (pd.Series, pd.DataFrame)) else y))
+        if labels.ndim != 1 or len(labels) != len(frame):
+            raise DataFormatError(f"LinkPredictor.fit: {len(frame)} pairs in X but y has "
+                                  f"shape {labels.shape}; give one 0/1 label per pair")
+        try:
+            known = np.asarray(labels, dtype=np.float64)
+        except (TypeError, ValueError):
+            known = np.full(len(labels), np.nan)
+        odd = ~np.isin(known, [0.0, 1.0])
+        if odd.any():
+            raise DataFormatError(f"LinkPredictor.fit: y must be 1 (an interaction) or 0 (not "
+                                  f"one) per pair, got {labels.tolist()[np.argmax(odd)]!r} "
+                                  "for pair "
+                                  f"{tuple(frame.iloc[int(np.argmax(odd))])}")
+        same = (a == b) & (known == 1)
+        if same.any():
+            raise DataFormatError(f"LinkPredictor.fit: pair "
+                                  f"{tuple(frame.iloc[int(np.argmax(same))])} joins a gene "
+                                  "to itself; an interaction joins two genes")
+        rows, cols = a[known == 1], b[known == 1]
+        if is_undirected(self.graph):
+            rows, cols = np.r_[rows, cols], np.r_[cols, rows]
+        edges = np.unique(np.stack([rows, cols]).astype(np.int64), axis=1)
+        mapped = Data(edge_index=torch.from_numpy(edges), num_nodes=self.graph.num_nodes,
+                      node_ids=list(self.graph.node_ids))
+        if getattr(self.graph, "x", None) is not None:
+            mapped.x = self.graph.x
+        return mapped
 
     def _ordered(self, data: Data) -> bool:
         directed = not is_undirected(data)
@@ -283,21 +365,66 @@ class LinkPredictor(GraphgenEstimator):
         return pd.Series(table[self.model_].to_numpy(), name="score",
                          index=pd.MultiIndex.from_frame(table[["source", "target"]]))
 
-    def predict_proba(self, pairs: Sequence[tuple[str, str]] | pd.DataFrame) -> pd.Series:
+    def predict_proba(self, pairs: Sequence[tuple[str, str]] | pd.DataFrame) -> Probabilities:
         """The probability that each pair is a hidden interaction rather than a random
         non-edge, in a 1:1 mix of the two: the score through a logistic curve fitted on
-        the first hiding of ``fit`` (its held-out pairs against as many sampled non-edges).
-        It orders pairs as :meth:`score_pairs` does; among all candidate pairs, where real
-        interactions are rare, the share that are real is far lower.
+        the first hiding of ``fit`` (its held-out pairs against as many sampled non-edges;
+        a learned model's own probability). It orders pairs as :meth:`score_pairs` does;
+        among all candidate pairs, where real interactions are rare, the share that are
+        real is far lower.
 
         Returns:
-            Series indexed by ``(source, target)``.
+            :class:`~graphgen.estimators.base.Probabilities` indexed by ``(source, target)``,
+            columns ``classes_`` (0: not an interaction, 1: an interaction);
+            ``proba[1]`` is the probability of an interaction.
         """
         scores = self.score_pairs(pairs)
-        if self.calibration_ is None:  # a learned model's own probability
-            return scores.rename("probability")
-        a, b = self.calibration_
-        return (1.0 / (1.0 + np.exp(-(a * np.log1p(scores) + b)))).rename("probability")
+        if self.calibration_ is None:
+            positive = scores.to_numpy()
+        else:
+            a, b = self.calibration_
+            positive = 1.0 / (1.0 + np.exp(-(a * np.log1p(scores.to_numpy()) + b)))
+        return Probabilities(np.c_[1.0 - positive, positive], index=scores.index,
+                             columns=self.classes_)
+
+    def predict(self, pairs: Sequence[tuple[str, str]] | pd.DataFrame) -> pd.Series:
+        """1 for the pairs more likely an interaction than not in :meth:`predict_proba`'s 1:1
+        mix (probability at least 0.5), else 0; a Series indexed by ``(source, target)``."""
+        proba = self.predict_proba(pairs)
+        return pd.Series(np.where(proba[1].to_numpy() >= 0.5, 1, 0), index=proba.index,
+                         name="prediction")
+
+    def score(self, pairs: Sequence[tuple[str, str]] | pd.DataFrame, y, *,
+              metric: str = "auto") -> float:
+        """How well the scores of ``pairs`` separate the interactions (``y`` 1) from the rest.
+
+        Args:
+            pairs: pairs of genes of the fitted map, as for :meth:`fit`.
+            y: 1 (an interaction) or 0 per pair, in their order.
+            metric: ``"auprc"`` (the area under the precision-recall curve, the default
+                ``"auto"``: real interactions are rare among candidate pairs, and AUPRC reads
+                the top of the ranking, as :meth:`top_links` is used) or ``"auroc"``.
+                scikit-learn's ``cross_val_score`` and ``GridSearchCV`` without ``scoring=``
+                use it.
+
+        Raises:
+            ConfigError: another metric.
+            DataFormatError: ``y`` not one 0/1 label per pair, or of one class only.
+        """
+        name = "auprc" if metric == "auto" else metric
+        if name not in ("auprc", "auroc"):
+            raise ConfigError(f"LinkPredictor.score: metric must be 'auto', 'auprc' or "
+                              f"'auroc', got {metric!r}")
+        scores = self.score_pairs(pairs).to_numpy()
+        truth = np.asarray(y.to_numpy() if isinstance(y, (pd.Series, pd.DataFrame)) else y)
+        if truth.ndim != 1 or len(truth) != len(scores) or not np.isin(truth, [0, 1]).all():
+            raise DataFormatError(f"LinkPredictor.score: give one 0/1 label per pair "
+                                  f"({len(scores)} pairs), got shape {truth.shape}")
+        if len(np.unique(truth)) < 2:
+            raise DataFormatError("LinkPredictor.score: y holds one class only; a ranking "
+                                  "metric needs interactions and non-interactions")
+        measure = average_precision if name == "auprc" else roc_auc
+        return float(measure(truth.astype(np.float64), scores))
 
     def top_links(self, k: int = 100, *, genes: Sequence[str] | None = None) -> pd.DataFrame:
         """The ``k`` best-scored pairs that are not edges of the fitted map, among all
@@ -363,7 +490,7 @@ class LinkPredictor(GraphgenEstimator):
     def with_probability(self, links: pd.DataFrame) -> pd.DataFrame:
         """``links`` (``source``, ``target`` ...) with a ``probability`` column
         (:meth:`predict_proba`)."""
-        proba = self.predict_proba(links[["source", "target"]]).to_numpy() if len(links) \
+        proba = self.predict_proba(links[["source", "target"]])[1].to_numpy() if len(links) \
             else np.zeros(0)
         return links.assign(probability=proba)
 
@@ -380,10 +507,7 @@ class LinkPredictor(GraphgenEstimator):
         self._check_fitted()
         payload = {
             "format": _FORMAT,
-            "params": {**self.get_params(deep=False),
-                       "candidates": (list(self.candidates) if self.candidates is not None
-                                      and all(isinstance(c, str) for c in self.candidates)
-                                      else None)},
+            "params": params_payload(self, graph=None),  # the map is stored below
             "model": self.model_, "settings": dict(self.settings_),
             "calibration": (None if self.calibration_ is None
                             else [float(v) for v in self.calibration_]),
@@ -415,6 +539,7 @@ class LinkPredictor(GraphgenEstimator):
             clf.ranker_ = (None if payload.get("ranker") is None else
                            _RANKERS[clf.model_].from_state(payload["ranker"], clf.graph_))
             clf.selection_ = selection_from_payload(payload["selection"])
+            clf.classes_ = np.array([0, 1])
         except (KeyError, TypeError, ValueError, ConfigError) as exc:
             raise DataFormatError(f"{path}: damaged LinkPredictor file ({exc})") from None
         return clf

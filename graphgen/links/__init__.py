@@ -10,7 +10,8 @@ estimator over them.
 
 from graphgen.links.heuristics import HEURISTICS, pair_scores, top_pairs
 from graphgen.links.metrics import candidate_metrics, hits_at_k, mean_reciprocal_rank
-from graphgen.links.splits import EdgeSplit, edge_split, new_pairs
+from graphgen.links.splits import EdgeSplit, edge_split, labelled_pairs, new_pairs
 
 __all__ = ["HEURISTICS", "EdgeSplit", "candidate_metrics", "edge_split", "hits_at_k",
+           "labelled_pairs",
            "mean_reciprocal_rank", "new_pairs", "pair_scores", "top_pairs"]

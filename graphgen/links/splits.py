@@ -30,7 +30,7 @@ from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.graph.convert import is_undirected
 from graphgen.graph.nodes import neighbour_matrix, node_index
 
-__all__ = ["EdgeSplit", "edge_split", "new_pairs"]
+__all__ = ["EdgeSplit", "edge_split", "labelled_pairs", "new_pairs"]
 
 
 @dataclass(frozen=True)
@@ -143,6 +143,67 @@ def edge_split(data: Data, *, val_size: float = 0.1, test_size: float = 0.1,
     return EdgeSplit(train_graph=_graph(data, train, train_weight, directed), train=train,
                      val=val, test=test, val_negatives=drawn[:n_val_negatives],
                      test_negatives=drawn[n_val_negatives:], directed=bool(directed))
+
+
+def labelled_pairs(data: Data, *, negatives: float = 1.0, hard: bool = False,
+                   directed: bool | None = None, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
+    """Every known pair of ``data`` (label 1) and sampled non-edges (label 0), shuffled: the
+    ``X`` and ``y`` of ``LinkPredictor(graph=data)`` under scikit-learn's model selection.
+
+    Args:
+        data: the map (``edge_index``, ``node_ids``).
+        negatives: sampled non-edges per known pair (drawn as :func:`edge_split`'s).
+        hard: draw the non-edges among pairs two steps apart.
+        directed: as in :func:`edge_split` (default: read from the graph).
+        seed: seed of the non-edges and the shuffle.
+
+    Returns:
+        ``(pairs, y)``: a ``source``, ``target`` table of gene ids, one row per pair
+        (unordered pairs once, ``source`` the earlier node, on an undirected map), and the
+        0/1 array of labels, in one seeded random order, so that folds cut without shuffling
+        are not blocks of one gene's pairs.
+
+    Raises:
+        ConfigError: ``negatives`` < 0.
+        DataFormatError: a map without pairs, too few non-edges, a directed map with
+            ``directed=False``.
+
+    Example:
+        >>> g = Data(edge_index=torch.tensor([[0, 1, 1, 2], [1, 0, 2, 1]]), num_nodes=4,
+        ...          node_ids=["A", "B", "C", "D"])
+        >>> pairs, y = labelled_pairs(g, seed=0)
+        >>> sorted(map(tuple, pairs[y == 1].to_numpy().tolist())), int((y == 0).sum())
+        ([('A', 'B'), ('B', 'C')], 2)
+    """
+    if not negatives >= 0:
+        raise ConfigError(f"labelled_pairs: negatives must be >= 0, got {negatives!r}")
+    symmetric = is_undirected(data)
+    if directed is None:
+        directed = not symmetric
+    elif not directed and not symmetric:
+        raise DataFormatError("labelled_pairs: the graph is directed (some edges are stored "
+                              "one way only, as in a GRN); pass directed=True")
+    n = data.num_nodes
+    src, dst = data.edge_index.cpu().numpy().astype(np.int64)
+    keep = src != dst
+    src, dst = src[keep], dst[keep]
+    if not directed:
+        src, dst = np.minimum(src, dst), np.maximum(src, dst)
+    keys = np.unique(src * n + dst)
+    if len(keys) == 0:
+        raise DataFormatError("labelled_pairs: the graph has no pair of two genes")
+    known = set(keys.tolist())
+    if not directed:
+        known |= set(((keys % n) * n + keys // n).tolist())
+    rng = np.random.default_rng(seed)
+    drawn = _negatives(n, known, int(round(negatives * len(keys))), bool(directed), hard,
+                       data, rng)
+    pairs = np.concatenate([np.stack([keys // n, keys % n], axis=1), drawn])
+    y = np.r_[np.ones(len(keys), dtype=np.int64), np.zeros(len(drawn), dtype=np.int64)]
+    order = rng.permutation(len(pairs))
+    genes = np.asarray([str(g) for g in data.node_ids], dtype=object)
+    table = pd.DataFrame({"source": genes[pairs[order, 0]], "target": genes[pairs[order, 1]]})
+    return table, y[order]
 
 
 def _graph(data: Data, train: np.ndarray, weight: np.ndarray | None, directed: bool) -> Data:

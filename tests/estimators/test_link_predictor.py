@@ -82,8 +82,12 @@ def test_pair_scores_probabilities_and_networkx(ppi):
     assert list(scores.index) == pairs
     assert np.allclose(scores, pair_scores(ppi, pairs, methods=["adamic_adar"])["adamic_adar"])
     proba = clf.predict_proba(pairs)
-    assert proba.between(0, 1).all()
-    assert (proba.rank().to_numpy() == scores.rank().to_numpy()).all()  # same order
+    assert list(proba.columns) == [0, 1] and list(proba.index) == pairs
+    np.testing.assert_allclose(proba[0] + proba[1], 1.0)
+    assert proba[1].between(0, 1).all()
+    assert (proba[1].rank().to_numpy() == scores.rank().to_numpy()).all()  # same order
+    pd.testing.assert_series_equal(clf.predict(pairs), pd.Series(
+        (proba[1] >= 0.5).astype(np.int64).to_numpy(), index=proba.index, name="prediction"))
     G = clf.to_networkx(15)
     assert isinstance(G, nx.Graph) and G.number_of_edges() == 15
     assert all(0 <= d["probability"] <= 1 and d["score"] > 0 for *_, d in G.edges(data=True))
@@ -134,10 +138,10 @@ def test_learned_models_rank_every_candidate_as_they_score_pairs(tmp_path, ppi, 
     best = scores.sort_values(ascending=False, kind="mergesort").iloc[:25]
     np.testing.assert_allclose(top["score"], best.to_numpy(), rtol=1e-5)
     proba = clf.predict_proba(pairs[:5])
-    assert np.allclose(proba, scores.reindex(proba.index).fillna(proba), rtol=1e-6)
+    assert np.allclose(proba[1], scores.reindex(proba.index).fillna(proba[1]), rtol=1e-6)
     loaded = LinkPredictor.load(clf.save(tmp_path / f"{model}.pt"))
     pd.testing.assert_frame_equal(loaded.top_links(10), clf.top_links(10))
-    pd.testing.assert_series_equal(loaded.predict_proba(pairs[:5]), proba)
+    pd.testing.assert_frame_equal(loaded.predict_proba(pairs[:5]), proba)
 
 
 def test_the_heuristic_classifier_learns_that_partners_partners_interact():
@@ -214,7 +218,7 @@ def test_save_load_round_trip(tmp_path, ppi):
     assert loaded.get_params()["candidates"] == ["l3", "common_neighbours"]
     pd.testing.assert_frame_equal(loaded.top_links(10), clf.top_links(10))
     pairs = [("G000", "G010"), ("G005", "G100")]
-    pd.testing.assert_series_equal(loaded.predict_proba(pairs), clf.predict_proba(pairs))
+    pd.testing.assert_frame_equal(loaded.predict_proba(pairs), clf.predict_proba(pairs))
     tuned = LinkPredictor("l3", endpoint_exponent=0.25).fit(ppi)
     assert LinkPredictor.load(tuned.save(tmp_path / "tuned.pt")).settings_ == tuned.settings_
     old = torch.load(tmp_path / "tuned.pt", weights_only=True)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import torch
 from sklearn.base import clone
-from sklearn.metrics import roc_auc_score
+from sklearn.metrics import average_precision_score, roc_auc_score
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -22,9 +22,11 @@ from graphgen.estimators import gene_classifier, graph_classifier, subtype_class
 from graphgen.estimators.base import Probabilities, item_ids, item_labels
 from graphgen.estimators.gene_classifier import GeneClassifier
 from graphgen.estimators.graph_classifier import GraphClassifier
+from graphgen.estimators.link_predictor import LinkPredictor
 from graphgen.estimators.subtype_classifier import SubtypeClassifier
 from graphgen.exceptions import DataFormatError, NotFittedError
 from graphgen.io.tu import TUDataset
+from graphgen.links.splits import labelled_pairs
 
 QUICK = TrainerConfig(max_epochs=5, progress=False)
 
@@ -78,12 +80,14 @@ def _expected_failures(estimator):
     if isinstance(estimator, SubtypeClassifier):
         return _SUBTYPE_FAILS
     what = ("gene ids of the estimator's graph" if isinstance(estimator, GeneClassifier)
-            else "a list of graphs")
+            else "pairs of gene ids of the estimator's graph"
+            if isinstance(estimator, LinkPredictor) else "a list of graphs")
     return {name: _NOT_A_MATRIX.format(what=what) for name in _MATRIX_CHECKS}
 
 
 @parametrize_with_checks([GeneClassifier("logreg", trainer=QUICK),
-                          SubtypeClassifier("features"), GraphClassifier("statistics")],
+                          SubtypeClassifier("features"), GraphClassifier("statistics"),
+                          LinkPredictor("l3")],
                          expected_failed_checks=_expected_failures)
 def test_scikit_learn_common_checks(estimator, check):
     check(estimator)
@@ -287,3 +291,97 @@ def test_explanations_read_estimators_through_typed_protocols(gene_task, samples
     with pytest.raises(ConfigError, match=r"give a fitted gene classifier \(GeneClassifier\); "
                                           r"SubtypeClassifier lacks \['kind_', 'data_'\]"):
         explain_gene(subtype, "G000")
+
+
+@pytest.fixture(scope="module")
+def link_task():
+    ppi = graphgen.make_organism(n_genes=300, n_samples=5, seed=0).ppi
+    pairs, y = labelled_pairs(ppi, seed=0)
+    return ppi, pairs, y
+
+
+def test_labelled_pairs_are_every_known_pair_and_as_many_non_edges(link_task):
+    ppi, pairs, y = link_task
+    src, dst = ppi.edge_index.numpy()
+    genes = np.asarray(ppi.node_ids)
+    known = {frozenset(p) for p in zip(genes[src], genes[dst]) if p[0] != p[1]}
+    rows = [frozenset(p) for p in zip(pairs["source"], pairs["target"])]
+    assert {r for r, label in zip(rows, y) if label == 1} == known
+    assert len(rows) == len(set(rows)) == 2 * len(known) and y.sum() == len(known)
+    assert not {r for r, label in zip(rows, y) if label == 0} & known
+    assert 0.3 < y[: len(y) // 2].mean() < 0.7  # shuffled: not the known pairs first
+    again, y_again = labelled_pairs(ppi, seed=0)
+    pd.testing.assert_frame_equal(again, pairs)
+    assert not labelled_pairs(ppi, seed=1)[0].equals(pairs)
+
+
+def test_link_cross_val_score_hides_each_fold_from_its_map(link_task):
+    ppi, pairs, y = link_task
+    folds = list(StratifiedKFold(3, shuffle=True, random_state=0).split(pairs, y))
+    clf = LinkPredictor("l3", graph=ppi)
+    scores = cross_val_score(clf, pairs, y, cv=folds)  # score(): AUPRC
+    by_hand, by_auroc = [], []
+    for train, test in folds:
+        fitted = clone(clf).fit(pairs.iloc[train], y[train])
+        src, dst = fitted.graph_.edge_index.numpy()
+        genes = np.asarray(ppi.node_ids)
+        edges = set(zip(genes[src], genes[dst]))
+        hidden = pairs.iloc[test][y[test] == 1]
+        kept = pairs.iloc[train][y[train] == 1]
+        assert not edges & set(zip(hidden["source"], hidden["target"]))  # no leak
+        assert edges == set(zip(kept["source"], kept["target"])) | set(
+            zip(kept["target"], kept["source"]))  # both directions of each training pair
+        proba = fitted.predict_proba(pairs.iloc[test])
+        # score() ranks the scores themselves (the calibration curve can merge near ties)
+        by_hand.append(average_precision_score(y[test], fitted.score_pairs(pairs.iloc[test])))
+        by_auroc.append(roc_auc_score(y[test], proba[1]))
+    np.testing.assert_allclose(scores, by_hand)
+    np.testing.assert_allclose(cross_val_score(clf, pairs, y, cv=folds, scoring="roc_auc"),
+                               by_auroc)
+    assert min(by_auroc) > 0.75  # L3 separates hidden pairs from non-edges on this map
+
+
+def test_link_grid_search_chooses_on_inner_folds(link_task):
+    ppi, pairs, y = link_task
+    search = GridSearchCV(LinkPredictor("l3", graph=ppi),
+                          {"model": ["l3", "common_neighbours"]}, cv=3).fit(pairs, y)
+    table = pd.DataFrame(search.cv_results_)
+    assert search.best_params_["model"] == table.loc[table["mean_test_score"].idxmax(),
+                                                     "param_model"]
+    assert table["mean_test_score"].nunique() == 2
+    proba = search.predict_proba(pairs.iloc[:3])
+    assert isinstance(proba, Probabilities)
+    assert proba.index.tolist() == list(zip(pairs["source"][:3], pairs["target"][:3]))
+
+
+def test_link_pairs_need_the_graph_and_0_1_labels(link_task, tmp_path):
+    ppi, pairs, y = link_task
+    with pytest.raises(DataFormatError, match=r"LinkPredictor\(graph=data\)"):
+        LinkPredictor("l3").fit(pairs, y)
+    clf = LinkPredictor("l3", graph=ppi)
+    with pytest.raises(DataFormatError, match=r"y must be 1 \(an interaction\) or 0 \(not "
+                                              r"one\) per pair, got 2 for pair"):
+        clf.fit(pairs, np.where(y == 1, 2, 0))
+    with pytest.raises(DataFormatError, match="3 pairs in X but y has shape"):
+        clf.fit(pairs.iloc[:3], y[:2])
+    with pytest.raises(DataFormatError, match=r"pair \('G001', 'G001'\) joins a gene to "
+                                              "itself"):
+        clf.fit([("G000", "G002"), ("G001", "G001")], [1, 1])
+    with pytest.raises(graphgen.exceptions.IdMappingError, match="NOPE"):
+        clf.fit([("G000", "NOPE")], [1])
+    # y omitted: every pair is an interaction; an array of pairs works as a table does
+    positives = pairs[y == 1]
+    as_array = LinkPredictor("l3", graph=ppi).fit(positives.to_numpy())
+    as_table = LinkPredictor("l3", graph=ppi).fit(positives, pd.Series(np.ones(len(positives))))
+    pd.testing.assert_frame_equal(as_array.top_links(10), as_table.top_links(10))
+    # the map of every known pair is the map itself: the same ranking as fit(ppi)
+    pd.testing.assert_frame_equal(as_array.top_links(10), LinkPredictor("l3").fit(ppi)
+                                  .top_links(10))
+    with pytest.raises(DataFormatError, match="y holds one class only"):
+        as_array.score(positives, np.ones(len(positives)))
+    with pytest.raises(graphgen.exceptions.ConfigError, match="metric must be"):
+        as_array.score(pairs, y, metric="f1")
+    loaded = LinkPredictor.load(as_array.save(tmp_path / "links.pt"))
+    assert loaded.graph is None and loaded.classes_.tolist() == [0, 1]
+    pd.testing.assert_frame_equal(loaded.predict_proba(pairs.iloc[:5]),
+                                  as_array.predict_proba(pairs.iloc[:5]))

@@ -124,7 +124,7 @@ def test_link_predictor_seal_saves_and_loads(ppi, tmp_path):
     back = LinkPredictor.load(clf.save(tmp_path / "seal.pt"))
     assert back.top_links(20).equals(top)
     pairs = list(zip(top["source"][:3], top["target"][:3]))
-    np.testing.assert_allclose(back.predict_proba(pairs).to_numpy(), top["score"][:3])
+    np.testing.assert_allclose(back.predict_proba(pairs)[1].to_numpy(), top["score"][:3])
     with pytest.raises(ConfigError, match="no path or feature table explains"):
         clf.explain(*pairs[0])
 
