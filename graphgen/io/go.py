@@ -17,7 +17,7 @@ from typing import Literal
 import pandas as pd
 
 from graphgen.exceptions import DataFormatError
-from graphgen.io.delimited import first_lines, read_delimited
+from graphgen.io.delimited import first_lines, open_text, read_delimited
 
 __all__ = ["NAMESPACES", "read_gaf", "read_gene2go", "read_go_annotations", "read_obo",
            "to_associations"]
@@ -83,7 +83,8 @@ def read_gene2go(path: str | os.PathLike, *, taxon: int | None = None) -> pd.Dat
         table = table[(table["#tax_id"].astype("string") == str(int(taxon))).to_numpy()]
     qualifier = table["Qualifier"].astype("string").fillna("-") if "Qualifier" in table else (
         pd.Series("-", index=table.index, dtype="string"))
-    namespace = (table["Category"].astype("string").map(_CATEGORY) if "Category" in table
+    namespace = (table["Category"].astype("string").map(_CATEGORY).astype("string")
+                 if "Category" in table
                  else pd.Series(pd.NA, index=table.index, dtype="string"))
     frame = pd.DataFrame({
         "gene_id": table["GeneID"].astype("string"), "term_id": table["GO_ID"].astype("string"),
@@ -112,16 +113,16 @@ def read_gaf(
     """
     if ids not in ("symbol", "object_id"):
         raise DataFormatError(f"read_gaf: ids must be 'symbol' or 'object_id', got {ids!r}")
-    comments = 0
-    for line in first_lines(path, 200):
-        if line.startswith("!"):
+    comments, first = 0, None
+    with open_text(path) as handle:  # the header may be of any length
+        for line in handle:
+            if not line.startswith("!"):
+                first = line.rstrip("\r\n")
+                break
             comments += 1
-        else:
-            break
-    head = first_lines(path, comments + 1)
-    if len(head) <= comments:
+    if first is None:
         raise DataFormatError(f"{path}: GAF file has no annotation lines")
-    n_fields = len(head[comments].split("\t"))
+    n_fields = len(first.split("\t"))
     if n_fields < 15:
         raise DataFormatError(f"{path}, line {comments + 1}: GAF lines have 15-17 tab-separated "
                               f"columns, this one has {n_fields}")
@@ -135,7 +136,7 @@ def read_gaf(
     frame = pd.DataFrame({
         "gene_id": table[ids].astype("string"), "term_id": table["term_id"].astype("string"),
         "evidence": table["evidence"].astype("string"),
-        "namespace": table["aspect"].astype("string").map(_ASPECT),
+        "namespace": table["aspect"].astype("string").map(_ASPECT).astype("string"),
         "qualifier": table["qualifier"].astype("string").fillna(""),
     }, index=table.index)
     return _without_not(frame)

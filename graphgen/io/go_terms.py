@@ -68,7 +68,8 @@ def go_features(
         counts genes with no annotation in the namespace.
 
     Raises:
-        ConfigError: unknown namespace, bad size bounds, only one of ``id_type``/``mapper``.
+        ConfigError: unknown namespace, bad size bounds, only one of ``id_type``/``mapper``,
+            ``part_of`` on an ontology read without its relationships.
         DataFormatError: annotations without ``gene_id``/``term_id`` columns, no term
             within the size bounds.
         IdMappingError: no annotation names a graph gene (ids of another type: give
@@ -170,6 +171,9 @@ def ancestors(dag, terms: Iterable[str], *, part_of: bool = False) -> pd.DataFra
     """Long table ``(term, ancestor)`` with every ancestor of each term, the term included.
 
     Ancestors follow ``is_a`` and, with ``part_of``, ``part_of`` relationships.
+
+    Raises:
+        ConfigError: ``part_of`` on an ontology read without its relationships.
     """
     memo: dict[str, frozenset[str]] = {}
 
@@ -178,7 +182,7 @@ def ancestors(dag, terms: Iterable[str], *, part_of: bool = False) -> pd.DataFra
             return memo[term.id]
         parents = list(term.parents)
         if part_of:
-            parents += list(getattr(term, "relationship", {}).get("part_of", ()))
+            parents += list(_relationships(term, "relationship").get("part_of", ()))
         result = frozenset({term.id}).union(*(up(p) for p in parents))
         memo[term.id] = result
         return result
@@ -188,18 +192,32 @@ def ancestors(dag, terms: Iterable[str], *, part_of: bool = False) -> pd.DataFra
 
 
 def descendants(dag, term_id: str, *, part_of: bool = False) -> set[str]:
-    """Every term below ``term_id`` (through ``is_a`` and, with ``part_of``, ``part_of``)."""
+    """Every term below ``term_id`` (through ``is_a`` and, with ``part_of``, ``part_of``).
+
+    Raises:
+        ConfigError: ``part_of`` on an ontology read without its relationships.
+    """
     found, stack = set(), [dag[term_id]]
     while stack:
         term = stack.pop()
         children = list(term.children)
         if part_of:
-            children += list(getattr(term, "relationship_rev", {}).get("part_of", ()))
+            children += list(_relationships(term, "relationship_rev").get("part_of", ()))
         for child in children:
             if child.id not in found:
                 found.add(child.id)
                 stack.append(child)
     return found
+
+
+def _relationships(term, attribute: str) -> dict:
+    """A term's ``relationship`` (or reverse) map; goatools sets it only when the ontology was
+    read with ``optional_attrs={"relationship"}`` (as :func:`~graphgen.io.go.read_obo` does)."""
+    if not hasattr(term, attribute):
+        raise ConfigError("part_of=True needs the ontology's relationships: read it with "
+                          "graphgen.io.go.read_obo (or goatools' GODag(path, "
+                          "optional_attrs={'relationship'})); this one was read without them")
+    return getattr(term, attribute)
 
 
 def _annotations(annotations) -> pd.DataFrame:
