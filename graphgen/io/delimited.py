@@ -40,8 +40,8 @@ import pandas as pd
 from graphgen.exceptions import ConfigError, DataFormatError, GraphgenError, MissingDependencyError
 from graphgen.settings import csv_engine
 
-__all__ = ["ENGINES", "columnar_engine", "first_lines", "open_text", "read_delimited",
-           "sniff_separator", "table_columns"]
+__all__ = ["ENGINES", "columnar_engine", "first_lines", "open_text", "raise_ragged",
+           "read_delimited", "sniff_separator", "table_columns"]
 
 #: What ``read_delimited(engine=...)`` accepts.
 ENGINES = ("auto", "polars", "pyarrow", "pandas")
@@ -443,7 +443,7 @@ def _chunks(layout: _Layout, dtypes: dict[str, str], chunksize: int) -> Iterator
                 if any("names does not match" in str(w.message) for w in caught):
                     # pandas drops a line's surplus fields with a warning only (with a header
                     # line or without one): the line is named instead.
-                    _raise_ragged(path, sep, len(names) if names is not None
+                    raise_ragged(path, sep, len(names) if names is not None
                                   else chunk.shape[1], skip_lines)
                 yield chunk[use]
         except pd.errors.ParserError as exc:
@@ -513,8 +513,13 @@ def _has_nul(values: pd.Series) -> pd.Series:
     return values.str.contains("\x00", regex=False, na=False)
 
 
-def _raise_ragged(path: Path, sep: str, n_fields: int, skip_lines: int) -> None:
-    """Find the first line with more than ``n_fields`` fields and raise (error path only)."""
+def raise_ragged(path: Path, sep: str, n_fields: int, skip_lines: int = 0) -> None:
+    """Find the first line with more than ``n_fields`` fields and raise (error path only:
+    pandas drops surplus fields with a ``ParserWarning`` only).
+
+    Raises:
+        DataFormatError: always, naming the line.
+    """
     with open_text(path) as handle:
         for number, line in enumerate(handle, start=1):
             if number <= skip_lines:

@@ -7,6 +7,7 @@ string gene ids as columns and sample ids as index, so every later step sees one
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
@@ -15,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from graphgen.exceptions import DataFormatError, MissingDependencyError
-from graphgen.io.delimited import open_text, table_columns
+from graphgen.io.delimited import open_text, raise_ragged, table_columns
 
 __all__ = ["read_expression", "check_expression"]
 
@@ -135,6 +136,10 @@ _SAMPLE_HEADERS = {"sample", "samples", "sample_id", "sampleid", "sample_name", 
                    "patient_id", "barcode", "cell", "cell_id", "case", "case_id", "subject",
                    "subject_id"}
 _WHOLE_TRANSCRIPTOME = 5000
+#: The words a value cell reads as missing (pandas' default list); an id cell keeps them.
+MISSING_VALUES = ["", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan",
+                  "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan",
+                  "null"]
 
 
 def _read_text(path: Path) -> tuple[pd.DataFrame, str]:
@@ -148,16 +153,30 @@ def _read_text(path: Path) -> tuple[pd.DataFrame, str]:
         raise DataFormatError(f"{path}: column ids repeat in the header line, e.g. {dup}; "
                               "aggregate or rename them first")
     try:
-        with open_text(path) as handle:  # ids stay text as written: "001" is not 1
-            frame = pd.read_csv(handle, sep=sep, index_col=0, engine="c",
-                                dtype={columns[0]: str})
+        # ids stay text as written ("001" is not 1, "NA" is an id); only value cells read
+        # pandas' missing-value words. The columns are read under plain names of their
+        # positions and given back their header's names after.
+        values = [f"v{i}" for i in range(len(columns) - 1)]
+        with open_text(path) as handle, warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", pd.errors.ParserWarning)
+            frame = pd.read_csv(handle, sep=sep, header=0, names=["id", *values],
+                                index_col=False, engine="c", dtype={"id": str},
+                                keep_default_na=False,
+                                na_values={c: MISSING_VALUES for c in values})
+        if any("names does not match" in str(w.message) for w in caught):
+            raise_ragged(path, sep, len(columns))  # a surplus field would be dropped
+        frame = frame.set_index("id").set_axis(pd.Index(columns[1:]), axis=1)
+        frame = frame.rename_axis(columns[0])
     except pd.errors.ParserError as exc:
-        raise DataFormatError(f"{path}: cannot parse expression matrix ({exc})") from None
+        if "Expected" in str(exc):  # a line with more fields than the header line
+            raise_ragged(path, sep, len(columns))
+        raise DataFormatError(f"{path}: cannot parse expression matrix "
+                              f"({str(exc).strip()})") from None
     except (EOFError, OSError, UnicodeDecodeError) as exc:
         raise DataFormatError(f"{path}: truncated or unreadable file ({exc})") from None
     if frame.empty:
         raise DataFormatError(f"{path}: expression matrix has no data rows")
-    if frame.index.isna().any():
+    if (frame.index.str.strip() == "").any():
         raise DataFormatError(f"{path}: a row has no id in the first column")
     return frame, str(columns[0]).strip().lower()
 
