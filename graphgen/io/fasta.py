@@ -134,7 +134,7 @@ def read_residue_vectors(path: str | os.PathLike) -> pd.DataFrame:
 
     Raises:
         DataFormatError: a missing file, a line without the tab, a letter that is not one
-            character or repeats, a value that is not a finite number, or a line whose
+            ASCII character or repeats, a value that is not a finite number, or a line whose
             width differs from the first one, naming the line.
 
     Example:
@@ -153,7 +153,7 @@ def read_residue_vectors(path: str | os.PathLike) -> pd.DataFrame:
             continue
         letter, tab, values = line.partition("\t")
         letter = letter.strip().upper()
-        if not tab or len(letter) != 1:
+        if not tab or len(letter) != 1 or not letter.isascii():  # not U+FFFD from a bad byte
             raise DataFormatError(f"{path}, line {number}: expected 'letter<TAB>values', got "
                                   f"{line[:40]!r}")
         if letter in letters:
