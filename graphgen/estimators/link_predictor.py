@@ -72,6 +72,7 @@ from graphgen.links.heuristics import (
     pair_paths,
     pair_scores,
 )
+from graphgen.links.ranker import MapTask
 from graphgen.links.ranking import (
     best_of_blocks,
     check_k,
@@ -84,6 +85,8 @@ from graphgen.links.subgraph_ranker import SubgraphRanker
 from graphgen.links.subgraph_ranker import check_settings as check_subgraph
 from graphgen.scalars import check_count
 from graphgen.train.device import resolve_device
+from graphgen.train.fitting import FittedModel, fit_model
+from graphgen.train.trainer import TrainerConfig
 
 __all__ = ["L3_EXPONENTS", "LINK_BUDGET", "LINK_CANDIDATES", "LinkPredictor", "links_graph"]
 
@@ -166,7 +169,10 @@ class LinkPredictor(ClassifierMixin, GraphgenEstimator):
     Attributes:
         model_: the model used; settings_: its ``model`` and settings (a heuristic's
         ``l3_exponent``, ``endpoint_exponent`` and ``ordered``); graph_: the fitted map;
-        ranker_: the fitted learned model (``None`` for a heuristic); calibration_: ``(a, b)`` of a
+        ranker_: the fitted learned model (``None`` for a heuristic); fitted_: its
+        :class:`~graphgen.train.fitting.FittedModel` from the one fit path, ``fit_model``
+        (``None`` for a heuristic); fit_result_: ``None`` (no trainer history: the learned
+        models train for their fixed epochs); calibration_: ``(a, b)`` of a
         heuristic's :meth:`predict_proba` (``None`` for a learned model); selection_: the
         :class:`~graphgen.estimators.selection.Selection`
         of ``model="auto"`` (``None`` otherwise); classes_: ``[0, 1]`` (not an interaction,
@@ -260,7 +266,9 @@ class LinkPredictor(ClassifierMixin, GraphgenEstimator):
         self.settings_ = settings
         self.model_ = settings["model"]
         self.graph_ = data
-        self.ranker_ = _fit_ranker(data, settings, self.seed, self.device)
+        self.fitted_ = _fit_ranker(data, settings, self.seed, self.device)
+        self.fit_result_ = None  # the learned rankers keep their papers' fixed epochs
+        self.ranker_ = None if self.fitted_ is None else self.fitted_.predictor
         self.calibration_ = None if self.ranker_ is not None else _calibration(hidings[0],
                                                                               settings)
         self.classes_ = np.array([0, 1])
@@ -538,6 +546,10 @@ class LinkPredictor(ClassifierMixin, GraphgenEstimator):
                                 else tuple(payload["calibration"]))
             clf.ranker_ = (None if payload.get("ranker") is None else
                            _RANKERS[clf.model_].from_state(payload["ranker"], clf.graph_))
+            clf.fitted_ = (None if clf.ranker_ is None else
+                           FittedModel(model=clf.ranker_, task=MapTask(clf.graph_), fit=None,
+                                       seconds=0.0, predictor=clf.ranker_))
+            clf.fit_result_ = None
             clf.selection_ = selection_from_payload(payload["selection"])
             clf.classes_ = np.array([0, 1])
         except (KeyError, TypeError, ValueError, ConfigError) as exc:
@@ -611,17 +623,21 @@ _RANKERS = {"heuristic_classifier": HeuristicClassifier, "gae": GraphAutoencoder
             "vgae": GraphAutoencoder, "seal": SubgraphRanker}
 
 
-def _fit_ranker(data: Data, settings: Mapping, seed: int, device: str):
-    """The fitted learned model of ``settings`` (``None`` for a heuristic)."""
+def _fit_ranker(data: Data, settings: Mapping, seed: int, device: str) -> FittedModel | None:
+    """The learned model of ``settings`` fitted on ``data`` through the one fit path
+    (``None`` for a heuristic, which is not fitted)."""
     if settings["model"] not in LEARNED_MODELS:
         return None
     options = {k: v for k, v in settings.items() if k != "model"}
     if settings["model"] == "heuristic_classifier":
-        return HeuristicClassifier(options, seed=seed).fit(data)
-    if settings["model"] == "seal":
-        return SubgraphRanker(options, seed=seed, device=device).fit(data)
-    options["variational"] = settings["model"] == "vgae"
-    return GraphAutoencoder(options, seed=seed, device=device).fit(data)
+        ranker = HeuristicClassifier(options, seed=seed)
+    elif settings["model"] == "seal":
+        ranker = SubgraphRanker(options, seed=seed, device=device)
+    else:
+        options["variational"] = settings["model"] == "vgae"
+        ranker = GraphAutoencoder(options, seed=seed, device=device)
+    return fit_model(ranker, data, MapTask(data), description=settings["model"],
+                     trainer=TrainerConfig(seed=seed, device=device, progress=False))
 
 
 def _blocks(data: Data, settings: Mapping, ranker):
@@ -647,8 +663,9 @@ def _precision_at_k(hiding, settings: Mapping, k: int, seed: int, device: str) -
     hidden = hiding.test if ordered else np.sort(hiding.test, axis=1)
     k = min(k, len(hidden))
     graph = hiding.train_graph
+    fitted = _fit_ranker(graph, settings, seed, device)
     rows, cols, _ = best_of_blocks(
-        _blocks(graph, settings, _fit_ranker(graph, settings, seed, device)), k)
+        _blocks(graph, settings, None if fitted is None else fitted.predictor), k)
     n = graph.num_nodes  # unordered candidates come as row < col, as `hidden` is sorted
     found = np.isin(rows * n + cols, hidden[:, 0].astype(np.int64) * n + hidden[:, 1])
     return float(found.sum() / k)

@@ -30,6 +30,7 @@ from torch_geometric.utils import negative_sampling
 
 from graphgen.exceptions import ConfigError
 from graphgen.graph.nodes import neighbour_matrix
+from graphgen.links.ranker import LinkRanker
 from graphgen.scalars import check_count
 from graphgen.train.device import resolve_device
 from graphgen.train.seeding import seed_everything
@@ -100,7 +101,7 @@ def check_settings(settings: Mapping[str, Any], what: str) -> dict[str, Any]:
     return out
 
 
-class GraphAutoencoder:
+class GraphAutoencoder(LinkRanker):
     """GAE or VGAE trained on the pairs of one map (see the module docstring).
 
     Args:
@@ -132,7 +133,7 @@ class GraphAutoencoder:
         decoder = _MLPDecoder(s["embedding"]) if s["decoder"] == "mlp" else None
         self.model = (VGAE if s["variational"] else GAE)(encoder, decoder)
 
-    def fit(self, data: Data) -> GraphAutoencoder:
+    def _fit(self, data: Data) -> GraphAutoencoder:
         """Train on the known pairs of ``data`` (both directions of each in the
         message-passing graph)."""
         device = resolve_device(self.device)

@@ -29,6 +29,7 @@ from torch_geometric.data import Data
 
 from graphgen.exceptions import ConfigError, DataFormatError
 from graphgen.graph.nodes import neighbour_matrix
+from graphgen.links.ranker import LinkRanker
 from graphgen.links.splits import edge_split
 from graphgen.scalars import check_count
 
@@ -112,7 +113,7 @@ def check_settings(settings: Mapping[str, Any], what: str) -> dict[str, Any]:
     return out
 
 
-class HeuristicClassifier:
+class HeuristicClassifier(LinkRanker):
     """Logistic regression (or gradient boosting) over the heuristic features of a pair,
     trained on hidings of the map itself (see the module docstring).
 
@@ -133,7 +134,7 @@ class HeuristicClassifier:
         self.settings = check_settings(settings or {}, "HeuristicClassifier")
         self.seed = seed
 
-    def fit(self, data: Data) -> HeuristicClassifier:
+    def _fit(self, data: Data) -> HeuristicClassifier:
         """Learn which features mark hidden pairs of ``data``, then read ``data``'s own.
 
         Raises:

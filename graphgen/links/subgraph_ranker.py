@@ -62,6 +62,7 @@ from graphgen.links.heuristics import (
     check_exponents,
     pair_scores,
 )
+from graphgen.links.ranker import LinkRanker
 from graphgen.links.ranking import best_of_blocks
 from graphgen.links.splits import edge_split
 from graphgen.scalars import check_count
@@ -219,7 +220,7 @@ class _EndsGCN(nn.Module):
         return self.mlp(h if pair is None else torch.cat([h, pair], dim=1)).squeeze(-1)
 
 
-class SubgraphRanker:
+class SubgraphRanker(LinkRanker):
     """A SEAL-like DGCNN over enclosing subgraphs that re-orders the top ``rerank`` pairs of
     a base heuristic (see the module docstring).
 
@@ -310,7 +311,7 @@ class SubgraphRanker:
 
     # -- fitting -----------------------------------------------------------------------------
 
-    def fit(self, data: Data) -> SubgraphRanker:
+    def _fit(self, data: Data) -> SubgraphRanker:
         """Learn to re-order the base's top candidates on hidings of ``data``, then re-order
         ``data``'s own.
 

@@ -18,7 +18,12 @@ from torch_geometric.data import Data
 
 import graphgen
 from graphgen import TrainerConfig
-from graphgen.estimators import gene_classifier, graph_classifier, subtype_classifier
+from graphgen.estimators import (
+    gene_classifier,
+    graph_classifier,
+    link_predictor,
+    subtype_classifier,
+)
 from graphgen.estimators.base import Probabilities, item_ids, item_labels
 from graphgen.estimators.gene_classifier import GeneClassifier
 from graphgen.estimators.graph_classifier import GraphClassifier
@@ -245,7 +250,7 @@ def test_not_fitted_is_graphgen_and_scikit_learn_error(gene_task):
 def test_every_estimator_trains_its_networks_through_fit_model(gene_task, samples,
                                                                monkeypatch):
     calls = []
-    for module in (gene_classifier, graph_classifier, subtype_classifier):
+    for module in (gene_classifier, graph_classifier, subtype_classifier, link_predictor):
         real = module.fit_model
 
         def spy(*args, _real=real, _name=module.__name__, **kwargs):
@@ -259,8 +264,15 @@ def test_every_estimator_trains_its_networks_through_fit_model(gene_task, sample
                                                                                      labels)
     table, classes = samples
     SubtypeClassifier("features", head="mlp", trainer=QUICK).fit(table, classes)
+    links = LinkPredictor("gae", model_settings={"epochs": 2}).fit(data)
+    LinkPredictor("l3").fit(data)  # a heuristic is not fitted: no call
     # one call for the whole ensemble: its members are trained by fit_model
-    assert calls == ["gene_classifier", "graph_classifier", "subtype_classifier"]
+    assert calls == ["gene_classifier", "graph_classifier", "subtype_classifier",
+                     "link_predictor"]
+    assert links.fitted_.predictor is links.ranker_ and links.fit_result_ is None
+    pairs = np.array([[0, 1], [2, 3]])
+    np.testing.assert_array_equal(links.fitted_.scores(pairs),
+                                  links.ranker_.pair_scores(pairs[:, 0], pairs[:, 1]))
 
 
 def test_clone_does_not_share_the_graph_with_candidates(gene_task):

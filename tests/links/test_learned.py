@@ -61,3 +61,30 @@ def test_link_predictor_trains_its_autoencoder_on_the_test_device(ppi):
     if not torch.cuda.is_available():
         with pytest.raises(ConfigError, match="CUDA is not available"):
             LinkPredictor("gae", device="cuda").fit(ppi)
+
+
+def test_rankers_are_predictors_of_the_one_fit_path(ppi, tmp_path):
+    from graphgen.exceptions import DataFormatError
+    from graphgen.links.feature_classifier import HeuristicClassifier
+    from graphgen.links.ranker import MapTask
+    from graphgen.models.base import Predictor
+    from graphgen.train.fitting import Engine, fit_model
+    from graphgen.train.trainer import TrainerConfig
+
+    ranker = GraphAutoencoder({"epochs": 3}, seed=5)
+    assert isinstance(ranker, Predictor) and isinstance(HeuristicClassifier(), Predictor)
+    # the engine's seed and device are the ones used: seed 1 through fit_model is seed 1
+    fitted = fit_model(ranker, ppi, MapTask(ppi), trainer=TrainerConfig(seed=1, device="cpu",
+                                                                        progress=False))
+    direct = GraphAutoencoder({"epochs": 3}, seed=1, device="cpu").fit(ppi)
+    assert fitted.predictor is ranker and ranker.seed == 1 and ranker.device == "cpu"
+    pairs = np.array([[0, 1], [4, 9], [2, 2]])
+    np.testing.assert_allclose(fitted.scores(pairs), direct.pair_scores(pairs[:, 0],
+                                                                        pairs[:, 1]))
+    other = graphgen.make_organism(n_genes=60, n_samples=5, seed=1).ppi
+    with pytest.raises(DataFormatError, match="the task's map is not the graph given"):
+        GraphAutoencoder({"epochs": 1}).fit(ppi, MapTask(other), Engine(TrainerConfig()))
+    clf = LinkPredictor("gae", model_settings={"epochs": 2}, device="cpu").fit(ppi)
+    loaded = LinkPredictor.load(clf.save(tmp_path / "gae.pt"))
+    assert loaded.fitted_.predictor is loaded.ranker_ and loaded.fit_result_ is None
+    np.testing.assert_allclose(loaded.fitted_.scores(pairs), clf.fitted_.scores(pairs))
