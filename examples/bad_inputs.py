@@ -226,6 +226,13 @@ def _cases(tmp: Path) -> list[tuple[str, str, Callable[[], object]]]:
         (folder / "T_graph_labels.txt").write_text("0\n1\n")
         return folder
 
+    def bare_ontology():
+        from goatools.obo_parser import GODag
+
+        obo = file("mini.obo", "format-version: 1.2\n\n[Term]\nid: GO:0000001\nname: a\n"
+                   "namespace: biological_process\n")
+        return GODag(str(obo), prt=None)
+
     def mogonet_folder(**files):
         folder = tmp / "mogonet"
         folder.mkdir(exist_ok=True)
@@ -421,6 +428,17 @@ def _cases(tmp: Path) -> list[tuple[str, str, Callable[[], object]]]:
          lambda: graphgen.SubtypeClassifier(**quick).fit(
              arrays, pd.Series([0, "a"] * 4, index=arrays.index))),
         ("subtyping", "MOGONET's recipe with a NaN training label", mogonet_nan_label),
+        ("expression", "a first data line with one field more than the header line",
+         lambda: read_expression(file("surplus.csv", "gene,s1,s2\nTP53,1,2,3\nMDM2,0,3\n"),
+                                 orientation="genes_x_samples")),
+        ("expression", "a gene whose id is `NA` (a row id, not a missing value)",
+         lambda: "read: genes {}".format(read_expression(
+             file("na.csv", "gene,s1,s2\nNA,1,2\nMDM2,0,3\n"),
+             orientation="genes_x_samples").columns.tolist())),
+        ("GO", "`go_features(part_of=True)` over goatools' `GODag(path)` (no relationships)",
+         lambda: go_features(["A"], bare_ontology(),
+                             pd.DataFrame({"gene_id": ["A"], "term_id": ["GO:0000001"]}),
+                             min_genes=1, part_of=True)),
         ("MOGONET files", "a class 1.5 in `labels_tr.csv`",
          lambda: graphgen.io.read_mogonet(mogonet_folder(**{"labels_tr.csv": "0\n1.5\n"}),
                                           views=(1,))),

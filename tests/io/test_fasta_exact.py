@@ -89,6 +89,9 @@ def test_sequence_table_ids_defaults_and_messages(tmp_path):
     f.write_text("P1\tMK\u00e9\n")  # a letter outside ASCII is counted, not a crash
     with pytest.raises(DataFormatError, match="outside the protein alphabet"):
         read_sequence_table(f)
+    replaced = read_sequence_table(f, invalid="replace")  # and replaced like any other
+    assert replaced.to_dict() == {"P1": "MKX"}
+    assert replaced.attrs["invalid_counts"].to_dict() == {"P1": 1}
 
 
 def test_residue_vectors_exactly(tmp_path):

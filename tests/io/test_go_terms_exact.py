@@ -100,6 +100,10 @@ def test_annotation_ids_mapped_to_the_graph_ids(dag):
     assert block.loc["TP53"].to_dict() == {"GO:0000001": 1, "GO:0000002": 1, "GO:0000003": 1,
                                            "GO:0000004": 0}
     assert block.loc["MDM2", "GO:0000004"] == 1
+    # other columns with missing values (gene2go without a Category) keep their rows
+    sparse = entrez.assign(namespace=pd.Series([pd.NA] * 3, dtype="string"))
+    pd.testing.assert_frame_equal(go_features(["TP53", "MDM2"], dag, sparse, min_genes=1,
+                                              id_type="symbol", mapper=mapper), block)
     with pytest.raises(IdMappingError, match=_whole(
             "go_features: no annotation maps to a gene of the graph (annotation ids e.g. "
             "['7157', '4193', '999'] mapped to 'symbol', graph ids e.g. ['X1', 'X2', 'X3']); "

@@ -160,6 +160,13 @@ def test_messages_whole(tmp_path):
     ("node_attributes", "0.5;1\n1.5;2\n-1;0\n2;2\n3;3\n4;4\n",
      "P_node_attributes.txt, line 1: node attributes column 'a0' must be a number, "
      "got '0.5;1'"),
+    # white space or tabs are no separator either: comma-separated only, as the format says
+    ("node_attributes", "0.5 1\n1.5 2\n-1 0\n2 2\n3 3\n4 4\n",
+     "P_node_attributes.txt, line 1: node attributes column 'a0' must be a number, "
+     "got '0.5 1'"),
+    ("node_attributes", "0.5\t1\n1.5\t2\n-1\t0\n2\t2\n3\t3\n4\t4\n",
+     "P_node_attributes.txt, line 1: node attributes column 'a0' must be a number, "
+     "got '0.5\\t1'"),
 ])
 def test_a_non_number_names_the_file_kind_and_line(tmp_path, part, text, message):
     _folder(tmp_path, **{part: text})
