@@ -166,7 +166,6 @@ def _read_text(path: Path) -> tuple[pd.DataFrame, str]:
         if any("names does not match" in str(w.message) for w in caught):
             raise_ragged(path, sep, len(columns))  # a surplus field would be dropped
         frame = frame.set_index("id").set_axis(pd.Index(columns[1:]), axis=1)
-        frame = frame.rename_axis(columns[0])
     except pd.errors.ParserError as exc:
         if "Expected" in str(exc):  # a line with more fields than the header line
             raise_ragged(path, sep, len(columns))

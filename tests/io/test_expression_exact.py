@@ -25,6 +25,9 @@ def test_ids_stay_as_written_and_only_values_can_be_missing(tmp_path):
     assert m.dtypes.unique().tolist() == [np.float32]
     assert m.loc["TRUE"].tolist()[:1] == [2.0] and np.isnan(m.loc["TRUE", "null"])
     assert m.loc["TRUE", "007"] == 1000.0
+    f.write_text("gene,s1\n001,1\n002,2\n")  # ids that all look like numbers; one sample
+    assert read_expression(f, orientation="genes_x_samples").columns.tolist() == ["001",
+                                                                                   "002"]
     f.write_text(",s1,s2\nTP53,1,2\nMDM2,3,4\n")  # an empty first header cell
     assert read_expression(f, orientation="genes_x_samples").columns.tolist() == ["TP53",
                                                                                    "MDM2"]
@@ -71,9 +74,18 @@ def test_messages_whole(tmp_path, text, message):
 
 def test_file_level_messages_whole(tmp_path):
     f = tmp_path / "e.csv.gz"
-    f.write_bytes(gzip.compress(("gene,s1,s2\n" + "TP53,1,2\n" * 2000).encode())[:200])
-    with pytest.raises(DataFormatError, match=re.escape(f"{f}: ")):
+    body = "gene,s1\n" + "".join(f"G{i},{i}\n" for i in range(3000))
+    f.write_bytes(gzip.compress(body.encode())[:3000])
+    with pytest.raises(DataFormatError, match=_whole(
+            f"{f}: truncated or unreadable file (Compressed file ended before the "
+            "end-of-stream marker was reached)")):
         read_expression(f, orientation="genes_x_samples")
+    quoted = tmp_path / "q.csv"
+    quoted.write_text('gene,s1\n"TP53,1\nA,2\n')
+    with pytest.raises(DataFormatError, match=_whole(
+            f"{quoted}: cannot parse expression matrix (Error tokenizing data. C error: EOF "
+            "inside string starting at row 1)")):
+        read_expression(quoted, orientation="genes_x_samples")
     empty = tmp_path / "empty.csv"
     empty.write_text("")
     with pytest.raises(DataFormatError, match=re.escape(f"{empty}: ")) as info:

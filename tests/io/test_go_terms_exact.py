@@ -62,6 +62,15 @@ def test_the_table_its_names_and_attributes(obo_path, dag, caplog):
                                   block)
 
 
+def test_annotations_read_from_a_file(dag, tmp_path):
+    f = tmp_path / "gene2go"
+    f.write_text("#tax_id\tGeneID\tGO_ID\tEvidence\n"
+                 + "".join(f"9606\t{g}\t{t}\tIDA\n" for g, t in zip(ANN["gene_id"],
+                                                                     ANN["term_id"])))
+    pd.testing.assert_frame_equal(go_features(["A", "B", "C"], dag, f, min_genes=1),
+                                  go_features(["A", "B", "C"], dag, ANN, min_genes=1))
+
+
 def test_min_genes_defaults_to_five(tmp_path):
     wide = _wide_obo(tmp_path, children=2)
     genes = [f"G{i}" for i in range(6)]
