@@ -73,24 +73,21 @@ def read_gene2go(path: str | os.PathLike, *, taxon: int | None = None) -> pd.Dat
     Raises:
         DataFormatError: missing columns, wrong field counts, an empty or truncated file.
     """
-    table = read_delimited(
-        path, what="gene2go file", required=["#tax_id", "GeneID", "GO_ID", "Evidence"],
-        sep="\t", categorical=["#tax_id", "GeneID", "GO_ID", "Evidence", "Qualifier",
-                               "Category"],
-        optional=["Qualifier", "Category"],
-    )
+    required, optional = ["#tax_id", "GeneID", "GO_ID", "Evidence"], ["Qualifier", "Category"]
+    table = read_delimited(path, what="gene2go file", required=required, optional=optional,
+                           sep="\t", categorical=required + optional)  # categorical: memory
     if taxon is not None:
         table = table[(table["#tax_id"].astype("string") == str(int(taxon))).to_numpy()]
-    qualifier = table["Qualifier"].astype("string").fillna("-") if "Qualifier" in table else (
-        pd.Series("-", index=table.index, dtype="string"))
+    missing = pd.Series(index=table.index, dtype="string")
+    qualifier = (table["Qualifier"].astype("string").fillna("-") if "Qualifier" in table
+                 else missing.fillna("-"))
     namespace = (table["Category"].astype("string").map(_CATEGORY).astype("string")
-                 if "Category" in table
-                 else pd.Series(pd.NA, index=table.index, dtype="string"))
+                 if "Category" in table else missing)
     frame = pd.DataFrame({
         "gene_id": table["GeneID"].astype("string"), "term_id": table["GO_ID"].astype("string"),
         "evidence": table["Evidence"].astype("string"), "namespace": namespace,
         "qualifier": qualifier,
-    }, index=table.index)
+    })
     return _without_not(frame)
 
 
@@ -117,7 +114,7 @@ def read_gaf(
     with open_text(path) as handle:  # the header may be of any length
         for line in handle:
             if not line.startswith("!"):
-                first = line.rstrip("\r\n")
+                first = line
                 break
             comments += 1
     if first is None:
@@ -127,18 +124,16 @@ def read_gaf(
         raise DataFormatError(f"{path}, line {comments + 1}: GAF lines have 15-17 tab-separated "
                               f"columns, this one has {n_fields}")
     names = (_GAF_COLUMNS + [f"extra{i}" for i in range(n_fields - len(_GAF_COLUMNS))])[:n_fields]
-    table = read_delimited(
-        path, what="GAF file", required=["object_id", "symbol", "term_id", "evidence", "aspect"],
-        names=names, sep="\t", skip_lines=comments,
-        categorical=["object_id", "symbol", "term_id", "evidence", "aspect", "qualifier"],
-        optional=["qualifier"],
-    )
+    required = ["object_id", "symbol", "term_id", "evidence", "aspect"]
+    table = read_delimited(path, what="GAF file", required=required, optional=["qualifier"],
+                           names=names, sep="\t", skip_lines=comments,
+                           categorical=required + ["qualifier"])  # categorical: memory
     frame = pd.DataFrame({
         "gene_id": table[ids].astype("string"), "term_id": table["term_id"].astype("string"),
         "evidence": table["evidence"].astype("string"),
         "namespace": table["aspect"].astype("string").map(_ASPECT).astype("string"),
         "qualifier": table["qualifier"].astype("string").fillna(""),
-    }, index=table.index)
+    })
     return _without_not(frame)
 
 
@@ -169,12 +164,12 @@ def to_associations(annotations: pd.DataFrame, *, genes: Iterable[str] | None = 
     """
     if genes is not None:
         annotations = annotations[annotations["gene_id"].isin(list(genes))]
-    grouped = annotations.groupby("gene_id", sort=True)["term_id"].agg(set)
+    grouped = annotations.groupby("gene_id")["term_id"].agg(set)  # sorted by gene
     return {str(k): set(v) for k, v in grouped.items()}
 
 
 def _without_not(frame: pd.DataFrame) -> pd.DataFrame:
-    negated = frame["qualifier"].str.contains("NOT", regex=False).fillna(False).to_numpy()
+    negated = frame["qualifier"].str.contains("NOT").to_numpy(dtype=bool)  # never NA here
     if negated.any():
         frame = frame[~negated]
     frame = frame.reset_index(drop=True)
