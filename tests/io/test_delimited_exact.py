@@ -1,0 +1,161 @@
+"""The table reader's pandas path pinned exactly: the table, its line index and dtypes, the
+separator sniffer, chunks, and every message whole (written from the mutation run of
+docs/mutation.md; the columnar engines are compared with it in test_columnar.py)."""
+
+import gzip
+import re
+
+import pandas as pd
+import pytest
+
+from graphgen.exceptions import ConfigError, DataFormatError, MissingDependencyError
+from graphgen.io import delimited
+from graphgen.io.delimited import (
+    columnar_engine,
+    first_lines,
+    open_text,
+    raise_ragged,
+    read_delimited,
+    sniff_separator,
+    table_columns,
+)
+
+EDGES = dict(what="edge file", required=["source", "target"], engine="pandas")
+
+
+def _whole(message):
+    return "^" + re.escape(message) + "$"
+
+
+def _file(tmp_path, name, text):
+    path = tmp_path / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text)
+    return path
+
+
+def test_a_table_its_line_index_columns_and_dtypes(tmp_path):
+    f = _file(tmp_path, "t.tsv", "source\ttarget\tweight\textra\nA\tB\t0.5\tx\n\t\t\t\n"
+                                  "007\tTRUE\t1\ty\n")
+    table = read_delimited(f, **EDGES, numeric=["weight"], optional=["weight", "absent"],
+                           categorical=["source", "target"])
+    assert table.columns.tolist() == ["source", "target", "weight"]  # extra is not kept
+    assert table.index.tolist() == [2, 4] and table.index.name == "line"  # blank line gone
+    assert table["source"].astype(str).tolist() == ["A", "007"]
+    assert table["target"].astype(str).tolist() == ["B", "TRUE"]
+    assert str(table["source"].dtype) == "category" and table["weight"].dtype == "float64"
+    assert table["weight"].tolist() == [0.5, 1.0]
+    small = read_delimited(f, **EDGES, numeric=["weight"], optional=["weight"], chunksize=1)
+    whole = read_delimited(f, **EDGES, numeric=["weight"], optional=["weight"])
+    pd.testing.assert_frame_equal(small.astype(str), whole.astype(str))  # categories' order
+    pd.testing.assert_frame_equal(small[["weight"]], whole[["weight"]])
+
+
+def test_a_headerless_file_after_comment_lines(tmp_path):
+    f = _file(tmp_path, "s.txt", "# one\n# two\nA B\nC D\n")
+    table = read_delimited(f, **EDGES, names=["source", "target"], skip_lines=2)
+    assert table.index.tolist() == [3, 4]
+    assert table[["source", "target"]].astype(str).to_numpy().tolist() == [["A", "B"],
+                                                                          ["C", "D"]]
+
+
+def test_a_header_with_spaces_after_the_separators(tmp_path):
+    f = _file(tmp_path, "h.csv", "source , target\nA,B\nC,D\n")
+    table = read_delimited(f, **EDGES)
+    assert table.columns.tolist() == ["source", "target"] and table.index.tolist() == [2, 3]
+
+
+@pytest.mark.parametrize(("name", "text", "options", "message"), [
+    ("empty.csv", "", {}, "{f}: edge file is empty (no header or data line)"),
+    ("blank.csv", "\n\n", {}, "{f}: edge file is empty (no header or data line)"),
+    ("header.csv", "source,target\n", {}, "{f}: edge file has a header but no data lines"),
+    ("missing.csv", "source,dest\nA,B\n", {},
+     "{f}: edge file lacks column(s) ['target']; it has ['source', 'dest']"),
+    ("names.csv", "A,B\n", {"names": ["source", "target"], "required": ["source", "w"]},
+     "{f}: edge file lacks column(s) ['w']; it has ['source', 'target'] (the file is read "
+     "without a header line)"),
+    ("repeat.csv", "source,target,source,target\nA,B,C,D\n", {},
+     "{f}: edge file: the header line names column(s) ['source', 'target'] more than once; "
+     "rename them so each column has one name"),
+    ("novalue.csv", "source,target\nA,B\n,C\nD,E\n,F\n", {},
+     "{f}, line 3: edge file has no value in column 'source' (2 line(s) like this)"),
+    ("number.csv", "source,target,w\nA,B,1\nC,D,x\n", {"numeric": ["w"], "required":
+                                                       ["source", "target", "w"]},
+     "{f}, line 3: edge file column 'w' must be a number, got 'x'"),
+    ("chunks.csv", "source,target,w\n" + "A,B,1\n" * 5 + "C,D,2e\n",
+     {"numeric": ["w"], "chunksize": 2, "required": ["source", "target", "w"]},
+     "{f}, line 7: edge file column 'w' must be a number, got '2e'"),
+    ("first.csv", "source,target\nA,B,C\nD,E\n", {}, "{f}, line 2: expected 2 fields, saw 3"),
+    ("later.csv", "source,target\nA,B\nD,E\nF,G,H,I\n", {},
+     "{f}, line 4: expected 2 fields, saw 4"),
+    ("nul.csv", "source,target\nA,B\nA\x00X,B\n", {},
+     "{f}, line 3: a NUL byte (\\x00) in the text; a table of ids must not hold one (is it a "
+     "binary file, or a field padded with zeros?)"),
+    ("quote.csv", 'source,target\n"A,B\n', {},
+     "{f}: cannot parse (ParserError: Error tokenizing data. C error: EOF inside string "
+     "starting at row 1)"),
+])
+def test_messages_whole(tmp_path, name, text, options, message):
+    f = _file(tmp_path, name, text)
+    with pytest.raises(DataFormatError, match=_whole(message.format(f=f))):
+        read_delimited(f, **{**EDGES, **options})
+
+
+def test_file_level_messages_whole(tmp_path):
+    body = "source,target\n" + "".join(f"G{i},H{i}\n" for i in range(5000))
+    gz = _file(tmp_path, "t.csv.gz", gzip.compress(body.encode())[:5000])
+    with pytest.raises(DataFormatError, match=_whole(
+            f"{gz}: truncated or corrupt gzip file (EOFError: Compressed file ended before the "
+            "end-of-stream marker was reached); download it again")):
+        read_delimited(gz, **EDGES)
+    latin = _file(tmp_path, "l.csv", b"source,target\n" + b"A,B\n" * 10 + b"\xe9,B\n")
+    with pytest.raises(DataFormatError, match=re.escape(
+            f"{latin}: not a readable text table (UnicodeDecodeError: ")):
+        read_delimited(latin, **EDGES)
+    with pytest.raises(DataFormatError, match=_whole(f"{tmp_path}: is a folder, expected a "
+                                                     "file")):
+        open_text(tmp_path)
+    with pytest.raises(DataFormatError, match=_whole(f"{tmp_path}/none.csv: no such file")):
+        read_delimited(tmp_path / "none.csv", **EDGES)
+    with pytest.raises(ConfigError, match=_whole(
+            "engine must be one of ['auto', 'polars', 'pyarrow', 'pandas'], got 'duckdb'")):
+        read_delimited(latin, **{**EDGES, "engine": "duckdb"})
+
+
+def test_separators_headers_and_first_lines(tmp_path):
+    assert (sniff_separator("a\tb,c"), sniff_separator("a,b c"),
+            sniff_separator("a b")) == ("\t", ",", r"\s+")
+    f = _file(tmp_path, "t.csv", "source , target\nA,B\nC,D\nE,F\n")
+    assert table_columns(f) == (",", ["source", "target"])
+    assert table_columns(f, sep="\t") == ("\t", ["source , target"])
+    assert first_lines(f, 2) == ["source , target", "A,B"]
+    assert len(first_lines(f)) == 4  # five by default, fewer in a shorter file
+    empty = _file(tmp_path, "e.csv", "")
+    with pytest.raises(DataFormatError, match=_whole(f"{empty}: thing is empty (no header or "
+                                                     "data line)")):
+        table_columns(empty, what="thing")
+    ragged = _file(tmp_path, "r.csv", "# skip\na,b\nc,d\ne,f,g\n")
+    with pytest.raises(DataFormatError, match=_whole(f"{ragged}, line 4: expected 2 fields, "
+                                                     "saw 3")):
+        raise_ragged(ragged, ",", 2, skip_lines=1)
+    with pytest.raises(DataFormatError, match=_whole(f"{ragged}: some line has more than 3 "
+                                                     "fields")):
+        raise_ragged(ragged, ",", 3)
+
+
+def test_the_engine_setting(monkeypatch):
+    monkeypatch.setenv("GRAPHGEN_CSV_ENGINE", "pandas")
+    assert columnar_engine() is None
+    monkeypatch.setenv("GRAPHGEN_CSV_ENGINE", "polars")
+    monkeypatch.setattr(delimited, "_importable", lambda name: False)
+    with pytest.raises(MissingDependencyError, match=_whole(
+            "GRAPHGEN_CSV_ENGINE=polars but polars is not installed: pip install polars (or "
+            "unset GRAPHGEN_CSV_ENGINE)")):
+        columnar_engine()
+    monkeypatch.setattr(delimited, "_importable", lambda name: name == "pyarrow")
+    monkeypatch.delenv("GRAPHGEN_CSV_ENGINE")
+    assert columnar_engine() == "pyarrow"  # polars missing: the next one
+    monkeypatch.setattr(delimited, "_importable", lambda name: False)
+    assert columnar_engine() is None
