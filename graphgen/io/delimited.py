@@ -126,7 +126,7 @@ def table_columns(
         raise DataFormatError(f"{path}: {what} is empty (no header or data line)")
     line = head[skip_lines]
     sep = sniff_separator(line) if sep is None else sep
-    return sep, _header(Path(path), line, sep, None, what)
+    return sep, _header(line, sep, None)
 
 
 def read_delimited(
@@ -183,13 +183,13 @@ def read_delimited(
     wanted = list(dict.fromkeys([*required, *optional]))
     dtypes = {c: "category" for c in categorical}
     dtypes.update({c: "float64" for c in numeric})
-    columns = _header(path, head[skip_lines], sep, names, what)
+    columns = _header(head[skip_lines], sep, names)
     if names is None:
         repeated = sorted({c for c in columns if columns.count(c) > 1})
         if repeated:
             raise DataFormatError(f"{path}: {what}: the header line names column(s) {repeated} "
                                   "more than once; rename them so each column has one name")
-        if columns != _header(path, head[skip_lines], sep, None, what, strip=False):
+        if columns != _header(head[skip_lines], sep, None, strip=False):
             # "source, target": every engine reads the names as stripped, so one file gives
             # one table whatever the engine (the header line is skipped, the names given)
             names, skip_lines = columns, skip_lines + 1
@@ -404,7 +404,7 @@ def _arrow_table(layout: _Layout, columns: list[str], numeric: Sequence[str]) ->
     return out
 
 
-def _header(path: Path, line: str, sep: str, names: Sequence[str] | None, what: str, *,
+def _header(line: str, sep: str, names: Sequence[str] | None, *,
             strip: bool = True) -> list[str]:
     if names is not None:
         return list(names)

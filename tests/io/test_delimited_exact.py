@@ -159,3 +159,45 @@ def test_the_engine_setting(monkeypatch):
     assert columnar_engine() == "pyarrow"  # polars missing: the next one
     monkeypatch.setattr(delimited, "_importable", lambda name: False)
     assert columnar_engine() is None
+
+
+def test_long_decimals_are_correctly_rounded(tmp_path):
+    # pandas' default float parser is one ulp off on this one; polars and pyarrow are not
+    value = "0.8652300018695697655928603"
+    f = _file(tmp_path, "w.csv", f"source,target,w\nA,B,{value}\n")
+    table = read_delimited(f, **{**EDGES, "required": ["source", "target", "w"]},
+                           numeric=["w"])
+    assert table["w"].iloc[0] == float(value)
+
+
+def test_a_number_located_after_a_numeric_column_that_is_not_kept(tmp_path):
+    f = _file(tmp_path, "n.csv", "source,target,w\nA,B,1\nC,D,x\n")
+    with pytest.raises(DataFormatError, match=_whole(
+            f"{f}, line 3: edge file column 'w' must be a number, got 'x'")):
+        read_delimited(f, **{**EDGES, "required": ["source", "target", "w"]},
+                       numeric=["absent", "w"])
+
+
+def test_nul_bytes_named_by_their_line_after_skipped_lines(tmp_path):
+    f = _file(tmp_path, "z.txt", "# comment\n# comment\nA B\nC\x00 D\n")
+    with pytest.raises(DataFormatError, match=re.escape(f"{f}, line 4: a NUL byte")):
+        read_delimited(f, **EDGES, names=["source", "target"], skip_lines=2)
+
+
+def test_the_ragged_line_finder_by_separator(tmp_path):
+    tab = _file(tmp_path, "t.tsv", "a\tb\nc\td\t\n")  # a trailing tab is one field more
+    with pytest.raises(DataFormatError, match=_whole(f"{tab}, line 2: expected 2 fields, "
+                                                     "saw 3")):
+        raise_ragged(tab, "\t", 2)
+    first = _file(tmp_path, "f.csv", "a,b,c\r\nd,e\r\n")  # CRLF, the first line itself
+    with pytest.raises(DataFormatError, match=_whole(f"{first}, line 1: expected 2 fields, "
+                                                     "saw 3")):
+        raise_ragged(first, ",", 2)
+    spaced = _file(tmp_path, "s.txt", "x y z w\na  b\nc d e\n")  # the skipped line is wide
+    with pytest.raises(DataFormatError, match=_whole(f"{spaced}, line 3: expected 2 fields, "
+                                                     "saw 3")):
+        raise_ragged(spaced, r"\s+", 2, skip_lines=1)
+    empty = _file(tmp_path, "e.csv", "")
+    with pytest.raises(DataFormatError, match=_whole(f"{empty}: table is empty (no header or "
+                                                     "data line)")):
+        table_columns(empty)
