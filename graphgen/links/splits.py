@@ -103,19 +103,9 @@ def edge_split(data: Data, *, val_size: float = 0.1, test_size: float = 0.1,
         raise ConfigError("edge_split: val_size + test_size must be < 1")
     if not negatives >= 0:
         raise ConfigError(f"edge_split: negatives must be >= 0, got {negatives!r}")
-    symmetric = is_undirected(data)
-    if directed is None:
-        directed = not symmetric
-    elif not directed and not symmetric:
-        raise DataFormatError("edge_split: the graph is directed (some edges are stored one "
-                              "way only, as in a GRN); split it with directed=True")
+    directed, keep, keys, first = _pair_keys(data, directed, "edge_split",
+                                             "split it with directed=True")
     n = data.num_nodes
-    src, dst = data.edge_index.cpu().numpy().astype(np.int64)
-    keep = src != dst
-    src, dst = src[keep], dst[keep]
-    if not directed:
-        src, dst = np.minimum(src, dst), np.maximum(src, dst)
-    keys, first = np.unique(src * n + dst, return_index=True)
     pairs = np.stack([keys // n, keys % n], axis=1)
     if len(pairs) < 3:
         raise DataFormatError(f"edge_split: {len(pairs)} pair(s) are too few to split into "
@@ -177,19 +167,8 @@ def labelled_pairs(data: Data, *, negatives: float = 1.0, hard: bool = False,
     """
     if not negatives >= 0:
         raise ConfigError(f"labelled_pairs: negatives must be >= 0, got {negatives!r}")
-    symmetric = is_undirected(data)
-    if directed is None:
-        directed = not symmetric
-    elif not directed and not symmetric:
-        raise DataFormatError("labelled_pairs: the graph is directed (some edges are stored "
-                              "one way only, as in a GRN); pass directed=True")
+    directed, _, keys, _ = _pair_keys(data, directed, "labelled_pairs", "pass directed=True")
     n = data.num_nodes
-    src, dst = data.edge_index.cpu().numpy().astype(np.int64)
-    keep = src != dst
-    src, dst = src[keep], dst[keep]
-    if not directed:
-        src, dst = np.minimum(src, dst), np.maximum(src, dst)
-    keys = np.unique(src * n + dst)
     if len(keys) == 0:
         raise DataFormatError("labelled_pairs: the graph has no pair of two genes")
     known = set(keys.tolist())
@@ -204,6 +183,31 @@ def labelled_pairs(data: Data, *, negatives: float = 1.0, hard: bool = False,
     genes = np.asarray([str(g) for g in data.node_ids], dtype=object)
     table = pd.DataFrame({"source": genes[pairs[order, 0]], "target": genes[pairs[order, 1]]})
     return table, y[order]
+
+
+def _pair_keys(data: Data, directed: bool | None, what: str, hint: str
+               ) -> tuple[bool, np.ndarray, np.ndarray, np.ndarray]:
+    """Whether pairs are ordered, the edges that join two genes (a mask of ``edge_index``),
+    the sorted distinct pair keys ``a * n + b`` (``a < b`` unordered) and each key's first
+    edge.
+
+    Raises:
+        DataFormatError: a directed graph with ``directed=False``.
+    """
+    symmetric = is_undirected(data)
+    if directed is None:
+        directed = not symmetric
+    elif not directed and not symmetric:
+        raise DataFormatError(f"{what}: the graph is directed (some edges are stored one way "
+                              f"only, as in a GRN); {hint}")
+    n = data.num_nodes
+    src, dst = data.edge_index.cpu().numpy().astype(np.int64)
+    keep = src != dst
+    src, dst = src[keep], dst[keep]
+    if not directed:
+        src, dst = np.minimum(src, dst), np.maximum(src, dst)
+    keys, first = np.unique(src * n + dst, return_index=True)
+    return bool(directed), keep, keys, first
 
 
 def _graph(data: Data, train: np.ndarray, weight: np.ndarray | None, directed: bool) -> Data:
