@@ -201,3 +201,42 @@ def test_the_ragged_line_finder_by_separator(tmp_path):
     with pytest.raises(DataFormatError, match=_whole(f"{empty}: table is empty (no header or "
                                                      "data line)")):
         table_columns(empty)
+
+
+def test_chunks_join_into_the_table_of_one_read(tmp_path):
+    # categories that first appear in later chunks, missing optional values, a blank line
+    lines = ["source,target,note"]
+    for i in range(40):
+        lines.append(f"G{i % 7},H{(i * 3) % 11},{'' if i % 4 == 0 else f'n{i % 5}'}")
+        if i == 25:
+            lines.append(",,")
+    f = _file(tmp_path, "c.csv", "\n".join(lines) + "\n")
+    whole = read_delimited(f, **EDGES, optional=["note"], chunksize=10_000)
+    assert whole.index.tolist() == [*range(2, 28), *range(29, 43)]
+    expected = [line.split(",") for line in lines[1:] if line != ",,"]
+    got = whole.astype(object).where(whole.notna(), "").astype(str).to_numpy().tolist()
+    assert got == expected
+    for size in (1, 3, 7):
+        part = read_delimited(f, **EDGES, optional=["note"], chunksize=size)
+        assert part.index.tolist() == whole.index.tolist()
+        pd.testing.assert_frame_equal(part.astype(object), whole.astype(object))
+        assert sorted(part["source"].cat.categories) == sorted(whole["source"].cat.categories)
+
+
+def test_a_nul_byte_far_into_a_file_is_named_by_its_line(tmp_path):
+    rows = [f"GENE{i:06d},PARTNER{i:06d}" for i in range(60_000)]  # several reads of pandas
+    rows[54_321] = "GENE\x00X,PARTNER"
+    f = _file(tmp_path, "z.csv", "source,target\n" + "\n".join(rows) + "\n")
+    with pytest.raises(DataFormatError, match=re.escape(f"{f}, line 54323: a NUL byte")):
+        read_delimited(f, **EDGES)
+
+
+def test_an_engine_asked_for_by_name(tmp_path, monkeypatch):
+    f = _file(tmp_path, "t.csv", "source,target\nA,B\n")
+    monkeypatch.setattr(delimited, "_importable", lambda name: False)
+    with pytest.raises(ConfigError, match=_whole(
+            "engine 'pyarrow' is not installed (pip install pyarrow)")):
+        read_delimited(f, **{**EDGES, "engine": "pyarrow"})
+    monkeypatch.setenv("GRAPHGEN_CSV_ENGINE", "pandas")
+    auto = read_delimited(f, **{**EDGES, "engine": "auto"})  # auto: the setting, pandas
+    pd.testing.assert_frame_equal(auto, read_delimited(f, **EDGES))
