@@ -290,21 +290,8 @@ class LinkPredictor(ClassifierMixin, GraphgenEstimator):
             raise DataFormatError("LinkPredictor.fit: give pairs of gene ids, got "
                                   f"{type(pairs).__name__}")
         frame, a, b = pair_positions(self.graph, pairs, what="LinkPredictor.fit")
-        labels = (np.ones(len(frame)) if y is None else
-                  np.asarray(y.to_numpy() if isinstance(y, (pd.Series, pd.DataFrame)) else y))
-        if labels.ndim != 1 or len(labels) != len(frame):
-            raise DataFormatError(f"LinkPredictor.fit: {len(frame)} pairs in X but y has "
-                                  f"shape {labels.shape}; give one 0/1 label per pair")
-        try:
-            known = np.asarray(labels, dtype=np.float64)
-        except (TypeError, ValueError):
-            known = np.full(len(labels), np.nan)
-        odd = ~np.isin(known, [0.0, 1.0])
-        if odd.any():
-            raise DataFormatError(f"LinkPredictor.fit: y must be 1 (an interaction) or 0 (not "
-                                  f"one) per pair, got {labels.tolist()[np.argmax(odd)]!r} "
-                                  "for pair "
-                                  f"{tuple(frame.iloc[int(np.argmax(odd))])}")
+        known = (np.ones(len(frame)) if y is None
+                 else _pair_labels(y, frame, "LinkPredictor.fit"))
         same = (a == b) & (known == 1)
         if same.any():
             raise DataFormatError(f"LinkPredictor.fit: pair "
@@ -423,16 +410,14 @@ class LinkPredictor(ClassifierMixin, GraphgenEstimator):
         if name not in ("auprc", "auroc"):
             raise ConfigError(f"LinkPredictor.score: metric must be 'auto', 'auprc' or "
                               f"'auroc', got {metric!r}")
-        scores = self.score_pairs(pairs).to_numpy()
-        truth = np.asarray(y.to_numpy() if isinstance(y, (pd.Series, pd.DataFrame)) else y)
-        if truth.ndim != 1 or len(truth) != len(scores) or not np.isin(truth, [0, 1]).all():
-            raise DataFormatError(f"LinkPredictor.score: give one 0/1 label per pair "
-                                  f"({len(scores)} pairs), got shape {truth.shape}")
+        scored = self.score_pairs(pairs)
+        scores = scored.to_numpy()
+        truth = _pair_labels(y, scored.index.to_frame(index=False), "LinkPredictor.score")
         if len(np.unique(truth)) < 2:
             raise DataFormatError("LinkPredictor.score: y holds one class only; a ranking "
                                   "metric needs interactions and non-interactions")
         measure = average_precision if name == "auprc" else roc_auc
-        return float(measure(truth.astype(np.float64), scores))
+        return float(measure(truth, scores))
 
     def top_links(self, k: int = 100, *, genes: Sequence[str] | None = None) -> pd.DataFrame:
         """The ``k`` best-scored pairs that are not edges of the fitted map, among all
@@ -566,6 +551,29 @@ def links_graph(links: pd.DataFrame, *, directed: bool = False) -> nx.Graph:
         G.add_edge(row.source, row.target, score=float(row.score),
                    probability=float(row.probability))
     return G
+
+
+def _pair_labels(y, pairs: pd.DataFrame, what: str) -> np.ndarray:
+    """``y`` as one 0/1 label per row of ``pairs`` (float64).
+
+    Raises:
+        DataFormatError: another length or shape, or a label other than 0 and 1 (the pair
+            named).
+    """
+    labels = np.asarray(y.to_numpy() if isinstance(y, (pd.Series, pd.DataFrame)) else y)
+    if labels.ndim != 1 or len(labels) != len(pairs):
+        raise DataFormatError(f"{what}: {len(pairs)} pairs in X but y has shape "
+                              f"{labels.shape}; give one 0/1 label per pair")
+    try:
+        known = np.asarray(labels, dtype=np.float64)
+    except (TypeError, ValueError):
+        known = np.full(len(labels), np.nan)
+    odd = ~np.isin(known, [0.0, 1.0])
+    if odd.any():
+        at = int(np.argmax(odd))
+        raise DataFormatError(f"{what}: y must be 1 (an interaction) or 0 (not one) per pair, "
+                              f"got {labels.tolist()[at]!r} for pair {tuple(pairs.iloc[at])}")
+    return known
 
 
 def _settings(params: Mapping, what: str, ordered: bool = False) -> dict:
