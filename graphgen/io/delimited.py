@@ -436,7 +436,7 @@ def _chunks(layout: _Layout, dtypes: dict[str, str], chunksize: int) -> Iterator
         engine="c", float_precision="round_trip",  # correctly rounded, as polars and pyarrow
     )
     with open_text(path) as raw, warnings.catch_warnings(record=True) as caught:
-        handle = _NoNul(raw, path, skip_lines)  # pandas' parser cuts a field at a NUL byte
+        handle = _NoNul(raw, path)  # pandas' parser cuts a field at a NUL byte
         warnings.simplefilter("always", pd.errors.ParserWarning)
         try:
             for chunk in pd.read_csv(handle, **kwargs):
@@ -470,7 +470,7 @@ class _NoNul:
     """A text handle that refuses NUL bytes as pandas reads it (its C parser would end a
     field there and merge two ids; the columnar engines keep the byte)."""
 
-    def __init__(self, handle, path: Path, skip_lines: int) -> None:
+    def __init__(self, handle, path: Path) -> None:
         self.handle, self.path, self.lines = handle, path, 0
 
     def read(self, size: int = -1) -> str:

@@ -240,3 +240,44 @@ def test_an_engine_asked_for_by_name(tmp_path, monkeypatch):
     monkeypatch.setenv("GRAPHGEN_CSV_ENGINE", "pandas")
     auto = read_delimited(f, **{**EDGES, "engine": "auto"})  # auto: the setting, pandas
     pd.testing.assert_frame_equal(auto, read_delimited(f, **EDGES))
+
+
+def test_a_file_that_cannot_be_opened_is_named_with_the_reason(tmp_path):
+    long = tmp_path / ("x" * 300)  # longer than a file name may be, even for root
+    with pytest.raises(DataFormatError, match=_whole(f"{long}: cannot read (File name too "
+                                                     "long)")):
+        read_delimited(long, **EDGES)
+
+
+def test_a_lone_carriage_return_inside_quotes_is_kept(tmp_path):
+    f = _file(tmp_path, "cr.csv", b'source,target\n"A\rB",C\nD,E\n')
+    table = read_delimited(f, **EDGES)
+    assert table.astype(object).to_numpy().tolist() == [["A\rB", "C"], ["D", "E"]]
+    assert table.index.tolist() == [2, 3]
+
+
+def test_files_are_read_as_utf8_whatever_the_locale(tmp_path):
+    """An ASCII locale (``LC_ALL=POSIX``, no UTF-8 mode) must not change how ids are read."""
+    import os
+    import subprocess
+    import sys
+
+    text = "source,target\nCAFÉ,Ω1\nβ2,CAFÉ\n"
+    plain = _file(tmp_path, "u.csv", text.encode())
+    packed = _file(tmp_path, "u.csv.gz", gzip.compress(text.encode()))
+    script = (
+        "import sys\n"
+        "from graphgen.io.delimited import first_lines, read_delimited\n"
+        "for path in sys.argv[1:]:\n"
+        "    print(first_lines(path, 2)[1].encode('unicode_escape').decode())\n"
+        "    table = read_delimited(path, what='e', required=['source', 'target'],\n"
+        "                           engine='pandas')\n"
+        "    print(repr(table.astype(object).to_numpy().tolist()).encode('unicode_escape')"
+        ".decode())\n")
+    env = {**os.environ, "LC_ALL": "POSIX", "PYTHONCOERCECLOCALE": "0", "PYTHONUTF8": "0"}
+    done = subprocess.run([sys.executable, "-X", "utf8=0", "-c", script, str(plain),
+                           str(packed)], capture_output=True, text=True, env=env, check=False)
+    assert done.returncode == 0, done.stderr
+    rows = repr([["CAFÉ", "Ω1"], ["β2", "CAFÉ"]]).encode("unicode_escape").decode()
+    first = "CAFÉ,Ω1".encode("unicode_escape").decode()
+    assert done.stdout.splitlines() == [first, rows, first, rows]
