@@ -126,7 +126,7 @@ def table_columns(
         raise DataFormatError(f"{path}: {what} is empty (no header or data line)")
     line = head[skip_lines]
     sep = sniff_separator(line) if sep is None else sep
-    return sep, _header(line, sep, None)
+    return sep, [f.strip() for f in _fields(line, sep, path, skip_lines + 1)]
 
 
 def read_delimited(
@@ -179,27 +179,32 @@ def read_delimited(
         raise DataFormatError(f"{path}: {what} is empty (no header or data line)")
     if sep is None:
         sep = sniff_separator(head[skip_lines])
-    header_lines = skip_lines + (0 if names is not None else 1)
+    headerless = names is not None
+    header_lines = skip_lines + (0 if headerless else 1)
     wanted = list(dict.fromkeys([*required, *optional]))
-    dtypes = {c: "category" for c in categorical}
-    dtypes.update({c: "float64" for c in numeric})
-    columns = _header(head[skip_lines], sep, names)
     if names is None:
+        raw = _fields(head[skip_lines], sep, path, skip_lines + 1)
+        columns = [f.strip() for f in raw]
         repeated = sorted({c for c in columns if columns.count(c) > 1})
         if repeated:
             raise DataFormatError(f"{path}: {what}: the header line names column(s) {repeated} "
                                   "more than once; rename them so each column has one name")
-        if columns != _header(head[skip_lines], sep, None, strip=False):
+        if columns != raw:
             # "source, target": every engine reads the names as stripped, so one file gives
             # one table whatever the engine (the header line is skipped, the names given)
             names, skip_lines = columns, skip_lines + 1
+    else:
+        columns = list(names)
     missing = [c for c in required if c not in columns]
     if missing:
         raise DataFormatError(
             f"{path}: {what} lacks column(s) {missing}; it has {columns}"
-            + ("" if names is None else " (the file is read without a header line)")
+            + (" (the file is read without a header line)" if headerless else "")
         )
     use = [c for c in wanted if c in columns]
+    numeric = [c for c in numeric if c in use]  # a column not kept is not converted
+    dtypes = {c: "category" for c in categorical}
+    dtypes.update({c: "float64" for c in numeric})
     layout = _Layout(path, sep, names, skip_lines, use)
     frame = None
     if columnar is not None and (sep == r"\s+" or len(sep) == 1):
@@ -404,13 +409,19 @@ def _arrow_table(layout: _Layout, columns: list[str], numeric: Sequence[str]) ->
     return out
 
 
-def _header(line: str, sep: str, names: Sequence[str] | None, *,
-            strip: bool = True) -> list[str]:
-    if names is not None:
-        return list(names)
-    fields = (re.split(sep, line.strip()) if sep == r"\s+"
-              else next(csv.reader([line.rstrip("\r\n")], delimiter=sep)))
-    return [f.strip() for f in fields] if strip else list(fields)
+def _fields(text: str, sep: str, path: Path, number: int) -> list[str]:
+    """The fields of line ``number`` (``text``, without its line end) split by ``sep``.
+
+    Raises:
+        DataFormatError: a field longer than Python's csv module takes (128 KiB).
+    """
+    if sep == r"\s+":
+        return text.split()
+    try:
+        return next(csv.reader([text], delimiter=sep)) if text else []
+    except csv.Error as exc:
+        raise DataFormatError(f"{path}, line {number}: cannot split into fields ({exc})"
+                              ) from None
 
 
 @dataclass(frozen=True)
@@ -462,7 +473,7 @@ def _chunks(layout: _Layout, dtypes: dict[str, str], chunksize: int) -> Iterator
             ) from None
         except UnicodeDecodeError as exc:
             raise DataFormatError(f"{path}: not UTF-8 text ({_describe(exc)})") from None
-        except (csv.Error, OverflowError) as exc:
+        except OverflowError as exc:
             raise DataFormatError(f"{path}: cannot parse ({_describe(exc)})") from None
 
 
@@ -474,7 +485,13 @@ class _NoNul:
         self.handle, self.path, self.lines = handle, path, 0
 
     def read(self, size: int = -1) -> str:
-        text = self.handle.read(size)
+        return self._checked(self.handle.read(size))
+
+    def __iter__(self):  # pandas takes a handle with `read` and `__iter__` as a file
+        for line in self.handle:
+            yield self._checked(line)
+
+    def _checked(self, text: str) -> str:
         at = text.find("\x00")
         if at >= 0:
             line = self.lines + text.count("\n", 0, at) + 1
@@ -483,12 +500,6 @@ class _NoNul:
                                   "file, or a field padded with zeros?)")
         self.lines += text.count("\n")
         return text
-
-    def __iter__(self):
-        return iter(self.handle)
-
-    def __getattr__(self, name):
-        return getattr(self.handle, name)
 
 
 def _check_nul(frame: pd.DataFrame, path: Path) -> None:
@@ -524,9 +535,7 @@ def raise_ragged(path: Path, sep: str, n_fields: int, skip_lines: int = 0) -> No
         for number, line in enumerate(handle, start=1):
             if number <= skip_lines:
                 continue
-            text = line.rstrip("\r\n")
-            fields = (text.split() if sep == r"\s+" else next(csv.reader([text], delimiter=sep))
-                      if text else [])
+            fields = _fields(line.rstrip("\r\n"), sep, path, number)
             if len(fields) > n_fields:
                 raise DataFormatError(
                     f"{path}, line {number}: expected {n_fields} fields, saw {len(fields)}")
@@ -535,15 +544,14 @@ def raise_ragged(path: Path, sep: str, n_fields: int, skip_lines: int = 0) -> No
 
 def _read_chunks(layout: _Layout, dtypes: dict[str, str], chunksize: int) -> pd.DataFrame:
     """Read chunk by chunk; categorical columns are recoded into one growing category index
-    as they come, so memory holds small integer codes, not one category set per chunk."""
+    as they come, so memory holds small integer codes, not one category set per chunk.
+
+    The rows are numbered 0, 1, ... as pandas numbers them across chunks (the caller turns
+    that into line numbers; a line pandas reads is never dropped, blank ones included)."""
     use = layout.use
     categories: dict[str, pd.Index] = {}
     pieces: dict[str, list[np.ndarray]] = {c: [] for c in use}
-    indices: list[np.ndarray] = []
-    n_chunks = 0
     for chunk in _chunks(layout, dtypes, chunksize):
-        n_chunks += 1
-        indices.append(chunk.index.to_numpy())
         for column in use:
             values = chunk[column]
             if isinstance(values.dtype, pd.CategoricalDtype):
@@ -563,17 +571,14 @@ def _read_chunks(layout: _Layout, dtypes: dict[str, str], chunksize: int) -> pd.
                 pieces[column].append(np.where(codes >= 0, mapped, -1).astype(np.int32))
             else:
                 pieces[column].append(values.to_numpy())
-    if not n_chunks:
+    if not use or not pieces[use[0]]:  # no chunk at all
         return pd.DataFrame({c: pd.Series(dtype="object") for c in use})
-    index = np.concatenate(indices)
-    if len(index) and index[-1] - index[0] == len(index) - 1:  # no gaps: a free RangeIndex
-        index = pd.RangeIndex(int(index[0]), int(index[-1]) + 1)
     merged = {}
     for column in use:  # column by column, freeing the pieces as we go
         values = np.concatenate(pieces.pop(column))
         if column in categories:
             values = pd.Categorical.from_codes(values, categories=categories[column])
-        merged[column] = pd.Series(values, index=index, copy=False)
+        merged[column] = values
     return pd.DataFrame(merged, copy=False)
 
 

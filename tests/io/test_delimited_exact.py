@@ -250,10 +250,11 @@ def test_a_file_that_cannot_be_opened_is_named_with_the_reason(tmp_path):
 
 
 def test_a_lone_carriage_return_inside_quotes_is_kept(tmp_path):
-    f = _file(tmp_path, "cr.csv", b'source,target\n"A\rB",C\nD,E\n')
-    table = read_delimited(f, **EDGES)
-    assert table.astype(object).to_numpy().tolist() == [["A\rB", "C"], ["D", "E"]]
-    assert table.index.tolist() == [2, 3]
+    text = b'source,target\n"A\rB",C\nD,E\n'
+    for f in (_file(tmp_path, "cr.csv", text), _file(tmp_path, "cr.gz", gzip.compress(text))):
+        table = read_delimited(f, **EDGES)
+        assert table.astype(object).to_numpy().tolist() == [["A\rB", "C"], ["D", "E"]]
+        assert table.index.tolist() == [2, 3]
 
 
 def test_files_are_read_as_utf8_whatever_the_default_encoding(tmp_path, monkeypatch):
@@ -268,7 +269,7 @@ def test_files_are_read_as_utf8_whatever_the_default_encoding(tmp_path, monkeypa
             if "b" in (args[1] if len(args) > 1 and isinstance(args[1], str) else
                        kwargs.get("mode", "")):
                 return opener(*args, **kwargs)
-            return opener(*args, **{"encoding": "ascii", **kwargs})
+            return opener(*args, **{**kwargs, "encoding": kwargs.get("encoding") or "ascii"})
         return opened
 
     monkeypatch.setattr(delimited, "open", ascii_default(builtins.open), raising=False)
@@ -280,3 +281,121 @@ def test_files_are_read_as_utf8_whatever_the_default_encoding(tmp_path, monkeypa
         assert first_lines(path, 2) == ["source,target", "CAFÉ,Ω1"]
         table = read_delimited(path, **EDGES)
         assert table.astype(object).to_numpy().tolist() == [["CAFÉ", "Ω1"], ["β2", "CAFÉ"]]
+
+
+def test_first_lines_keep_what_is_not_a_line_end(tmp_path):
+    f = _file(tmp_path, "l.tsv", "".join(f"a\tX{i} \t\r\n" for i in range(7)))
+    assert first_lines(f) == [f"a\tX{i} \t" for i in range(5)]  # five by default
+    assert first_lines(f, 7)[-1] == "a\tX6 \t"
+    x = _file(tmp_path, "x.csv", "source,GENEX\nA,B\n")
+    assert table_columns(x) == (",", ["source", "GENEX"])
+    assert table_columns(f, skip_lines=6) == ("\t", ["a", "X6", ""])
+
+
+def test_a_header_line_with_trailing_spaces(tmp_path):
+    f = _file(tmp_path, "h.csv", "source,target \nA,B\n")
+    table = read_delimited(f, **EDGES)
+    assert table.columns.tolist() == ["source", "target"]
+    assert table.astype(object).to_numpy().tolist() == [["A", "B"]]
+
+
+def test_a_field_too_long_to_split_is_named(tmp_path):
+    f = _file(tmp_path, "long.csv", "a," + "x" * 200_000 + "\nA,B\n")
+    message = f"{f}, line 1: cannot split into fields (field larger than field limit (131072))"
+    with pytest.raises(DataFormatError, match=_whole(message)):
+        table_columns(f)
+    with pytest.raises(DataFormatError, match=_whole(message)):
+        read_delimited(f, **{**EDGES, "required": ["a"]})
+    ragged = _file(tmp_path, "r.csv", "a,b\nA," + "x" * 200_000 + "\nC,D,E\n")
+    with pytest.raises(DataFormatError, match=_whole(message.replace("line 1", "line 2")
+                                                     .replace(str(f), str(ragged)))):
+        raise_ragged(ragged, ",", 2)
+
+
+def test_blank_lines_keep_the_line_numbers(tmp_path):
+    f = _file(tmp_path, "b.csv", "source,target\nA,B\n\n\nC,D\n")
+    for size in (1, 10):
+        table = read_delimited(f, **EDGES, chunksize=size)
+        assert table.index.tolist() == [2, 5]
+        assert table.astype(object).to_numpy().tolist() == [["A", "B"], ["C", "D"]]
+
+
+def test_a_surplus_field_named_by_its_line_after_skipped_lines(tmp_path):
+    f = _file(tmp_path, "s.csv", "# a, b, c, d\nsource,target\nA,B,C\nD,E\n")
+    with pytest.raises(DataFormatError, match=_whole(f"{f}, line 3: expected 2 fields, saw 3")):
+        read_delimited(f, **EDGES, skip_lines=1)
+    spaced = _file(tmp_path, "w.txt", "a b\nc d X\n")  # the last field ends in X
+    with pytest.raises(DataFormatError, match=_whole(f"{spaced}, line 2: expected 2 fields, "
+                                                     "saw 3")):
+        raise_ragged(spaced, r"\s+", 2)
+
+
+def test_bytes_not_utf8_far_into_a_file(tmp_path):
+    f = _file(tmp_path, "l.csv", b"source,target\n" + b"GENE,PARTNER\n" * 5000 + b"\xe9,B\n")
+    with pytest.raises(DataFormatError, match=re.escape(
+            f"{f}: not UTF-8 text (UnicodeDecodeError: 'utf-8' codec can't decode byte 0xe9")):
+        read_delimited(f, **EDGES)
+
+
+def test_nul_bytes_named_by_the_first_line_that_holds_one(tmp_path):
+    two = _file(tmp_path, "two.csv", "source,target\nA,B\nC\x00,D\nE\x00,F\n")
+    with pytest.raises(DataFormatError, match=re.escape(f"{two}, line 3: a NUL byte")):
+        read_delimited(two, **EDGES)
+    first = _file(tmp_path, "first.csv", "\x00A,B\nC,D\n")  # the very first byte
+    with pytest.raises(DataFormatError, match=re.escape(f"{first}, line 1: a NUL byte")):
+        read_delimited(first, **EDGES, names=["source", "target"])
+    blank = _file(tmp_path, "blank.csv", "\nA,B\nC\x00,D\n")  # a line end first
+    with pytest.raises(DataFormatError, match=re.escape(f"{blank}, line 3: a NUL byte")):
+        read_delimited(blank, **EDGES, names=["source", "target"], skip_lines=1)
+
+
+def test_the_nul_guard_reads_and_iterates(tmp_path):
+    import io
+
+    handle = delimited._NoNul(io.StringIO("a,b\nc,d\n"), tmp_path / "t.csv")
+    assert list(handle) == ["a,b\n", "c,d\n"]
+    handle = delimited._NoNul(io.StringIO("a,b\nc,d\ne\x00,f\n"), tmp_path / "t.csv")
+    assert handle.read(4) == "a,b\n"
+    with pytest.raises(DataFormatError, match=re.escape(f"{tmp_path / 't.csv'}, line 3: ")):
+        list(handle)
+
+
+def test_a_numeric_column_not_kept_is_not_converted(tmp_path):
+    f = _file(tmp_path, "n.csv", "source,target,w\nA,B,1\nC,D,high\n")
+    table = read_delimited(f, **EDGES, numeric=["w"])
+    assert table.columns.tolist() == ["source", "target"] and len(table) == 2
+
+
+def test_the_engine_named_by_the_setting_or_found(monkeypatch):
+    monkeypatch.setattr(delimited, "_importable", lambda name: name == "pyarrow")
+    monkeypatch.setenv("GRAPHGEN_CSV_ENGINE", "pyarrow")
+    assert columnar_engine() == "pyarrow"
+    assert delimited._pick_engine("pyarrow") == "pyarrow"
+    monkeypatch.setattr(delimited, "_importable", lambda name: name == "polars")
+    monkeypatch.delenv("GRAPHGEN_CSV_ENGINE")
+    assert columnar_engine() == "polars"
+    assert delimited._pick_engine("pandas") is None
+
+
+def test_no_chunk_at_all_gives_an_empty_table(tmp_path):
+    f = _file(tmp_path, "e.csv", "a,b\n")
+    layout = delimited._Layout(f, ",", ["a", "b"], 5, ["a", "b"])
+    table = delimited._read_chunks(layout, {}, 10)
+    assert table.columns.tolist() == ["a", "b"] and len(table) == 0
+    assert table.dtypes.tolist() == [object, object]
+
+
+def test_an_exception_described_without_a_message():
+    assert delimited._describe(EOFError()) == "EOFError"
+    assert delimited._describe(ValueError("first\nsecond")) == "ValueError: first"
+
+
+def test_a_missing_column_under_a_header_with_spaces(tmp_path):
+    f = _file(tmp_path, "s.csv", "source , target\nA,B\n")
+    with pytest.raises(DataFormatError, match=_whole(
+            f"{f}: edge file lacks column(s) ['weight']; it has ['source', 'target']")):
+        read_delimited(f, **{**EDGES, "required": ["source", "weight"]})
+    with pytest.raises(DataFormatError, match=_whole(
+            f"{f}: edge file lacks column(s) ['weight']; it has ['a', 'b'] (the file is read "
+            "without a header line)")):
+        read_delimited(f, **{**EDGES, "required": ["a", "weight"]}, names=["a", "b"])
