@@ -395,6 +395,9 @@ def _cases(tmp: Path) -> list[tuple[str, str, Callable[[], object]]]:
         ("io", "a NUL byte inside a gene id",
          lambda: graphgen.io.read_edgelist(binary("nul.csv", b"source,target\nA\x00X,B\n"),
                                            EdgeListFormat())),
+        ("io", "a header field longer than 128 KiB (a binary file read as a table)",
+         lambda: graphgen.io.read_edgelist(file("long.csv", "source," + "x" * 200_000 + "\n"
+                                                "A,B\n"), EdgeListFormat())),
         ("io", "sample ids such as `001` in an expression table",
          lambda: "kept as written: {}".format(read_expression(
              file("ids.csv", "sample,TP53\n001,1.5\n002,2.5\n"),

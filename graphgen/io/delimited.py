@@ -588,8 +588,6 @@ def _locate_bad_number(layout: _Layout, numeric: Sequence[str], header_lines: in
     offset = header_lines + 1
     for chunk in _chunks(layout, {}, _CHUNK):
         for column in numeric:
-            if column not in chunk:
-                continue
             raw = chunk[column]
             values = pd.to_numeric(raw, errors="coerce")
             bad = values.isna() & raw.notna()

@@ -160,6 +160,27 @@ def test_the_columnar_reader_itself(tmp_path, engine):
     assert delimited._read_columnar(engine, absent, ["a"], [], 1) is None
 
 
+@pytest.mark.parametrize("engine", COLUMNAR)
+def test_a_panic_hands_over_but_an_interrupt_stops(tmp_path, engine, monkeypatch):
+    layout = delimited._Layout(_file(tmp_path, "r.csv", "a\nX\n"), ",", None, 0, ["a"])
+    table = "_polars_table" if engine == "polars" else "_arrow_table"
+
+    class Panic(BaseException):  # what a polars panic is (not an Exception)
+        pass
+
+    def raising(error):
+        def parse(*args):
+            raise error
+        return parse
+
+    for stop in (KeyboardInterrupt, SystemExit):
+        monkeypatch.setattr(delimited, table, raising(stop()))
+        with pytest.raises(stop):
+            delimited._read_columnar(engine, layout, ["a"], [], 1)
+    monkeypatch.setattr(delimited, table, raising(Panic()))
+    assert delimited._read_columnar(engine, layout, ["a"], [], 1) is None
+
+
 def test_category_ids_renumbered():
     codes, used = delimited._compact(np.array([5, 2, 5, 9], dtype=np.uint32))
     assert codes.tolist() == [1, 0, 1, 2] and codes.dtype == np.int32

@@ -367,8 +367,10 @@ def test_a_numeric_column_not_kept_is_not_converted(tmp_path):
 
 
 def test_the_engine_named_by_the_setting_or_found(monkeypatch):
-    monkeypatch.setattr(delimited, "_importable", lambda name: name == "pyarrow")
+    monkeypatch.setattr(delimited, "_importable", lambda name: True)
     monkeypatch.setenv("GRAPHGEN_CSV_ENGINE", "pyarrow")
+    assert columnar_engine() == "pyarrow"  # asked for, though polars would come first
+    monkeypatch.setattr(delimited, "_importable", lambda name: name == "pyarrow")
     assert columnar_engine() == "pyarrow"
     assert delimited._pick_engine("pyarrow") == "pyarrow"
     monkeypatch.setattr(delimited, "_importable", lambda name: name == "polars")
@@ -378,8 +380,8 @@ def test_the_engine_named_by_the_setting_or_found(monkeypatch):
 
 
 def test_no_chunk_at_all_gives_an_empty_table(tmp_path):
-    f = _file(tmp_path, "e.csv", "a,b\n")
-    layout = delimited._Layout(f, ",", ["a", "b"], 5, ["a", "b"])
+    f = _file(tmp_path, "e.csv", "a,b\n")  # pandas finds no header past line 5: no chunk
+    layout = delimited._Layout(f, ",", None, 5, ["a", "b"])
     table = delimited._read_chunks(layout, {}, 10)
     assert table.columns.tolist() == ["a", "b"] and len(table) == 0
     assert table.dtypes.tolist() == [object, object]
