@@ -83,8 +83,11 @@ def _patch_mutmut(limit: float, fork: bool) -> None:
     def run_tests(self, *, mutant_name, tests):
         args = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
                 "--rootdir=.", *mm.mutmut.config.tests_dir]
-        return subprocess.run(args, cwd="mutants", stdout=subprocess.DEVNULL,
+        code = subprocess.run(args, cwd="mutants", stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL).returncode
+        # a test process a mutant made crash (a signal: a segfault in polars or numpy) has
+        # failed its tests; its negative code would reach mutmut as 245 and stop the run
+        return 1 if code < 0 else code
 
     mm.timeout_checker = timeout_checker
     mm.resource = _NoCpuLimit()

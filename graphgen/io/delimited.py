@@ -322,11 +322,8 @@ def _read_columnar(engine: str, layout: _Layout, columns: list[str], numeric: Se
 
 def _categorical(codes: np.ndarray, names: np.ndarray) -> pd.Categorical:
     """A categorical from codes known to be valid (``0 <= code < len(names)``)."""
-    dtype = pd.CategoricalDtype(pd.Index(names))
-    try:
-        return pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
-    except TypeError:  # pandas < 2.1 always validates
-        return pd.Categorical.from_codes(codes, dtype=dtype)
+    return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(pd.Index(names)),
+                                     validate=False)
 
 
 def _polars_table(layout: _Layout, columns: list[str], numeric: Sequence[str]) -> dict:

@@ -4,6 +4,7 @@ handed over; the helpers that renumber category ids are exact (written from the 
 of docs/mutation.md)."""
 
 import gzip
+import re
 
 import numpy as np
 import pandas as pd
@@ -51,6 +52,9 @@ REGULAR = {
     "gzip, tab, comment lines": (
         "t.tsv.gz", "# one\n# two\na\tb\tw\nA\tB\t1.5\nC\tD\t2\nB\tA\t-3e2\n",
         dict(required=["a", "b", "w"], numeric=["w"], skip_lines=2)),
+    "gzip without a .gz name (found by its first bytes)": (
+        "links.txt", gzip.compress(b"a b w\nA B 1\nB C 2\n"),
+        dict(required=["a", "b", "w"], numeric=["w"])),
     "no header line, names given": (
         "n.txt", "A B 1\nB C 2\nC A 3\n",
         dict(required=["a", "b", "w"], numeric=["w"], names=["a", "b", "w"])),
@@ -219,9 +223,14 @@ def test_polars_names_of_physical_ids():
 
 
 @pytest.mark.parametrize("engine", COLUMNAR)
-def test_a_nul_byte_named_by_its_line_in_a_later_column(tmp_path, engine):
-    path = _file(tmp_path, "z.csv", b"#c\na,b,w\nA,B,1\nC,D,2\nE,F\x00G,3\n")
-    with pytest.raises(DataFormatError, match=f"^{path}, line 5: a NUL byte \\(\\\\x00\\) in "
-                                              "column 'b'; a table of ids must not hold one"):
+@pytest.mark.parametrize("header, row", [("a,b,w", "E,F\x00G,3"), ("w,a,b", "3,E,F\x00G")])
+def test_a_nul_byte_named_by_its_line_in_a_later_column(tmp_path, engine, header, row):
+    """After a clean id column or a number column, the NUL is still found."""
+    path = _file(tmp_path, "z.csv", "#c\n" + header + "\n" + "\n".join(
+        ",".join(dict(a=a, b=b, w=w)[c] for c in header.split(","))
+        for a, b, w in (("A", "B", "1"), ("C", "D", "2"))) + "\n" + row + "\n")
+    message = (f"{path}, line 5: a NUL byte (\\x00) in column 'b'; a table of ids must not "
+               "hold one (is it a binary file, or a field padded with zeros?)")
+    with pytest.raises(DataFormatError, match="^" + re.escape(message) + "$"):
         read_delimited(path, engine=engine, what="t", required=["a", "b", "w"],
                        numeric=["w"], skip_lines=1)
