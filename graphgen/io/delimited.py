@@ -303,6 +303,8 @@ def _read_columnar(engine: str, layout: _Layout, columns: list[str], numeric: Se
         raise
     except BaseException:  # noqa: BLE001 - any failure of the fast path, a polars panic (a
         return None        # BaseException) included: pandas names the line
+    if raw is None:  # a missing value
+        return None
     frame = {}
     for column in layout.use:
         codes, values = raw[column]
@@ -326,7 +328,8 @@ def _categorical(codes: np.ndarray, names: np.ndarray) -> pd.Categorical:
                                      validate=False)
 
 
-def _polars_table(layout: _Layout, columns: list[str], numeric: Sequence[str]) -> dict:
+def _polars_table(layout: _Layout, columns: list[str], numeric: Sequence[str]) -> dict | None:
+    """``{column: (codes or None, names or numbers)}``; ``None`` when a value is missing."""
     import polars as pl
 
     schema = {c: pl.Float64 if c in numeric else pl.Categorical for c in columns}
@@ -335,7 +338,7 @@ def _polars_table(layout: _Layout, columns: list[str], numeric: Sequence[str]) -
         has_header=layout.names is None, skip_rows=layout.skip_lines, schema=schema,
         quote_char='"', truncate_ragged_lines=False, null_values=[""])
     if table.null_count().sum_horizontal().item():
-        raise ValueError("missing values")
+        return None
     out = {}
     for column in layout.use:
         series = table[column]
@@ -373,7 +376,8 @@ def _polars_names(series, used: np.ndarray) -> np.ndarray:
     return distinct.cast(pl.String).to_numpy().astype(object)[order]
 
 
-def _arrow_table(layout: _Layout, columns: list[str], numeric: Sequence[str]) -> dict:
+def _arrow_table(layout: _Layout, columns: list[str], numeric: Sequence[str]) -> dict | None:
+    """As :func:`_polars_table`, with pyarrow's CSV reader."""
     import pyarrow as pa
     import pyarrow.csv as pc
 
@@ -395,12 +399,11 @@ def _arrow_table(layout: _Layout, columns: list[str], numeric: Sequence[str]) ->
     for column in layout.use:
         array = table[column]
         if array.null_count:
-            raise ValueError("missing values")
+            return None
         if column in numeric:
             out[column] = (None, array.to_numpy())
         else:
-            array = array.unify_dictionaries().combine_chunks() if array.num_chunks > 1 else (
-                array.combine_chunks())
+            array = array.unify_dictionaries().combine_chunks()  # chunks: one dictionary
             codes, used = _compact(array.indices.to_numpy(zero_copy_only=False))
             out[column] = (codes, np.asarray(array.dictionary.to_pylist(), dtype=object)[used])
     return out
@@ -500,25 +503,18 @@ class _NoNul:
 
 
 def _check_nul(frame: pd.DataFrame, path: Path) -> None:
-    """The columnar engines keep NUL bytes: refuse them as the pandas path does."""
+    """The columnar engines keep NUL bytes: refuse them as the pandas path does (its id
+    columns are categoricals, so the few names are searched, then the first row using one)."""
     for column in frame.columns:
         values = frame[column]
-        if isinstance(values.dtype, pd.CategoricalDtype):  # test the few categories first
-            if not _has_nul(pd.Series(values.cat.categories, dtype=object)).any():
-                continue
-        elif values.dtype != object:
-            continue
-        hit = _has_nul(values.astype(object)).to_numpy(dtype=bool)
-        if hit.any():
-            line = int(frame.index[np.argmax(hit)])
-            raise DataFormatError(f"{path}, line {line}: a NUL byte (\\x00) in column "
-                                  f"{column!r}; a table of ids must not hold one (is it a "
-                                  "binary file, or a field padded with zeros?)")
-
-
-def _has_nul(values: pd.Series) -> pd.Series:
-    """Whether each text value holds a NUL byte (non-text values: no)."""
-    return values.str.contains("\x00", regex=False, na=False)
+        if not isinstance(values.dtype, pd.CategoricalDtype):
+            continue  # numbers
+        bad = [code for code, name in enumerate(values.cat.categories) if "\x00" in name]
+        if bad:
+            row = int(np.argmax(np.isin(values.cat.codes.to_numpy(), bad)))
+            raise DataFormatError(f"{path}, line {int(frame.index[row])}: a NUL byte (\\x00) in "
+                                  f"column {column!r}; a table of ids must not hold one (is it "
+                                  "a binary file, or a field padded with zeros?)")
 
 
 def raise_ragged(path: Path, sep: str, n_fields: int, skip_lines: int = 0) -> None:
