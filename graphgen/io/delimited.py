@@ -182,7 +182,7 @@ def read_delimited(
     headerless = names is not None
     header_lines = skip_lines + (0 if headerless else 1)
     wanted = list(dict.fromkeys([*required, *optional]))
-    if names is None:
+    if not headerless:
         raw = _fields(head[skip_lines], sep, path, skip_lines + 1)
         columns = [f.strip() for f in raw]
         repeated = sorted({c for c in columns if columns.count(c) > 1})
